@@ -1,0 +1,140 @@
+"""Command line: parse options, call one library function, render the result. No logic here.
+
+Heavy libraries (pandas, xlsxwriter, calamine) are imported inside the commands so that
+`rbxl --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RbxlError
+
+DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
+PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def master_option(f):
+    return click.option("--master", "master", type=click.Path(path_type=Path), default=DEFAULT_MASTER,
+                        show_default=True, help="Berkas master road map (.xlsx).")(f)
+
+
+def period_options(f):
+    f = click.option("--periode", required=True, type=click.Choice(PERIODS, case_sensitive=False),
+                     callback=lambda c, p, v: v.upper() if v else v,
+                     help="Periode pelaporan: TW1-TW4 (triwulan), S1/S2 (semester), TAHUNAN.")(f)
+    return click.option("--tahun", required=True, type=int, help="Tahun pelaporan, misal 2023.")(f)
+
+
+def out_option(f):
+    return click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+                        help="Folder hasil.")(f)
+
+
+class RbxlGroup(click.Group):
+    """Turns RbxlError into an Indonesian message and its documented exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RbxlError as err:
+            from .console import error
+
+            error(str(err))
+            sys.exit(err.exit_code)
+
+
+@click.group(cls=RbxlGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="rbxl", message="%(prog)s %(version)s")
+def main():
+    """rbxl - monitoring Road Map Reformasi Birokrasi lewat Excel.
+
+    Alur: master -> generate (template per unit) -> validate (periksa berkas kembali)
+    -> consolidate (rekap Pemda). Kode keluar: 0 berhasil, 1 ada kesalahan/berkas ditolak,
+    2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis.
+
+    \b
+    Contoh:
+      rbxl demo
+      rbxl master check
+      rbxl generate --tahun 2023 --periode TW1
+      rbxl validate kiriman/ --tahun 2023 --periode TW1
+    """
+
+
+@main.group(context_settings=CONTEXT)
+def master():
+    """Kelola master road map (sheet Unit, Indikator, Rencana Aksi, ...).
+
+    \b
+    Contoh:
+      rbxl master check --master master/roadmap-rb-blora-2022-2026.xlsx
+    """
+
+
+@master.command("check", context_settings=CONTEXT)
+@master_option
+@click.option("--json", "as_json", is_flag=True, help="Cetak temuan sebagai JSON.")
+def master_check(master: Path, as_json: bool):
+    """Periksa master: isi wajib, kode ganda, referensi unit, angka, kolom tahun.
+
+    Kesalahan membuat kode keluar 1; peringatan (misal target berbeda antartabel) tidak.
+
+    \b
+    Contoh:
+      rbxl master check
+      rbxl master check --master salinan-master.xlsx --json
+    """
+    from .console import show_master_summary
+    from .findings import has_errors, to_json
+    from .master.load import load_master
+
+    roadmap, findings = load_master(master)
+    if as_json:
+        click.echo(to_json(findings))
+    else:
+        show_master_summary(roadmap, findings, master)
+    sys.exit(EXIT_FINDINGS if roadmap is None or has_errors(findings) else EXIT_OK)
+
+
+@main.command(context_settings=CONTEXT)
+@period_options
+@click.option("--unit", "units", multiple=True, metavar="KODE",
+              help="Hanya unit ini (boleh diulang). Bawaan: semua unit.")
+@master_option
+@out_option
+def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out: Path):
+    """Buat template Excel terkunci untuk setiap unit pada satu periode.
+
+    Hasil: <out>/<tahun>-<periode>/templates/*.xlsx dan manifest.csv.
+
+    \b
+    Contoh:
+      rbxl generate --tahun 2023 --periode TW1
+      rbxl generate --tahun 2023 --periode S1 --unit INSPEKTORAT --unit BAG-HUKUM
+    """
+    from .console import progress_bar, show_generated
+    from .generate import generate as run
+    from .master.load import read_master
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    codes = list(units) or None
+    total = len(codes) if codes else len(roadmap.reporting_units())
+    with progress_bar("Membuat template", total) as advance:
+        results = run(roadmap, tahun, periode, out, codes, progress=lambda g: advance())
+    show_generated(results, out, tahun, periode)
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
+    try:
+        main()
+    except click.exceptions.UsageError as err:
+        err.show()
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,88 @@
+"""Rich rendering for the CLI: summaries, findings tables, progress bars (all Indonesian)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .findings import ERROR, SEVERITY_ID, WARNING, Finding, count
+
+# Piped output (logs, CI) gets a wide fixed width so tables stay readable.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+
+
+def error(message: str) -> None:
+    err_console.print(f"[bold red]Gagal:[/] {message}")
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, total: int) -> Iterator:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True) as p:
+        task = p.add_task(label, total=total)
+        yield lambda n=1: p.advance(task, n)
+
+
+def findings_table(findings: list[Finding], title: str = "Temuan", limit: int = 200) -> Table:
+    t = Table(title=title, show_lines=False)
+    shown = findings[:limit]
+    cols = [("Tingkat", "severity"), ("Kode", "code"), ("Berkas", "file"), ("Unit", "unit"),
+            ("Sheet", "sheet"), ("Sel", "cell"), ("Pesan", "message")]
+    cols = [(h, k) for h, k in cols if k in ("severity", "code", "message") or any(getattr(f, k) for f in shown)]
+    for h, k in cols:
+        t.add_column(h, overflow="fold", no_wrap=k in ("code", "cell", "severity"), ratio=4 if k == "message" else None)
+    for f in shown:
+        style = "red" if f.severity == ERROR else ("yellow" if f.severity == WARNING else "dim")
+        t.add_row(*[SEVERITY_ID.get(f.severity, f.severity) if k == "severity" else getattr(f, k) for _, k in cols],
+                  style=style)
+    if len(findings) > limit:
+        t.caption = f"... {len(findings) - limit} temuan lain ada di berkas temuan"
+    return t
+
+
+def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
+    console.print(f"[bold]Master:[/] {path}")
+    if roadmap is not None:
+        kinds = Counter(u.jenis for u in roadmap.units.values())
+        t = Table(title="Isi master")
+        t.add_column("Bagian")
+        t.add_column("Jumlah", justify="right")
+        for label, n in [("Area perubahan", len(roadmap.areas)), ("Indikator", len(roadmap.indikator)),
+                         ("Kegiatan prioritas", len(roadmap.kegiatan)),
+                         ("Rencana aksi", len(roadmap.rencana_aksi)),
+                         ("Pokja (area)", len(roadmap.pokja)), ("Grup", len(roadmap.grup)),
+                         ("Riwayat 2016-2021", len(roadmap.riwayat))]:
+            t.add_row(label, str(n))
+        for kind, n in kinds.items():
+            t.add_row(f"Unit: {kind}", str(n))
+        t.add_row("Unit pelayanan publik", str(sum(u.unit_pelayanan for u in roadmap.units.values())))
+        console.print(t)
+        console.print(f"Tahun road map: {roadmap.years[0]}-{roadmap.years[-1]}; sidik master: {roadmap.fingerprint}")
+    if findings:
+        console.print(findings_table(findings, "Temuan pada master"))
+    n_err, n_warn = count(findings, ERROR), count(findings, WARNING)
+    verdict = "[bold green]Master dapat dipakai.[/]" if roadmap is not None and not n_err else \
+        "[bold red]Master belum dapat dipakai: perbaiki kesalahan di atas.[/]"
+    console.print(f"{verdict} Kesalahan: {n_err}, peringatan: {n_warn}.")
+
+
+def show_generated(results, out: Path, tahun: int, periode: str) -> None:
+    t = Table(title=f"Template {tahun} {periode}")
+    for col in ("Unit", "Nama", "RA Utama", "RA Pendukung", "Indikator", "Kegiatan", "E-mail"):
+        t.add_column(col, overflow="fold")
+    for g in results:
+        t.add_row(g.unit, g.nama, str(g.rows.get("Rencana Aksi Utama", 0)),
+                  str(g.rows.get("Rencana Aksi Pendukung", 0)), str(g.rows.get("Indikator", 0)),
+                  str(g.rows.get("Kegiatan Prioritas", 0)), g.email or "[yellow](kosong)[/]")
+    console.print(t)
+    folder = results[0].file.parent if results else out
+    console.print(f"[bold green]{len(results)} template dibuat[/] di {folder} (beserta manifest.csv).")

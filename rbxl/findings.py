@@ -1,0 +1,135 @@
+"""Findings: records with a stable code, a place (file, sheet, cell) and an Indonesian message.
+
+Every check in rbxl yields Finding records built from the catalogue below, so tests assert on
+codes and cells and users read one consistent wording.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+SEVERITY_ID = {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Info"}
+
+# code: (severity, message template). Templates speak to the person who must act.
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- master workbook ---------------------------------------------------------------
+    "MASTER_SHEET_MISSING": (ERROR, "Sheet '{sheet}' tidak ada di master."),
+    "MASTER_COLUMN_MISSING": (ERROR, "Kolom '{column}' tidak ditemukan di baris judul sheet '{sheet}'."),
+    "MASTER_YEAR_COLUMN_MISSING": (ERROR, "Kolom '{column}' untuk tahun {tahun} tidak ada di sheet '{sheet}'."),
+    "MASTER_REQUIRED": (ERROR, "Kolom '{column}' wajib diisi."),
+    "MASTER_DUPLICATE": (ERROR, "Kode '{value}' dipakai lebih dari sekali (juga di baris {other_row})."),
+    "MASTER_NOT_NUMBER": (ERROR, "Kolom '{column}' harus berisi angka, ditemukan '{value}'."),
+    "MASTER_BAD_CHOICE": (ERROR, "Nilai '{value}' di kolom '{column}' tidak ada dalam daftar {choices}."),
+    "MASTER_UNKNOWN_REF": (ERROR, "'{value}' di kolom '{column}' bukan kode unit atau grup yang dikenal di sheet Unit/Grup."),
+    "MASTER_UNKNOWN_AREA": (ERROR, "Area '{value}' tidak ada di sheet Area."),
+    "MASTER_UNKNOWN_LIST": (ERROR, "Daftar '{value}' tidak ada di sheet Pilihan."),
+    "MASTER_UNKNOWN_LINK": (ERROR, "Kode '{value}' di kolom '{column}' tidak ada di sheet Indikator."),
+    "MASTER_BAD_SETTING": (ERROR, "Pengaturan '{value}' tidak valid: {detail}"),
+    "MASTER_TARGET_EMPTY": (WARNING, "Target {tahun} kosong untuk '{label}'. {detail}"),
+    "MASTER_LINK_DIFFERS": (WARNING, "'{label}' juga ada sebagai {other} ({other_table}) dengan nilai berbeda: {detail}."),
+    "MASTER_NO_ACTION": (WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
+    "MASTER_EMPTY_GROUP": (WARNING, "Grup '{value}' tidak menghasilkan unit satu pun."),
+    # --- intake: files ------------------------------------------------------------------
+    "FILE_SKIPPED": (INFO, "Dilewati: {detail}"),
+    "FILE_EMPTY": (ERROR, "Berkas kosong (0 byte). Kirim ulang berkas hasil pengisian."),
+    "FILE_UNREADABLE": (ERROR, "Berkas tidak dapat dibaca sebagai lembar kerja ({detail}). Simpan ulang dari Excel/LibreOffice sebagai .xlsx lalu kirim ulang."),
+    "FILE_ENCRYPTED": (ERROR, "Berkas dilindungi kata sandi (terenkripsi) sehingga tidak dapat dibaca. Buka berkas, hapus kata sandi pembuka (File > Info > Protect Workbook), simpan, lalu kirim ulang."),
+    "FILE_TOO_LARGE": (ERROR, "Berkas ditolak demi keamanan: {detail}. Kirim ulang template asli yang sudah diisi."),
+    "FILE_UNSAFE_NAME": (WARNING, "Nama berkas di dalam arsip/e-mail tidak aman ('{value}'); disimpan dengan nama '{detail}'."),
+    "FILE_NOT_TEMPLATE": (ERROR, "Berkas ini bukan template rbxl (sheet identitas tersembunyi tidak ditemukan). Gunakan template yang dikirim Bagian Organisasi."),
+    "FILE_META_TAMPERED": (ERROR, "Data identitas tersembunyi berkas rusak atau diubah ({detail}). Gunakan template asli."),
+    "FILE_UNKNOWN_UNIT": (ERROR, "Berkas untuk unit '{value}' yang tidak ada di master."),
+    "FILE_WRONG_PERIOD": (ERROR, "Berkas ini untuk {detail}, bukan untuk periode yang sedang dikumpulkan. Isi template periode yang benar."),
+    "FILE_OLD_MASTER": (WARNING, "Berkas dibuat dari versi master lama ({value}); isinya masih cocok dengan master sekarang sehingga tetap diterima."),
+    "FILE_MASTER_CHANGED": (ERROR, "Berkas dibuat dari versi master lama ({value}) dan barisnya tidak lagi cocok dengan master sekarang. Isi template terbaru."),
+    "FILE_SUPERSEDED": (INFO, "Digantikan oleh berkas yang lebih baru dari unit yang sama: {detail}."),
+    "FILE_DUPLICATE": (INFO, "Berkas identik (SHA-256 sama) dengan {detail}; hanya satu yang diproses."),
+    # --- structure --------------------------------------------------------------------
+    "SHEET_MISSING": (ERROR, "Sheet '{sheet}' tidak ditemukan. Jangan menghapus atau mengganti nama sheet."),
+    "CELL_CHANGED": (ERROR, "Isi sel terkunci diubah: seharusnya '{expected}', ditemukan '{value}'. Jangan mengubah, menyisipkan, menghapus atau mengurutkan ulang baris; gunakan template asli."),
+    "ROW_EXTRA": (ERROR, "Ada isian di luar baris template (baris {row}). Jangan menambah baris; tulis catatan di kolom Keterangan."),
+    # --- values -----------------------------------------------------------------------
+    "VALUE_REQUIRED": (ERROR, "'{label}' wajib diisi."),
+    "VALUE_NOT_IN_LIST": (ERROR, "'{value}' tidak ada dalam pilihan {label}. Pilih dari daftar: {choices}."),
+    "VALUE_NOT_NUMBER": (ERROR, "'{value}' bukan angka. Isi {label} dengan angka saja (contoh: 75,5)."),
+    "VALUE_OUT_OF_RANGE": (ERROR, "{label} {value} di luar batas {low} sampai {high}."),
+    "VALUE_TEXT_NUMBER": (WARNING, "Angka '{value}' diketik sebagai teks; dibaca sebagai {detail}. Periksa apakah benar."),
+    "VALUE_TOO_LONG": (ERROR, "Teks {label} terlalu panjang ({detail} karakter, maksimum {high}). Ringkas isinya."),
+    "VALUE_FORMULA": (ERROR, "Sel isian berisi rumus ('{value}'). Ketik nilainya langsung, bukan rumus."),
+    "VALUE_BAD_NIP": (ERROR, "NIP '{value}' harus 18 digit angka (tanpa spasi atau titik)."),
+    "VALUE_BAD_DATE": (ERROR, "'{value}' bukan tanggal yang valid. Isi tanggal seperti 31/03/2023."),
+    "VALUE_ERROR_CELL": (ERROR, "Sel berisi galat ('{value}'). Ganti dengan nilai yang benar."),
+    "CONSIST_DONE_PROGRESS": (ERROR, "Status 'Selesai' tetapi progres {value}%. Isi progres 100 atau ubah status."),
+    "CONSIST_NOT_STARTED": (ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),
+    "CONSIST_DONE_NO_EVIDENCE": (WARNING, "Status 'Selesai' tanpa bukti dukung. Sebutkan dokumen atau tautan bukti dukung."),
+    "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
+    "VALUE_EMPTY_ROW": (INFO, "Baris belum diisi."),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found: where it is, how bad it is, and what to do about it."""
+
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    unit: str = ""
+    sheet: str = ""
+    cell: str = ""
+    value: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("extra")
+        return d
+
+
+def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "",
+            value: object = "", **params: object) -> Finding:
+    """Build a Finding from the catalogue; params fill the message template."""
+    severity, template = CATALOG[code]
+    shown = "" if value is None else str(value)
+    if len(shown) > 120:
+        shown = shown[:117] + "..."
+    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: _show(v) for k, v in params.items()}}
+    try:
+        message = template.format(**fields)
+    except KeyError as err:  # a programming error: the catalogue and the call disagree
+        raise KeyError(f"finding {code} needs parameter {err}") from err
+    return Finding(code, severity, message, str(file), unit, sheet, cell, shown)
+
+
+def _show(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, float):
+        return f"{v:g}".replace(".", ",")
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return str(v)
+
+
+def count(findings: Iterable[Finding], severity: str) -> int:
+    return sum(1 for f in findings if f.severity == severity)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2)
+
+
+def flatten(findings: Iterable[Finding], keys: tuple[str, ...] = ("code", "sheet", "cell")) -> list[list[str]]:
+    """Reduce findings to a few fields, for compact assertions in tests."""
+    return [[getattr(f, k) for k in keys] for f in findings]

@@ -1,0 +1,1 @@
+"""The master roadmap workbook: its schema, its loader and the Roadmap model."""

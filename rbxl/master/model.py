@@ -1,0 +1,208 @@
+"""The Roadmap: a typed, checked model of the master workbook (the Perbup's content)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..errors import UsageError
+from ..values import NO_VALUE, parse_graded, parse_number
+from .schema import PERIODS
+
+Raw = float | str | None  # a cell value as the administrator wrote it
+
+
+@dataclass(frozen=True)
+class Unit:
+    kode: str
+    nama: str
+    singkatan: str
+    jenis: str
+    induk: str = ""
+    email: str = ""
+    unit_pelayanan: bool = False
+    alias: tuple[str, ...] = ()
+    catatan: str = ""
+
+    @property
+    def is_pd(self) -> bool:
+        return self.jenis == "Perangkat Daerah"
+
+
+@dataclass(frozen=True)
+class Area:
+    kode: str
+    nama: str
+    nama_lampiran: str
+    sasaran: str
+    program: str
+    program_nama: str = ""
+    bobot_pemenuhan: float | None = None
+    bobot_reform: float | None = None
+
+
+@dataclass(frozen=True)
+class Indikator:
+    kode: str
+    tabel: str
+    area_kode: str
+    sasaran: str
+    nama: str
+    satuan: str
+    jenis_nilai: str  # angka | persen | kategori | angka_predikat
+    daftar_kategori: str
+    arah: str  # naik | turun | sama
+    nilai_min: float | None
+    nilai_maks: float | None
+    baseline: Raw
+    targets: dict[int, Raw]
+    penanggung_jawab: tuple[str, ...]
+    dasar_penanggung_jawab: str = ""
+    sama_dengan: str = ""
+    sumber: str = ""
+    catatan: str = ""
+
+    @property
+    def is_kategori(self) -> bool:
+        return self.jenis_nilai == "kategori"
+
+    def target_number(self, tahun: int) -> float | None:
+        return number_of(self.targets.get(tahun))
+
+    def target_text(self, tahun: int) -> str | None:
+        raw = self.targets.get(tahun)
+        if raw is None or (isinstance(raw, str) and raw.strip() in NO_VALUE):
+            return None
+        return raw.strip() if isinstance(raw, str) else None
+
+
+@dataclass(frozen=True)
+class Kegiatan:
+    kode: str
+    tabel: str
+    area_kode: str
+    nama: str
+    satuan: str
+    baseline: Raw
+    targets: dict[int, Raw]
+    pengampu: tuple[str, ...]
+    dasar_pengampu: str = ""
+    sumber: str = ""
+    catatan: str = ""
+
+
+@dataclass(frozen=True)
+class RencanaAksi:
+    kode: str
+    area_kode: str
+    kelompok_kode: str
+    kelompok: str
+    kegiatan: str
+    aksi: dict[int, str]
+    pd_utama: tuple[str, ...]
+    pd_pendukung: tuple[str, ...]
+    sumber: str = ""
+    catatan: str = ""
+
+    def aksi_for(self, tahun: int) -> str | None:
+        """The action text for a year, or None where the Perbup has a dash or nothing."""
+        text = (self.aksi.get(tahun) or "").strip()
+        return None if text in NO_VALUE else text
+
+
+@dataclass(frozen=True)
+class Grup:
+    kode: str
+    nama: str
+    jenis: str  # SEMUA_PD | UNIT_PELAYANAN | POKJA_AREA | DAFTAR
+    anggota: tuple[str, ...] = ()
+
+
+@dataclass
+class Roadmap:
+    settings: dict[str, str]
+    years: tuple[int, ...]
+    units: dict[str, Unit]
+    areas: dict[str, Area]
+    indikator: list[Indikator]
+    kegiatan: list[Kegiatan]
+    rencana_aksi: list[RencanaAksi]
+    pokja: dict[str, tuple[str, ...]]
+    grup: dict[str, Grup]
+    pilihan: dict[str, list[str]]
+    jadwal: dict[tuple[int, str], dt.date]
+    riwayat: list[dict] = field(default_factory=list)
+    fingerprint: str = ""
+    source: str = ""
+
+    # --- groups -----------------------------------------------------------------------
+    def resolve(self, refs: tuple[str, ...], area_kode: str = "") -> list[str]:
+        """Unit codes named by refs (unit codes or group codes), in order, without repeats."""
+        out: list[str] = []
+        for ref in refs:
+            for code in self._expand(ref, area_kode):
+                if code not in out:
+                    out.append(code)
+        return out
+
+    def _expand(self, ref: str, area_kode: str) -> list[str]:
+        if ref in self.units:
+            return [ref]
+        grup = self.grup.get(ref)
+        if grup is None:
+            return []
+        if grup.jenis == "SEMUA_PD":
+            return [u.kode for u in self.units.values() if u.is_pd]
+        if grup.jenis == "UNIT_PELAYANAN":
+            return [u.kode for u in self.units.values() if u.unit_pelayanan]
+        if grup.jenis == "POKJA_AREA":
+            return list(self.pokja.get(area_kode, ()))
+        return [c for c in grup.anggota if c in self.units]
+
+    def leads(self, ra: RencanaAksi) -> list[str]:
+        return self.resolve(ra.pd_utama, ra.area_kode)
+
+    def supports(self, ra: RencanaAksi) -> list[str]:
+        """Supporting units, minus those that lead the row (they report in full already)."""
+        lead = set(self.leads(ra))
+        return [u for u in self.resolve(ra.pd_pendukung, ra.area_kode) if u not in lead]
+
+    def describe_refs(self, refs: tuple[str, ...]) -> str:
+        names = []
+        for ref in refs:
+            if ref in self.units:
+                names.append(self.units[ref].singkatan or self.units[ref].nama)
+            elif ref in self.grup:
+                names.append(self.grup[ref].nama)
+            else:
+                names.append(ref)
+        return "; ".join(names)
+
+    # --- look-ups ----------------------------------------------------------------------
+    def unit(self, kode: str) -> Unit:
+        try:
+            return self.units[kode]
+        except KeyError:
+            raise UsageError(f"Kode unit '{kode}' tidak ada di master. Lihat sheet Unit.") from None
+
+    def check_period(self, tahun: int, periode: str) -> None:
+        if tahun not in self.years:
+            raise UsageError(f"Tahun {tahun} di luar road map ({self.years[0]}-{self.years[-1]}).")
+        if periode not in PERIODS:
+            raise UsageError(f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}.")
+
+    def choices(self, name: str) -> list[str]:
+        return self.pilihan.get(name, [])
+
+    def reporting_units(self) -> list[str]:
+        """Units that receive a workbook: every unit with at least one row in any year."""
+        return list(self.units)
+
+
+def number_of(raw: Raw) -> float | None:
+    """The numeric part of a master value ('70,2 BB' -> 70.2, '-' -> None)."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw.strip() in NO_VALUE:
+        return None
+    return parse_graded(raw)[0] if isinstance(raw, str) else parse_number(raw)

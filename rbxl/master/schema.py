@@ -1,0 +1,192 @@
+"""The master workbook's sheets and columns, defined once for the loader and the builder.
+
+Columns are found by their header text (case and spacing ignored), so the administrator may
+reorder them. Year columns ("Target 2024") are expanded from the roadmap's years.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+YEARS_DEFAULT = (2022, 2023, 2024, 2025, 2026)
+BASELINE_YEAR = 2021
+
+# column kinds
+TEXT, CODE, NUMBER, VALUE, REFS, CHOICE, DATE = "text", "code", "number", "value", "refs", "choice", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = TEXT
+    required: bool = False
+    choices: str = ""  # name of a list in the Pilihan sheet (kind CHOICE)
+    width: int = 14
+    per_year: bool = False  # header holds {tahun}; one column per roadmap year
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    key: str = "kode"  # the column whose value must be unique ("" = none)
+    note: str = ""
+
+    def expanded(self, years: tuple[int, ...]) -> list[tuple[Column, int | None]]:
+        out: list[tuple[Column, int | None]] = []
+        for col in self.columns:
+            if col.per_year:
+                out.extend((col, y) for y in years)
+            else:
+                out.append((col, None))
+        return out
+
+
+def header_of(col: Column, year: int | None) -> str:
+    return col.header.format(tahun=year) if year is not None else col.header
+
+
+def field_of(col: Column, year: int | None) -> str:
+    return f"{col.key}_{year}" if year is not None else col.key
+
+
+def is_blank_header(text: object) -> bool:
+    return text is None or str(text).strip() == ""
+
+
+def norm_header(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().casefold()
+
+
+SOURCE = Column("sumber", "Sumber", TEXT, True, width=22)
+NOTE = Column("catatan", "Catatan", TEXT, width=50)
+
+UNIT = Sheet("Unit", (
+    Column("kode", "Kode", CODE, True, width=18),
+    Column("nama", "Nama Unit", TEXT, True, width=48),
+    Column("singkatan", "Singkatan", TEXT, True, width=16),
+    Column("jenis", "Jenis", CHOICE, True, "JENIS_UNIT", width=18),
+    Column("induk", "Induk", CODE, width=12),
+    Column("email", "E-mail", TEXT, width=30),
+    Column("unit_pelayanan", "Unit Pelayanan Publik", CHOICE, True, "YA_TIDAK", width=12),
+    Column("alias", "Variasi Penulisan di Perbup", TEXT, width=30),
+    Column("status_sumber", "Status Sumber", TEXT, width=10),
+    NOTE,
+), note="Unit pelapor: 43 Perangkat Daerah dan Bagian Setda yang memimpin baris Perbup.")
+
+AREA = Sheet("Area", (
+    Column("kode", "Kode", CODE, True, width=8),
+    Column("nama", "Area Perubahan", TEXT, True, width=40),
+    Column("nama_lampiran", "Nama di Lampiran II", TEXT, width=40),
+    Column("sasaran", "Sasaran", TEXT, True, width=36),
+    Column("program", "Program", CHOICE, True, "PROGRAM", width=9),
+    Column("program_nama", "Nama Program", TEXT, width=50),
+    Column("bobot_pemenuhan", "Bobot Pemenuhan PMPRB (%)", NUMBER, width=12),
+    Column("bobot_reform", "Bobot Reform PMPRB (%)", NUMBER, width=12),
+    SOURCE, NOTE,
+))
+
+INDIKATOR = Sheet("Indikator", (
+    Column("kode", "Kode", CODE, True, width=13),
+    Column("tabel", "Tabel", TEXT, True, width=10),
+    Column("area_kode", "Area", CODE, True, width=7),
+    Column("sasaran", "Sasaran", TEXT, width=30),
+    Column("indikator", "Indikator Kinerja", TEXT, True, width=44),
+    Column("satuan", "Satuan", TEXT, width=12),
+    Column("jenis_nilai", "Jenis Nilai", CHOICE, True, "JENIS_NILAI", width=15),
+    Column("daftar_kategori", "Daftar Kategori", TEXT, width=16),
+    Column("arah", "Arah", CHOICE, True, "ARAH", width=8),
+    Column("nilai_min", "Nilai Minimum", NUMBER, width=9),
+    Column("nilai_maks", "Nilai Maksimum", NUMBER, width=9),
+    Column("baseline", f"Baseline {BASELINE_YEAR}", VALUE, width=10),
+    Column("target", "Target {tahun}", VALUE, width=10, per_year=True),
+    Column("penanggung_jawab", "Penanggung Jawab", REFS, True, width=18),
+    Column("dasar_penanggung_jawab", "Dasar Penanggung Jawab", TEXT, width=40),
+    Column("sama_dengan", "Sama Dengan", CODE, width=13),
+    SOURCE, NOTE,
+))
+
+KEGIATAN = Sheet("Kegiatan Prioritas", (
+    Column("kode", "Kode", CODE, True, width=13),
+    Column("tabel", "Tabel", TEXT, True, width=10),
+    Column("area_kode", "Area", CODE, True, width=7),
+    Column("kegiatan", "Kegiatan", TEXT, True, width=50),
+    Column("satuan", "Satuan", TEXT, True, width=14),
+    Column("baseline", f"Baseline {BASELINE_YEAR}", VALUE, width=10),
+    Column("target", "Target {tahun}", VALUE, width=10, per_year=True),
+    Column("pengampu", "SKPD Pengampu", REFS, True, width=30),
+    Column("dasar_pengampu", "Dasar Pengampu", TEXT, width=40),
+    SOURCE, NOTE,
+))
+
+RENCANA_AKSI = Sheet("Rencana Aksi", (
+    Column("kode", "Kode", CODE, True, width=9),
+    Column("area_kode", "Area", CODE, True, width=7),
+    Column("kelompok_kode", "Kode Kelompok", CODE, width=9),
+    Column("kelompok", "Kelompok Kegiatan", TEXT, width=30),
+    Column("kegiatan", "Kegiatan / Sub Kegiatan", TEXT, True, width=40),
+    Column("aksi", "Rencana Aksi {tahun}", TEXT, width=36, per_year=True),
+    Column("pd_utama", "PD Utama", REFS, True, width=24),
+    Column("pd_pendukung", "PD Pendukung", REFS, width=24),
+    SOURCE, NOTE,
+))
+
+POKJA = Sheet("Pokja", (
+    Column("area_kode", "Area", CODE, True, width=8),
+    Column("unit_kode", "Unit", CODE, True, width=18),
+    Column("urutan", "Urutan", NUMBER, width=8),
+    SOURCE, NOTE,
+), key="")
+
+GRUP = Sheet("Grup", (
+    Column("kode", "Kode", CODE, True, width=16),
+    Column("nama", "Nama Grup (sebutan di Perbup)", TEXT, True, width=50),
+    Column("jenis", "Cara Menentukan Anggota", CHOICE, True, "JENIS_GRUP", width=22),
+    Column("anggota", "Anggota (untuk DAFTAR)", REFS, width=26),
+    Column("dasar", "Dasar", TEXT, width=50),
+    NOTE,
+))
+
+RIWAYAT = Sheet("Riwayat", (
+    Column("kode", "Kode", CODE, True, width=13),
+    Column("tabel", "Tabel", TEXT, True, width=10),
+    Column("area_kode", "Area", CODE, True, width=7),
+    Column("kelompok", "Kelompok", TEXT, width=26),
+    Column("indikator", "Indikator", TEXT, True, width=40),
+    Column("nilai", "Nilai {tahun}", VALUE, width=9, per_year=True),
+    SOURCE, NOTE,
+))
+
+PILIHAN = Sheet("Pilihan", (
+    Column("daftar", "Daftar", CODE, True, width=18),
+    Column("nilai", "Nilai", TEXT, True, width=30),
+    Column("urutan", "Urutan", NUMBER, True, width=8),
+    Column("keterangan", "Keterangan", TEXT, width=60),
+), key="")
+
+JADWAL = Sheet("Jadwal", (
+    Column("tahun", "Tahun", NUMBER, True, width=8),
+    Column("periode", "Periode", CHOICE, True, "PERIODE", width=10),
+    Column("batas_waktu", "Batas Pengumpulan", DATE, True, width=16),
+    Column("keterangan", "Keterangan", TEXT, width=40),
+), key="")
+
+PENGATURAN = Sheet("Pengaturan", (
+    Column("kunci", "Kunci", CODE, True, width=22),
+    Column("nilai", "Nilai", TEXT, width=50),
+    Column("keterangan", "Keterangan", TEXT, width=60),
+), key="kunci")
+
+SHEETS: tuple[Sheet, ...] = (PENGATURAN, UNIT, AREA, INDIKATOR, KEGIATAN, RENCANA_AKSI, POKJA, GRUP,
+                             RIWAYAT, PILIHAN, JADWAL)
+
+RIWAYAT_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
+
+# Fixed list names the code relies on (their values live in the Pilihan sheet).
+LIST_STATUS_AKSI = "STATUS_AKSI"
+LIST_STATUS_DUKUNGAN = "STATUS_DUKUNGAN"
+PERIODS = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
+GROUP_KINDS = ("SEMUA_PD", "UNIT_PELAYANAN", "POKJA_AREA", "DAFTAR")
+UNIT_KINDS = ("Perangkat Daerah", "Bagian Setda")

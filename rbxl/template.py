@@ -1,0 +1,251 @@
+"""Render a FormSpec as a protected xlsx workbook with xlsxwriter.
+
+Inputs are unlocked and yellow; everything else is locked. Dropdowns read hidden-sheet ranges
+through defined names; every formula carries its cached value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .atomic import atomic_path
+from .form import GUIDE_SHEET, HEADER_ROW, LIST_SHEET, META_SHEET, DataSheet, FormSpec, Row, Rule, list_name
+from .formulas import capaian_formula, capaian_value
+
+Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit
+
+WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+INPUT_FILL = "#FFF2CC"
+HEAD_FILL = "#1F4E78"
+LOCKED_FILL = "#F2F2F2"
+
+
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self.cache: dict[tuple, object] = {}
+
+    def get(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+    def locked(self, num_format: str = ""):
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF", "bg_color": LOCKED_FILL}
+        if num_format:
+            p["num_format"] = num_format
+        return self.get(**p)
+
+    def input(self, rule: Rule | None, num_format: str = ""):
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
+             "locked": False}
+        if rule is not None and rule.kind == "date":
+            p["num_format"] = "dd/mm/yyyy"
+        elif rule is not None and rule.kind in ("nip", "text"):
+            p["num_format"] = "@"
+        elif num_format:
+            p["num_format"] = num_format
+        return self.get(**p)
+
+
+def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
+                   created: dt.datetime | None = None) -> Path:
+    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests)."""
+    import xlsxwriter
+
+    path = Path(path)
+    answers = answers or {}
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
+        fm = _Formats(wb)
+        created = created or dt.datetime.now().replace(microsecond=0)
+        meta = spec.meta() | {"dibuat": created.isoformat()}
+        wb.set_properties({
+            "title": f"Monitoring RB {spec.unit_singkatan} {spec.periode_label}",
+            "subject": "Monitoring Road Map Reformasi Birokrasi",
+            "author": "rbxl", "company": spec.settings.get("nama_pemda", ""),
+            "created": created, "keywords": f"rbxl;{spec.unit_kode};{spec.tahun};{spec.periode}",
+        })
+        for key in ("format", "layout", "unit", "tahun", "periode", "master"):
+            wb.set_custom_property(f"rbxl_{key}", meta[key])
+        password = spec.settings.get("sandi_proteksi") or ""
+
+        _guide(wb, fm, spec, password)
+        for sheet in spec.sheets:
+            _data_sheet(wb, fm, spec, sheet, answers, password)
+        _lists(wb, spec, password)
+        _meta(wb, meta, password)
+        wb.worksheets()[0].activate()
+        wb.close()
+    return path
+
+
+def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:
+    ws = wb.add_worksheet(GUIDE_SHEET)
+    ws.set_column(0, 0, 120, fm.get(text_wrap=True, valign="top"))
+    title = fm.get(bold=True, font_size=13, text_wrap=True)
+    head = fm.get(bold=True, text_wrap=True, font_color=HEAD_FILL)
+    for i, line in enumerate(spec.guide):
+        fmt = title if i == 0 else (head if line.isupper() and line else None)
+        ws.write_string(i, 0, line, fmt)
+    ws.protect(password, {"format_columns": True, "format_rows": True})
+    _print_setup(ws, spec, repeat=None, portrait=True)
+
+
+def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    last_col = len(sheet.fields) - 1
+    ws.merge_range(0, 0, 0, last_col, sheet.title, fm.get(bold=True, font_size=13))
+    ws.merge_range(1, 0, 1, last_col, sheet.subtitle, fm.get(bold=True))
+    ws.merge_range(2, 0, 2, last_col, sheet.note, fm.get(italic=True, text_wrap=True, valign="top"))
+    ws.set_row(2, 30)
+    head = fm.get(bold=True, text_wrap=True, valign="vcenter", align="center", border=1,
+                  bg_color=HEAD_FILL, font_color="#FFFFFF")
+    head_in = fm.get(bold=True, text_wrap=True, valign="vcenter", align="center", border=1,
+                     bg_color="#BF9000", font_color="#FFFFFF")
+    for c, f in enumerate(sheet.fields):
+        ws.write_string(HEADER_ROW, c, f.header, head_in if f.input else head)
+        ws.set_column(c, c, f.width)
+    ws.set_row(HEADER_ROW, 45)
+
+    first = sheet.first_row
+    for i, row in enumerate(sheet.rows):
+        r = first + i
+        for c, f in enumerate(sheet.fields):
+            if f.formula:
+                _capaian(ws, fm, sheet, row, r, c, f.num_format, answers)
+            elif row.is_input(f):
+                rule = row.rule_for(f)
+                value = answers.get((sheet.name, row.key, f.key))
+                _write_value(ws, r, c, value, fm.input(rule, f.num_format))
+                if rule is not None:
+                    _validation(ws, r, c, rule)
+            else:
+                _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format))
+        ws.set_row(r, row_height(sheet, row, answers))
+    last = first + max(len(sheet.rows), 1) - 1
+    if sheet.kind != "identitas":
+        ws.autofilter(HEADER_ROW, 0, last, last_col)
+        ws.freeze_panes(first, 3)
+    else:
+        ws.freeze_panes(first, 0)
+    ws.protect(password, {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
+    _print_setup(ws, spec, repeat=HEADER_ROW)
+
+
+def row_height(sheet: DataSheet, row: Row, answers: Answers | None = None) -> float:
+    """Points needed to show every wrapped cell of the row (spreadsheets do not auto-fit on open)."""
+    lines = 1
+    for f in sheet.fields:
+        value = row.values.get(f.key)
+        if value is None and answers:
+            value = answers.get((sheet.name, row.key, f.key))
+        if not isinstance(value, str) or not value:
+            continue
+        per_line = max(int(f.width * 1.1), 4)
+        n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, n)
+    return min(15.0 * lines + 3, 409.0)
+
+
+def _write_value(ws, r: int, c: int, value, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _capaian(ws, fm, sheet: DataSheet, row: Row, r: int, c: int, num_format: str, answers: Answers) -> None:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    target = xl_rowcol_to_cell(r, sheet.col("target"))
+    real = xl_rowcol_to_cell(r, sheet.col("realisasi"))
+    daftar = row.calc.get("daftar", "")
+    formula = capaian_formula(target, real, row.calc.get("arah", "naik"), list_name(daftar) if daftar else "")
+    ordered = row.calc.get("urutan") or None
+    value = capaian_value(row.values.get("target"), answers.get((sheet.name, row.key, "realisasi")),
+                          row.calc.get("arah", "naik"), ordered)
+    ws.write_formula(r, c, formula, fm.locked(num_format), value)
+
+
+def _validation(ws, r: int, c: int, rule: Rule) -> None:
+    title = rule.label[:32]
+    opts: dict = {"input_title": title, "input_message": rule.prompt[:255] if rule.prompt else "",
+                  "error_title": "Isian tidak valid"[:32]}
+    if rule.kind == "list":
+        opts |= {"validate": "list", "source": f"={list_name(rule.daftar)}",
+                 "error_message": f"Pilih {rule.label} dari daftar."}
+    elif rule.kind == "decimal":
+        opts |= {"validate": "decimal", "criteria": "between", "minimum": rule.low, "maximum": rule.high,
+                 "error_message": _bounds_message(rule)}
+    elif rule.kind == "text":
+        opts |= {"validate": "length", "criteria": "<=", "value": rule.max_len,
+                 "error_message": f"{rule.label} maksimum {rule.max_len} karakter."}
+    elif rule.kind == "nip":
+        opts |= {"validate": "length", "criteria": "==", "value": 18,
+                 "error_message": "NIP harus 18 digit angka."}
+    elif rule.kind == "date":
+        opts |= {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+                 "maximum": dt.date(2100, 12, 31), "error_message": "Isi tanggal yang valid, misal 05/04/2023."}
+    else:
+        return
+    if not opts["input_message"]:
+        del opts["input_message"]
+        del opts["input_title"]
+    ws.data_validation(r, c, r, c, opts)
+
+
+def _bounds_message(rule: Rule) -> str:
+    from .values import format_number
+
+    if rule.high is not None and rule.high >= 1e9:
+        return f"{rule.label} harus angka minimal {format_number(rule.low)}."
+    return f"{rule.label} harus angka antara {format_number(rule.low)} dan {format_number(rule.high)}."
+
+
+def _lists(wb, spec: FormSpec, password) -> None:
+    ws = wb.add_worksheet(LIST_SHEET)
+    for c, (name, values) in enumerate(spec.lists.items()):
+        ws.write_string(0, c, name)
+        for r, v in enumerate(values, start=1):
+            ws.write_string(r, c, v)
+        from xlsxwriter.utility import xl_col_to_name
+
+        col = xl_col_to_name(c)
+        wb.define_name(list_name(name), f"='{LIST_SHEET}'!${col}$2:${col}${max(len(values), 1) + 1}")
+    ws.hide()
+    ws.protect(password)
+
+
+def _meta(wb, meta: dict[str, str], password) -> None:
+    ws = wb.add_worksheet(META_SHEET)
+    ws.write_string(0, 0, "kunci")
+    ws.write_string(0, 1, "nilai")
+    for r, (k, v) in enumerate(meta.items(), start=1):
+        ws.write_string(r, 0, k)
+        ws.write_string(r, 1, v)
+    ws.very_hidden()
+    ws.protect(password)
+
+
+def _print_setup(ws, spec: FormSpec, repeat: int | None, portrait: bool = False) -> None:
+    if not portrait:
+        ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    if repeat is not None:
+        ws.repeat_rows(repeat)
+    who = f"{spec.unit_singkatan} - {spec.periode_label}".replace("&", "&&")
+    ws.set_footer(f"&L{who}&RHalaman &P dari &N")
+

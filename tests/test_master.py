@@ -1,0 +1,213 @@
+"""The shipped master against the Perbup text, and broken masters one error kind at a time."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import require_soffice
+
+from rbxl.cli import main
+from rbxl.findings import ERROR, WARNING
+from rbxl.master.load import build_roadmap, load_master
+from rbxl.master.model import number_of
+
+
+def test_shipped_master_counts(roadmap):
+    assert len(roadmap.areas) == 8
+    assert len(roadmap.indikator) == 24
+    assert len(roadmap.kegiatan) == 38
+    assert len(roadmap.rencana_aksi) == 70
+    pd = [u for u in roadmap.units.values() if u.is_pd]
+    assert len(pd) == 43
+    assert sum(u.kode.startswith("KEC-") for u in pd) == 16
+    assert {u.kode for u in roadmap.units.values() if not u.is_pd} == {
+        "BAG-ORGANISASI", "BAG-HUKUM", "BAG-PBJ", "BAG-ADPEM"}
+    assert all(roadmap.units[b].induk == "SETDA" for b in ("BAG-ORGANISASI", "BAG-HUKUM"))
+    assert len(roadmap.pokja) == 8
+    assert roadmap.years == (2022, 2023, 2024, 2025, 2026)
+
+
+def test_shipped_master_has_no_errors_and_records_the_perbup_inconsistencies(master_path):
+    roadmap, findings = load_master(master_path)
+    assert roadmap is not None
+    assert [f for f in findings if f.severity == ERROR] == []
+    warned = {(f.code, f.value) for f in findings if f.severity == WARNING}
+    # Indeks RB differs between Tabel 3.4 and 3.11; SAKIP 2023 72,5 vs 72,4; SPBE and IKM 2024
+    assert {("MASTER_LINK_DIFFERS", c) for c in ("IND-3.4-01", "IND-3.4-02", "IND-3.4-07", "IND-3.4-08")} <= warned
+    sakip = next(f for f in findings if f.code == "MASTER_LINK_DIFFERS" and f.value == "IND-3.4-02")
+    assert "2023: 72,5 BB vs 72,4" in sakip.message
+    # "Bagian Hukum" written in the 2026 target cell of Tabel 3.5: recorded, target left empty
+    empty = [f for f in findings if f.code == "MASTER_TARGET_EMPTY"]
+    assert any("IND-3.5-01" in f.message and "2026" in f.message and "Bagian Hukum" in f.message for f in empty)
+    # the Tabel 3.19 indicator with no values at all
+    assert sum("IND-3.19-03" in f.message for f in empty) == 5
+    # 8.3.c has no action in any year
+    assert [f.cell for f in findings if f.code == "MASTER_NO_ACTION" and "8.3.c" in f.message] == ["A65"]
+
+
+def _ind(roadmap, kode):
+    return next(i for i in roadmap.indikator if i.kode == kode)
+
+
+def _keg(roadmap, nama):
+    return next(k for k in roadmap.kegiatan if k.nama == nama)
+
+
+def _ra(roadmap, kode):
+    return next(r for r in roadmap.rencana_aksi if r.kode == kode)
+
+
+def test_spot_values_match_the_perbup(roadmap):
+    sakip = _ind(roadmap, "IND-3.4-02")
+    assert sakip.nama == "Nilai SAKIP" and sakip.jenis_nilai == "angka_predikat"
+    assert sakip.targets[2026] == "80 A" and sakip.target_number(2026) == 80
+    assert sakip.baseline == "65 B"
+    assert _ind(roadmap, "IND-3.7-01").targets[2023] == pytest.approx(72.4)
+    assert _ind(roadmap, "IND-3.4-03").targets[2024] == "WTP"
+    mri = _ind(roadmap, "IND-3.9-02")
+    assert [mri.target_number(y) for y in roadmap.years] == pytest.approx([1.93, 2.2, 2.47, 2.73, 3.0])
+    sk = _keg(roadmap, "Fasilitasi Penyusunan SK Bupati")
+    assert number_of(sk.baseline) == 577
+    assert [number_of(sk.targets[y]) for y in roadmap.years] == [300] * 5
+    # Tabel 3.8 has no baseline: empty, not zero
+    for k in roadmap.kegiatan:
+        if k.tabel == "Tabel 3.8":
+            assert k.baseline is None
+    # Tabel 3.21 names no unit: the assignment is recorded with its reason
+    for k in roadmap.kegiatan:
+        if k.tabel == "Tabel 3.21":
+            assert k.pengampu == ("BAPPEDA",) and "Asumsi" in k.dasar_pengampu
+    ra = _ra(roadmap, "4.j")
+    assert ra.aksi_for(2022) is None and ra.aksi_for(2023) is None
+    assert ra.aksi_for(2024) == "Pengembangan aplikasi pengaduan pelayanan publik terintegrasi"
+    assert _ra(roadmap, "4.f").aksi_for(2024) == "Pengawasan Kearsipan pada Perangkat Daerah"
+    assert _ra(roadmap, "5.m").pd_utama == ("TIM-TPP",)
+    assert all(r.sumber.startswith("Lampiran II") for r in roadmap.rencana_aksi)
+    assert all(i.sumber.startswith("Tabel") for i in roadmap.indikator)
+
+
+def test_groups_resolve_through_the_master(roadmap):
+    assert len(roadmap.resolve(("SELURUH-PD",))) == 43
+    pelayanan = roadmap.resolve(("UNIT-PELAYANAN",))
+    assert "DINDUKCAPIL" in pelayanan and "KEC-CEPU" in pelayanan and "BAG-HUKUM" not in pelayanan
+    # "Perangkat Daerah terkait area perubahan" = the area's Pokja (Tabel 3.23), minus the lead
+    assert roadmap.leads(_ra(roadmap, "1.a.1")) == ["BAG-ORGANISASI"]
+    assert roadmap.supports(_ra(roadmap, "1.a.1")) == ["INSPEKTORAT", "BAPPEDA", "BKD"]
+    assert roadmap.leads(_ra(roadmap, "5.m")) == ["BKD", "BPPKAD"]
+    assert "KEC-JATI" in roadmap.supports(_ra(roadmap, "8.3.a"))
+
+
+def _col(grid, header):
+    return grid[0].index(header)
+
+
+def _codes(findings):
+    return [(f.code, f.sheet, f.cell) for f in findings if f.severity == ERROR]
+
+
+def test_missing_required_cell(grids):
+    g = grids["Indikator"]
+    g[5][_col(g, "Indikator Kinerja")] = ""
+    _, findings = build_roadmap(grids)
+    assert ("MASTER_REQUIRED", "Indikator", "E6") in _codes(findings)
+
+
+def test_unknown_unit_reference(grids):
+    g = grids["Rencana Aksi"]
+    g[3][_col(g, "PD Utama")] = "BAG-ORGANISASI;DINAS-FIKTIF"
+    _, findings = build_roadmap(grids)
+    errs = [f for f in findings if f.code == "MASTER_UNKNOWN_REF"]
+    assert [(f.sheet, f.cell, f.value) for f in errs] == [("Rencana Aksi", "K4", "DINAS-FIKTIF")]
+    assert "DINAS-FIKTIF" in errs[0].message and "PD Utama" in errs[0].message
+
+
+def test_duplicate_code(grids):
+    g = grids["Kegiatan Prioritas"]
+    g[4][0] = g[2][0]
+    _, findings = build_roadmap(grids)
+    assert ("MASTER_DUPLICATE", "Kegiatan Prioritas", "A5") in _codes(findings)
+
+
+def test_text_where_a_number_is_expected(grids):
+    g = grids["Indikator"]
+    g[1][_col(g, "Target 2023")] = "enam puluh lima"
+    g2 = grids["Kegiatan Prioritas"]
+    g2[1][_col(g2, "Target 2022")] = "empat"
+    _, findings = build_roadmap(grids)
+    got = [(f.sheet, f.cell, f.value) for f in findings if f.code == "MASTER_NOT_NUMBER"]
+    assert got == [("Indikator", "N2", "enam puluh lima"), ("Kegiatan Prioritas", "G2", "empat")]
+
+
+def test_year_column_missing(grids):
+    g = grids["Rencana Aksi"]
+    g[0][_col(g, "Rencana Aksi 2025")] = "Rencana 2025"
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap is None
+    f = [f for f in findings if f.code == "MASTER_YEAR_COLUMN_MISSING"]
+    assert len(f) == 1 and f[0].sheet == "Rencana Aksi" and "2025" in f[0].message
+
+
+def test_missing_sheet(grids):
+    del grids["Pokja"]
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap is None
+    assert ("MASTER_SHEET_MISSING", "Pokja", "") in _codes(findings)
+
+
+def test_bad_choice_and_unknown_area(grids):
+    g = grids["Indikator"]
+    g[2][_col(g, "Arah")] = "keatas"
+    g[3][_col(g, "Area")] = "A9"
+    _, findings = build_roadmap(grids)
+    codes = _codes(findings)
+    assert ("MASTER_BAD_CHOICE", "Indikator", "I3") in codes
+    assert ("MASTER_UNKNOWN_AREA", "Indikator", "C4") in codes
+
+
+def test_column_order_does_not_matter(grids, roadmap):
+    for name, g in grids.items():
+        if name == "Petunjuk":
+            continue
+        for row in g:
+            row.reverse()
+    again, findings = build_roadmap(grids)
+    assert again is not None and not [f for f in findings if f.severity == ERROR]
+    assert again.fingerprint == roadmap.fingerprint
+
+
+def test_cli_master_check_ok(master_path):
+    result = CliRunner().invoke(main, ["master", "check", "--master", str(master_path)])
+    assert result.exit_code == 0, result.output
+    for text in ("Area perubahan", "Rencana aksi", "70", "Unit: Perangkat Daerah", "43", "Bagian Setda"):
+        assert text in result.output
+    assert "Master dapat dipakai" in result.output
+
+
+def test_cli_master_check_broken_file_exits_1(tmp_path, master_path):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(master_path)
+    ws = wb["Rencana Aksi"]
+    ws["K2"] = "UNIT-TIDAK-ADA"
+    broken = tmp_path / "rusak.xlsx"
+    wb.save(broken)
+    result = CliRunner().invoke(main, ["master", "check", "--master", str(broken), "--json"])
+    assert result.exit_code == 1
+    assert '"code": "MASTER_UNKNOWN_REF"' in result.output and '"cell": "K2"' in result.output
+
+
+def test_cli_missing_master_exits_3(tmp_path):
+    result = CliRunner().invoke(main, ["master", "check", "--master", str(tmp_path / "tidak-ada.xlsx")])
+    assert result.exit_code == 3
+
+
+@pytest.mark.libreoffice
+def test_master_resaved_by_libreoffice_loads_identically(tmp_path, master_path, roadmap):
+    require_soffice()
+    import soffice
+
+    for fmt in ("xlsx", "ods"):
+        out = soffice.convert(master_path, fmt, tmp_path / fmt)
+        again, findings = load_master(out)
+        assert again is not None and not [f for f in findings if f.severity == ERROR], fmt
+        assert again.fingerprint == roadmap.fingerprint, fmt

@@ -132,6 +132,41 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out
     show_generated(results, out, tahun, periode)
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@period_options
+@master_option
+@out_option
+@click.option("--json", "as_json", is_flag=True, help="Cetak semua temuan sebagai JSON (untuk program lain).")
+def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, as_json: bool):
+    """Periksa berkas yang dikembalikan unit: berkas, folder, .zip, e-mail (.eml/.msg).
+
+    Berkas dikenali dari identitas tersembunyinya, bukan namanya; setiap sel dibandingkan
+    dengan master. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
+    temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt.
+    Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah.
+
+    \b
+    Contoh:
+      rbxl validate kiriman/ --tahun 2023 --periode TW1
+      rbxl validate surat.eml arsip.zip --tahun 2023 --periode TW1 --json
+    """
+    from .console import progress_bar, show_validation
+    from .findings import to_json
+    from .master.load import read_master
+    from .validate import validate as run
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    with progress_bar("Memeriksa berkas", None) as advance:
+        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total)
+    if as_json:
+        click.echo(to_json(report.all_findings()))
+    else:
+        show_validation(report, roadmap)
+    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
     try:
         main()

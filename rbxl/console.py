@@ -29,7 +29,23 @@ def progress_bar(label: str, total: int) -> Iterator:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True) as p:
         task = p.add_task(label, total=total)
-        yield lambda n=1: p.advance(task, n)
+        yield _Advance(p, task)
+
+
+class _Advance:
+    """Callable progress handle: advance() steps; .total(n) sets the total once it is known."""
+
+    def __init__(self, progress, task):
+        self.progress, self.task = progress, task
+
+    def __call__(self, n: int = 1) -> None:
+        self.progress.advance(self.task, n)
+
+    def step(self) -> None:
+        self.progress.advance(self.task, 1)
+
+    def total(self, n: int) -> None:
+        self.progress.update(self.task, total=n)
 
 
 def findings_table(findings: list[Finding], title: str = "Temuan", limit: int = 200) -> Table:
@@ -86,3 +102,34 @@ def show_generated(results, out: Path, tahun: int, periode: str) -> None:
     console.print(t)
     folder = results[0].file.parent if results else out
     console.print(f"[bold green]{len(results)} template dibuat[/] di {folder} (beserta manifest.csv).")
+
+
+def show_validation(report, roadmap) -> None:
+    from .checks import REJECTED
+
+    t = Table(title=f"Berkas {report.periode} {report.tahun}")
+    for col in ("Berkas", "Unit", "Putusan", "Kesalahan", "Peringatan"):
+        t.add_column(col, overflow="fold")
+    for s in report.submissions:
+        style = "red" if s.verdict == REJECTED else ("yellow" if s.verdict == "Perlu perbaikan" else None)
+        t.add_row(s.item.source, s.unit, s.verdict, str(count(s.findings, ERROR)), str(count(s.findings, WARNING)),
+                  style=style)
+    console.print(t)
+    shown = [f for f in report.all_findings() if f.severity in (ERROR, WARNING)]
+    if shown:
+        console.print(findings_table(shown, "Temuan (kesalahan dan peringatan)", limit=60))
+    skipped = [f for f in report.findings if f.severity not in (ERROR, WARNING)]
+    if skipped:
+        console.print(f"[dim]{len(skipped)} berkas dilewati (bukan lembar kerja, berkas kunci, dll.)[/]")
+    missing = report.missing
+    console.print(f"Unit: diharapkan {len(report.expected)}, berkas terpakai {len(report.chosen)}, "
+                  f"belum mengumpulkan {len(missing)}.")
+    if missing:
+        names = ", ".join(f"{u} <{roadmap.units[u].email or 'tanpa e-mail'}>" for u in missing[:12])
+        console.print(f"[yellow]Belum mengumpulkan:[/] {names}{' ...' if len(missing) > 12 else ''}")
+    if report.findings_file:
+        console.print(f"Temuan lengkap: {report.findings_file}; umpan balik per unit: "
+                      f"{report.findings_file.parent / 'umpan-balik'}; arsip: {report.archive}")
+    verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
+        "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
+    console.print(verdict)

@@ -1,0 +1,314 @@
+"""Check a returned workbook against the FormSpec the master defines for its unit and period.
+
+Sheet protection is never trusted: every locked cell is compared with what the master says
+it must hold, so deleted, inserted, reordered or overwritten rows are caught. Every input
+cell is read by its rule; each problem becomes a Finding with its sheet and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .findings import ERROR, Finding, finding
+from .form import HEADER_ROW, META_SHEET, DataSheet, FormSpec, Row, Rule, plan
+from .intake import RawWorkbook, Received
+from .master.load import cell_name
+from .master.model import Roadmap
+from .values import as_text, format_number, parse_date, parse_number
+
+# verdicts (Indonesian, shown to users as they are)
+ACCEPTED = "Diterima"
+ACCEPTED_NOTES = "Diterima dengan catatan"
+NEEDS_FIX = "Perlu perbaikan"  # value errors: valid values are used, the unit must fix the rest
+REJECTED = "Ditolak"  # structure or identity errors: nothing from the file is used
+SUPERSEDED = "Digantikan"
+DUPLICATE = "Duplikat"
+
+STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
+              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
+              "SHEET_MISSING", "CELL_CHANGED", "ROW_EXTRA"}
+
+Key = tuple[str, str, str]  # (sheet name, row key, field key)
+
+
+@dataclass
+class Submission:
+    """One returned file after checking: who, what it says, and what is wrong with it."""
+
+    item: Received
+    unit: str = ""
+    tahun: int | None = None
+    periode: str = ""
+    master: str = ""
+    saved_at: dt.datetime | None = None
+    values: dict[Key, object] = field(default_factory=dict)  # accepted input values
+    findings: list[Finding] = field(default_factory=list)
+    verdict: str = ""
+
+    @property
+    def usable(self) -> bool:
+        return self.verdict in (ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX)
+
+    def decide(self) -> None:
+        codes = {f.code for f in self.findings if f.severity == ERROR}
+        if codes & STRUCTURAL:
+            self.verdict = REJECTED
+        elif codes:
+            self.verdict = NEEDS_FIX
+        elif self.findings and any(f.severity == "warning" for f in self.findings):
+            self.verdict = ACCEPTED_NOTES
+        else:
+            self.verdict = ACCEPTED
+
+
+def read_meta(raw: RawWorkbook) -> dict[str, str] | None:
+    grid = raw.sheets.get(META_SHEET)
+    if grid is None:
+        return None
+    return {as_text(r[0]): as_text(r[1]) for r in grid[1:] if len(r) >= 2 and as_text(r[0])}
+
+
+def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str,
+          specs: dict[str, FormSpec] | None = None, formulas: dict[str, set[str]] | None = None) -> Submission:
+    """Identify the file by its hidden metadata, then compare it cell by cell with its FormSpec."""
+    sub = Submission(item, saved_at=raw.saved_at)
+    file = item.source
+
+    def add(code: str, **kw) -> None:
+        sub.findings.append(finding(code, file=file, unit=sub.unit, **kw))
+
+    meta = read_meta(raw)
+    if meta is None:
+        add("FILE_NOT_TEMPLATE")
+        sub.decide()
+        return sub
+    if meta.get("format") != "rbxl-template" or not meta.get("unit"):
+        add("FILE_META_TAMPERED", sheet=META_SHEET, detail="format/unit tidak dikenali")
+        sub.decide()
+        return sub
+    sub.unit, sub.periode, sub.master = meta["unit"], meta.get("periode", ""), meta.get("master", "")
+    try:
+        sub.tahun = int(float(meta.get("tahun", "")))
+    except ValueError:
+        add("FILE_META_TAMPERED", sheet=META_SHEET, detail=f"tahun '{meta.get('tahun')}'")
+        sub.decide()
+        return sub
+    if sub.unit not in roadmap.units:
+        add("FILE_UNKNOWN_UNIT", value=sub.unit)
+        sub.decide()
+        return sub
+    if (sub.tahun, sub.periode) != (tahun, periode):
+        add("FILE_WRONG_PERIOD", detail=f"{sub.periode} {sub.tahun}")
+        sub.decide()
+        return sub
+
+    specs = specs if specs is not None else {}
+    spec = specs.get(sub.unit) or specs.setdefault(sub.unit, plan(roadmap, sub.unit, tahun, periode))
+    structure: list[Finding] = []
+    for sheet in spec.sheets:
+        grid = _find_sheet(raw, sheet.name)
+        if grid is None:
+            structure.append(finding("SHEET_MISSING", file=file, unit=sub.unit, sheet=sheet.name))
+            continue
+        structure += _compare_locked(sheet, grid, file, sub.unit)
+        if meta.get(f"baris:{sheet.name}", None) not in (None, ";".join(r.key for r in sheet.rows)):
+            structure.append(finding("FILE_MASTER_CHANGED", file=file, unit=sub.unit, sheet=sheet.name,
+                                     value=sub.master))
+    old_master = sub.master != roadmap.fingerprint
+    if old_master and structure:
+        add("FILE_MASTER_CHANGED", value=sub.master)
+    elif old_master:
+        add("FILE_OLD_MASTER", value=sub.master)
+    sub.findings += _dedupe(structure)
+    if any(f.code in STRUCTURAL for f in structure):
+        sub.decide()
+        return sub
+
+    for sheet in spec.sheets:
+        grid = _find_sheet(raw, sheet.name)
+        formula_cells = (formulas or {}).get(sheet.name, set())
+        _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
+    sub.decide()
+    return sub
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        k = (f.code, f.sheet, f.cell)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def _find_sheet(raw: RawWorkbook, name: str) -> list[list] | None:
+    if name in raw.sheets:
+        return raw.sheets[name]
+    for n, g in raw.sheets.items():
+        if n.strip().casefold() == name.casefold():
+            return g
+    return None
+
+
+def _cell(grid: list[list], r: int, c: int) -> object:
+    if r < len(grid) and c < len(grid[r]):
+        v = grid[r][c]
+        return None if v == "" else v
+    return None
+
+
+def _norm(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        f = float(v)
+        return format_number(round(f, 9))
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    s = " ".join(str(v).split())
+    n = parse_number(s) if re.fullmatch(r"[\d.,\s-]+", s) and any(ch.isdigit() for ch in s) else None
+    return format_number(round(n, 9)) if n is not None and not re.search(r"\d[.,]\d{3}", s) else s
+
+
+def _same(expected: object, found: object) -> bool:
+    if _norm(expected) == _norm(found):
+        return True
+    a, b = parse_number(expected), parse_number(found)
+    return a is not None and b is not None and abs(a - b) < 1e-9 * max(1.0, abs(a))
+
+
+def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) -> list[Finding]:
+    out: list[Finding] = []
+    for c, f in enumerate(sheet.fields):
+        found = _cell(grid, HEADER_ROW, c)
+        if not _same(f.header, found):
+            out.append(finding("CELL_CHANGED", file=file, unit=unit, sheet=sheet.name,
+                               cell=cell_name(HEADER_ROW, c), value=as_text(found), expected=f.header))
+    for i, row in enumerate(sheet.rows):
+        r = sheet.first_row + i
+        for c, f in enumerate(sheet.fields):
+            if f.formula or row.is_input(f):
+                continue
+            expected = row.values.get(f.key, "")
+            found = _cell(grid, r, c)
+            if not _same(expected, found):
+                out.append(finding("CELL_CHANGED", file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
+                                   value=as_text(found), expected=_short(expected)))
+                break  # one finding per row is enough to tell the unit what happened
+    end = sheet.first_row + len(sheet.rows)
+    for r in range(end, len(grid)):
+        for c, v in enumerate(grid[r]):
+            if v not in ("", None):
+                out.append(finding("ROW_EXTRA", file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
+                                   value=as_text(v), row=r + 1))
+                break
+    return out
+
+
+def _short(v: object) -> str:
+    s = as_text(v) if not isinstance(v, float) else format_number(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: set[str],
+                 lists: dict[str, list[str]]) -> None:
+    for i, row in enumerate(sheet.rows):
+        r = sheet.first_row + i
+        typed: dict[str, object] = {}
+        for c, f in enumerate(sheet.fields):
+            if not row.is_input(f):
+                continue
+            addr = cell_name(r, c)
+            rule = row.rule_for(f)
+            raw = _cell(grid, r, c)
+            if addr in formula_cells:
+                sub.findings.append(finding("VALUE_FORMULA", file=sub.item.source, unit=sub.unit, sheet=sheet.name,
+                                            cell=addr, value=as_text(raw)))
+                continue
+            value = _typed(raw, rule, sheet, addr, sub, lists) if rule is not None else raw
+            if value is not None:
+                typed[f.key] = value
+                sub.values[(sheet.name, row.key, f.key)] = value
+        if sheet.kind == "ra_utama":
+            _consistency(sheet, row, r, typed, sub)
+
+
+def _typed(raw: object, rule: Rule, sheet: DataSheet, addr: str, sub: Submission,
+           lists: dict[str, list[str]]) -> object:
+    """The value of an input cell by its rule, or None (with a finding when it is wrong)."""
+
+    def add(code: str, **kw) -> None:
+        sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name, cell=addr, **kw))
+
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if rule.required:
+            add("VALUE_REQUIRED", label=rule.label)
+        return None
+    if isinstance(raw, str) and raw.strip().startswith("#") and raw.strip().rstrip("!?0/").upper() in (
+            "#DIV", "#N/A", "#VALUE", "#REF", "#NAME", "#NUM", "#NULL"):
+        add("VALUE_ERROR_CELL", value=raw)
+        return None
+    if rule.kind == "list":
+        text = as_text(raw)
+        choices = lists.get(rule.daftar, [])
+        match = next((c for c in choices if c.casefold() == text.casefold()), None)
+        if match is None:
+            add("VALUE_NOT_IN_LIST", value=text, label=rule.label, choices=", ".join(choices))
+            return None
+        return match
+    if rule.kind == "decimal":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            n = float(raw)
+        else:
+            text = as_text(raw)
+            n = parse_number(text)
+            if n is None:
+                add("VALUE_NOT_NUMBER", value=text, label=rule.label)
+                return None
+            add("VALUE_TEXT_NUMBER", value=text, detail=format_number(n))
+        low = rule.low if rule.low is not None else float("-inf")
+        high = rule.high if rule.high is not None else float("inf")
+        if not low <= n <= high:
+            add("VALUE_OUT_OF_RANGE", value=format_number(n), label=rule.label, low=format_number(low),
+                high=format_number(high))
+            return None
+        return n
+    if rule.kind == "nip":
+        text = as_text(raw).replace(" ", "").replace(".", "") if isinstance(raw, str) else as_text(raw)
+        if not re.fullmatch(r"\d{18}", text):
+            add("VALUE_BAD_NIP", value=as_text(raw))
+            return None
+        return text
+    if rule.kind == "date":
+        d = parse_date(raw)
+        if d is None:
+            add("VALUE_BAD_DATE", value=as_text(raw))
+            return None
+        return d
+    text = as_text(raw) if not isinstance(raw, float) else format_number(raw)
+    if rule.max_len and len(text) > rule.max_len:
+        add("VALUE_TOO_LONG", label=rule.label, detail=len(text), high=rule.max_len)
+        return text[: rule.max_len]  # kept (cut) so the text is not lost; the error says so
+    return text
+
+
+def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission) -> None:
+    status, progres = typed.get("status"), typed.get("progres")
+
+    def add(code: str, key: str, **kw) -> None:
+        sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name,
+                                    cell=cell_name(r, sheet.col(key)), **kw))
+
+    if status == "Selesai" and progres is not None and progres < 100:
+        add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres))
+    if status == "Belum Dimulai" and progres is not None and progres > 0:
+        add("CONSIST_NOT_STARTED", "progres", value=format_number(progres), detail=status)
+    if status == "Selesai" and not typed.get("bukti"):
+        add("CONSIST_DONE_NO_EVIDENCE", "bukti")
+    if status is None and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
+        add("CONSIST_NO_STATUS", "status")

@@ -1,0 +1,96 @@
+"""The findings workbook and one plain-text feedback note per unit, in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .atomic import atomic_path, write_text
+from .findings import ERROR, SEVERITY_ID, WARNING
+from .generate import period_dir
+from .master.model import Roadmap
+from .template import WB_OPTIONS
+
+
+def findings_path(out: Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / f"temuan-{tahun}-{periode}.xlsx"
+
+
+def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
+    import xlsxwriter
+
+    path = findings_path(out, report.tahun, report.periode)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
+        head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
+                              "valign": "top", "border": 1})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        red = wb.add_format({"bg_color": "#F8CBAD"})
+        yellow = wb.add_format({"bg_color": "#FFE699"})
+
+        def table(name, headers, rows, widths):
+            ws = wb.add_worksheet(name)
+            for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
+                ws.write_string(0, c, h, head)
+                ws.set_column(c, c, w, wrap)
+            for r, row in enumerate(rows, start=1):
+                for c, v in enumerate(row):
+                    if isinstance(v, (int, float)):
+                        ws.write_number(r, c, v)
+                    else:
+                        ws.write_string(r, c, "" if v is None else str(v))
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+            ws.set_landscape()
+            ws.set_paper(9)
+            ws.fit_to_pages(1, 0)
+            ws.repeat_rows(0)
+            return ws
+
+        files = [[s.item.source, s.unit, roadmap.units[s.unit].nama if s.unit in roadmap.units else "", s.verdict,
+                  sum(f.severity == ERROR for f in s.findings), sum(f.severity == WARNING for f in s.findings),
+                  s.saved_at.isoformat(sep=" ") if s.saved_at else "", s.item.sha256]
+                 for s in report.submissions]
+        ws = table("Berkas", ["Berkas", "Unit", "Nama Unit", "Putusan", "Kesalahan", "Peringatan",
+                              "Disimpan (di dalam berkas)", "SHA-256"], files, [50, 16, 36, 20, 10, 10, 20, 30])
+        n = max(len(files), 1)
+        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Ditolak",
+                                           "format": red})
+        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Perlu",
+                                           "format": yellow})
+        rows = [[SEVERITY_ID.get(f.severity, f.severity), f.code, f.unit, f.file, f.sheet, f.cell, f.value, f.message]
+                for f in report.all_findings()]
+        ws = table("Temuan", ["Tingkat", "Kode", "Unit", "Berkas", "Sheet", "Sel", "Nilai Ditemukan", "Pesan"], rows,
+                   [11, 22, 16, 40, 22, 7, 24, 70])
+        ws.conditional_format(1, 0, max(len(rows), 1), 0, {"type": "cell", "criteria": "==", "value": '"Kesalahan"',
+                                                           "format": red})
+        missing = [[u, roadmap.units[u].nama, roadmap.units[u].email or "(belum ada e-mail di master)"]
+                   for u in report.missing]
+        table("Belum Mengumpulkan", ["Unit", "Nama Unit", "E-mail"], missing, [18, 50, 36])
+        wb.close()
+    report.findings_file = path
+
+    notes = period_dir(out, report.tahun, report.periode) / "umpan-balik"
+    for unit, text in unit_notes(report, roadmap).items():
+        write_text(notes / f"{unit}.txt", text)
+    return path
+
+
+def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
+    """What each unit must fix, cell by cell, ready to paste into a reply e-mail."""
+    out: dict[str, str] = {}
+    for s in report.submissions:
+        if not s.unit or s.unit not in roadmap.units:
+            continue
+        if s.verdict in ("Digantikan", "Duplikat"):
+            continue
+        u = roadmap.units[s.unit]
+        lines = [f"Umpan balik monitoring RB {report.periode} {report.tahun}", f"Unit: {u.nama} ({u.kode})",
+                 f"Berkas: {s.item.name}", f"Putusan: {s.verdict}", ""]
+        problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
+        if not problems:
+            lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
+        for f in problems:
+            where = f"Sheet '{f.sheet}' sel {f.cell}: " if f.sheet and f.cell else (f"Sheet '{f.sheet}': " if f.sheet else "")
+            lines.append(f"- [{SEVERITY_ID[f.severity]}] {where}{f.message}")
+        out[s.unit] = "\n".join(lines) + "\n"
+    return out

@@ -1,0 +1,432 @@
+"""Intake: find returned files (folders, zips, e-mails), guard against hostile ones, read cells.
+
+Files are only ever read. `collect(paths)` yields Received items (bytes in memory, bounded in
+size) and findings for what was skipped; `read_workbook(item)` sniffs the format, refuses
+encrypted files, zip bombs and absurd sheets before any parser sees them, and returns the
+cell grids of every sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import hashlib
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .findings import Finding, finding
+
+SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+CONTAINER_EXT = {".zip", ".eml", ".msg"}
+JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
+
+MAX_FILE_BYTES = 50 * 2**20  # one received file
+MAX_CONTAINER_DEPTH = 3
+MAX_ZIP_MEMBERS = 2000  # in an xlsx/ods package
+MAX_UNCOMPRESSED = 200 * 2**20  # sum of an xlsx/ods package's parts
+MAX_RATIO = 200  # per part, for parts over 1 MiB
+MAX_ROWS = 100_000
+MAX_COLS = 1_000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Received:
+    """One file as received: where it came from, its bytes and its hash."""
+
+    source: str  # path, or 'arsip.zip!/dalam/berkas.xlsx', or 'surat.eml!/lampiran.xlsx'
+    name: str  # a safe base name
+    data: bytes
+    mtime: dt.datetime | None = None
+    sha256: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def ext(self) -> str:
+        return Path(self.name).suffix.lower()
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet's cell grid (from A1) and what the file says about itself."""
+
+    sheets: dict[str, list[list]]
+    visibility: dict[str, str] = field(default_factory=dict)
+    saved_at: dt.datetime | None = None  # the time saved inside the file (docProps / meta.xml)
+    format: str = ""
+    formulas: dict[str, set[str]] = field(default_factory=dict)  # sheet -> cells holding a formula (xlsx)
+
+
+class Rejected(Exception):
+    """A file that cannot be read; carries the finding to report."""
+
+    def __init__(self, f: Finding):
+        super().__init__(f.message)
+        self.finding = f
+
+
+def safe_name(raw: str) -> tuple[str, bool]:
+    """Base name without any directory part; True when the raw name tried to leave its folder."""
+    raw = raw or "lampiran"
+    base = PureWindowsPath(PurePosixPath(raw.replace("\\", "/")).name).name
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .") or "lampiran"
+    unsafe = base != raw
+    return base[:200], unsafe
+
+
+def collect(paths: list[str | Path]) -> tuple[list[Received], list[Finding]]:
+    """Every workbook under the given files, folders, zips and e-mails, in a stable order."""
+    items: list[Received] = []
+    findings: list[Finding] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for sub in sorted(x for x in p.rglob("*") if x.is_file()):
+                _from_file(sub, items, findings)
+        elif p.is_file():
+            _from_file(p, items, findings)
+        else:
+            findings.append(finding("FILE_UNREADABLE", file=str(p), detail="berkas atau folder tidak ditemukan"))
+    return items, findings
+
+
+def _skip_reason(name: str) -> str | None:
+    low = name.lower()
+    if low.startswith("~$") or low.startswith(".~lock."):
+        return "berkas kunci Office/LibreOffice, bukan hasil isian"
+    if low in JUNK_NAMES or low.startswith("._"):
+        return "berkas sistem"
+    ext = Path(low).suffix
+    if ext not in SPREADSHEET_EXT | CONTAINER_EXT:
+        return f"bukan lembar kerja ({ext or 'tanpa ekstensi'})"
+    return None
+
+
+def _from_file(path: Path, items: list[Received], findings: list[Finding]) -> None:
+    reason = _skip_reason(path.name)
+    if reason:
+        findings.append(finding("FILE_SKIPPED", file=str(path), detail=reason))
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            findings.append(finding("FILE_TOO_LARGE", file=str(path), detail=f"ukuran {size // 2**20} MB"))
+            return
+        data = path.read_bytes()
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError as err:
+        findings.append(finding("FILE_UNREADABLE", file=str(path), detail=str(err)))
+        return
+    _add(Received(str(path), path.name, data, mtime), items, findings, 0)
+
+
+def _add(item: Received, items: list[Received], findings: list[Finding], depth: int) -> None:
+    ext = item.ext
+    if ext == ".zip":
+        _from_zip(item, items, findings, depth)
+    elif ext == ".eml":
+        _from_eml(item, items, findings, depth)
+    elif ext == ".msg":
+        _from_msg(item, items, findings, depth)
+    else:
+        items.append(item)
+
+
+def _nested(parent: Received, raw_name: str, data: bytes, mtime, items, findings, depth) -> None:
+    name, unsafe = safe_name(raw_name)
+    source = f"{parent.source}!/{raw_name}"
+    if unsafe and raw_name.rstrip("/") != name:
+        findings.append(finding("FILE_UNSAFE_NAME", file=source, value=raw_name, detail=name))
+    reason = _skip_reason(name)
+    if reason:
+        findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
+        return
+    if depth + 1 > MAX_CONTAINER_DEPTH and Path(name).suffix.lower() in CONTAINER_EXT:
+        findings.append(finding("FILE_TOO_LARGE", file=source, detail="arsip bersarang terlalu dalam"))
+        return
+    _add(Received(source, name, data, mtime), items, findings, depth + 1)
+
+
+def _from_zip(item: Received, items, findings, depth) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(item.data)) as zf:
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise Rejected(finding("FILE_TOO_LARGE", file=item.source, detail=f"{len(infos)} berkas dalam zip"))
+            total = 0
+            for info in infos:
+                if info.file_size > MAX_FILE_BYTES:
+                    findings.append(finding("FILE_TOO_LARGE", file=f"{item.source}!/{info.filename}",
+                                            detail=f"ukuran {info.file_size // 2**20} MB setelah diekstrak"))
+                    continue
+                total += info.file_size
+                if total > MAX_UNCOMPRESSED * 2:
+                    raise Rejected(finding("FILE_TOO_LARGE", file=item.source, detail="isi zip terlalu besar"))
+                if _skip_reason(safe_name(info.filename)[0]):
+                    _nested(item, info.filename, b"", None, items, findings, depth)
+                    continue
+                data = _read_member(zf, info, MAX_FILE_BYTES)
+                mtime = dt.datetime(*info.date_time) if info.date_time[0] >= 1980 else None
+                _nested(item, info.filename, data, mtime, items, findings, depth)
+    except Rejected as rej:
+        findings.append(rej.finding)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+        findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"zip rusak: {err}"))
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """Read a member, never trusting its declared size (a lying header cannot inflate us)."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            if len(out) > limit:
+                raise Rejected(finding("FILE_TOO_LARGE", file=info.filename, detail="isi melebihi ukuran yang dinyatakan"))
+    return bytes(out)
+
+
+def _from_eml(item: Received, items, findings, depth) -> None:
+    try:
+        msg = email.message_from_bytes(item.data, policy=email.policy.default)
+        when = None
+        if msg["Date"]:
+            try:
+                when = email.utils.parsedate_to_datetime(str(msg["Date"]))
+                when = when.astimezone().replace(tzinfo=None) if when.tzinfo else when
+            except (TypeError, ValueError):
+                when = None
+        found = False
+        for part in msg.iter_attachments():
+            raw_name = part.get_filename() or ""
+            if not raw_name:
+                continue
+            payload = part.get_payload(decode=True) or b""
+            found = True
+            _nested(item, raw_name, payload, when, items, findings, depth)
+        if not found:
+            findings.append(finding("FILE_SKIPPED", file=item.source, detail="e-mail tanpa lampiran"))
+    except Exception as err:  # the email package raises many types on broken input
+        findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"e-mail rusak: {err}"))
+
+
+def _from_msg(item: Received, items, findings, depth) -> None:
+    try:
+        import extract_msg
+    except ImportError:
+        findings.append(finding("FILE_SKIPPED", file=item.source,
+                                detail="berkas Outlook .msg butuh paket extract-msg (pip install 'rbxl[msg]')"))
+        return
+    try:
+        msg = extract_msg.openMsg(io.BytesIO(item.data))
+        for att in msg.attachments:
+            raw_name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""
+            data = att.data if isinstance(att.data, bytes) else b""
+            if raw_name and data:
+                _nested(item, raw_name, data, None, items, findings, depth)
+    except Exception as err:
+        findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"berkas .msg rusak: {err}"))
+
+
+# --- reading one workbook ----------------------------------------------------------------
+
+def sniff(data: bytes) -> str:
+    if not data:
+        return "empty"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    return "unknown"
+
+
+def read_workbook(item: Received) -> RawWorkbook:
+    """Cell grids of every sheet; raises Rejected with the finding for unusable files."""
+    kind = sniff(item.data)
+    if kind == "empty":
+        raise Rejected(finding("FILE_EMPTY", file=item.source))
+    data = item.data
+    saved_at = None
+    formulas: dict[str, set[str]] = {}
+    fmt = item.ext.lstrip(".")
+    if kind == "ole":
+        data, fmt = _open_ole(item)
+    elif kind == "zip":
+        saved_at, fmt, formulas = _guard_package(item)
+    else:
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail="bukan format xlsx, xls atau ods"))
+    try:
+        from python_calamine import CalamineWorkbook
+
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
+        sheets = {}
+        for name in wb.sheet_names:
+            sheet = wb.get_sheet_by_name(name)
+            if sheet.height > MAX_ROWS or sheet.width > MAX_COLS:
+                raise Rejected(finding("FILE_TOO_LARGE", file=item.source, sheet=name,
+                                       detail=f"dimensi lembar kerja tidak wajar ({sheet.height} baris x {sheet.width} kolom)"))
+            sheets[name] = sheet.to_python(skip_empty_area=False)
+    except Rejected:
+        raise
+    except Exception as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError...
+        if "password" in str(err).lower() or "encrypt" in str(err).lower():
+            raise Rejected(finding("FILE_ENCRYPTED", file=item.source)) from err
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=_short(err))) from err
+    return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
+
+
+def _short(err: Exception) -> str:
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return text[:160]
+
+
+def _open_ole(item: Received) -> tuple[bytes, str]:
+    """An OLE file is an .xls, or an encrypted OOXML/xls. Only Excel's default key is opened."""
+    try:
+        import msoffcrypto
+
+        office = msoffcrypto.OfficeFile(io.BytesIO(item.data))
+        encrypted = office.is_encrypted()
+    except Exception:
+        return item.data, "xls"  # not something msoffcrypto knows: let calamine try it as xls
+    if not encrypted:
+        return item.data, "xls"
+    out = io.BytesIO()
+    try:
+        office.load_key(password="VelvetSweatshop")  # Excel's key for structure-protected .xls
+        office.decrypt(out)
+    except Exception as err:
+        raise Rejected(finding("FILE_ENCRYPTED", file=item.source)) from err
+    return out.getvalue(), "xls"
+
+
+_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
+
+
+def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, set[str]]]:
+    """Check an xlsx/ods zip before parsing: members, sizes, ratios, cell positions, times."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(item.data))
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"arsip rusak ({_short(err)})")) from err
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if "EncryptionInfo" in names:
+            raise Rejected(finding("FILE_ENCRYPTED", file=item.source))
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise Rejected(finding("FILE_TOO_LARGE", file=item.source, detail=f"{len(infos)} bagian di dalam berkas"))
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED:
+            raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
+                                   detail=f"isi terurai {total // 2**20} MB (bom zip)"))
+        for i in infos:
+            if i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
+                                       detail=f"rasio kompresi {i.file_size // max(i.compress_size, 1)}:1 (bom zip)"))
+        fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
+        formulas: dict[str, set[str]] = {}
+        try:
+            parts = _sheet_parts(zf, names)
+            for i in infos:
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                    xml = _read_member(zf, i, MAX_UNCOMPRESSED)
+                    _guard_sheet_xml(item, xml, i.filename)
+                    cells = {m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)}
+                    if cells and i.filename in parts:
+                        formulas[parts[i.filename]] = cells
+            saved = _saved_time(zf, names)
+        except zipfile.BadZipFile as err:
+            raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"arsip rusak ({_short(err)})")) from err
+    return saved, fmt, formulas
+
+
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b')
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """xl/worksheets/sheetN.xml -> sheet name, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    try:
+        wb = ElementTree.fromstring(_read_member(zf, zf.getinfo("xl/workbook.xml"), 8 * 2**20))
+        rels = ElementTree.fromstring(_read_member(zf, zf.getinfo("xl/_rels/workbook.xml.rels"), 2**20))
+    except Exception:
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = target
+    out = {}
+    for el in wb.iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet":
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                out[targets[rid]] = el.get("name", "")
+    return out
+
+
+def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail="XML berisi deklarasi entitas (ditolak)"))
+    max_row = max_col = 0
+    for m in _CELL_REF.finditer(xml):
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ch - 64
+        max_col = max(max_col, col)
+        max_row = max(max_row, int(m.group(2)))
+    if max_row > MAX_ROWS or max_col > MAX_COLS:
+        raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
+                               detail=f"dimensi lembar kerja tidak wajar (sel sampai baris {max_row}, kolom {max_col})"))
+
+
+def _saved_time(zf: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:
+    from defusedxml import ElementTree
+
+    for part, tags in (("docProps/core.xml", ("modified", "created")), ("meta.xml", ("date", "creation-date"))):
+        if part not in names:
+            continue
+        try:
+            root = ElementTree.fromstring(_read_member(zf, zf.getinfo(part), 2**20))
+        except Exception:
+            return None
+        for tag in tags:
+            for el in root.iter():
+                if el.tag.rsplit("}", 1)[-1] == tag and el.text:
+                    return _parse_iso(el.text.strip())
+    return None
+
+
+def _parse_iso(text: str) -> dt.datetime | None:
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.astimezone().replace(tzinfo=None) if t.tzinfo else t
+
+
+def memory_limit_for_worker(extra_bytes: int = 3 * 2**30) -> None:
+    """Cap a worker's address space so a parser's runaway allocation fails instead of the machine."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            vm = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = vm + extra_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError, ImportError):
+        pass

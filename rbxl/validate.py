@@ -1,0 +1,205 @@
+"""Validate returned files: collect, read and check each one, pick one per unit, archive all.
+
+Each workbook is parsed in a worker process whose address space is capped, so a parser that
+runs away on a hostile file fails alone and the file gets a finding instead of a crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_bytes, write_text
+from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check
+from .findings import ERROR, Finding, finding
+from .form import FormSpec
+from .generate import period_dir
+from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
+from .master.model import Roadmap
+
+
+@dataclass
+class Report:
+    tahun: int
+    periode: str
+    submissions: list[Submission]
+    findings: list[Finding]  # about inputs that are not workbooks (skipped, unreadable containers)
+    chosen: dict[str, Submission] = field(default_factory=dict)
+    expected: list[str] = field(default_factory=list)
+    archive: Path | None = None
+    findings_file: Path | None = None
+
+    @property
+    def missing(self) -> list[str]:
+        return [u for u in self.expected if u not in self.chosen]
+
+    def all_findings(self) -> list[Finding]:
+        out = list(self.findings)
+        for s in self.submissions:
+            out += s.findings
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == ERROR for f in self.all_findings()) and all(
+            s.verdict != REJECTED for s in self.submissions)
+
+
+# --- worker side ---------------------------------------------------------------------------
+_STATE: dict = {}
+
+
+def _init_worker(roadmap: Roadmap, tahun: int, periode: str, cap: bool) -> None:
+    _STATE.update(roadmap=roadmap, tahun=tahun, periode=periode, specs={})
+    if cap:
+        memory_limit_for_worker()
+
+
+def _process(item: Received) -> Submission:
+    roadmap, tahun, periode = _STATE["roadmap"], _STATE["tahun"], _STATE["periode"]
+    specs: dict[str, FormSpec] = _STATE["specs"]
+    try:
+        raw = read_workbook(item)
+    except Rejected as rej:
+        sub = Submission(item, findings=[rej.finding])
+        sub.decide()
+    except MemoryError:
+        sub = Submission(item, findings=[finding("FILE_TOO_LARGE", file=item.source, detail="butuh memori berlebihan")])
+        sub.decide()
+    else:
+        sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas)
+    sub.item = Received(item.source, item.name, b"", item.mtime, item.sha256)  # bytes stay with the parent
+    return sub
+
+
+def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
+               progress: Callable[[], None] | None) -> list[Submission]:
+    import multiprocessing as mp
+
+    if not items:
+        return []
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    cap = os.name == "posix"
+    results: dict[int, Submission] = {}
+    pending = list(range(len(items)))
+    try:
+        with ProcessPoolExecutor(max(1, min(workers, len(items))), mp_context=ctx, initializer=_init_worker,
+                                 initargs=(roadmap, tahun, periode, cap)) as pool:
+            chunk = max(1, min(16, len(items) // (workers * 4) or 1))
+            for i, sub in enumerate(pool.map(_process, items, chunksize=chunk)):
+                results[i] = sub
+                if progress:
+                    progress()
+    except BrokenProcessPool:
+        pass
+    pending = [i for i in range(len(items)) if i not in results]
+    for i in pending:  # a worker died (runaway parser): find the file, alone in its own process
+        try:
+            with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(roadmap, tahun, periode, cap)) as pool:
+                results[i] = pool.submit(_process, items[i]).result(timeout=300)
+        except Exception:
+            sub = Submission(Received(items[i].source, items[i].name, b"", items[i].mtime, items[i].sha256),
+                             findings=[finding("FILE_TOO_LARGE", file=items[i].source,
+                                               detail="pembaca berkas berhenti (memori/isi tidak wajar)")])
+            sub.decide()
+            results[i] = sub
+        if progress:
+            progress()
+    return [results[i] for i in range(len(items))]
+
+
+# --- orchestration -------------------------------------------------------------------------
+
+def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path | None = None,
+             workers: int | None = None, progress: Callable[[], None] | None = None,
+             on_total: Callable[[int], None] | None = None) -> Report:
+    """Check every returned file; with `out`, archive the inputs and write the findings files."""
+    roadmap.check_period(tahun, periode)
+    items, findings = collect(paths)
+    unique: list[Received] = []
+    dup_of: dict[int, str] = {}
+    seen: dict[str, Received] = {}
+    for idx, item in enumerate(items):
+        if item.sha256 in seen:
+            dup_of[idx] = seen[item.sha256].source
+        else:
+            seen[item.sha256] = item
+            unique.append(item)
+    if on_total:
+        on_total(len(unique))
+    workers = workers or min(os.cpu_count() or 1, 4)
+    checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress)}
+
+    submissions: list[Submission] = []
+    for idx, item in enumerate(items):
+        base = checked[item.sha256]
+        if idx in dup_of:
+            sub = Submission(item, unit=base.unit, tahun=base.tahun, periode=base.periode,
+                             findings=[finding("FILE_DUPLICATE", file=item.source, unit=base.unit,
+                                               detail=dup_of[idx])])
+            sub.verdict = DUPLICATE
+        else:
+            sub = base
+            sub.item = item
+        submissions.append(sub)
+
+    report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
+    _choose(report)
+    if out is not None:
+        _archive(report, Path(out))
+        from .feedback import write_feedback
+
+        write_feedback(report, roadmap, Path(out))
+    return report
+
+
+def _choose(report: Report) -> None:
+    """The newest usable file per unit wins (time saved inside the file, then file time)."""
+    by_unit: dict[str, list[Submission]] = {}
+    for s in report.submissions:
+        if s.usable and s.unit:
+            by_unit.setdefault(s.unit, []).append(s)
+    floor = dt.datetime.min
+    for unit, subs in by_unit.items():
+        subs.sort(key=lambda s: (s.saved_at or floor, s.item.mtime or floor, s.item.source))
+        winner = subs[-1]
+        report.chosen[unit] = winner
+        for s in subs[:-1]:
+            s.verdict = SUPERSEDED
+            s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))
+
+
+LOG_FIELDS = ["waktu_periksa", "sumber", "nama_berkas", "sha256", "ukuran", "arsip", "unit", "putusan",
+              "kesalahan", "peringatan"]
+
+
+def _archive(report: Report, out: Path) -> None:
+    """Byte-for-byte copies under their SHA-256, and a log line per received file."""
+    folder = period_dir(out, report.tahun, report.periode) / "arsip"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now().replace(microsecond=0).isoformat()
+    log = folder / "log.csv"
+    new = not log.exists()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    if new:
+        w.writerow(LOG_FIELDS)
+    for s in report.submissions:
+        ext = Path(s.item.name).suffix.lower() or ".bin"
+        target = folder / f"{s.item.sha256}{ext}"
+        if not target.exists() and s.item.data:
+            write_bytes(target, s.item.data)
+        w.writerow([now, s.item.source, s.item.name, s.item.sha256, len(s.item.data), target.name, s.unit,
+                    s.verdict, sum(f.severity == ERROR for f in s.findings),
+                    sum(f.severity == "warning" for f in s.findings)])
+    existing = log.read_text(encoding="utf-8") if not new else ""
+    write_text(log, existing + buf.getvalue())
+    report.archive = folder

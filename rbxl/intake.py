@@ -80,7 +80,8 @@ def safe_name(raw: str) -> tuple[str, bool]:
     raw = raw or "lampiran"
     base = PureWindowsPath(PurePosixPath(raw.replace("\\", "/")).name).name
     base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .") or "lampiran"
-    unsafe = base != raw
+    parts = re.split(r"[\\/]", raw)
+    unsafe = raw.startswith(("/", "\\")) or ".." in parts or bool(re.match(r"^[A-Za-z]:", raw))
     return base[:200], unsafe
 
 
@@ -145,7 +146,7 @@ def _add(item: Received, items: list[Received], findings: list[Finding], depth: 
 def _nested(parent: Received, raw_name: str, data: bytes, mtime, items, findings, depth) -> None:
     name, unsafe = safe_name(raw_name)
     source = f"{parent.source}!/{raw_name}"
-    if unsafe and raw_name.rstrip("/") != name:
+    if unsafe:
         findings.append(finding("FILE_UNSAFE_NAME", file=source, value=raw_name, detail=name))
     reason = _skip_reason(name)
     if reason:

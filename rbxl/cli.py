@@ -167,6 +167,61 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@period_options
+@master_option
+@out_option
+def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path):
+    """Periksa berkas kembali lalu buat rekap Pemda: workbook monitoring dan tabel CSV.
+
+    Hasil di <out>/<tahun>-<periode>/: monitoring-<tahun>-<periode>.xlsx (ringkasan, grafik,
+    rumus hidup), temuan-<tahun>-<periode>.xlsx, csv/ (tabel rapi), arsip/ dan umpan-balik/.
+
+    \b
+    Contoh:
+      rbxl consolidate kiriman/ --tahun 2023 --periode TW1
+    """
+    from .console import progress_bar, show_consolidation
+    from .master.load import read_master
+    from .pipeline import run_consolidation
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    with progress_bar("Memeriksa dan merekap", None) as advance:
+        outputs = run_consolidation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
+                                    on_total=advance.total)
+    show_consolidation(outputs, roadmap)
+    sys.exit(EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
+
+
+@main.command(context_settings=CONTEXT)
+@out_option
+@master_option
+@click.option("--tahun", type=int, default=2023, show_default=True, help="Tahun contoh.")
+@click.option("--periode", default="TW1", show_default=True, type=click.Choice(PERIODS, case_sensitive=False),
+              callback=lambda c, p, v: v.upper(), help="Periode contoh.")
+def demo(out: Path, master: Path, tahun: int, periode: str):
+    """Jalankan seluruh siklus dengan data contoh: template, isian contoh, validasi, rekap.
+
+    Isian contoh diberi tanda [CONTOH]; beberapa unit sengaja belum mengumpulkan dan
+    beberapa berkas sengaja berisi kesalahan, agar semua fitur terlihat.
+
+    \b
+    Contoh:
+      rbxl demo
+      rbxl demo --out /tmp/coba --tahun 2024 --periode S1
+    """
+    from .console import show_demo
+    from .demo import run_demo
+    from .master.load import read_master
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    result = run_demo(roadmap, out, tahun, periode)
+    show_demo(result, roadmap)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
     try:
         main()

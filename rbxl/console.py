@@ -133,3 +133,35 @@ def show_validation(report, roadmap) -> None:
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
         "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
     console.print(verdict)
+
+
+def show_consolidation(outputs, roadmap) -> None:
+    show_validation(outputs.report, roadmap)
+    t = outputs.tables
+    n_err = count(outputs.report.all_findings(), ERROR)
+    n_warn = count(outputs.report.all_findings(), WARNING)
+    table = Table(title=f"Rekap {outputs.report.periode} {outputs.report.tahun}")
+    table.add_column("Uraian")
+    table.add_column("Jumlah", justify="right")
+    for label, n in [("Unit diharapkan", len(t.unit)),
+                     ("Unit mengumpulkan", sum(u["dikumpulkan"] == "Ya" for u in t.unit)),
+                     ("Unit yang datanya dipakai", sum(u["data_dipakai"] == "Ya" for u in t.unit)),
+                     ("Baris rencana aksi (semua unit)", len(t.rencana_aksi)),
+                     ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
+        table.add_row(label, str(n))
+    console.print(table)
+    console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
+    console.print(f"[bold]Tabel CSV:[/] {outputs.csv_folder}")
+
+
+def show_demo(result, roadmap) -> None:
+    console.print("[bold]Demo rbxl[/] (data contoh bertanda [CONTOH])")
+    for line in result.story:
+        console.print(f"  - {line}")
+    show_consolidation(result.outputs, roadmap)
+    folder = result.outputs.monitoring.parent
+    console.print("\n[bold]Lihat:[/]")
+    console.print(f"  1. {result.outputs.monitoring}  (Ringkasan, grafik, Indikator, Rencana Aksi, Matriks)")
+    console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
+    console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
+    console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")

@@ -1,0 +1,37 @@
+"""The consolidation run: validate the returned files, consolidate, write every output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .consolidate import Tables, consolidate
+from .generate import period_dir
+from .master.model import Roadmap
+from .report import write_csv_tables, write_monitoring
+from .validate import Report, validate
+
+
+@dataclass
+class Outputs:
+    report: Report
+    tables: Tables
+    monitoring: Path
+    csv_folder: Path
+
+
+def monitoring_path(out: Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
+
+
+def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                      workers: int | None = None, progress: Callable[[], None] | None = None,
+                      on_total: Callable[[int], None] | None = None) -> Outputs:
+    out = Path(out)
+    report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
+    tables = consolidate(report, roadmap)
+    folder = period_dir(out, tahun, periode)
+    monitoring = write_monitoring(tables, roadmap, monitoring_path(out, tahun, periode))
+    write_csv_tables(tables, folder / "csv")
+    return Outputs(report, tables, monitoring, folder / "csv")

@@ -1,0 +1,446 @@
+"""The Pemda-wide monitoring workbook and the tidy CSV export.
+
+Summary figures are formulas over the data sheets (COUNTIFS, AVERAGEIFS, COUNTIF, SUM), so a
+corrected value updates the summary and the charts; each formula carries the value Python
+computed from the same data, so viewers and LibreOffice show the right numbers at once.
+Values from units are always written as values, never as formulas or links.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import atomic_path, write_text
+from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .form import PERIODE_LABEL, list_name
+from .formulas import capaian_formula, capaian_value
+from .master.model import Roadmap
+from .template import WB_OPTIONS
+
+STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    width: float = 14
+    num_format: str = ""
+
+
+RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area", "Area Perubahan", 20),
+           Col("kegiatan", "Kegiatan / Sub Kegiatan", 34), Col("aksi", "Rencana Aksi", 40), Col("unit", "Unit", 15),
+           Col("nama_unit", "Nama Unit", 28), Col("peran", "Peran", 10), Col("pengumpulan", "Pengumpulan", 18),
+           Col("status", "Status", 18), Col("progres", "Progres (%)", 10, "0.0"), Col("output", "Output", 30),
+           Col("bukti", "Bukti Dukung", 26), Col("kendala", "Kendala", 26), Col("tindak_lanjut", "Tindak Lanjut", 26),
+           Col("keterangan", "Keterangan", 26)]
+IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
+            Col("indikator", "Indikator Kinerja", 36), Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
+            Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
+            Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
+            Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
+            Col("keterangan", "Keterangan", 26)]
+KEG_COLS = [Col("kode", "Kode", 12), Col("area", "Area", 20), Col("kegiatan", "Kegiatan Prioritas", 40),
+            Col("satuan", "Satuan", 12), Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10),
+            Col("realisasi", "Realisasi", 10, "#,##0.##"), Col("capaian", "Capaian (%)", 10, "0.0"),
+            Col("status_capaian", "Status", 14), Col("unit", "Unit", 15), Col("pengumpulan", "Pengumpulan", 18),
+            Col("keterangan", "Keterangan", 26)]
+BERKAS_COLS = [Col("berkas", "Berkas (sumber)", 50), Col("nama_berkas", "Nama Berkas", 30), Col("unit", "Unit", 15),
+               Col("diterima", "Waktu Berkas", 19), Col("disimpan", "Disimpan (di dalam berkas)", 19),
+               Col("sha256", "SHA-256", 30), Col("putusan", "Putusan", 20)]
+TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit", "Unit", 15),
+               Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
+               Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
+
+CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_prioritas": KEG_COLS,
+              "unit": None, "identitas": None, "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
+
+
+def col_letter(i: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(i)
+
+
+class _Data:
+    """A data sheet: where each column lives, for building range references."""
+
+    def __init__(self, name: str, cols: list[Col], n: int):
+        self.name, self.cols, self.n = name, cols, n
+        self.index = {c.key: i for i, c in enumerate(cols)}
+
+    def rng(self, key: str) -> str:
+        c = col_letter(self.index[key])
+        return f"'{self.name}'!${c}$2:${c}${max(self.n, 1) + 1}"
+
+    def cell(self, key: str, i: int) -> str:
+        return f"{col_letter(self.index[key])}{i + 2}"
+
+
+def countifs(rows: list[dict], **crit) -> int:
+    return sum(all(r.get(k) == v for k, v in crit.items()) for r in rows)
+
+
+def averageifs(rows: list[dict], field: str, **crit) -> float | str:
+    vals = [r[field] for r in rows if all(r.get(k) == v for k, v in crit.items())
+            and isinstance(r.get(field), (int, float)) and not isinstance(r.get(field), bool)]
+    return sum(vals) / len(vals) if vals else ""
+
+
+def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
+    import xlsxwriter
+
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
+        F = _formats(wb)
+        wb.set_properties({"title": f"Monitoring Road Map RB {PERIODE_LABEL[tables.periode]} {tables.tahun}",
+                           "author": "rbxl", "company": roadmap.settings.get("nama_pemda", "")})
+        summary = wb.add_worksheet("Ringkasan")
+        ind = _Data("Indikator", IND_COLS, len(tables.indikator))
+        keg = _Data("Kegiatan Prioritas", KEG_COLS, len(tables.kegiatan))
+        ra = _Data("Rencana Aksi", RA_COLS, len(tables.rencana_aksi))
+        _indicator_sheet(wb, F, ind, tables.indikator, tables)
+        _indicator_sheet(wb, F, keg, tables.kegiatan, tables)
+        _table_sheet(wb, F, ra, tables.rencana_aksi, status_col="status")
+        _matrix(wb, F, tables)
+        unit_data = _per_unit(wb, F, tables, ra)
+        _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
+        temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
+        _table_sheet(wb, F, temuan, tables.temuan)
+        _lists(wb, tables)
+        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data)
+        summary.activate()
+        wb.close()
+    return path
+
+
+def _formats(wb) -> dict:
+    return {
+        "head": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
+                               "valign": "vcenter", "align": "center", "border": 1}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "bold": wb.add_format({"bold": True}),
+        "num": wb.add_format({"num_format": "0.0", "valign": "top"}),
+        "int": wb.add_format({"num_format": "0", "valign": "top"}),
+        "green": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+        "yellow": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        "red": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "grey": wb.add_format({"bg_color": "#EDEDED", "font_color": "#595959"}),
+        "cache": {},
+        "wb": wb,
+    }
+
+
+def _fmt(F: dict, num_format: str):
+    if not num_format:
+        return F["wrap"]
+    if num_format not in F["cache"]:
+        F["cache"][num_format] = F["wb"].add_format({"num_format": num_format, "valign": "top"})
+    return F["cache"][num_format]
+
+
+def _value(ws, r: int, c: int, v, fmt) -> None:
+    if v is None or v == "":
+        return
+    if isinstance(v, bool):
+        ws.write_string(r, c, "Ya" if v else "Tidak", fmt)
+    elif isinstance(v, (int, float)):
+        ws.write_number(r, c, v, fmt)
+    elif hasattr(v, "isoformat"):
+        ws.write_string(r, c, v.isoformat(), fmt)
+    else:
+        ws.write_string(r, c, str(v), fmt)  # never a formula, never a link
+
+
+def _setup(ws, data: _Data, F: dict, freeze_cols: int = 1) -> None:
+    for c, col in enumerate(data.cols):
+        ws.write_string(0, c, col.header, F["head"])
+        ws.set_column(c, c, col.width)
+    ws.set_row(0, 32)
+    ws.freeze_panes(1, freeze_cols)
+    ws.autofilter(0, 0, max(data.n, 1), len(data.cols) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer("&L" + data.name.replace("&", "&&") + "&RHalaman &P dari &N")
+
+
+def _table_sheet(wb, F, data: _Data, rows: list[dict], status_col: str = "") -> None:
+    ws = wb.add_worksheet(data.name)
+    _setup(ws, data, F, 2)
+    for i, row in enumerate(rows, start=1):
+        for c, col in enumerate(data.cols):
+            _value(ws, i, c, row.get(col.key), _fmt(F, col.num_format))
+    if status_col and rows:
+        c = data.index[status_col]
+        _traffic(ws, F, 1, c, len(rows), c, {"Selesai": "green", "Sedang Berjalan": "yellow",
+                                             "Belum Dimulai": "red", "Tidak Dapat Dilaksanakan": "grey"})
+        c = data.index["pengumpulan"]
+        _traffic(ws, F, 1, c, len(rows), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red"})
+
+
+def _traffic(ws, F, r1, c1, r2, c2, mapping: dict[str, str]) -> None:
+    for text, color in mapping.items():
+        ws.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{text}"',
+                                               "format": F[color]})
+
+
+def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> None:
+    ws = wb.add_worksheet(data.name)
+    _setup(ws, data, F, 2)
+    for i, row in enumerate(rows):
+        r = i + 1
+        for c, col in enumerate(data.cols):
+            if col.key == "capaian":
+                daftar = row.get("daftar", "")
+                formula = capaian_formula(data.cell("target", i), data.cell("realisasi", i), row.get("arah", "naik"),
+                                          list_name(daftar) if daftar else "")
+                cached = capaian_value(row["target"], row["realisasi"], row.get("arah", "naik"),
+                                       tables.lists.get(daftar) if daftar else None)
+                ws.write_formula(r, c, formula, _fmt(F, col.num_format), cached)
+            elif col.key == "status_capaian":
+                cap = data.cell("capaian", i)
+                ws.write_formula(r, c, f'=IF({cap}="","{NO_DATA}",IF({cap}>=100,"{TARGET_MET}","{TARGET_NOT_MET}"))',
+                                 F["wrap"], row["status_capaian"])
+            else:
+                _value(ws, r, c, row.get(col.key), _fmt(F, col.num_format))
+    if rows:
+        c = data.index["status_capaian"]
+        _traffic(ws, F, 1, c, len(rows), c, {TARGET_MET: "green", TARGET_NOT_MET: "red", NO_DATA: "grey"})
+        c = data.index["capaian"]
+        ws.conditional_format(1, c, len(rows), c, {"type": "icon_set", "icon_style": "3_traffic_lights",
+                                                   "icons": [{"criteria": ">=", "type": "number", "value": 100},
+                                                             {"criteria": ">=", "type": "number", "value": 80}]})
+
+
+def _lists(wb, tables: Tables) -> None:
+    ws = wb.add_worksheet("Daftar")
+    for c, (name, values) in enumerate(sorted(tables.lists.items())):
+        ws.write_string(0, c, name)
+        for r, v in enumerate(values, start=1):
+            ws.write_string(r, c, v)
+        col = col_letter(c)
+        wb.define_name(list_name(name), f"='Daftar'!${col}$2:${col}${max(len(values), 1) + 1}")
+    ws.hide()
+
+
+def _matrix(wb, F, tables: Tables) -> None:
+    """Actions x units, the status each unit reported (values: a view, not a summary)."""
+    ws = wb.add_worksheet("Matriks")
+    codes = list(dict.fromkeys(r["kode"] for r in tables.rencana_aksi))
+    units = list(dict.fromkeys(r["unit"] for r in tables.rencana_aksi))
+    cell = {(r["kode"], r["unit"]): r for r in tables.rencana_aksi}
+    ws.write_string(0, 0, "Kode", F["head"])
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, len(units), 4.5)
+    vert = F["wb"].add_format({"bold": True, "rotation": 90, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
+                               "border": 1, "align": "center"})
+    for j, u in enumerate(units, start=1):
+        ws.write_string(0, j, u, vert)
+    ws.set_row(0, 90)
+    short = {"Selesai": "S", "Sedang Berjalan": "B", "Belum Dimulai": "-", "Tidak Dapat Dilaksanakan": "X",
+             "Sedang Mendukung": "B", "Dukungan Selesai": "S", "Belum Ada Dukungan": "-", "Tidak Diminta": "X"}
+    for i, k in enumerate(codes, start=1):
+        ws.write_string(i, 0, k, F["bold"])
+        for j, u in enumerate(units, start=1):
+            r = cell.get((k, u))
+            if r is None:
+                continue
+            text = "?" if r["pengumpulan"] in ("Belum mengumpulkan", "Berkas ditolak") else short.get(r["status"], "?")
+            if r["peran"] == "Utama":
+                text = text + "*"
+            ws.write_string(i, j, text)
+    n = len(codes)
+    legend = n + 2
+    ws.write_string(legend, 0, "Keterangan: S = selesai, B = berjalan, - = belum dimulai, X = tidak dilaksanakan/"
+                    "tidak diminta, ? = belum ada laporan, * = PD utama. Sel kosong: unit tidak terlibat.")
+    if n:
+        for prefix, color in (("S", "green"), ("B", "yellow"), ("-", "red"), ("X", "grey"), ("?", "grey")):
+            ws.conditional_format(1, 1, n, len(units), {"type": "text", "criteria": "begins with", "value": prefix,
+                                                        "format": F[color]})
+    ws.freeze_panes(1, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis", "Jenis", 15),
+             Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
+             Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
+             Col("n_utama", "Baris Utama", 9), Col("n_selesai", "Selesai", 9), Col("n_berjalan", "Sedang Berjalan", 9),
+             Col("n_belum", "Belum Dimulai", 9), Col("n_tidak", "Tidak Dapat Dilaksanakan", 11),
+             Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
+             Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
+
+
+def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
+    data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
+    ws = wb.add_worksheet(data.name)
+    _setup(ws, data, F, 2)
+    temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
+    rows = tables.rencana_aksi
+    formulas: dict[str, Callable[[str, str], tuple[str, object]]] = {
+        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama")',
+                                 countifs(rows, unit=u, peran="Utama")),
+        "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Pendukung")',
+                                     countifs(rows, unit=u, peran="Pendukung")),
+        "progres": lambda a, u: (f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("unit")},{a},'
+                                 f'{ra.rng("peran")},"Utama"),"")', averageifs(rows, "progres", unit=u, peran="Utama")),
+        "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Kesalahan")',
+                               countifs(tables.temuan, unit=u, tingkat="Kesalahan")),
+        "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Peringatan")',
+                                countifs(tables.temuan, unit=u, tingkat="Peringatan")),
+    }
+    for key, status in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, strict=True):
+        formulas[key] = (lambda s: lambda a, u: (
+            f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")',
+            countifs(rows, unit=u, peran="Utama", status=s)))(status)
+    for i, row in enumerate(tables.unit):
+        for c, col in enumerate(data.cols):
+            if col.key in formulas:
+                formula, cached = formulas[col.key](data.cell("unit", i), row["unit"])
+                ws.write_formula(i + 1, c, formula, _fmt(F, col.num_format or "0"), cached)
+                row[col.key] = cached
+            else:
+                _value(ws, i + 1, c, row.get(col.key), F["wrap"])
+    if tables.unit:
+        c = data.index["putusan"]
+        _traffic(ws, F, 1, c, len(tables.unit), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red",
+                                                   "Perlu perbaikan": "yellow", "Diterima": "green",
+                                                   "Diterima dengan catatan": "green"})
+    return data
+
+
+def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data) -> None:
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 4, 14)
+    ws.write_string(0, 0, f"MONITORING ROAD MAP REFORMASI BIROKRASI - {PERIODE_LABEL[tables.periode].upper()} "
+                          f"{tables.tahun}", F["title"])
+    ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}")
+    ws.write_string(3, 0, "Uraian", F["head"])
+    ws.write_string(3, 1, "Jumlah", F["head"])
+    ra_rows, unit_rows, ind_rows = tables.rencana_aksi, tables.unit, tables.indikator
+    utama = countifs(ra_rows, peran="Utama")
+    by_status = {s: countifs(ra_rows, peran="Utama", status=s) for s in STATUSES}
+    figures = [
+        ("Unit pelapor (diharapkan)", f"=COUNTA({units.rng('unit')})", len(unit_rows)),
+        ("Unit yang mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', countifs(unit_rows, dikumpulkan="Ya")),
+        ("Unit yang datanya dipakai", f'=COUNTIF({units.rng("data_dipakai")},"Ya")',
+         countifs(unit_rows, data_dipakai="Ya")),
+        ("Unit belum mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
+         countifs(unit_rows, dikumpulkan="Tidak")),
+        ("Rencana aksi (baris PD utama)", f'=COUNTIF({ra.rng("peran")},"Utama")', utama),
+    ]
+    for s in STATUSES:
+        figures.append((f"   - {s}", f'=COUNTIFS({ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")', by_status[s]))
+    utama_row = 4 + 4 + 1  # Excel row of "Rencana aksi (baris PD utama)"
+    figures.append(("   - Belum dilaporkan", f"=B{utama_row}-SUM(B{utama_row + 1}:B{utama_row + len(STATUSES)})",
+                    utama - sum(by_status.values())))
+    figures.append(("Rata-rata progres PD utama (%)", f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},'
+                                                      f'"Utama"),"")', averageifs(ra_rows, "progres", peran="Utama")))
+    figures.append(("Indikator (baris)", f"=COUNTA({ind.rng('kode')})", len(ind_rows)))
+    for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA):
+        figures.append((f"   - {s}", f'=COUNTIF({ind.rng("status_capaian")},"{s}")',
+                        countifs(ind_rows, status_capaian=s)))
+    for i, (label, formula, cached) in enumerate(figures):
+        r = 4 + i
+        ws.write_string(r, 0, label)
+        ws.write_formula(r, 1, formula, F["num"] if "progres" in label else F["int"], cached)
+
+    # progress per area
+    top = 4 + len(figures) + 2
+    for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", "Selesai"]):
+        ws.write_string(top, c, h, F["head"])
+    areas = list(roadmap.areas.values())
+    for i, area in enumerate(areas):
+        r = top + 1 + i
+        ws.write_string(r, 0, area.nama)
+        ws.write_string(r, 1, area.kode)
+        a = f"B{r + 1}"
+        ws.write_formula(r, 2, f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("area_kode")},{a},'
+                               f'{ra.rng("peran")},"Utama"),"")', F["num"],
+                         averageifs(ra_rows, "progres", area_kode=area.kode, peran="Utama"))
+        ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama")', F["int"],
+                         countifs(ra_rows, area_kode=area.kode, peran="Utama"))
+        ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama",'
+                               f'{ra.rng("status")},"Selesai")', F["int"],
+                         countifs(ra_rows, area_kode=area.kode, peran="Utama", status="Selesai"))
+    last_area = top + len(areas)
+
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "Rata-rata progres (%)", "categories": ["Ringkasan", top + 1, 0, last_area, 0],
+                      "values": ["Ringkasan", top + 1, 2, last_area, 2], "fill": {"color": "#2E75B6"},
+                      "data_labels": {"value": True, "num_format": "0"}})
+    chart.set_title({"name": "Progres rencana aksi per area (PD utama)"})
+    chart.set_x_axis({"min": 0, "max": 100, "name": "%"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 620, "height": 340})
+    ws.insert_chart(3, 6, chart)
+
+    n_units = len(unit_rows)
+    stacked = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    colors = ["#70AD47", "#FFC000", "#FF6F61", "#A5A5A5"]
+    for key, status, color in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, colors, strict=True):
+        c = units.index[key]
+        stacked.add_series({"name": status, "categories": ["Per Unit", 1, 0, n_units, 0],
+                            "values": ["Per Unit", 1, c, n_units, c], "fill": {"color": color}, "gap": 40})
+    stacked.set_title({"name": "Status rencana aksi per unit (PD utama)"})
+    stacked.set_y_axis({"reverse": True, "num_font": {"size": 7}})
+    stacked.set_legend({"position": "bottom"})
+    stacked.set_size({"width": 620, "height": max(360, 14 * n_units)})
+    ws.insert_chart(21, 6, stacked)
+
+    n_ind = len(ind_rows)
+    cap = wb.add_chart({"type": "bar"})
+    c = ind.index["capaian"]
+    cap.add_series({"name": "Capaian (%)", "categories": ["Indikator", 1, ind.index["kode"], n_ind, ind.index["kode"]],
+                    "values": ["Indikator", 1, c, n_ind, c], "fill": {"color": "#5B9BD5"},
+                    "data_labels": {"value": True, "num_format": "0"}})
+    cap.set_title({"name": "Capaian indikator terhadap target tahun ini (%)"})
+    cap.set_y_axis({"reverse": True})
+    cap.set_legend({"none": True})
+    cap.set_size({"width": 620, "height": max(340, 18 * n_ind)})
+    ws.insert_chart(last_area + 3, 0, cap)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _csv_safe(v: object) -> object:
+    """OWASP CSV injection guard: text starting with = + - @ tab or CR gets a leading quote."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
+    import pandas as pd
+
+    out = []
+    sets = {"rencana_aksi": tables.rencana_aksi, "indikator": tables.indikator, "kegiatan_prioritas": tables.kegiatan,
+            "unit": tables.unit, "identitas": tables.identitas, "berkas": tables.berkas, "temuan": tables.temuan}
+    docs = []
+    for name, rows in sets.items():
+        cols = CSV_TABLES[name]
+        keys = [c.key for c in cols] if cols else (list(rows[0]) if rows else [])
+        if cols is None and name == "unit":
+            keys = [c.key for c in UNIT_COLS] + ["email"]
+        frame = pd.DataFrame([{k: _csv_safe(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
+        buf = io.StringIO()
+        frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        out.append(write_text(folder / f"{name}.csv", buf.getvalue()))
+        headers = {c.key: c.header for c in (cols or UNIT_COLS)}
+        docs += [(f"{name}.csv", k, headers.get(k, k)) for k in keys]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["tabel", "kolom", "arti"])
+    w.writerows(docs)
+    out.append(write_text(folder / "KAMUS.csv", buf.getvalue()))
+    return out

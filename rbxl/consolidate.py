@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .checks import Submission
-from .form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, FormSpec, plan
+from .form import (
+    SHEET_INDIKATOR,
+    SHEET_KEGIATAN,
+    SHEET_RA_PENDUKUNG,
+    SHEET_RA_UTAMA,
+    FormSpec,
+    plan,
+)
 from .master.model import Roadmap
 from .validate import Report
 from .values import capaian, capaian_kategori

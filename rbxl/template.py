@@ -10,7 +10,17 @@ import datetime as dt
 from pathlib import Path
 
 from .atomic import atomic_path
-from .form import GUIDE_SHEET, HEADER_ROW, LIST_SHEET, META_SHEET, DataSheet, FormSpec, Row, Rule, list_name
+from .form import (
+    GUIDE_SHEET,
+    HEADER_ROW,
+    LIST_SHEET,
+    META_SHEET,
+    DataSheet,
+    FormSpec,
+    Row,
+    Rule,
+    list_name,
+)
 from .formulas import capaian_formula, capaian_value
 
 Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit

@@ -1,0 +1,246 @@
+"""Speed and memory of rbxl against the floor of what its libraries cost.
+
+    python benchmarks/bench.py                 # full run (43 and 1,000 units), writes results.json
+    python benchmarks/bench.py --size tiny     # a few units, for the test suite
+
+Each case runs in its own subprocess, so peak memory (max RSS of the process and its
+workers) is the case's own. Times are the median of --repeat runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+MASTER = ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx"
+TAHUN, PERIODE = 2023, "TW1"
+
+
+def load(n_units: int | None):
+    """The shipped master, or a synthetic one with Perangkat Daerah copied up to n_units."""
+    from rbxl.master.load import fingerprint, read_master
+
+    roadmap, _ = read_master(MASTER)
+    if n_units and n_units > len(roadmap.units):
+        units = dict(roadmap.units)
+        pds = [u for u in roadmap.units.values() if u.is_pd]
+        i = 0
+        while len(units) < n_units:
+            base = pds[i % len(pds)]
+            code = f"{base.kode}-{i // len(pds) + 1:03d}"
+            units[code] = replace(base, kode=code, nama=f"{base.nama} {i // len(pds) + 1}")
+            i += 1
+        roadmap.units = units
+        roadmap.fingerprint = fingerprint(roadmap)
+    elif n_units:
+        roadmap.units = dict(list(roadmap.units.items())[:n_units])
+        roadmap.fingerprint = fingerprint(roadmap)
+    return roadmap
+
+
+def make_returns(roadmap, folder: Path, n: int) -> list[Path]:
+    """Filled workbooks for the first n units; every 25th has mistakes."""
+    from rbxl.form import plan
+    from rbxl.sample import add_mistakes, answers_for
+    from rbxl.template import write_template
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i, unit in enumerate(list(roadmap.units)[:n]):
+        spec = plan(roadmap, unit, TAHUN, PERIODE)
+        answers = answers_for(spec)
+        if i % 25 == 7:
+            add_mistakes(spec, answers)
+        paths.append(write_template(spec, folder / f"{unit}.xlsx", answers))
+    return paths
+
+
+def case_generate(n_units, workers, work: Path) -> dict:
+    from rbxl.generate import generate
+
+    roadmap = load(n_units)
+    t = time.perf_counter()
+    res = generate(roadmap, TAHUN, PERIODE, work, workers=workers)
+    return {"seconds": time.perf_counter() - t, "files": len(res)}
+
+
+def case_write_floor(n_units, work: Path) -> dict:
+    """Bare xlsxwriter: the same cell contents, no formats, validation, protection or formulas."""
+    import xlsxwriter
+
+    from rbxl.form import plan
+
+    roadmap = load(n_units)
+    specs = [plan(roadmap, u, TAHUN, PERIODE) for u in roadmap.units]
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    for spec in specs:
+        wb = xlsxwriter.Workbook(str(work / f"{spec.unit_kode}.xlsx"))
+        ws = wb.add_worksheet("Petunjuk")
+        for r, line in enumerate(spec.guide):
+            ws.write_string(r, 0, line)
+        for sheet in spec.sheets:
+            ws = wb.add_worksheet(sheet.name)
+            ws.write_string(0, 0, sheet.title)
+            for c, f in enumerate(sheet.fields):
+                ws.write_string(3, c, f.header)
+            for i, row in enumerate(sheet.rows):
+                for c, f in enumerate(sheet.fields):
+                    v = row.values.get(f.key)
+                    if isinstance(v, (int, float)):
+                        ws.write_number(4 + i, c, v)
+                    elif v:
+                        ws.write_string(4 + i, c, str(v))
+        wb.close()
+    return {"seconds": time.perf_counter() - t, "files": len(specs)}
+
+
+def case_consolidate(n_units, workers, work: Path, returns: Path) -> dict:
+    from rbxl.pipeline import run_consolidation
+
+    roadmap = load(n_units)
+    t = time.perf_counter()
+    out = run_consolidation([returns], roadmap, TAHUN, PERIODE, work, workers=workers)
+    return {"seconds": time.perf_counter() - t, "files": len(out.report.submissions),
+            "accepted": len(out.report.chosen)}
+
+
+def case_check_only(n_units, returns: Path) -> dict:
+    """Intake and checks of each file, serially in-process (no archive, no report)."""
+    from rbxl.checks import check
+    from rbxl.intake import collect, read_workbook
+
+    roadmap = load(n_units)
+    items, _ = collect([returns])
+    specs: dict = {}
+    t = time.perf_counter()
+    for item in items:
+        check(item, read_workbook(item), roadmap, TAHUN, PERIODE, specs)
+    return {"seconds": time.perf_counter() - t, "files": len(items)}
+
+
+def case_read_floor(returns: Path) -> dict:
+    """python-calamine alone: every cell value of every sheet of the same files."""
+    from python_calamine import CalamineWorkbook
+
+    files = sorted(returns.glob("*.xlsx"))
+    t = time.perf_counter()
+    cells = 0
+    for f in files:
+        wb = CalamineWorkbook.from_path(str(f))
+        for name in wb.sheet_names:
+            cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
+    return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
+
+
+def case_help() -> dict:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rbxl", "--help"], check=True, capture_output=True)
+    return {"seconds": time.perf_counter() - t}
+
+
+CASES = {
+    "generate": lambda a: case_generate(a.units, a.workers, Path(a.work)),
+    "write_floor": lambda a: case_write_floor(a.units, Path(a.work)),
+    "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns)),
+    "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
+    "read_floor": lambda a: case_read_floor(Path(a.returns)),
+    "help": lambda a: case_help(),
+}
+
+
+def run_case(name: str, repeat: int, **kw) -> dict:
+    """Run a case `repeat` times, each in a fresh subprocess; median time, max peak memory."""
+    times, peaks, last = [], [], {}
+    for _ in range(repeat):
+        work = tempfile.mkdtemp(prefix=f"rbxl-bench-{name}-")
+        args = [sys.executable, __file__, "--case", name, "--work", work]
+        for k, v in kw.items():
+            args += [f"--{k}", str(v)]
+        proc = subprocess.run(args, capture_output=True, text=True, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"case {name} failed:\n{proc.stderr}")
+        last = json.loads(proc.stdout.strip().splitlines()[-1])
+        times.append(last["seconds"])
+        peaks.append(last["peak_mb"])
+    return {**last, "seconds": statistics.median(times), "runs": times, "peak_mb": max(peaks)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--case")
+    ap.add_argument("--work")
+    ap.add_argument("--units", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--returns")
+    ap.add_argument("--size", choices=["tiny", "full"], default="full")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
+    a = ap.parse_args()
+    if a.case:
+        a.units = a.units or None
+        a.workers = a.workers or None
+        result = CASES[a.case](a)
+        me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result["peak_mb"] = round((me + kids) / 1024, 1)  # KiB on Linux; self + largest child
+        print(json.dumps(result))
+        return
+
+    sizes = [("43 unit (master)", 0, 43)] if a.size == "full" else [("tiny", 5, 5)]
+    if a.size == "full":
+        sizes.append(("1.000 unit (sintetis)", 1000, 1000))
+    repeat = a.repeat if a.size == "full" else 1
+    rows = []
+    tmp = Path(tempfile.mkdtemp(prefix="rbxl-bench-"))
+    try:
+        for label, units, n_returns in sizes:
+            reps = repeat if units < 1000 else 1
+            gen1 = run_case("generate", reps, units=units, workers=1)
+            gen = run_case("generate", reps, units=units)
+            floor_w = run_case("write_floor", reps, units=units)
+            rows.append({"ukuran": label, "tahap": "generate (1 proses)", **gen1,
+                         "lantai_s": floor_w["seconds"], "rasio": gen1["seconds"] / floor_w["seconds"]})
+            rows.append({"ukuran": label, "tahap": "generate (paralel)", **gen,
+                         "lantai_s": floor_w["seconds"], "rasio": gen["seconds"] / floor_w["seconds"]})
+            returns = tmp / f"returns-{units}"
+            sys.path.insert(0, str(ROOT))
+            make_returns(load(units or None), returns, n_returns)
+            cons = run_case("consolidate", reps, units=units, returns=returns)
+            chk = run_case("check_only", reps, units=units, returns=returns)
+            floor_r = run_case("read_floor", reps, returns=returns)
+            rows.append({"ukuran": label, "tahap": "consolidate (ujung ke ujung)", **cons,
+                         "lantai_s": floor_r["seconds"], "rasio": cons["seconds"] / floor_r["seconds"]})
+            rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
+                         "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
+        h = run_case("help", 5 if a.size == "full" else 1)
+        rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+               "processor": platform.processor() or platform.machine()}
+    Path(a.json).write_text(json.dumps({"machine": machine, "rows": rows}, indent=2, ensure_ascii=False))
+    print(f"{'ukuran':24} {'tahap':38} {'detik':>8} {'lantai':>8} {'rasio':>6} {'memori MB':>10}")
+    for r in rows:
+        floor = f"{r['lantai_s']:.3f}" if r["lantai_s"] is not None else "-"
+        ratio = f"{r['rasio']:.2f}" if r["rasio"] is not None else "-"
+        print(f"{r['ukuran']:24} {r['tahap']:38} {r['seconds']:8.3f} {floor:>8} {ratio:>6} {r['peak_mb']:10.1f}")
+    print(f"mesin: {machine}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m rbxl`."""
+
+from .cli import main
+
+main()

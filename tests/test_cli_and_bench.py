@@ -1,0 +1,56 @@
+"""Every command has Indonesian help with an example; the benchmark script runs on a tiny size."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from rbxl import __version__
+from rbxl.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield (*prefix, name), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, (*prefix, name))
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    seen = []
+    for path, _cmd in _commands(main):
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Contoh:" in result.output, path
+        seen.append(" ".join(path))
+    assert {"generate", "validate", "consolidate", "demo", "master check"} <= set(seen)
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_unknown_period_is_a_usage_error():
+    result = CliRunner().invoke(main, ["generate", "--tahun", "2023", "--periode", "TW5"])
+    assert result.exit_code == 2
+
+
+def test_benchmark_script_runs_on_a_tiny_size(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--size", "tiny", "--json",
+                           str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text())
+    stages = {r["tahap"] for r in data["rows"]}
+    assert {"generate (1 proses)", "consolidate (ujung ke ujung)", "rbxl --help"} <= stages
+    assert all(r["seconds"] > 0 and r["peak_mb"] > 0 for r in data["rows"])
+    assert "cpus" in data["machine"]

@@ -279,7 +279,10 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, addr: str, sub: Submission
             return None
         return n
     if rule.kind == "nip":
-        text = as_text(raw).replace(" ", "").replace(".", "") if isinstance(raw, str) else as_text(raw)
+        if not isinstance(raw, str):  # a number cannot hold 18 digits exactly: never guess them
+            add("VALUE_BAD_NIP", value=format_number(raw) if isinstance(raw, float) else as_text(raw))
+            return None
+        text = raw.strip().replace(" ", "").replace(".", "")
         if not re.fullmatch(r"\d{18}", text):
             add("VALUE_BAD_NIP", value=as_text(raw))
             return None

@@ -222,6 +222,54 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
     show_demo(result, roadmap)
 
 
+@main.command(context_settings=CONTEXT)
+@period_options
+@click.option("--unit", "units", multiple=True, metavar="KODE",
+              help="Hanya unit ini (boleh diulang). Bawaan: semua unit di manifest.")
+@click.option("--dry-run", is_flag=True,
+              help="Jangan kirim apa pun: tulis setiap pesan sebagai .eml di <out>/<tahun>-<periode>/email/.")
+@click.option("--ulang", is_flag=True, help="Kirim lagi juga ke unit yang sudah menerima berkas yang sama.")
+@click.option("--template", "template", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
+              help="Templat subjek dan isi e-mail (baris 1 'Subjek: ...', baris kosong, isi). "
+                   "Bawaan: templat bawaan rbxl.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
+              help="Pengaturan SMTP (TOML, bagian [smtp]). Bawaan: rbxl.toml di folder kerja bila ada.")
+@master_option
+@out_option
+def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang: bool, template: Path | None,
+          config: Path | None, master: Path, out: Path):
+    """Kirim template setiap unit lewat e-mail ke alamat unit di master (satu e-mail per unit).
+
+    Berkas diambil dari <out>/<tahun>-<periode>/templates/ (manifest.csv hasil generate); setiap
+    unit hanya menerima berkasnya sendiri. Unit tanpa alamat e-mail di master dilewati. Setiap
+    pesan dicatat di <out>/<tahun>-<periode>/email/kirim-log.csv; bila diulang, hanya unit yang
+    belum menerima berkas yang sama yang dikirimi. Kode keluar 1 bila ada pengiriman gagal.
+
+    Server SMTP diatur di rbxl.toml (bagian [smtp]: host, port, security = starttls|ssl|none,
+    user, from, from_name, reply_to, timeout) atau variabel lingkungan RBXL_SMTP_HOST,
+    RBXL_SMTP_PORT, RBXL_SMTP_SECURITY, RBXL_SMTP_USER, RBXL_SMTP_FROM. Kata sandi hanya dari
+    RBXL_SMTP_PASSWORD atau diketik saat diminta, tidak pernah dari berkas.
+
+    \b
+    Contoh:
+      rbxl kirim --tahun 2023 --periode TW1 --dry-run
+      rbxl kirim --tahun 2023 --periode TW1
+      rbxl kirim --tahun 2023 --periode TW1 --unit BAPPEDA --ulang
+      rbxl kirim --tahun 2023 --periode TW1 --config smtp.toml --template surat.txt
+    """
+    from .kirim import echo_outcome, load_smtp_settings, password_prompt, show_result
+    from .kirim import kirim as run
+    from .master.load import read_master
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    smtp = load_smtp_settings(config)
+    result = run(roadmap, tahun, periode, out, list(units) or None, smtp=smtp, template=template,
+                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome)
+    show_result(result)
+    sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
     try:
         main()

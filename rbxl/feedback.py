@@ -76,21 +76,33 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
 
 
 def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
-    """What each unit must fix, cell by cell, ready to paste into a reply e-mail."""
-    out: dict[str, str] = {}
+    """What each unit must fix, cell by cell, ready to paste into a reply e-mail.
+
+    The file whose values are used comes first; any other file of the unit that was rejected
+    or needs fixing follows, so the unit hears about every problem that still matters.
+    """
+    by_unit: dict[str, list] = {}
     for s in report.submissions:
-        if not s.unit or s.unit not in roadmap.units:
-            continue
-        if s.verdict in ("Digantikan", "Duplikat"):
-            continue
-        u = roadmap.units[s.unit]
-        lines = [f"Umpan balik monitoring RB {report.periode} {report.tahun}", f"Unit: {u.nama} ({u.kode})",
-                 f"Berkas: {s.item.name}", f"Putusan: {s.verdict}", ""]
-        problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
-        if not problems:
-            lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
-        for f in problems:
-            where = f"Sheet '{f.sheet}' sel {f.cell}: " if f.sheet and f.cell else (f"Sheet '{f.sheet}': " if f.sheet else "")
-            lines.append(f"- [{SEVERITY_ID[f.severity]}] {where}{f.message}")
-        out[s.unit] = "\n".join(lines) + "\n"
+        if s.unit in roadmap.units and s.verdict not in ("Digantikan", "Duplikat"):
+            by_unit.setdefault(s.unit, []).append(s)
+    out: dict[str, str] = {}
+    for unit, subs in by_unit.items():
+        chosen = report.chosen.get(unit)
+        subs.sort(key=lambda s: s is not chosen)
+        u = roadmap.units[unit]
+        lines = [f"Umpan balik monitoring RB {report.periode} {report.tahun}", f"Unit: {u.nama} ({u.kode})", ""]
+        for s in subs:
+            used = " (isi berkas ini yang dipakai)" if s is chosen else ""
+            lines += [f"Berkas: {s.item.name}{used}", f"Putusan: {s.verdict}"]
+            problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
+            if not problems:
+                lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
+            for f in problems:
+                if f.sheet and f.cell:
+                    where = f"Sheet '{f.sheet}' sel {f.cell}: "
+                else:
+                    where = f"Sheet '{f.sheet}': " if f.sheet else ""
+                lines.append(f"- [{SEVERITY_ID[f.severity]}] {where}{f.message}")
+            lines.append("")
+        out[unit] = "\n".join(lines)
     return out

@@ -62,7 +62,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "VALUE_TEXT_NUMBER": (WARNING, "Angka '{value}' diketik sebagai teks; dibaca sebagai {detail}. Periksa apakah benar."),
     "VALUE_TOO_LONG": (ERROR, "Teks {label} terlalu panjang ({detail} karakter, maksimum {high}). Ringkas isinya."),
     "VALUE_FORMULA": (ERROR, "Sel isian berisi rumus ('{value}'). Ketik nilainya langsung, bukan rumus."),
-    "VALUE_BAD_NIP": (ERROR, "NIP '{value}' harus 18 digit angka (tanpa spasi atau titik)."),
+    "VALUE_BAD_NIP": (ERROR, "NIP '{value}' harus 18 digit angka, diketik sebagai teks (tanpa spasi atau titik; bila Excel mengubahnya menjadi angka, awali dengan tanda petik ')."),
     "VALUE_BAD_DATE": (ERROR, "'{value}' bukan tanggal yang valid. Isi tanggal seperti 31/03/2023."),
     "VALUE_ERROR_CELL": (ERROR, "Sel berisi galat ('{value}'). Ganti dengan nilai yang benar."),
     "CONSIST_DONE_PROGRESS": (ERROR, "Status 'Selesai' tetapi progres {value}%. Isi progres 100 atau ubah status."),

@@ -54,7 +54,7 @@ def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units:
              progress: Callable[[Generated], None] | None = None, workers: int | None = None) -> list[Generated]:
     """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them."""
     roadmap.check_period(tahun, periode)
-    codes = units or roadmap.reporting_units()
+    codes = list(dict.fromkeys(units)) if units else roadmap.reporting_units()
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = period_dir(out, tahun, periode) / "templates"

@@ -85,14 +85,20 @@ def safe_name(raw: str) -> tuple[str, bool]:
     return base[:200], unsafe
 
 
-def collect(paths: list[str | Path]) -> tuple[list[Received], list[Finding]]:
-    """Every workbook under the given files, folders, zips and e-mails, in a stable order."""
+def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple[list[Received], list[Finding]]:
+    """Every workbook under the given files, folders, zips and e-mails, in a stable order.
+
+    Folders in `exclude` (rbxl's own output folder) are never read back as input.
+    """
     items: list[Received] = []
     findings: list[Finding] = []
+    skip = [x.resolve() for x in exclude or []]
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for sub in sorted(x for x in p.rglob("*") if x.is_file()):
+                if any(sub.resolve().is_relative_to(x) for x in skip):
+                    continue
                 _from_file(sub, items, findings)
         elif p.is_file():
             _from_file(p, items, findings)
@@ -261,6 +267,7 @@ def read_workbook(item: Received) -> RawWorkbook:
     fmt = item.ext.lstrip(".")
     if kind == "ole":
         data, fmt = _open_ole(item)
+        saved_at = _ole_saved_time(data)
     elif kind == "zip":
         saved_at, fmt, formulas = _guard_package(item)
     else:
@@ -311,6 +318,21 @@ def _open_ole(item: Received) -> tuple[bytes, str]:
     return out.getvalue(), "xls"
 
 
+def _ole_saved_time(data: bytes) -> dt.datetime | None:
+    """Last-saved time from an .xls file's SummaryInformation stream (UTC -> local)."""
+    try:
+        import olefile
+
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            meta = ole.get_metadata()
+            t = meta.last_saved_time or meta.create_time
+    except Exception:
+        return None
+    if not isinstance(t, dt.datetime) or t.year < 1990:
+        return None
+    return t.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
+
+
 _CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
 
 
@@ -340,6 +362,11 @@ def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, s
         try:
             parts = _sheet_parts(zf, names)
             for i in infos:
+                if i.filename.endswith((".xml", ".rels")) and not i.filename.startswith("xl/worksheets/"):
+                    head = _read_member(zf, i, MAX_UNCOMPRESSED)
+                    if b"<!ENTITY" in head or b"<!DOCTYPE" in head[:4096]:
+                        raise Rejected(finding("FILE_UNREADABLE", file=item.source,
+                                               detail="XML berisi deklarasi entitas (ditolak demi keamanan)"))
                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                     xml = _read_member(zf, i, MAX_UNCOMPRESSED)
                     _guard_sheet_xml(item, xml, i.filename)
@@ -382,7 +409,8 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
 
 def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
-        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail="XML berisi deklarasi entitas (ditolak)"))
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source,
+                               detail="XML berisi deklarasi entitas (ditolak demi keamanan)"))
     max_row = max_col = 0
     for m in _CELL_REF.finditer(xml):
         col = 0

@@ -70,7 +70,8 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
         fm = _Formats(wb)
-        created = created or dt.datetime.now().replace(microsecond=0)
+        # document times are UTC (xlsxwriter writes them with 'Z'); intake converts back to local
+        created = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
         meta = spec.meta() | {"dibuat": created.isoformat()}
         wb.set_properties({
             "title": f"Monitoring RB {spec.unit_singkatan} {spec.periode_label}",
@@ -100,7 +101,7 @@ def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:
     for i, line in enumerate(spec.guide):
         fmt = title if i == 0 else (head if line.isupper() and line else None)
         ws.write_string(i, 0, line, fmt)
-    ws.protect(password, {"format_columns": True, "format_rows": True})
+    ws.protect(password, {"format_columns": True, "format_rows": True, "autofilter": True})
     _print_setup(ws, spec, repeat=None, portrait=True)
 
 

@@ -48,8 +48,10 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not any(f.severity == ERROR for f in self.all_findings()) and all(
-            s.verdict != REJECTED for s in self.submissions)
+        """No error in any file that counts: superseded and duplicate copies do not."""
+        live = [s for s in self.submissions if s.verdict not in (SUPERSEDED, DUPLICATE)]
+        return not any(f.severity == ERROR for f in self.findings) and all(
+            s.verdict != REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
              on_total: Callable[[int], None] | None = None) -> Report:
     """Check every returned file; with `out`, archive the inputs and write the findings files."""
     roadmap.check_period(tahun, periode)
-    items, findings = collect(paths)
+    items, findings = collect(paths, exclude=[Path(out)] if out is not None else [])
     unique: list[Received] = []
     dup_of: dict[int, str] = {}
     seen: dict[str, Received] = {}
@@ -169,7 +171,8 @@ def _choose(report: Report) -> None:
             by_unit.setdefault(s.unit, []).append(s)
     floor = dt.datetime.min
     for unit, subs in by_unit.items():
-        subs.sort(key=lambda s: (s.saved_at or floor, s.item.mtime or floor, s.item.source))
+        # the time saved inside the file where it has one, else the file's own time
+        subs.sort(key=lambda s: (s.saved_at or s.item.mtime or floor, s.item.mtime or floor, s.item.source))
         winner = subs[-1]
         report.chosen[unit] = winner
         for s in subs[:-1]:

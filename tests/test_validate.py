@@ -237,12 +237,14 @@ def test_value_not_number_progres_sebagian(roadmap, spec, tmp_path):
 def test_value_out_of_range_progres_150(roadmap, spec, tmp_path):
     key = first_key(spec, SHEET_RA_UTAMA)
     path, _ = fill(tmp_path, spec, {(SHEET_RA_UTAMA, key, "progres"): 150})
-    sub = only(run(path, roadmap))
+    report = run(path, roadmap)
+    sub = only(report)
     f = the(sub, "VALUE_OUT_OF_RANGE")
     assert (f.sheet, f.cell) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, key, "progres"))
     assert sub.verdict == NEEDS_FIX
     assert (SHEET_RA_UTAMA, key, "progres") not in sub.values
-    assert UNIT in run(path, roadmap).chosen  # value errors: the valid values are still used
+    assert report.chosen[UNIT] is sub  # value errors: the valid values are still used
+    assert (SHEET_RA_UTAMA, key, "status") in sub.values
 
 
 def test_value_text_number_progres_75_5_and_thousands_realisasi(roadmap, spec, tmp_path):
@@ -583,6 +585,29 @@ def test_file_superseded_falls_back_to_file_time(roadmap, spec, tmp_path):
     assert by_name(report, "b.xlsx").verdict == SUPERSEDED
 
 
+@pytest.mark.libreoffice
+def test_file_superseded_newer_xls_beats_older_xlsx(roadmap, tmp_path):
+    """A unit re-sends its report as .xls days later: the .xls carries its save time in its
+    SummaryInformation stream (LibreOffice keeps the source's time on conversion), and that
+    newer time must win over the older .xlsx."""
+    require_soffice()
+    import soffice
+
+    spec = spec_of(roadmap, "KEC-JATI")
+    folder = tmp_path / "in"
+    old, _ = fill(folder, spec, name="kec-awal.xlsx", seed=1, created=dt.datetime(2023, 4, 1, 9))
+    os.utime(old, (dt.datetime(2023, 4, 1, 9).timestamp(),) * 2)
+    src, answers = fill(tmp_path / "src", spec, name="kec-revisi.xlsx", seed=2, created=dt.datetime(2023, 4, 9, 8))
+    xls = soffice.convert(src, "xls", folder)
+    os.utime(xls, (dt.datetime(2023, 4, 10, 9).timestamp(),) * 2)
+
+    report = run(folder, roadmap)
+
+    assert by_name(report, "kec-awal.xlsx").verdict == SUPERSEDED
+    assert report.chosen["KEC-JATI"] is by_name(report, "kec-revisi.xls")
+    assert_same_values(answers, report.chosen["KEC-JATI"].values)
+
+
 def test_file_skipped_clutter_is_a_note_not_an_error(roadmap, filled, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -744,8 +769,7 @@ def test_inputs_untouched_and_archive_log_and_findings_files(roadmap, filled, tm
     assert sorted(copies) == sorted(f"{sha}.xlsx" for sha in received)
     for name, data in copies.items():
         assert hashlib.sha256(data).hexdigest() == name.split(".")[0]
-    assert copies[f"{received[report.chosen['KEC-JATI'].item.sha256].item.sha256}.xlsx"] == \
-        filled["KEC-JATI"][0].read_bytes()
+    assert copies[f"{report.chosen['KEC-JATI'].item.sha256}.xlsx"] == filled["KEC-JATI"][0].read_bytes()
 
     def log_rows():
         with open(arsip / "log.csv", newline="", encoding="utf-8") as fh:

@@ -88,7 +88,7 @@ def case_write_floor(n_units, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     for spec in specs:
-        wb = xlsxwriter.Workbook(str(work / f"{spec.unit_kode}.xlsx"))
+        wb = xlsxwriter.Workbook(str(work / f"{spec.unit_kode}.xlsx"), {"in_memory": True})
         ws = wb.add_worksheet("Petunjuk")
         for r, line in enumerate(spec.guide):
             ws.write_string(r, 0, line)

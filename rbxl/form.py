@@ -186,6 +186,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
                 "tahunan. " if cumulative else "")
     sheets: list[DataSheet] = [_identitas(roadmap, unit_kode, tahun, periode, sub)]
 
+    roles = roadmap.roles(unit_kode)
     lead_rows, support_rows = [], []
     for ra in roadmap.rencana_aksi:
         aksi = ra.aksi_for(tahun)
@@ -193,11 +194,11 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
             continue
         area = roadmap.areas[ra.area_kode].nama if ra.area_kode in roadmap.areas else ra.area_kode
         kegiatan = f"{ra.kelompok} - {ra.kegiatan}" if ra.kelompok else ra.kegiatan
-        if unit_kode in roadmap.leads(ra):
+        if ra.kode in roles["lead"]:
             lead_rows.append(Row(ra.kode, {"no": len(lead_rows) + 1, "kode": ra.kode, "area": area,
                                            "kegiatan": kegiatan, "aksi": aksi,
                                            "pendukung": roadmap.describe_refs(ra.pd_pendukung)}))
-        elif unit_kode in roadmap.supports(ra):
+        elif ra.kode in roles["support"]:
             support_rows.append(Row(ra.kode, {"no": len(support_rows) + 1, "kode": ra.kode, "area": area,
                                               "kegiatan": kegiatan, "aksi": aksi,
                                               "utama": roadmap.describe_refs(ra.pd_utama)}))
@@ -229,7 +230,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
 
     ind_rows = []
     for ind in roadmap.indikator:
-        if unit_kode not in roadmap.resolve(ind.penanggung_jawab, ind.area_kode):
+        if ind.kode not in roles["indikator"]:
             continue
         target_raw = ind.targets.get(tahun)
         ket = []
@@ -270,7 +271,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
 
     keg_rows = []
     for keg in roadmap.kegiatan:
-        if unit_kode not in roadmap.resolve(keg.pengampu, keg.area_kode):
+        if keg.kode not in roles["kegiatan"]:
             continue
         target_raw = keg.targets.get(tahun)
         if isinstance(target_raw, str) and target_raw.strip() in ("-", "–"):

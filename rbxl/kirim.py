@@ -315,7 +315,9 @@ def build_message(*, subject: str, body: str, sender: str, sender_name: str, to:
     domain = sender.rpartition("@")[2] or "rbxl.invalid"
     msg["Message-ID"] = make_msgid(idstring=f"rbxl.{re.sub(r'[^A-Za-z0-9.-]', '', unit)}", domain=domain)
     msg["X-RBXL"] = f"unit={unit}; tahun={tahun}; periode={periode}; sha256={sha256}"
-    msg.set_content(body, cte=None if body.isascii() else "quoted-printable")
+    # Plain ASCII paragraphs stay verbatim (readable in the .eml); the rest is quoted-printable.
+    plain = body.isascii() and max(map(len, body.splitlines()), default=0) <= 900
+    msg.set_content(body, cte="7bit" if plain else "quoted-printable")
     maintype, subtype = mime_type(filename)
     msg.add_attachment(attachment, maintype=maintype, subtype=subtype, filename=filename)
     return msg

@@ -25,7 +25,8 @@ from .formulas import capaian_formula, capaian_value
 
 Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit
 
-WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+              "in_memory": True}
 INPUT_FILL = "#FFF2CC"
 HEAD_FILL = "#1F4E78"
 LOCKED_FILL = "#F2F2F2"
@@ -43,12 +44,19 @@ class _Formats:
         return self.cache[key]
 
     def locked(self, num_format: str = ""):
+        key = ("locked", num_format)
+        if key in self.cache:
+            return self.cache[key]
         p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF", "bg_color": LOCKED_FILL}
         if num_format:
             p["num_format"] = num_format
-        return self.get(**p)
+        self.cache[key] = self.get(**p)
+        return self.cache[key]
 
     def input(self, rule: Rule | None, num_format: str = ""):
+        key = ("input", rule.kind if rule is not None else "", num_format)
+        if key in self.cache:
+            return self.cache[key]
         p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
              "locked": False}
         if rule is not None and rule.kind == "date":
@@ -57,7 +65,8 @@ class _Formats:
             p["num_format"] = "@"
         elif num_format:
             p["num_format"] = num_format
-        return self.get(**p)
+        self.cache[key] = self.get(**p)
+        return self.cache[key]
 
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
@@ -122,6 +131,7 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
     ws.set_row(HEADER_ROW, 45)
 
     first = sheet.first_row
+    runs: dict[int, list[list]] = {}  # column -> [rule, first row, last row] runs of equal rules
     for i, row in enumerate(sheet.rows):
         r = first + i
         for c, f in enumerate(sheet.fields):
@@ -131,11 +141,18 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
                 rule = row.rule_for(f)
                 value = answers.get((sheet.name, row.key, f.key))
                 _write_value(ws, r, c, value, fm.input(rule, f.num_format))
-                if rule is not None:
-                    _validation(ws, r, c, rule)
+                col_runs = runs.setdefault(c, [])
+                if col_runs and col_runs[-1][0] == rule and col_runs[-1][2] == r - 1:
+                    col_runs[-1][2] = r
+                else:
+                    col_runs.append([rule, r, r])
             else:
                 _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format))
         ws.set_row(r, row_height(sheet, row, answers))
+    for c, col_runs in runs.items():  # one validation per run of cells with the same rule
+        for rule, r1, r2 in col_runs:
+            if rule is not None:
+                _validation(ws, r1, c, rule, r2)
     last = first + max(len(sheet.rows), 1) - 1
     if sheet.kind != "identitas":
         ws.autofilter(HEADER_ROW, 0, last, last_col)
@@ -189,7 +206,7 @@ def _capaian(ws, fm, sheet: DataSheet, row: Row, r: int, c: int, num_format: str
     ws.write_formula(r, c, formula, fm.locked(num_format), value)
 
 
-def _validation(ws, r: int, c: int, rule: Rule) -> None:
+def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
     title = rule.label[:32]
     opts: dict = {"input_title": title, "input_message": rule.prompt[:255] if rule.prompt else "",
                   "error_title": "Isian tidak valid"[:32]}
@@ -213,7 +230,7 @@ def _validation(ws, r: int, c: int, rule: Rule) -> None:
     if not opts["input_message"]:
         del opts["input_message"]
         del opts["input_title"]
-    ws.data_validation(r, c, r, c, opts)
+    ws.data_validation(r, c, r if r2 is None else r2, c, opts)
 
 
 def _bounds_message(rule: Rule) -> str:

@@ -414,7 +414,8 @@ def test_missing_manifest_points_to_generate(rm, tmp_path):
 def test_custom_template_and_unknown_placeholders(rm, out, server, env, tmp_path):
     tpl = tmp_path / "surat.txt"
     tpl.write_text("Subjek: [{unit_kode}] Laporan {periode_label} {tahun}\n\nHalo {unit_nama},\n"
-                   "lampiran: {nama_berkas}; batas {batas_waktu}; {{bukan isian}}\n{pengelola}\n", encoding="utf-8")
+                   "lampiran: {nama_berkas}; batas {batas_waktu}; {{bukan isian}}\nSalam hormat — {pengelola}\n",
+                   encoding="utf-8")
     result = cli(env, rm, out, "--template", str(tpl), "--unit", "BAPPEDA", RBXL_SMTP_HOST="127.0.0.1",
                  RBXL_SMTP_PORT=server.port, RBXL_SMTP_SECURITY="none", RBXL_SMTP_FROM=FROM)
     assert result.exit_code == 0, result.output
@@ -422,6 +423,7 @@ def test_custom_template_and_unknown_placeholders(rm, out, server, env, tmp_path
     assert msg["Subject"] == "[BAPPEDA] Laporan Triwulan I 2023"
     body = msg.get_body(("plain",)).get_content()
     assert body.startswith("Halo Badan Perencanaan") and "{bukan isian}" in body and "15/04/2023" in body
+    assert "Salam hormat — Bagian Organisasi" in body
 
     tpl.write_text("Subjek: {unit_nama} {salah}\n\n{juga_salah} {unit_kode}\n", encoding="utf-8")
     bad = cli(env, rm, out, "--template", str(tpl), "--dry-run")

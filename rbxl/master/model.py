@@ -138,12 +138,34 @@ class Roadmap:
     # --- groups -----------------------------------------------------------------------
     def resolve(self, refs: tuple[str, ...], area_kode: str = "") -> list[str]:
         """Unit codes named by refs (unit codes or group codes), in order, without repeats."""
-        out: list[str] = []
+        out: dict[str, None] = {}
         for ref in refs:
-            for code in self._expand(ref, area_kode):
-                if code not in out:
-                    out.append(code)
-        return out
+            out.update(dict.fromkeys(self._expand(ref, area_kode)))
+        return list(out)
+
+    def roles(self, unit: str) -> dict[str, set[str]]:
+        """Row codes the unit leads, supports, and is responsible for (computed once per master)."""
+        key = (self.fingerprint, id(self.units), len(self.units))
+        if getattr(self, "_roles_key", None) != key:
+            index: dict[str, dict[str, set[str]]] = {}
+
+            def add(u: str, kind: str, code: str) -> None:
+                index.setdefault(u, {"lead": set(), "support": set(), "indikator": set(), "kegiatan": set()})
+                index[u][kind].add(code)
+
+            for ra in self.rencana_aksi:
+                for u in self.leads(ra):
+                    add(u, "lead", ra.kode)
+                for u in self.supports(ra):
+                    add(u, "support", ra.kode)
+            for ind in self.indikator:
+                for u in self.resolve(ind.penanggung_jawab, ind.area_kode):
+                    add(u, "indikator", ind.kode)
+            for keg in self.kegiatan:
+                for u in self.resolve(keg.pengampu, keg.area_kode):
+                    add(u, "kegiatan", keg.kode)
+            self._roles, self._roles_key = index, key
+        return self._roles.get(unit, {"lead": set(), "support": set(), "indikator": set(), "kegiatan": set()})
 
     def _expand(self, ref: str, area_kode: str) -> list[str]:
         if ref in self.units:

@@ -147,9 +147,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def _find_sheet(raw: RawWorkbook, name: str) -> list[list] | None:
     if name in raw.sheets:
         return raw.sheets[name]
-    for n, g in raw.sheets.items():
+    for n in raw.sheets:
         if n.strip().casefold() == name.casefold():
-            return g
+            return raw.sheets[n]
     return None
 
 
@@ -176,6 +176,10 @@ def _norm(v: object) -> str:
 
 
 def _same(expected: object, found: object) -> bool:
+    if expected == found or (expected in ("", None) and found in ("", None)):
+        return True
+    if isinstance(expected, str) and isinstance(found, str) and expected.split() == found.split():
+        return True
     if _norm(expected) == _norm(found):
         return True
     a, b = parse_number(expected), parse_number(found)

@@ -277,20 +277,70 @@ def read_workbook(item: Received) -> RawWorkbook:
 
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
-        sheets = {}
-        for name in wb.sheet_names:
-            sheet = wb.get_sheet_by_name(name)
-            if sheet.height > MAX_ROWS or sheet.width > MAX_COLS:
-                raise Rejected(finding("FILE_TOO_LARGE", file=item.source, sheet=name,
-                                       detail=f"dimensi lembar kerja tidak wajar ({sheet.height} baris x {sheet.width} kolom)"))
-            sheets[name] = sheet.to_python(skip_empty_area=False)
-    except Rejected:
-        raise
+        sheets = _Sheets(wb, item)
     except Exception as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError...
-        if "password" in str(err).lower() or "encrypt" in str(err).lower():
-            raise Rejected(finding("FILE_ENCRYPTED", file=item.source)) from err
-        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=_short(err))) from err
+        raise _calamine_rejection(item, err) from err
     return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
+
+
+def _calamine_rejection(item: Received, err: Exception) -> Rejected:
+    if isinstance(err, Rejected):
+        return err
+    if "password" in str(err).lower() or "encrypt" in str(err).lower():
+        return Rejected(finding("FILE_ENCRYPTED", file=item.source))
+    return Rejected(finding("FILE_UNREADABLE", file=item.source, detail=_short(err)))
+
+
+class _Sheets(dict):
+    """Sheet name -> cell grid, read from the workbook only when first asked for.
+
+    The checks read the sheets the FormSpec names and the metadata sheet; the guide and
+    list sheets are never parsed.
+    """
+
+    def __init__(self, wb, item: Received):
+        super().__init__()
+        self._wb, self._item = wb, item
+        self._names = list(wb.sheet_names)
+
+    def _load(self, name: str) -> list[list]:
+        if not dict.__contains__(self, name):
+            try:
+                sheet = self._wb.get_sheet_by_name(name)
+                if sheet.height > MAX_ROWS or sheet.width > MAX_COLS:
+                    raise Rejected(finding("FILE_TOO_LARGE", file=self._item.source, sheet=name,
+                                           detail=f"dimensi lembar kerja tidak wajar ({sheet.height} baris x "
+                                                  f"{sheet.width} kolom)"))
+                dict.__setitem__(self, name, sheet.to_python(skip_empty_area=False))
+            except Exception as err:
+                raise _calamine_rejection(self._item, err) from err
+        return dict.__getitem__(self, name)
+
+    def __getitem__(self, name: str) -> list[list]:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._load(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def get(self, name: str, default=None):
+        return self._load(name) if name in self._names else default
+
+    def keys(self):
+        return list(self._names)
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def items(self):
+        return [(n, self._load(n)) for n in self._names]
+
+    def values(self):
+        return [self._load(n) for n in self._names]
 
 
 def _short(err: Exception) -> str:
@@ -330,10 +380,9 @@ def _ole_saved_time(data: bytes) -> dt.datetime | None:
         return None
     if not isinstance(t, dt.datetime) or t.year < 1990:
         return None
-    return t.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
+    return t.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
 
-_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
 
 
 def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, set[str]]]:
@@ -362,15 +411,16 @@ def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, s
         try:
             parts = _sheet_parts(zf, names)
             for i in infos:
-                if i.filename.endswith((".xml", ".rels")) and not i.filename.startswith("xl/worksheets/"):
-                    head = _read_member(zf, i, MAX_UNCOMPRESSED)
-                    if b"<!ENTITY" in head or b"<!DOCTYPE" in head[:4096]:
+                if i.filename in _PARSED_PARTS:
+                    with zf.open(i) as fh:  # a DTD stands before the root element, at the top
+                        head = fh.read(8192)
+                    if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
                         raise Rejected(finding("FILE_UNREADABLE", file=item.source,
                                                detail="XML berisi deklarasi entitas (ditolak demi keamanan)"))
                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                     xml = _read_member(zf, i, MAX_UNCOMPRESSED)
                     _guard_sheet_xml(item, xml, i.filename)
-                    cells = {m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)}
+                    cells = {m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)} if b"<f" in xml else set()
                     if cells and i.filename in parts:
                         formulas[parts[i.filename]] = cells
             saved = _saved_time(zf, names)
@@ -379,7 +429,12 @@ def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, s
     return saved, fmt, formulas
 
 
-_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*>\s*<f\b')
+# parts a parser reads besides the sheets (calamine also refuses DTDs; this gives a clear message)
+_PARSED_PARTS = {"xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "docProps/core.xml",
+                 "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "content.xml", "styles.xml", "meta.xml"}
+
+# Excel, LibreOffice, WPS and xlsxwriter all write r first: <c r="H5" s="3"><f>...
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f[ >]')
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
@@ -411,16 +466,27 @@ def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source,
                                detail="XML berisi deklarasi entitas (ditolak demi keamanan)"))
-    max_row = max_col = 0
-    for m in _CELL_REF.finditer(xml):
+    # Fast path: a column past 'ALL' (1000) needs 3 letters, a row past 100000 six digits.
+    if not _WIDE_REF.search(xml) and not _DEEP_REF.search(xml):
+        return
+    # every r="B7" attribute (cells and rows), whatever the attribute order
+    rows = _ROW_REF.findall(xml)
+    max_row = max(map(int, rows), default=0)
+    max_col = 0
+    for letters in set(_COL_REF.findall(xml)):
         col = 0
-        for ch in m.group(1):
+        for ch in letters:
             col = col * 26 + ch - 64
         max_col = max(max_col, col)
-        max_row = max(max_row, int(m.group(2)))
     if max_row > MAX_ROWS or max_col > MAX_COLS:
         raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
                                detail=f"dimensi lembar kerja tidak wajar (sel sampai baris {max_row}, kolom {max_col})"))
+
+
+_WIDE_REF = re.compile(rb'r="[A-Z]{3}\d')  # literal prefix: scanned at memchr speed
+_DEEP_REF = re.compile(rb'r="[A-Z]{0,3}\d{6}')
+_ROW_REF = re.compile(rb'\br="[A-Z]{0,3}(\d+)"')
+_COL_REF = re.compile(rb'\br="([A-Z]{1,3})\d+"')
 
 
 def _saved_time(zf: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:

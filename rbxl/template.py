@@ -80,7 +80,7 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
         fm = _Formats(wb)
         # document times are UTC (xlsxwriter writes them with 'Z'); intake converts back to local
-        created = created or dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+        created = created or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
         meta = spec.meta() | {"dibuat": created.isoformat()}
         wb.set_properties({
             "title": f"Monitoring RB {spec.unit_singkatan} {spec.periode_label}",

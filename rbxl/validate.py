@@ -69,14 +69,13 @@ def _process(item: Received) -> Submission:
     specs: dict[str, FormSpec] = _STATE["specs"]
     try:
         raw = read_workbook(item)
+        sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas)  # sheets load lazily
     except Rejected as rej:
         sub = Submission(item, findings=[rej.finding])
         sub.decide()
     except MemoryError:
         sub = Submission(item, findings=[finding("FILE_TOO_LARGE", file=item.source, detail="butuh memori berlebihan")])
         sub.decide()
-    else:
-        sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas)
     sub.item = Received(item.source, item.name, b"", item.mtime, item.sha256)  # bytes stay with the parent
     return sub
 

@@ -609,6 +609,27 @@ def test_kamus_documents_every_column_of_every_csv(run):
     assert not problems, problems
 
 
+def test_kamus_and_csv_headers_do_not_depend_on_who_returned(run, tmp_path):
+    """A period where no file was used still exports every table with its columns, and documents them."""
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    outputs = run_consolidation([empty], run.roadmap, TAHUN, PERIODE, tmp_path / "hasil", workers=1)
+    assert not outputs.report.chosen
+    kamus = {(r["tabel"], r["kolom"]) for r in read_csv(outputs.csv_folder / "KAMUS.csv")}
+    problems = []
+    for p in sorted(run.outputs.csv_folder.glob("*.csv")):
+        if p.name == "KAMUS.csv":
+            continue
+        want = csv_header(p)
+        got = csv_header(outputs.csv_folder / p.name)
+        if got != want:
+            problems.append((p.name, "header", got, "expected", want))
+        missing = [c for c in want if (p.name, c) not in kamus]
+        if missing:
+            problems.append((p.name, "not in KAMUS", missing))
+    assert not problems, problems
+
+
 # --------------------------------------------------------------------------- 9
 
 
@@ -679,8 +700,10 @@ def test_demo_cli_writes_outputs_and_summary_agrees_with_returned_files(roadmap,
     ring = wb["Ringkasan"]
     report = validate([folder / "contoh-kiriman"], roadmap, TAHUN, PERIODE, workers=2)
     assert summary_cell(ring, "Unit pelapor (diharapkan)").value == len(roadmap.units)
-    assert summary_cell(ring, "Unit yang datanya dipakai").value == len(report.chosen)
-    assert 0 < len(report.chosen) < len(roadmap.units)
+    used, chosen = summary_cell(ring, "Unit yang datanya dipakai").value, len(report.chosen)
+    assert 0 < chosen < len(roadmap.units)
+    assert used == chosen, (f"Ringkasan: data of {used} units used; the demo's returned files "
+                            f"(contoh-kiriman) hold {chosen} usable units")
 
 
 # --------------------------------------------------------------------------- 11

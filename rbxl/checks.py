@@ -311,6 +311,8 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
         sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name,
                                     cell=cell_name(r, sheet.col(key)), **kw))
 
+    if progres is not None and 0 < progres < 1:
+        add("VALUE_PERCENT_FRACTION", "progres", value=format_number(progres), detail=format_number(progres * 100))
     if status == "Selesai" and progres is not None and progres < 100:
         add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres))
     if status == "Belum Dimulai" and progres is not None and progres > 0:

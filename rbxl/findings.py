@@ -69,7 +69,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "CONSIST_NOT_STARTED": (ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),
     "CONSIST_DONE_NO_EVIDENCE": (WARNING, "Status 'Selesai' tanpa bukti dukung. Sebutkan dokumen atau tautan bukti dukung."),
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
-    "VALUE_EMPTY_ROW": (INFO, "Baris belum diisi."),
+    "VALUE_PERCENT_FRACTION": (WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 
 

@@ -365,10 +365,10 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
     if periode != "TAHUNAN":
         lines.append("- Realisasi dan progres diisi kumulatif sejak 1 Januari sampai akhir periode, "
                      "dibandingkan dengan target tahunan.")
-    lines += ["", "ARTI STATUS PELAKSANAAN"]
-    lines += [f"- {v}" for v in roadmap.choices(LIST_STATUS_AKSI)]
-    lines += ["", "ARTI STATUS DUKUNGAN"]
-    lines += [f"- {v}" for v in roadmap.choices(LIST_STATUS_DUKUNGAN)]
+    for title, name in (("ARTI STATUS PELAKSANAAN", LIST_STATUS_AKSI), ("ARTI STATUS DUKUNGAN", LIST_STATUS_DUKUNGAN)):
+        meaning = roadmap.pilihan_keterangan.get(name, {})
+        lines += ["", title]
+        lines += [f"- {v}: {meaning[v]}" if meaning.get(v) else f"- {v}" for v in roadmap.choices(name)]
     lines += ["", "PENGEMBALIAN", s.get("cara_pengembalian", "")]
     contact = [s.get(k, "") for k in ("kontak_nama", "kontak_telepon", "kontak_email") if s.get(k)]
     if contact:

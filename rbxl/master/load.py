@@ -124,10 +124,12 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
 
     pil = tables[S.PILIHAN.name]
     pilihan: dict[str, list[tuple[float, str]]] = {}
+    meanings: dict[str, dict[str, str]] = {}
     for rec in pil.records:
         if rec.get("daftar") and rec.get("nilai") is not None:
             order = parse_number(rec.get("urutan"))
             pilihan.setdefault(as_text(rec["daftar"]), []).append((order or 0.0, as_text(rec["nilai"])))
+            meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
     lists = {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}
     ck.lists = lists
     for t in tables.values():
@@ -205,7 +207,7 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     roadmap = Roadmap(settings=settings, years=years, units=units, areas=areas, indikator=indikator,
                       kegiatan=kegiatan, rencana_aksi=rencana,
                       pokja={k: tuple(v) for k, v in pokja.items()}, grup=grup, pilihan=lists,
-                      jadwal=jadwal, riwayat=riwayat, source=source)
+                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, source=source)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
         if not any(ra.aksi_for(y) for y in years):
             findings.append(finding("MASTER_NO_ACTION", file=file, sheet=S.RENCANA_AKSI.name,

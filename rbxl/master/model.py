@@ -132,6 +132,7 @@ class Roadmap:
     pilihan: dict[str, list[str]]
     jadwal: dict[tuple[int, str], dt.date]
     riwayat: list[dict] = field(default_factory=list)
+    pilihan_keterangan: dict[str, dict[str, str]] = field(default_factory=dict)  # list -> value -> meaning
     fingerprint: str = ""
     source: str = ""
 

@@ -338,6 +338,17 @@ def test_consist_done_progress(roadmap, spec, tmp_path):
     assert sub.verdict == NEEDS_FIX
 
 
+def test_progress_typed_as_excel_percent_is_a_warning(roadmap, spec, tmp_path):
+    """Excel stores '75%' typed into a number cell as 0,75: warn, keep the value."""
+    key = first_key(spec, SHEET_RA_UTAMA)
+    path, _ = fill(tmp_path, spec, {(SHEET_RA_UTAMA, key, "status"): "Sedang Berjalan",
+                                    (SHEET_RA_UTAMA, key, "progres"): 0.75})
+    sub = only(run(path, roadmap))
+    f = the(sub, "VALUE_PERCENT_FRACTION")
+    assert (f.sheet, f.cell, f.severity) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, key, "progres"), WARNING)
+    assert "75" in f.message and sub.values[(SHEET_RA_UTAMA, key, "progres")] == 0.75
+
+
 def test_consist_not_started(roadmap, spec, tmp_path):
     key = first_key(spec, SHEET_RA_UTAMA)
     path, _ = fill(tmp_path, spec, {(SHEET_RA_UTAMA, key, "status"): "Belum Dimulai",

@@ -1,7 +1,7 @@
 """Spreadsheet formulas and the Python that computes their cached values, side by side.
 
-Only functions that Excel 2010, LibreOffice and WPS all know are used (IF, AND, OR, ISNUMBER,
-IFERROR, MATCH, COUNTA, COUNTIFS, AVERAGEIFS, SUMPRODUCT, MAX, ROUND).
+Only functions that Excel 2010, LibreOffice and WPS all know are used (IF, AND, OR, ISNUMBER, MAX,
+IFERROR, MATCH, COUNTA, COUNTIF, COUNTIFS, AVERAGEIFS, SUM); tests hold them to this list.
 """
 
 from __future__ import annotations

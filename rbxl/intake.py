@@ -88,7 +88,7 @@ def safe_name(raw: str) -> tuple[str, bool]:
 def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple[list[Received], list[Finding]]:
     """Every workbook under the given files, folders, zips and e-mails, in a stable order.
 
-    Folders in `exclude` (rbxl's own output folder) are never read back as input.
+    Paths in `exclude` (rbxl's own outputs: archive, templates, reports) are never read back.
     """
     items: list[Received] = []
     findings: list[Finding] = []
@@ -97,7 +97,7 @@ def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple
         p = Path(p)
         if p.is_dir():
             for sub in sorted(x for x in p.rglob("*") if x.is_file()):
-                if any(sub.resolve().is_relative_to(x) for x in skip):
+                if skip and any(sub.resolve().is_relative_to(x) for x in skip):
                     continue
                 _from_file(sub, items, findings)
         elif p.is_file():

@@ -56,8 +56,9 @@ TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit
                Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
                Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
 
-CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_prioritas": KEG_COLS,
-              "unit": None, "identitas": None, "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
+IDENTITAS_COLS = [Col("unit", "Kode unit"), Col("nama", "Nama pengisi"), Col("nip", "NIP pengisi (18 digit, teks)"),
+                  Col("jabatan", "Jabatan pengisi"), Col("telepon", "Nomor telepon/HP pengisi"),
+                  Col("email", "E-mail pengisi"), Col("tanggal", "Tanggal pengisian (YYYY-MM-DD)")]
 
 
 def col_letter(i: int) -> str:
@@ -279,6 +280,11 @@ UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis",
              Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
 
 
+CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_prioritas": KEG_COLS,
+              "unit": UNIT_COLS + [Col("email", "E-mail unit (dari master)")], "identitas": IDENTITAS_COLS,
+              "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
+
+
 def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
     data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
     ws = wb.add_worksheet(data.name)
@@ -428,16 +434,13 @@ def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
             "unit": tables.unit, "identitas": tables.identitas, "berkas": tables.berkas, "temuan": tables.temuan}
     docs = []
     for name, rows in sets.items():
-        cols = CSV_TABLES[name]
-        keys = [c.key for c in cols] if cols else (list(rows[0]) if rows else [])
-        if cols is None and name == "unit":
-            keys = [c.key for c in UNIT_COLS] + ["email"]
+        cols = CSV_TABLES[name]  # fixed columns: the same header whoever returned
+        keys = [c.key for c in cols]
         frame = pd.DataFrame([{k: _csv_safe(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
         buf = io.StringIO()
         frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         out.append(write_text(folder / f"{name}.csv", buf.getvalue()))
-        headers = {c.key: c.header for c in (cols or UNIT_COLS)}
-        docs += [(f"{name}.csv", k, headers.get(k, k)) for k in keys]
+        docs += [(f"{name}.csv", c.key, c.header) for c in cols]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["tabel", "kolom", "arti"])

@@ -124,7 +124,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
              on_total: Callable[[int], None] | None = None) -> Report:
     """Check every returned file; with `out`, archive the inputs and write the findings files."""
     roadmap.check_period(tahun, periode)
-    items, findings = collect(paths, exclude=[Path(out)] if out is not None else [])
+    items, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
     unique: list[Received] = []
     dup_of: dict[int, str] = {}
     seen: dict[str, Received] = {}
@@ -160,6 +160,13 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
 
         write_feedback(report, roadmap, Path(out))
     return report
+
+
+def own_outputs(out: Path, tahun: int, periode: str) -> list[Path]:
+    """What rbxl itself writes for a period: never read back as a returned file."""
+    folder = period_dir(out, tahun, periode)
+    return [folder / name for name in ("arsip", "templates", "csv", "umpan-balik", "email")] + [
+        folder / f"temuan-{tahun}-{periode}.xlsx", folder / f"monitoring-{tahun}-{periode}.xlsx"]
 
 
 def _choose(report: Report) -> None:

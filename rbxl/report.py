@@ -83,13 +83,41 @@ class _Data:
 
 
 def countifs(rows: list[dict], **crit) -> int:
+    """What COUNTIFS gives for exact-match criteria (one pass; use Groups for many look-ups)."""
     return sum(all(r.get(k) == v for k, v in crit.items()) for r in rows)
 
 
 def averageifs(rows: list[dict], field: str, **crit) -> float | str:
-    vals = [r[field] for r in rows if all(r.get(k) == v for k, v in crit.items())
-            and isinstance(r.get(field), (int, float)) and not isinstance(r.get(field), bool)]
+    """What IFERROR(AVERAGEIFS(...),"") gives: the mean of numeric cells, '' when there are none."""
+    vals = [r[field] for r in rows if all(r.get(k) == v for k, v in crit.items()) and _is_number(r.get(field))]
     return sum(vals) / len(vals) if vals else ""
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+class Groups:
+    """COUNTIFS / AVERAGEIFS answers for one set of criteria columns, computed in one pass."""
+
+    def __init__(self, rows: list[dict], keys: tuple[str, ...], field: str = ""):
+        self.keys = keys
+        self.count: dict[tuple, int] = {}
+        self.sums: dict[tuple, list[float]] = {}
+        for r in rows:
+            k = tuple(r.get(x) for x in keys)
+            self.count[k] = self.count.get(k, 0) + 1
+            if field and _is_number(r.get(field)):
+                acc = self.sums.setdefault(k, [0.0, 0])
+                acc[0] += r[field]
+                acc[1] += 1
+
+    def n(self, *values) -> int:
+        return self.count.get(values, 0)
+
+    def mean(self, *values) -> float | str:
+        acc = self.sums.get(values)
+        return acc[0] / acc[1] if acc else ""
 
 
 def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
@@ -290,23 +318,25 @@ def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
-    rows = tables.rencana_aksi
+    by_role = Groups(tables.rencana_aksi, ("unit", "peran"), "progres")
+    by_status = Groups(tables.rencana_aksi, ("unit", "peran", "status"))
+    by_level = Groups(tables.temuan, ("unit", "tingkat"))
     formulas: dict[str, Callable[[str, str], tuple[str, object]]] = {
         "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama")',
-                                 countifs(rows, unit=u, peran="Utama")),
+                                 by_role.n(u, "Utama")),
         "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Pendukung")',
-                                     countifs(rows, unit=u, peran="Pendukung")),
+                                     by_role.n(u, "Pendukung")),
         "progres": lambda a, u: (f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("unit")},{a},'
-                                 f'{ra.rng("peran")},"Utama"),"")', averageifs(rows, "progres", unit=u, peran="Utama")),
+                                 f'{ra.rng("peran")},"Utama"),"")', by_role.mean(u, "Utama")),
         "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Kesalahan")',
-                               countifs(tables.temuan, unit=u, tingkat="Kesalahan")),
+                               by_level.n(u, "Kesalahan")),
         "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Peringatan")',
-                                countifs(tables.temuan, unit=u, tingkat="Peringatan")),
+                                by_level.n(u, "Peringatan")),
     }
     for key, status in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, strict=True):
         formulas[key] = (lambda s: lambda a, u: (
             f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")',
-            countifs(rows, unit=u, peran="Utama", status=s)))(status)
+            by_status.n(u, "Utama", s)))(status)
     for i, row in enumerate(tables.unit):
         for c, col in enumerate(data.cols):
             if col.key in formulas:

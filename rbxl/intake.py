@@ -438,28 +438,39 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f[ >]')
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
-    """xl/worksheets/sheetN.xml -> sheet name, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
+    """xl/worksheets/sheetN.xml -> sheet name, from workbook.xml and its relationships.
 
+    Read with regular expressions: these parts were already refused if they hold a DTD, and a
+    full XML parse of them cost more than the rest of the guard.
+    """
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
-    try:
-        wb = ElementTree.fromstring(_read_member(zf, zf.getinfo("xl/workbook.xml"), 8 * 2**20))
-        rels = ElementTree.fromstring(_read_member(zf, zf.getinfo("xl/_rels/workbook.xml.rels"), 2**20))
-    except Exception:
-        return {}
+    wb = _read_member(zf, zf.getinfo("xl/workbook.xml"), 8 * 2**20)
+    rels = _read_member(zf, zf.getinfo("xl/_rels/workbook.xml.rels"), 2**20)
     targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[rel.get("Id")] = target
+    for tag in _REL_TAG.findall(rels):
+        rid, target = _attr(tag, b"Id"), _attr(tag, b"Target")
+        if rid and target:
+            targets[rid] = target.lstrip("/") if target.startswith("/") else "xl/" + target
     out = {}
-    for el in wb.iter():
-        if el.tag.rsplit("}", 1)[-1] == "sheet":
-            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-            if rid in targets:
-                out[targets[rid]] = el.get("name", "")
+    for tag in _SHEET_TAG.findall(wb):
+        m = _RID_ATTR.search(tag)
+        name = _attr(tag, b"name")
+        if m and name is not None and m.group(1).decode() in targets:
+            out[targets[m.group(1).decode()]] = name
     return out
+
+
+_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RID_ATTR = re.compile(rb'\b\w+:id="([^"]*)"')
+
+
+def _attr(tag: bytes, name: bytes) -> str | None:
+    from xml.sax.saxutils import unescape
+
+    m = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
+    return unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if m else None
 
 
 def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
@@ -490,19 +501,15 @@ _COL_REF = re.compile(rb'\br="([A-Z]{1,3})\d+"')
 
 
 def _saved_time(zf: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:
-    from defusedxml import ElementTree
-
-    for part, tags in (("docProps/core.xml", ("modified", "created")), ("meta.xml", ("date", "creation-date"))):
+    """When the file was last saved, as the file itself says (docProps/core.xml or meta.xml)."""
+    for part, tags in (("docProps/core.xml", (b"modified", b"created")), ("meta.xml", (b"date", b"creation-date"))):
         if part not in names:
             continue
-        try:
-            root = ElementTree.fromstring(_read_member(zf, zf.getinfo(part), 2**20))
-        except Exception:
-            return None
+        xml = _read_member(zf, zf.getinfo(part), 2**20)
         for tag in tags:
-            for el in root.iter():
-                if el.tag.rsplit("}", 1)[-1] == tag and el.text:
-                    return _parse_iso(el.text.strip())
+            m = re.search(rb"<(?:\w+:)?" + tag + rb"\b[^>]*>\s*([^<]+?)\s*</", xml)
+            if m:
+                return _parse_iso(m.group(1).decode("ascii", "replace"))
     return None
 
 

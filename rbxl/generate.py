@@ -42,8 +42,16 @@ def template_name(spec: FormSpec) -> str:
     return f"{spec.unit_kode}_{slug(spec.unit_singkatan)}_{spec.tahun}-{spec.periode}.xlsx"
 
 
-def _one(args: tuple[Roadmap, str, int, str, Path]) -> Generated:
-    roadmap, kode, tahun, periode, folder = args
+_WORKER: dict = {}
+
+
+def _init(roadmap: Roadmap) -> None:
+    _WORKER["roadmap"] = roadmap  # once per worker, not pickled with every job
+
+
+def _one(args: tuple[str, int, str, Path], roadmap: Roadmap | None = None) -> Generated:
+    kode, tahun, periode, folder = args
+    roadmap = roadmap or _WORKER["roadmap"]
     spec = plan(roadmap, kode, tahun, periode)
     path = write_template(spec, folder / template_name(spec))
     u = roadmap.units[kode]
@@ -58,21 +66,21 @@ def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units:
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = period_dir(out, tahun, periode) / "templates"
-    jobs = [(roadmap, code, tahun, periode, folder) for code in codes]
+    jobs = [(code, tahun, periode, folder) for code in codes]
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     results: list[Generated] = []
     if workers > 1 and len(jobs) >= 8:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(roadmap,)) as pool:
             for g in pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
                 results.append(g)
                 if progress:
                     progress(g)
     else:
         for job in jobs:
-            g = _one(job)
+            g = _one(job, roadmap)
             results.append(g)
             if progress:
                 progress(g)

@@ -205,7 +205,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    sizes = [("43 unit (master)", 0, 43)] if a.size == "full" else [("tiny", 5, 5)]
+    sizes = [("47 unit (master)", 0, 47)] if a.size == "full" else [("tiny", 5, 5)]
     if a.size == "full":
         sizes.append(("1.000 unit (sintetis)", 1000, 1000))
     repeat = a.repeat if a.size == "full" else 1

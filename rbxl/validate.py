@@ -125,15 +125,16 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     """Check every returned file; with `out`, archive the inputs and write the findings files."""
     roadmap.check_period(tahun, periode)
     items, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
-    unique: list[Received] = []
-    dup_of: dict[int, str] = {}
-    seen: dict[str, Received] = {}
+    # identical bytes: the oldest copy (by file time, then name) is the original, others duplicates
+    original: dict[str, int] = {}
+    far = dt.datetime.max
     for idx, item in enumerate(items):
-        if item.sha256 in seen:
-            dup_of[idx] = seen[item.sha256].source
-        else:
-            seen[item.sha256] = item
-            unique.append(item)
+        first = original.get(item.sha256)
+        if first is None or (item.mtime or far, item.source) < (items[first].mtime or far, items[first].source):
+            original[item.sha256] = idx
+    unique = [items[i] for i in sorted(original.values())]
+    dup_of = {idx: items[original[item.sha256]].source for idx, item in enumerate(items)
+              if original[item.sha256] != idx}
     if on_total:
         on_total(len(unique))
     workers = workers or min(os.cpu_count() or 1, 4)
@@ -204,7 +205,7 @@ def _archive(report: Report, out: Path) -> None:
     for s in report.submissions:
         ext = Path(s.item.name).suffix.lower() or ".bin"
         target = folder / f"{s.item.sha256}{ext}"
-        if not target.exists() and s.item.data:
+        if not target.exists():  # every received file, even an empty one
             write_bytes(target, s.item.data)
         w.writerow([now, s.item.source, s.item.name, s.item.sha256, len(s.item.data), target.name, s.unit,
                     s.verdict, sum(f.severity == ERROR for f in s.findings),

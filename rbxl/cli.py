@@ -20,9 +20,17 @@ PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _find_master(ctx, param, value):
+    from .master.load import find_master
+
+    return find_master(value)
+
+
 def master_option(f):
-    return click.option("--master", "master", type=click.Path(path_type=Path), default=DEFAULT_MASTER,
-                        show_default=True, help="Berkas master road map (.xlsx).")(f)
+    return click.option("--master", "master", type=click.Path(path_type=Path), default=None,
+                        callback=_find_master,
+                        help="Berkas master road map (.xlsx). Bawaan: $RBXL_MASTER, lalu "
+                             f"{DEFAULT_MASTER}, lalu master bawaan repo.")(f)
 
 
 def period_options(f):

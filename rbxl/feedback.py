@@ -8,7 +8,7 @@ from .atomic import atomic_path, write_text
 from .findings import ERROR, SEVERITY_ID, WARNING
 from .generate import period_dir
 from .master.model import Roadmap
-from .template import WB_OPTIONS
+from .template import WB_OPTIONS, fit_height
 
 
 def findings_path(out: Path, tahun: int, periode: str) -> Path:
@@ -35,9 +35,10 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
             for r, row in enumerate(rows, start=1):
                 for c, v in enumerate(row):
                     if isinstance(v, (int, float)):
-                        ws.write_number(r, c, v)
+                        ws.write_number(r, c, v, wrap)
                     else:
-                        ws.write_string(r, c, "" if v is None else str(v))
+                        ws.write_string(r, c, "" if v is None else str(v), wrap)
+                ws.set_row(r, fit_height(zip(row, widths, strict=False)))
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
             ws.set_landscape()

@@ -19,7 +19,7 @@ from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import Roadmap
-from .template import WB_OPTIONS
+from .template import WB_OPTIONS, fit_height
 
 STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
 
@@ -206,6 +206,7 @@ def _table_sheet(wb, F, data: _Data, rows: list[dict], status_col: str = "") -> 
     for i, row in enumerate(rows, start=1):
         for c, col in enumerate(data.cols):
             _value(ws, i, c, row.get(col.key), _fmt(F, col.num_format))
+        ws.set_row(i, fit_height((row.get(col.key), col.width) for col in data.cols))
     if status_col and rows:
         c = data.index[status_col]
         _traffic(ws, F, 1, c, len(rows), c, {"Selesai": "green", "Sedang Berjalan": "yellow",
@@ -239,6 +240,7 @@ def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> No
                                  F["wrap"], row["status_capaian"])
             else:
                 _value(ws, r, c, row.get(col.key), _fmt(F, col.num_format))
+        ws.set_row(r, fit_height((row.get(col.key), col.width) for col in data.cols))
     if rows:
         c = data.index["status_capaian"]
         _traffic(ws, F, 1, c, len(rows), c, {TARGET_MET: "green", TARGET_NOT_MET: "red", NO_DATA: "grey"})

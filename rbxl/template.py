@@ -163,19 +163,27 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
     _print_setup(ws, spec, repeat=HEADER_ROW)
 
 
-def row_height(sheet: DataSheet, row: Row, answers: Answers | None = None) -> float:
-    """Points needed to show every wrapped cell of the row (spreadsheets do not auto-fit on open)."""
+def fit_height(cells) -> float:
+    """Row height (points) showing every wrapped (text, column width) pair: spreadsheets do not
+    auto-fit row heights when a file is opened, so wrapped text would be cut or overlap."""
     lines = 1
-    for f in sheet.fields:
-        value = row.values.get(f.key)
-        if value is None and answers:
-            value = answers.get((sheet.name, row.key, f.key))
+    for value, width in cells:
         if not isinstance(value, str) or not value:
             continue
-        per_line = max(int(f.width * 1.1), 4)
+        per_line = max(int(width * 1.1), 4)
         n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
         lines = max(lines, n)
     return min(15.0 * lines + 3, 409.0)
+
+
+def row_height(sheet: DataSheet, row: Row, answers: Answers | None = None) -> float:
+    """Points needed to show every wrapped cell of a template row."""
+    def value(f):
+        v = row.values.get(f.key)
+        if v is None and answers:
+            v = answers.get((sheet.name, row.key, f.key))
+        return v
+    return fit_height((value(f), f.width) for f in sheet.fields)
 
 
 def _write_value(ws, r: int, c: int, value, fmt) -> None:

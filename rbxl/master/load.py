@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,7 +19,21 @@ from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded,
 from . import schema as S
 from .model import Area, Grup, Indikator, Kegiatan, RencanaAksi, Roadmap, Unit, number_of
 
-DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
+MASTER_NAME = "roadmap-rb-blora-2022-2026.xlsx"
+DEFAULT_MASTER = Path("master") / MASTER_NAME
+
+
+def find_master(path: str | Path | None = None) -> Path:
+    """The master to use: the one named, else $RBXL_MASTER, else ./master/, else the shipped one."""
+    if path:
+        return Path(path)
+    env = os.environ.get("RBXL_MASTER")
+    if env:
+        return Path(env)
+    if DEFAULT_MASTER.exists():
+        return DEFAULT_MASTER
+    shipped = Path(__file__).resolve().parents[2] / "master" / MASTER_NAME  # a source checkout
+    return shipped if shipped.exists() else DEFAULT_MASTER
 
 
 def cell_name(row: int, col: int) -> str:

@@ -28,7 +28,7 @@ DUPLICATE = "Duplikat"
 
 STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
               "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED", "ROW_EXTRA"}
+              "SHEET_MISSING", "CELL_CHANGED"}
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -204,13 +204,20 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
                 out.append(finding("CELL_CHANGED", file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
                                    value=as_text(found), expected=_short(expected)))
                 break  # one finding per row is enough to tell the unit what happened
+    # Nothing typed anywhere else is dropped silently: it is reported with its cell.
     end = sheet.first_row + len(sheet.rows)
-    for r in range(end, len(grid)):
-        for c, v in enumerate(grid[r]):
-            if v not in ("", None):
-                out.append(finding("ROW_EXTRA", file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
-                                   value=as_text(v), row=r + 1))
-                break
+    width = len(sheet.fields)
+    for r, cells in enumerate(grid):
+        start = 1 if r < HEADER_ROW else width  # title rows hold text in A only (merged cells)
+        if r >= end:
+            start = 0
+        for c in range(start, len(cells)):
+            v = cells[c]
+            if v in ("", None):
+                continue
+            code = "ROW_EXTRA" if r >= end else "CELL_OUTSIDE"
+            out.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
+                               value=as_text(v), row=r + 1))
     return out
 
 

@@ -53,7 +53,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- structure --------------------------------------------------------------------
     "SHEET_MISSING": (ERROR, "Sheet '{sheet}' tidak ditemukan. Jangan menghapus atau mengganti nama sheet."),
     "CELL_CHANGED": (ERROR, "Isi sel terkunci diubah: seharusnya '{expected}', ditemukan '{value}'. Jangan mengubah, menyisipkan, menghapus atau mengurutkan ulang baris; gunakan template asli."),
-    "ROW_EXTRA": (ERROR, "Ada isian di luar baris template (baris {row}). Jangan menambah baris; tulis catatan di kolom Keterangan."),
+    "ROW_EXTRA": (WARNING, "Ada isian di bawah tabel (baris {row}): '{value}'. Isian ini tidak ikut direkap; jangan menambah baris, tulis catatan di kolom Keterangan."),
+    "CELL_OUTSIDE": (WARNING, "Ada isian di luar tabel: '{value}'. Isian ini tidak ikut direkap; tulis catatan di kolom Keterangan."),
     # --- values -----------------------------------------------------------------------
     "VALUE_REQUIRED": (ERROR, "'{label}' wajib diisi."),
     "VALUE_NOT_IN_LIST": (ERROR, "'{value}' tidak ada dalam pilihan {label}. Pilih dari daftar: {choices}."),

@@ -54,3 +54,11 @@ def test_benchmark_script_runs_on_a_tiny_size(tmp_path):
     assert {"generate (1 proses)", "consolidate (ujung ke ujung)", "rbxl --help"} <= stages
     assert all(r["seconds"] > 0 and r["peak_mb"] > 0 for r in data["rows"])
     assert "cpus" in data["machine"]
+
+
+def test_shipped_master_is_found_from_any_folder(tmp_path):
+    env = {k: v for k, v in __import__("os").environ.items() if k != "RBXL_MASTER"}
+    proc = subprocess.run([sys.executable, "-m", "rbxl", "master", "check"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Master dapat dipakai" in proc.stdout

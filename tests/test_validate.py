@@ -460,8 +460,19 @@ def test_row_extra_two_rows_below_last_row(roadmap, spec, tmp_path):
     sub = only(run(path, roadmap))
     assert sub.unit == UNIT
     f = the(sub, "ROW_EXTRA")
-    assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, cell_name(r, c), "baris tambahan")
-    assert sub.verdict == REJECTED
+    assert (f.sheet, f.cell, f.value, f.severity) == (SHEET_RA_UTAMA, cell_name(r, c), "baris tambahan", WARNING)
+    assert sub.verdict == ACCEPTED_NOTES  # nothing is lost: the text is in the findings, the rows are intact
+
+
+def test_text_right_of_the_table_is_reported_not_dropped(roadmap, spec, tmp_path):
+    path, _ = fill(tmp_path, spec)
+    sheet = spec.sheet(SHEET_RA_UTAMA)
+    r, c = sheet.first_row, len(sheet.fields) + 1
+    tamper(path, lambda wb: wb[SHEET_RA_UTAMA].cell(row=r + 1, column=c + 1, value="catatan pinggir"))
+    sub = only(run(path, roadmap))
+    f = the(sub, "CELL_OUTSIDE")
+    assert (f.sheet, f.cell, f.value, f.severity) == (SHEET_RA_UTAMA, cell_name(r, c), "catatan pinggir", WARNING)
+    assert sub.verdict == ACCEPTED_NOTES
 
 
 def test_sheet_missing(roadmap, spec, tmp_path):

@@ -17,6 +17,39 @@ from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RbxlError
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
 PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
 
+class IdFormatter(click.HelpFormatter):
+    """click's help layout with Indonesian headings."""
+
+    HEADINGS = {"Options": "Pilihan", "Commands": "Perintah", "Arguments": "Argumen"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args.replace("[OPTIONS]", "[PILIHAN]").replace("COMMAND", "PERINTAH")
+                            .replace("[ARGS]", "[ARGUMEN]"), prefix="Pemakaian: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = IdFormatter
+HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
+
+
+class IdCommand(click.Command):
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class Periode(click.Choice):
+    """TW1..TAHUNAN, typed in any case ('tw1' works), shown in capitals."""
+
+    def __init__(self):
+        super().__init__(PERIODS)
+
+    def convert(self, value, param, ctx):
+        return super().convert(str(value).strip().upper(), param, ctx)
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -34,19 +67,57 @@ def master_option(f):
 
 
 def period_options(f):
-    f = click.option("--periode", required=True, type=click.Choice(PERIODS, case_sensitive=False),
-                     callback=lambda c, p, v: v.upper() if v else v,
+    f = click.option("--periode", required=True, type=Periode(),
                      help="Periode pelaporan: TW1-TW4 (triwulan), S1/S2 (semester), TAHUNAN.")(f)
     return click.option("--tahun", required=True, type=int, help="Tahun pelaporan, misal 2023.")(f)
 
 
 def out_option(f):
-    return click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
-                        help="Folder hasil.")(f)
+    return click.option("--out", type=click.Path(path_type=Path), default=Path("output"),
+                        help="Folder hasil. Bawaan: output")(f)
+
+
+_CLICK_ID = [("Invalid value for", "Nilai tidak valid untuk"), ("is not one of", "bukan salah satu dari"),
+             ("is not a valid integer", "bukan bilangan bulat"), ("Missing option", "Pilihan wajib belum diisi:"),
+             ("Missing argument", "Argumen wajib belum diisi:"), ("No such option", "Pilihan tidak dikenal"),
+             ("No such command", "Perintah tidak dikenal"), ("Got unexpected extra argument",
+                                                              "Argumen berlebih"),
+             ("does not exist", "tidak ada"), ("Did you mean", "Maksud Anda")]
+
+
+def _usage_error_id(err: click.UsageError) -> None:
+    from .console import error
+
+    text = err.format_message()
+    for en, id_ in _CLICK_ID:
+        text = text.replace(en, id_)
+    cmd = err.ctx.command_path if err.ctx else "rbxl"
+    error(f"{text}\nLihat '{cmd} --help' untuk bantuan.")
 
 
 class RbxlGroup(click.Group):
     """Turns RbxlError into an Indonesian message and its documented exit code."""
+
+    command_class = IdCommand
+
+    def main(self, *args, **kwargs):
+        if kwargs.get("standalone_mode", True):
+            try:
+                return super().main(*args, **{**kwargs, "standalone_mode": False})
+            except click.UsageError as err:
+                _usage_error_id(err)
+                sys.exit(EXIT_USAGE)
+            except click.Abort:
+                sys.exit(1)
+            except click.exceptions.Exit as exc:
+                sys.exit(exc.exit_code)
+        return super().main(*args, **kwargs)
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
 
     def invoke(self, ctx):
         try:
@@ -59,7 +130,9 @@ class RbxlGroup(click.Group):
 
 
 @click.group(cls=RbxlGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="rbxl", message="%(prog)s %(version)s")
+@click.version_option(__version__, "--version", prog_name="rbxl", message="%(prog)s %(version)s",
+                      help="Tampilkan versi lalu keluar.")
+@click.help_option("-h", "--help", help="Tampilkan bantuan ini lalu keluar.")
 def main():
     """rbxl - monitoring Road Map Reformasi Birokrasi lewat Excel.
 
@@ -76,7 +149,7 @@ def main():
     """
 
 
-@main.group(context_settings=CONTEXT)
+@main.group(cls=RbxlGroup, context_settings=CONTEXT)
 def master():
     """Kelola master road map (sheet Unit, Indikator, Rencana Aksi, ...).
 
@@ -207,8 +280,7 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
 @out_option
 @master_option
 @click.option("--tahun", type=int, default=2023, show_default=True, help="Tahun contoh.")
-@click.option("--periode", default="TW1", show_default=True, type=click.Choice(PERIODS, case_sensitive=False),
-              callback=lambda c, p, v: v.upper(), help="Periode contoh.")
+@click.option("--periode", default="TW1", show_default=True, type=Periode(), help="Periode contoh.")
 def demo(out: Path, master: Path, tahun: int, periode: str):
     """Jalankan seluruh siklus dengan data contoh: template, isian contoh, validasi, rekap.
 

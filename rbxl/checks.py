@@ -226,8 +226,13 @@ def _short(v: object) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
+PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisasi", "kegiatan": "realisasi"}
+
+
 def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: set[str],
                  lists: dict[str, list[str]]) -> None:
+    primary = PRIMARY.get(sheet.kind)
+    empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         typed: dict[str, object] = {}
@@ -247,6 +252,13 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
             _consistency(sheet, row, r, typed, sub)
+        if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
+            empty.append((row.key, cell_name(r, sheet.col(primary))))
+    if empty:  # one summary per sheet: a half-filled file is told what is left
+        shown = ", ".join(k for k, _ in empty[:15]) + (" ..." if len(empty) > 15 else "")
+        code = "ROWS_EMPTY_SUPPORT" if sheet.kind == "ra_pendukung" else "ROWS_EMPTY"
+        sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name, cell=empty[0][1],
+                                    value=shown, detail=len(empty), label=sheet.field(primary).header))
 
 
 def _typed(raw: object, rule: Rule, sheet: DataSheet, addr: str, sub: Submission,

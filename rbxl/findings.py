@@ -70,6 +70,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "CONSIST_NOT_STARTED": (ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),
     "CONSIST_DONE_NO_EVIDENCE": (WARNING, "Status 'Selesai' tanpa bukti dukung. Sebutkan dokumen atau tautan bukti dukung."),
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
+    "ROWS_EMPTY": (WARNING, "{detail} baris belum diisi ({label} kosong): {value}. Lengkapi bila sudah ada datanya."),
+    "ROWS_EMPTY_SUPPORT": (INFO, "{detail} baris dukungan belum diisi: {value}."),
     "VALUE_PERCENT_FRACTION": (WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 

@@ -107,6 +107,15 @@ def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple
     return items, findings
 
 
+def _looks_like_workbook(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
+
+
 def _skip_reason(name: str) -> str | None:
     low = name.lower()
     if low.startswith("~$") or low.startswith(".~lock."):
@@ -121,6 +130,8 @@ def _skip_reason(name: str) -> str | None:
 
 def _from_file(path: Path, items: list[Received], findings: list[Finding]) -> None:
     reason = _skip_reason(path.name)
+    if reason and not path.suffix and _looks_like_workbook(path):
+        reason = None  # a workbook whose extension was lost on the way (some mail clients do this)
     if reason:
         findings.append(finding("FILE_SKIPPED", file=str(path), detail=reason))
         return

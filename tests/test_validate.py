@@ -926,3 +926,23 @@ def test_cli_json_lists_every_finding(roadmap, spec, master_path, tmp_path):
     assert (bad["severity"], bad["unit"], bad["sheet"], bad["cell"], bad["value"]) == \
         (ERROR, UNIT, SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, ra, "progres"), "150")
     assert bad["file"] == str(folder / f"{UNIT}.xlsx") and bad["message"]
+
+
+def test_half_filled_file_is_told_which_rows_are_left(roadmap, spec, tmp_path):
+    sheet = spec.sheet(SHEET_RA_UTAMA)
+    blank = {(SHEET_RA_UTAMA, row.key, f.key): None for row in sheet.rows[1:] for f in sheet.fields if f.input}
+    path, _ = fill(tmp_path, spec, blank)
+    sub = only(run(path, roadmap))
+    f = the(sub, "ROWS_EMPTY")
+    assert (f.sheet, f.cell, f.severity) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, sheet.rows[1].key, "status"),
+                                             WARNING)
+    assert f.message.startswith(f"{len(sheet.rows) - 1} baris belum diisi")
+    assert sub.verdict == ACCEPTED_NOTES
+
+
+def test_a_workbook_that_lost_its_extension_is_still_read(roadmap, filled, tmp_path):
+    src, _ = filled[UNIT]
+    bare = tmp_path / "lampiran"
+    bare.write_bytes(src.read_bytes())
+    sub = only(run(bare, roadmap))
+    assert sub.unit == UNIT and sub.usable

@@ -19,7 +19,7 @@ from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import Roadmap
-from .template import WB_OPTIONS, fit_height
+from .template import WB_OPTIONS, fit_height, write_list_sheet
 
 STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
 
@@ -140,7 +140,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
-        _lists(wb, tables)
+        write_list_sheet(wb, dict(sorted(tables.lists.items())))
         _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data)
         summary.activate()
         wb.close()
@@ -248,17 +248,6 @@ def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> No
         ws.conditional_format(1, c, len(rows), c, {"type": "icon_set", "icon_style": "3_traffic_lights",
                                                    "icons": [{"criteria": ">=", "type": "number", "value": 100},
                                                              {"criteria": ">=", "type": "number", "value": 80}]})
-
-
-def _lists(wb, tables: Tables) -> None:
-    ws = wb.add_worksheet("Daftar")
-    for c, (name, values) in enumerate(sorted(tables.lists.items())):
-        ws.write_string(0, c, name)
-        for r, v in enumerate(values, start=1):
-            ws.write_string(r, c, v)
-        col = col_letter(c)
-        wb.define_name(list_name(name), f"='Daftar'!${col}$2:${col}${max(len(values), 1) + 1}")
-    ws.hide()
 
 
 def _matrix(wb, F, tables: Tables) -> None:

@@ -249,18 +249,24 @@ def _bounds_message(rule: Rule) -> str:
     return f"{rule.label} harus angka antara {format_number(rule.low)} dan {format_number(rule.high)}."
 
 
-def _lists(wb, spec: FormSpec, password) -> None:
+def write_list_sheet(wb, lists: dict[str, list[str]]):
+    """The hidden sheet of dropdown values, one column per list, each behind a defined name
+    (so no validation ever holds an inline list, which Excel caps at 255 characters)."""
+    from xlsxwriter.utility import xl_col_to_name
+
     ws = wb.add_worksheet(LIST_SHEET)
-    for c, (name, values) in enumerate(spec.lists.items()):
+    for c, (name, values) in enumerate(lists.items()):
         ws.write_string(0, c, name)
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
-        from xlsxwriter.utility import xl_col_to_name
-
         col = xl_col_to_name(c)
         wb.define_name(list_name(name), f"='{LIST_SHEET}'!${col}$2:${col}${max(len(values), 1) + 1}")
     ws.hide()
-    ws.protect(password)
+    return ws
+
+
+def _lists(wb, spec: FormSpec, password) -> None:
+    write_list_sheet(wb, spec.lists).protect(password)
 
 
 def _meta(wb, meta: dict[str, str], password) -> None:

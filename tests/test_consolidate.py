@@ -650,7 +650,7 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
         raise RuntimeError("disk full halfway")
 
     with monkeypatch.context() as m:
-        m.setattr(rbxl.report, "_lists", broken)
+        m.setattr(rbxl.report, "_matrix", broken)
         with pytest.raises(RuntimeError, match="disk full"):
             rbxl.report.write_monitoring(run.outputs.tables, run.roadmap, target)
     assert target.read_bytes() == old

@@ -81,9 +81,16 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 
     meta = read_meta(raw)
     if meta is None:
-        add("FILE_NOT_TEMPLATE")
-        sub.decide()
-        return sub
+        unit = identity_from_sheet(raw, roadmap, tahun, periode)
+        if unit is None:
+            add("FILE_NOT_TEMPLATE")
+            sub.decide()
+            return sub
+        # The sheets were copied into a new workbook: identify from the visible Identitas sheet;
+        # the cell-by-cell comparison below still decides whether the content can be trusted.
+        meta = {"format": "rbxl-template", "unit": unit, "tahun": str(tahun), "periode": periode,
+                "master": roadmap.fingerprint}
+        sub.findings.append(finding("FILE_META_MISSING", file=file, unit=unit))
     if meta.get("format") != "rbxl-template" or not meta.get("unit"):
         add("FILE_META_TAMPERED", sheet=META_SHEET, detail="format/unit tidak dikenali")
         sub.decide()
@@ -132,6 +139,20 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
     sub.decide()
     return sub
+
+
+def identity_from_sheet(raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str) -> str | None:
+    """Unit code from the Identitas sheet, when its period label is the one being collected."""
+    from .form import PERIODE_LABEL, SHEET_IDENTITAS
+
+    grid = _find_sheet(raw, SHEET_IDENTITAS)
+    if grid is None:
+        return None
+    labels = {as_text(_cell(grid, r, 0)): _cell(grid, r, 1) for r in range(HEADER_ROW + 1, min(len(grid), 40))}
+    unit = as_text(labels.get("Kode Unit"))
+    if unit in roadmap.units and as_text(labels.get("Periode Pelaporan")) == f"{PERIODE_LABEL[periode]} {tahun}":
+        return unit
+    return None
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -43,6 +43,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FILE_TOO_LARGE": (ERROR, "Berkas ditolak demi keamanan: {detail}. Kirim ulang template asli yang sudah diisi."),
     "FILE_UNSAFE_NAME": (WARNING, "Nama berkas di dalam arsip/e-mail tidak aman ('{value}'); disimpan dengan nama '{detail}'."),
     "FILE_NOT_TEMPLATE": (ERROR, "Berkas ini bukan template rbxl (sheet identitas tersembunyi tidak ditemukan). Gunakan template yang dikirim Bagian Organisasi."),
+    "FILE_META_MISSING": (WARNING, "Identitas tersembunyi berkas hilang (sheet disalin ke buku kerja baru?); berkas dikenali dari sheet Identitas dan diperiksa sel demi sel terhadap master."),
     "FILE_META_TAMPERED": (ERROR, "Data identitas tersembunyi berkas rusak atau diubah ({detail}). Gunakan template asli."),
     "FILE_UNKNOWN_UNIT": (ERROR, "Berkas untuk unit '{value}' yang tidak ada di master."),
     "FILE_WRONG_PERIOD": (ERROR, "Berkas ini untuk {detail}, bukan untuk periode yang sedang dikumpulkan. Isi template periode yang benar."),

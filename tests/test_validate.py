@@ -500,9 +500,17 @@ def test_file_not_template_plain_workbook(roadmap, tmp_path):
     assert sub.verdict == REJECTED and sub.unit == ""
 
 
-def test_file_not_template_when_hidden_sheet_removed(roadmap, spec, tmp_path):
+def test_file_not_template_when_hidden_sheet_removed_and_identitas_unclear(roadmap, spec, tmp_path):
     path, _ = fill(tmp_path, spec)
-    tamper(path, lambda wb: wb.remove(wb[META_SHEET]))
+
+    def change(wb):
+        wb.remove(wb[META_SHEET])
+        ws = wb["Identitas"]
+        for row in ws.iter_rows():
+            if row[0].value == "Periode Pelaporan":
+                row[1].value = "Triwulan II 2023"
+
+    tamper(path, change)
     sub = only(run(path, roadmap))
     assert [f.code for f in sub.findings] == ["FILE_NOT_TEMPLATE"]
     assert sub.verdict == REJECTED
@@ -946,3 +954,14 @@ def test_a_workbook_that_lost_its_extension_is_still_read(roadmap, filled, tmp_p
     bare.write_bytes(src.read_bytes())
     sub = only(run(bare, roadmap))
     assert sub.unit == UNIT and sub.usable
+
+
+def test_sheets_copied_into_a_new_workbook_are_identified_from_identitas(roadmap, spec, tmp_path):
+    """'Move or Copy' into a new workbook drops the hidden sheet: the visible Identitas sheet
+    identifies the file, and the cell-by-cell comparison still guards its content."""
+    path, answers = fill(tmp_path, spec)
+    tamper(path, lambda wb: wb.remove(wb["_rbxl"]))
+    sub = only(run(path, roadmap))
+    assert sub.unit == UNIT and sub.usable
+    assert the(sub, "FILE_META_MISSING").severity == WARNING
+    assert_same_values(answers, sub.values)

@@ -120,7 +120,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
             structure.append(finding("SHEET_MISSING", file=file, unit=sub.unit, sheet=sheet.name))
             continue
         structure += _compare_locked(sheet, grid, file, sub.unit)
-        if meta.get(f"baris:{sheet.name}", None) not in (None, ";".join(r.key for r in sheet.rows)):
+        if meta.get(f"baris:{sheet.name}") not in (None, ";".join(r.key for r in sheet.rows)):
             structure.append(finding("FILE_MASTER_CHANGED", file=file, unit=sub.unit, sheet=sheet.name,
                                      value=sub.master))
     old_master = sub.master != roadmap.fingerprint

@@ -62,3 +62,9 @@ def test_shipped_master_is_found_from_any_folder(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Master dapat dipakai" in proc.stdout
+
+
+def test_code_passes_ruff():
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "rbxl", "tests", "benchmarks", "tools"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

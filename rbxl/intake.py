@@ -46,6 +46,7 @@ class Received:
     data: bytes
     mtime: dt.datetime | None = None
     sha256: str = ""
+    note: str = ""  # not a workbook to check: "wadah" (zip/e-mail) or why it was skipped; archived all the same
 
     def __post_init__(self) -> None:
         if not self.sha256:
@@ -134,6 +135,14 @@ def _from_file(path: Path, items: list[Received], findings: list[Finding]) -> No
         reason = None  # a workbook whose extension was lost on the way (some mail clients do this)
     if reason:
         findings.append(finding("FILE_SKIPPED", file=str(path), detail=reason))
+        if path.name.lower().startswith(("~$", ".~lock.")) or path.name.lower() in JUNK_NAMES:
+            return  # editor and system clutter is not something a unit sent
+        try:
+            if path.stat().st_size <= MAX_FILE_BYTES:  # kept in the archive, e.g. a cover letter
+                items.append(Received(str(path), path.name, path.read_bytes(),
+                                      dt.datetime.fromtimestamp(path.stat().st_mtime), note=reason))
+        except OSError:
+            pass
         return
     try:
         size = path.stat().st_size
@@ -150,6 +159,8 @@ def _from_file(path: Path, items: list[Received], findings: list[Finding]) -> No
 
 def _add(item: Received, items: list[Received], findings: list[Finding], depth: int) -> None:
     ext = item.ext
+    if ext in CONTAINER_EXT and depth == 0:  # the zip or e-mail as received goes to the archive too
+        items.append(Received(item.source, item.name, item.data, item.mtime, item.sha256, note="wadah"))
     if ext == ".zip":
         _from_zip(item, items, findings, depth)
     elif ext == ".eml":

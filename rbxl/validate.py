@@ -35,6 +35,7 @@ class Report:
     expected: list[str] = field(default_factory=list)
     archive: Path | None = None
     findings_file: Path | None = None
+    kept: list[Received] = field(default_factory=list)  # zips, e-mails, skipped files: archived only
 
     @property
     def missing(self) -> list[str]:
@@ -124,7 +125,9 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
              on_total: Callable[[int], None] | None = None) -> Report:
     """Check every returned file; with `out`, archive the inputs and write the findings files."""
     roadmap.check_period(tahun, periode)
-    items, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
+    everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
+    items = [i for i in everything if not i.note]
+    kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
     # identical bytes: the oldest copy (by file time, then name) is the original, others duplicates
     original: dict[str, int] = {}
     far = dt.datetime.max
@@ -154,6 +157,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
         submissions.append(sub)
 
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
+    report.kept = kept
     _choose(report)
     if out is not None:
         _archive(report, Path(out))
@@ -202,14 +206,16 @@ def _archive(report: Report, out: Path) -> None:
     w = csv.writer(buf)
     if new:
         w.writerow(LOG_FIELDS)
-    for s in report.submissions:
-        ext = Path(s.item.name).suffix.lower() or ".bin"
-        target = folder / f"{s.item.sha256}{ext}"
+    rows = [(s.item, s.unit, s.verdict, sum(f.severity == ERROR for f in s.findings),
+             sum(f.severity == "warning" for f in s.findings)) for s in report.submissions]
+    rows += [(i, "", "Wadah (zip/e-mail)" if i.note == "wadah" else f"Dilewati: {i.note}", 0, 0) for i in report.kept]
+    for item, unit, verdict, n_err, n_warn in rows:
+        ext = Path(item.name).suffix.lower() or ".bin"
+        target = folder / f"{item.sha256}{ext}"
         if not target.exists():  # every received file, even an empty one
-            write_bytes(target, s.item.data)
-        w.writerow([now, s.item.source, s.item.name, s.item.sha256, len(s.item.data), target.name, s.unit,
-                    s.verdict, sum(f.severity == ERROR for f in s.findings),
-                    sum(f.severity == "warning" for f in s.findings)])
+            write_bytes(target, item.data)
+        w.writerow([now, item.source, item.name, item.sha256, len(item.data), target.name, unit, verdict, n_err,
+                    n_warn])
     existing = log.read_text(encoding="utf-8") if not new else ""
     write_text(log, existing + buf.getvalue())
     report.archive = folder

@@ -796,7 +796,9 @@ def test_inputs_untouched_and_archive_log_and_findings_files(roadmap, filled, tm
     received = {s.item.sha256: s for s in report.submissions}
     assert len(report.submissions) == 4 and len(received) == 3
     copies = {p.name: p.read_bytes() for p in arsip.iterdir() if p.name != "log.csv"}
-    assert sorted(copies) == sorted(f"{sha}.xlsx" for sha in received)
+    zip_sha = hashlib.sha256((folder / "kec.zip").read_bytes()).hexdigest()
+    # every received file, the zip as it came included (not the Office lock file)
+    assert sorted(copies) == sorted([f"{sha}.xlsx" for sha in received] + [f"{zip_sha}.zip"])
     for name, data in copies.items():
         assert hashlib.sha256(data).hexdigest() == name.split(".")[0]
     assert copies[f"{report.chosen['KEC-JATI'].item.sha256}.xlsx"] == filled["KEC-JATI"][0].read_bytes()
@@ -807,8 +809,9 @@ def test_inputs_untouched_and_archive_log_and_findings_files(roadmap, filled, tm
 
     rows = log_rows()
     assert [(r["sumber"], r["sha256"], r["putusan"]) for r in rows] == \
-        [(s.item.source, s.item.sha256, s.verdict) for s in report.submissions]
-    assert sorted(r["putusan"] for r in rows) == sorted([ACCEPTED] * 3 + [DUPLICATE])
+        [(s.item.source, s.item.sha256, s.verdict) for s in report.submissions] + \
+        [(str(folder / "kec.zip"), zip_sha, "Wadah (zip/e-mail)")]
+    assert sorted(r["putusan"] for r in rows[:-1]) == sorted([ACCEPTED] * 3 + [DUPLICATE])
 
     temuan = out / "2023-TW1" / "temuan-2023-TW1.xlsx"
     assert report.findings_file == temuan
@@ -823,7 +826,7 @@ def test_inputs_untouched_and_archive_log_and_findings_files(roadmap, filled, tm
     again = run(folder, roadmap, out=out)
     assert [(s.item.source, s.verdict) for s in again.submissions] == \
         [(s.item.source, s.verdict) for s in report.submissions]
-    assert len(log_rows()) == 2 * len(report.submissions)
+    assert len(log_rows()) == 2 * (len(report.submissions) + 1)
     assert sorted(p.name for p in arsip.iterdir() if p.name != "log.csv") == sorted(copies)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in inputs} == before
 

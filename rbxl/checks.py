@@ -16,7 +16,7 @@ from .form import HEADER_ROW, META_SHEET, DataSheet, FormSpec, Row, Rule, plan
 from .intake import RawWorkbook, Received
 from .master.load import cell_name
 from .master.model import Roadmap
-from .values import as_text, format_number, parse_date, parse_number
+from .values import as_text, format_number, parse_date, parse_graded, parse_number
 
 # verdicts (Indonesian, shown to users as they are)
 ACCEPTED = "Diterima"
@@ -311,6 +311,8 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, addr: str, sub: Submission
         else:
             text = as_text(raw)
             n = parse_number(text)
+            if n is None:
+                n = parse_graded(text)[0]  # "72,5 BB": a SAKIP score typed with its grade
             if n is None:
                 add("VALUE_NOT_NUMBER", value=text, label=rule.label)
                 return None

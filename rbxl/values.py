@@ -153,4 +153,15 @@ def parse_date(value: object) -> dt.date | None:
                 return dt.datetime.strptime(s, fmt).date()
             except ValueError:
                 continue
+        m = re.fullmatch(r"(\d{1,2})[\s-]+([A-Za-z]+)[\s-]+(\d{4})", s)  # "5 April 2023", "05-Apr-2023"
+        if m and m.group(2)[:3].casefold() in MONTHS:
+            try:
+                return dt.date(int(m.group(3)), MONTHS[m.group(2)[:3].casefold()], int(m.group(1)))
+            except ValueError:
+                return None
     return None
+
+
+# Indonesian and English month names by their first three letters
+MONTHS = {"jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7, "agu": 8,
+          "aug": 8, "agt": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "nop": 11, "des": 12, "dec": 12}

@@ -297,7 +297,12 @@ def read_workbook(item: Received) -> RawWorkbook:
     try:
         from python_calamine import CalamineWorkbook
 
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        except Exception as err:
+            if "detect file format" not in str(err):
+                raise
+            wb = _from_named_file(data, fmt)  # calamine sniffs some valid ods only by their extension
         visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
         sheets = _Sheets(wb, item)
     except Exception as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError...
@@ -305,11 +310,40 @@ def read_workbook(item: Received) -> RawWorkbook:
     return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
 
 
+def _from_named_file(data: bytes, fmt: str):
+    """Open bytes through a temporary file named by their format (read fully, then removed)."""
+    import tempfile
+
+    from python_calamine import CalamineWorkbook
+
+    with tempfile.TemporaryDirectory(prefix="rbxl-") as tmp:
+        path = Path(tmp) / f"berkas.{fmt if fmt in ('ods', 'xls', 'xlsx', 'xlsb') else 'xlsx'}"
+        path.write_bytes(data)
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:  # calamine reads the file lazily: touch every sheet while it exists
+            wb.get_sheet_by_name(name)
+        return _Loaded(wb)
+
+
+class _Loaded:
+    """A calamine workbook whose sheets were already read (its file is gone)."""
+
+    def __init__(self, wb):
+        self.sheet_names = list(wb.sheet_names)
+        self.sheets_metadata = list(wb.sheets_metadata)
+        self._sheets = {n: wb.get_sheet_by_name(n) for n in self.sheet_names}
+
+    def get_sheet_by_name(self, name: str):
+        return self._sheets[name]
+
+
 def _calamine_rejection(item: Received, err: Exception) -> Rejected:
     if isinstance(err, Rejected):
         return err
     if "password" in str(err).lower() or "encrypt" in str(err).lower():
         return Rejected(finding("FILE_ENCRYPTED", file=item.source))
+    if "cell limit" in str(err).lower():
+        return Rejected(finding("FILE_TOO_LARGE", file=item.source, detail="dimensi lembar kerja tidak wajar"))
     return Rejected(finding("FILE_UNREADABLE", file=item.source, detail=_short(err)))
 
 

@@ -968,3 +968,26 @@ def test_sheets_copied_into_a_new_workbook_are_identified_from_identitas(roadmap
     assert sub.unit == UNIT and sub.usable
     assert the(sub, "FILE_META_MISSING").severity == WARNING
     assert_same_values(answers, sub.values)
+
+
+@pytest.mark.libreoffice
+def test_ods_with_a_million_repeated_rows_is_refused_not_parsed(roadmap, tmp_path):
+    """ODS compresses 'repeat this row a million times' into one element: refuse, do not hang."""
+    require_soffice()
+    import soffice
+
+    ods = soffice.convert(hostile.valid_xlsx(tmp_path / "src"), "ods", tmp_path / "lo")
+    bomb = tmp_path / "in" / "bom.ods"
+    bomb.parent.mkdir()
+    row = (b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+           b'table:number-columns-repeated="1000" office:value-type="string"><text:p>x</text:p>'
+           b"</table:table-cell></table:table-row></table:table>")
+    with zipfile.ZipFile(ods) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(b"</table:table>", row, 1)
+            zout.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                          else zipfile.ZIP_DEFLATED)
+    sub = only(run(bomb, roadmap))
+    assert [f.code for f in sub.findings] == ["FILE_TOO_LARGE"] and sub.verdict == REJECTED

@@ -536,24 +536,27 @@ def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
     # Fast path: a column past 'ALL' (1000) needs 3 letters, a row past 100000 six digits.
     if not _WIDE_REF.search(xml) and not _DEEP_REF.search(xml):
         return
-    # every r="B7" attribute (cells and rows), whatever the attribute order
-    rows = _ROW_REF.findall(xml)
-    max_row = max(map(int, rows), default=0)
-    max_col = 0
-    for letters in set(_COL_REF.findall(xml)):
+    # Slow path, rare: positions of cells that hold something (a self-closing <c .../> is only a
+    # style, e.g. a formatted column, and must not reject a legitimate file), any attribute order.
+    max_row = max_col = 0
+    for tag in _OPEN_CELL.findall(xml):
+        m = _R_ATTR.search(tag)
+        if not m:
+            continue
         col = 0
-        for ch in letters:
+        for ch in m.group(1):
             col = col * 26 + ch - 64
         max_col = max(max_col, col)
+        max_row = max(max_row, int(m.group(2)))
     if max_row > MAX_ROWS or max_col > MAX_COLS:
         raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
                                detail=f"dimensi lembar kerja tidak wajar (sel sampai baris {max_row}, kolom {max_col})"))
 
 
+_OPEN_CELL = re.compile(rb"<c\b[^>]*[^/]>")
+_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _WIDE_REF = re.compile(rb'r="[A-Z]{3}\d')  # literal prefix: scanned at memchr speed
-_DEEP_REF = re.compile(rb'r="[A-Z]{0,3}\d{6}')
-_ROW_REF = re.compile(rb'\br="[A-Z]{0,3}(\d+)"')
-_COL_REF = re.compile(rb'\br="([A-Z]{1,3})\d+"')
+_DEEP_REF = re.compile(rb'r="[A-Z]{1,3}\d{6}')
 
 
 def _saved_time(zf: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:

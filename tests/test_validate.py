@@ -991,3 +991,19 @@ def test_ods_with_a_million_repeated_rows_is_refused_not_parsed(roadmap, tmp_pat
                           else zipfile.ZIP_DEFLATED)
     sub = only(run(bomb, roadmap))
     assert [f.code for f in sub.findings] == ["FILE_TOO_LARGE"] and sub.verdict == REJECTED
+
+
+def test_style_only_cell_far_below_does_not_reject_a_legitimate_file(roadmap, filled, tmp_path):
+    """A formatted empty cell at row 1048576 (a whole column formatted) is not content."""
+    src, answers = filled[UNIT]
+    target = tmp_path / "in" / "format-kolom.xlsx"
+    target.parent.mkdir()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>')
+            zout.writestr(info, data)
+    sub = only(run(target, roadmap))
+    assert sub.usable and sub.unit == UNIT
+    assert_same_values(answers, sub.values)

@@ -254,20 +254,25 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                  lists: dict[str, list[str]]) -> None:
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
+    inputs = [(c, f) for c, f in enumerate(sheet.fields) if f.input and not f.formula]
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         typed: dict[str, object] = {}
-        for c, f in enumerate(sheet.fields):
-            if not row.is_input(f):
+        cells = grid[r] if r < len(grid) else []
+        for c, f in inputs:
+            if f.key in row.values:  # an input column locked on this row (Identitas)
                 continue
-            addr = cell_name(r, c)
             rule = row.rule_for(f)
-            raw = _cell(grid, r, c)
-            if addr in formula_cells:
+            raw = cells[c] if c < len(cells) else None
+            if raw == "":
+                raw = None
+            if formula_cells and cell_name(r, c) in formula_cells:
                 sub.findings.append(finding("VALUE_FORMULA", file=sub.item.source, unit=sub.unit, sheet=sheet.name,
-                                            cell=addr, value=as_text(raw)))
+                                            cell=cell_name(r, c), value=as_text(raw)))
                 continue
-            value = _typed(raw, rule, sheet, addr, sub, lists) if rule is not None else raw
+            if raw is None and (rule is None or not rule.required):
+                continue  # blank and optional: nothing to read
+            value = _typed(raw, rule, sheet, (r, c), sub, lists) if rule is not None else raw
             if value is not None:
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
@@ -282,12 +287,13 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                                     value=shown, detail=len(empty), label=sheet.field(primary).header))
 
 
-def _typed(raw: object, rule: Rule, sheet: DataSheet, addr: str, sub: Submission,
+def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: Submission,
            lists: dict[str, list[str]]) -> object:
     """The value of an input cell by its rule, or None (with a finding when it is wrong)."""
 
     def add(code: str, **kw) -> None:
-        sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name, cell=addr, **kw))
+        sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name,
+                                    cell=cell_name(*at), **kw))
 
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if rule.required:

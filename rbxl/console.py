@@ -150,6 +150,8 @@ def show_consolidation(outputs, roadmap) -> None:
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))
     console.print(table)
+    for note in outputs.notes:
+        console.print(f"[bold yellow]Perhatian:[/] {note}")
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     console.print(f"[bold]Tabel CSV:[/] {outputs.csv_folder}")
 

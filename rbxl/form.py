@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .master.model import Indikator, Roadmap, number_of
 from .master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
-from .values import format_number, parse_graded
+from .values import NO_VALUE, format_number, parse_graded
 
 LAYOUT_VERSION = "1"
 HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
@@ -274,8 +274,8 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
         if keg.kode not in roles["kegiatan"]:
             continue
         target_raw = keg.targets.get(tahun)
-        if isinstance(target_raw, str) and target_raw.strip() in ("-", "–"):
-            continue  # the Perbup sets no target for this year
+        if isinstance(target_raw, str) and target_raw.strip() in NO_VALUE:
+            continue  # the Perbup sets no target for this year ("-")
         area = roadmap.areas[keg.area_kode].nama if keg.area_kode in roadmap.areas else keg.area_kode
         keg_rows.append(Row(
             keg.kode, {"no": len(keg_rows) + 1, "kode": keg.kode, "area": area, "kegiatan": keg.nama,

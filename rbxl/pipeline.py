@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .consolidate import Tables, consolidate
+from .errors import OutputError
 from .generate import period_dir
 from .master.model import Roadmap
 from .report import write_csv_tables, write_monitoring
@@ -19,6 +20,7 @@ class Outputs:
     tables: Tables
     monitoring: Path
     csv_folder: Path
+    notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
 
 
 def monitoring_path(out: Path, tahun: int, periode: str) -> Path:
@@ -32,6 +34,14 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
     report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
     tables = consolidate(report, roadmap)
     folder = period_dir(out, tahun, periode)
-    monitoring = write_monitoring(tables, roadmap, monitoring_path(out, tahun, periode))
+    target = monitoring_path(out, tahun, periode)
+    notes = []
+    try:
+        monitoring = write_monitoring(tables, roadmap, target)
+    except OutputError as err:
+        alt = target.with_name(f"{target.stem} (baru){target.suffix}")
+        if not alt.exists():
+            raise
+        monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, folder / "csv")
-    return Outputs(report, tables, monitoring, folder / "csv")
+    return Outputs(report, tables, monitoring, folder / "csv", notes)

@@ -667,17 +667,26 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
         return real_replace(src, dst, *a, **k)
 
     monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
-    with pytest.raises(OutputError) as err:
-        run_consolidation([run.inbox], run.roadmap, TAHUN, PERIODE, out, workers=2)
+    outputs = run_consolidation([run.inbox], run.roadmap, TAHUN, PERIODE, out, workers=2)
     monkeypatch.undo()
     assert refused
     alt = target.with_name(f"{target.stem} (baru){target.suffix}")
-    assert alt.name in str(err.value)
-    assert err.value.exit_code == 4
+    # the run goes on: the new workbook is kept as '(baru)', the note says so, the CSV is written
+    assert outputs.monitoring == alt and any(alt.name in n for n in outputs.notes)
+    assert (outputs.csv_folder / "rencana_aksi.csv").is_file()
     assert alt.is_file()
     assert "Ringkasan" in openpyxl.load_workbook(alt, read_only=True).sheetnames
     assert target.read_bytes() == old
     assert not list(out.rglob(".~rbxl-*")), list(out.rglob(".~rbxl-*"))
+
+    # the writer itself reports the lock with the documented exit code
+    refused.clear()
+    alt.unlink()
+    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    with pytest.raises(OutputError) as err:
+        rbxl.report.write_monitoring(outputs.tables, run.roadmap, target)
+    monkeypatch.undo()
+    assert err.value.exit_code == 4 and alt.name in str(err.value) and alt.is_file()
 
 
 # --------------------------------------------------------------------------- 10

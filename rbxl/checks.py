@@ -137,8 +137,26 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         grid = _find_sheet(raw, sheet.name)
         formula_cells = (formulas or {}).get(sheet.name, set())
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
+    _extra_sheets(raw, spec, sub)
     sub.decide()
     return sub
+
+
+def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
+    """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
+    from .form import GUIDE_SHEET, LIST_SHEET
+
+    known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
+                                                         META_SHEET.casefold()}
+    for name in raw.sheets:
+        if name.strip().casefold() in known:
+            continue
+        grid = raw.sheets[name]
+        filled = [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if v not in ("", None)]
+        if filled:
+            r, c, v = filled[0]
+            sub.findings.append(finding("SHEET_EXTRA", file=sub.item.source, unit=sub.unit, sheet=name,
+                                        cell=cell_name(r, c), value=as_text(v), detail=len(filled)))
 
 
 def identity_from_sheet(raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str) -> str | None:

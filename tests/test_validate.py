@@ -1007,3 +1007,17 @@ def test_style_only_cell_far_below_does_not_reject_a_legitimate_file(roadmap, fi
     sub = only(run(target, roadmap))
     assert sub.usable and sub.unit == UNIT
     assert_same_values(answers, sub.values)
+
+
+def test_sheet_added_by_the_unit_is_reported_not_ignored(roadmap, spec, tmp_path):
+    path, _ = fill(tmp_path, spec)
+
+    def add_sheet(wb):
+        ws = wb.create_sheet("Salinan Saya")
+        ws["B3"] = "progres sebenarnya 80%"
+
+    tamper(path, add_sheet)
+    sub = only(run(path, roadmap))
+    f = the(sub, "SHEET_EXTRA")
+    assert (f.sheet, f.cell, f.value, f.severity) == ("Salinan Saya", "B3", "progres sebenarnya 80%", WARNING)
+    assert sub.usable

@@ -56,9 +56,10 @@ TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit
                Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
                Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
 
-IDENTITAS_COLS = [Col("unit", "Kode unit"), Col("nama", "Nama pengisi"), Col("nip", "NIP pengisi (18 digit, teks)"),
-                  Col("jabatan", "Jabatan pengisi"), Col("telepon", "Nomor telepon/HP pengisi"),
-                  Col("email", "E-mail pengisi"), Col("tanggal", "Tanggal pengisian (YYYY-MM-DD)")]
+IDENTITAS_COLS = [Col("unit", "Kode unit", 16), Col("nama", "Nama pengisi", 28),
+                  Col("nip", "NIP pengisi (18 digit, teks)", 21), Col("jabatan", "Jabatan pengisi", 28),
+                  Col("telepon", "Nomor telepon/HP pengisi", 18), Col("email", "E-mail pengisi", 26),
+                  Col("tanggal", "Tanggal pengisian (YYYY-MM-DD)", 14)]
 
 
 def col_letter(i: int) -> str:
@@ -138,6 +139,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         _matrix(wb, F, tables)
         unit_data = _per_unit(wb, F, tables, ra)
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
+        _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
         write_list_sheet(wb, dict(sorted(tables.lists.items())))

@@ -211,3 +211,40 @@ def test_master_resaved_by_libreoffice_loads_identically(tmp_path, master_path, 
         again, findings = load_master(out)
         assert again is not None and not [f for f in findings if f.severity == ERROR], fmt
         assert again.fingerprint == roadmap.fingerprint, fmt
+
+
+def test_required_column_missing(grids):
+    g = grids["Indikator"]
+    g[0][_col(g, "Arah")] = "Arah Indikator"
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap is None
+    assert [(f.code, f.sheet) for f in findings if f.severity == ERROR] == [("MASTER_COLUMN_MISSING", "Indikator")]
+    assert "Arah" in findings[0].message
+
+
+def test_unknown_list_and_unknown_link(grids):
+    g = grids["Indikator"]
+    row = next(i for i, r in enumerate(g) if r[0] == "IND-3.4-03")
+    g[row][_col(g, "Daftar Kategori")] = "OPINI_LAIN"
+    g[1][_col(g, "Sama Dengan")] = "IND-9.9-99"
+    _, findings = build_roadmap(grids)
+    codes = _codes(findings)
+    assert ("MASTER_UNKNOWN_LIST", "Indikator", f"H{row + 1}") in codes
+    assert ("MASTER_UNKNOWN_LINK", "Indikator", "T2") in codes
+
+
+def test_bad_year_setting(grids):
+    g = grids["Pengaturan"]
+    row = next(i for i, r in enumerate(g) if r[0] == "tahun_selesai")
+    g[row][1] = "2019"
+    _, findings = build_roadmap(grids)
+    assert any(f.code == "MASTER_BAD_SETTING" and f.sheet == "Pengaturan" for f in findings)
+
+
+def test_group_that_resolves_to_nobody_is_a_warning(grids):
+    g = grids["Grup"]
+    row = next(i for i, r in enumerate(g) if r[0] == "TIM-TPP")
+    g[row][_col(g, "Anggota (untuk DAFTAR)")] = ""
+    _, findings = build_roadmap(grids)
+    f = [f for f in findings if f.code == "MASTER_EMPTY_GROUP"]
+    assert [(x.severity, x.value) for x in f] == [(WARNING, "TIM-TPP")]

@@ -41,6 +41,7 @@ from rbxl.form import (
     META_SHEET,
     SHEET_IDENTITAS,
     SHEET_KEGIATAN,
+    SHEET_RA_PENDUKUNG,
     SHEET_RA_UTAMA,
     FormSpec,
     plan,
@@ -1021,3 +1022,21 @@ def test_sheet_added_by_the_unit_is_reported_not_ignored(roadmap, spec, tmp_path
     f = the(sub, "SHEET_EXTRA")
     assert (f.sheet, f.cell, f.value, f.severity) == ("Salinan Saya", "B3", "progres sebenarnya 80%", WARNING)
     assert sub.usable
+
+
+def test_error_value_typed_or_left_in_an_input_cell(roadmap, spec, tmp_path):
+    key = first_key(spec, SHEET_RA_UTAMA)
+    path, _ = fill(tmp_path, spec, {(SHEET_RA_UTAMA, key, "output"): "#DIV/0!"})
+    sub = only(run(path, roadmap))
+    f = the(sub, "VALUE_ERROR_CELL")
+    assert (f.sheet, f.cell) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, key, "output"))
+
+
+def test_unfilled_support_rows_are_a_note_only(roadmap, tmp_path):
+    spec = spec_of(roadmap, "KEC-JATI")
+    sheet = spec.sheet(SHEET_RA_PENDUKUNG)
+    blank = {(SHEET_RA_PENDUKUNG, row.key, f.key): None for row in sheet.rows for f in sheet.fields if f.input}
+    path, _ = fill(tmp_path, spec, blank)
+    sub = only(run(path, roadmap))
+    f = the(sub, "ROWS_EMPTY_SUPPORT")
+    assert f.severity == INFO and f.sheet == SHEET_RA_PENDUKUNG and f.message.startswith(f"{len(sheet.rows)} baris")

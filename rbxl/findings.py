@@ -34,6 +34,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "MASTER_TARGET_EMPTY": (WARNING, "Target {tahun} kosong untuk '{label}'. {detail}"),
     "MASTER_LINK_DIFFERS": (WARNING, "'{label}' juga ada sebagai {other} ({other_table}) dengan nilai berbeda: {detail}."),
     "MASTER_NO_ACTION": (WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
+    "MASTER_BAD_EMAIL": (WARNING, "Alamat e-mail '{value}' tidak tampak valid; unit ini akan dilewati oleh 'rbxl kirim' sampai diperbaiki."),
     "MASTER_EMPTY_GROUP": (WARNING, "Grup '{value}' tidak menghasilkan unit satu pun."),
     # --- intake: files ------------------------------------------------------------------
     "FILE_SKIPPED": (INFO, "Dilewati: {detail}"),

@@ -248,3 +248,12 @@ def test_group_that_resolves_to_nobody_is_a_warning(grids):
     _, findings = build_roadmap(grids)
     f = [f for f in findings if f.code == "MASTER_EMPTY_GROUP"]
     assert [(x.severity, x.value) for x in f] == [(WARNING, "TIM-TPP")]
+
+
+def test_bad_email_is_a_warning_with_its_cell(grids):
+    g = grids["Unit"]
+    g[3][_col(g, "E-mail")] = "inspektorat at blorakab"
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap is not None
+    f = [f for f in findings if f.code == "MASTER_BAD_EMAIL"]
+    assert [(x.severity, x.sheet, x.cell) for x in f] == [(WARNING, "Unit", "F4")]

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -153,9 +154,13 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
 
     units = {}
     t = tables[S.UNIT.name]
-    for rec in t.records:
+    for rec, cells in zip(t.records, t.cells, strict=True):
         if not rec.get("kode"):
             continue
+        for address in _split(rec.get("email")):
+            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
+                findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
+                                        cell=cells.get("email", ""), value=address))
         units[as_text(rec["kode"])] = Unit(
             kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
             jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),

@@ -81,9 +81,14 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 
     meta = read_meta(raw)
     if meta is None:
-        unit = identity_from_sheet(raw, roadmap, tahun, periode)
+        unit, label = identity_from_sheet(raw, roadmap)
         if unit is None:
             add("FILE_NOT_TEMPLATE")
+            sub.decide()
+            return sub
+        if label != period_label(tahun, periode):
+            sub.unit = unit
+            add("FILE_WRONG_PERIOD", detail=label or "periode tidak diketahui")
             sub.decide()
             return sub
         # The sheets were copied into a new workbook: identify from the visible Identitas sheet;
@@ -159,18 +164,22 @@ def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
                                         cell=cell_name(r, c), value=as_text(v), detail=len(filled)))
 
 
-def identity_from_sheet(raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str) -> str | None:
-    """Unit code from the Identitas sheet, when its period label is the one being collected."""
-    from .form import PERIODE_LABEL, SHEET_IDENTITAS
+def period_label(tahun: int, periode: str) -> str:
+    from .form import PERIODE_LABEL
+
+    return f"{PERIODE_LABEL[periode]} {tahun}"
+
+
+def identity_from_sheet(raw: RawWorkbook, roadmap: Roadmap) -> tuple[str | None, str]:
+    """Unit code and period label written on the visible Identitas sheet (unit None if unknown)."""
+    from .form import SHEET_IDENTITAS
 
     grid = _find_sheet(raw, SHEET_IDENTITAS)
     if grid is None:
-        return None
+        return None, ""
     labels = {as_text(_cell(grid, r, 0)): _cell(grid, r, 1) for r in range(HEADER_ROW + 1, min(len(grid), 40))}
     unit = as_text(labels.get("Kode Unit"))
-    if unit in roadmap.units and as_text(labels.get("Periode Pelaporan")) == f"{PERIODE_LABEL[periode]} {tahun}":
-        return unit
-    return None
+    return (unit if unit in roadmap.units else None), as_text(labels.get("Periode Pelaporan"))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -501,15 +501,30 @@ def test_file_not_template_plain_workbook(roadmap, tmp_path):
     assert sub.verdict == REJECTED and sub.unit == ""
 
 
-def test_file_not_template_when_hidden_sheet_removed_and_identitas_unclear(roadmap, spec, tmp_path):
+def test_hidden_sheet_removed_identitas_of_another_period_is_wrong_period(roadmap, spec, tmp_path):
     path, _ = fill(tmp_path, spec)
 
     def change(wb):
         wb.remove(wb[META_SHEET])
-        ws = wb["Identitas"]
-        for row in ws.iter_rows():
+        for row in wb["Identitas"].iter_rows():
             if row[0].value == "Periode Pelaporan":
                 row[1].value = "Triwulan II 2023"
+
+    tamper(path, change)
+    sub = only(run(path, roadmap))
+    assert [f.code for f in sub.findings] == ["FILE_WRONG_PERIOD"] and sub.unit == UNIT
+    assert "Triwulan II 2023" in sub.findings[0].message
+    assert sub.verdict == REJECTED
+
+
+def test_file_not_template_when_hidden_sheet_removed_and_unit_unknown(roadmap, spec, tmp_path):
+    path, _ = fill(tmp_path, spec)
+
+    def change(wb):
+        wb.remove(wb[META_SHEET])
+        for row in wb["Identitas"].iter_rows():
+            if row[0].value == "Kode Unit":
+                row[1].value = "DINAS-X"
 
     tamper(path, change)
     sub = only(run(path, roadmap))

@@ -134,8 +134,3 @@ def has_errors(findings: Iterable[Finding]) -> bool:
 
 def to_json(findings: Iterable[Finding]) -> str:
     return json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=2)
-
-
-def flatten(findings: Iterable[Finding], keys: tuple[str, ...] = ("code", "sheet", "cell")) -> list[list[str]]:
-    """Reduce findings to a few fields, for compact assertions in tests."""
-    return [[getattr(f, k) for k in keys] for f in findings]

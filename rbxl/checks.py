@@ -12,7 +12,21 @@ import re
 from dataclasses import dataclass, field
 
 from .findings import ERROR, Finding, finding
-from .form import HEADER_ROW, META_SHEET, DataSheet, FormSpec, Row, Rule, plan
+from .form import (
+    GUIDE_SHEET,
+    HEADER_ROW,
+    LABEL_KODE_UNIT,
+    LABEL_PERIODE,
+    LIST_SHEET,
+    META_SHEET,
+    SHEET_IDENTITAS,
+    DataSheet,
+    FormSpec,
+    Row,
+    Rule,
+    periode_label,
+    plan,
+)
 from .intake import RawWorkbook, Received
 from .master.load import cell_name
 from .master.model import Roadmap
@@ -86,7 +100,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
             add("FILE_NOT_TEMPLATE")
             sub.decide()
             return sub
-        if label != period_label(tahun, periode):
+        if label != periode_label(tahun, periode):
             sub.unit = unit
             add("FILE_WRONG_PERIOD", detail=label or "periode tidak diketahui")
             sub.decide()
@@ -149,8 +163,6 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 
 def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
-    from .form import GUIDE_SHEET, LIST_SHEET
-
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
                                                          META_SHEET.casefold()}
     for name in raw.sheets:
@@ -164,22 +176,14 @@ def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
                                         cell=cell_name(r, c), value=as_text(v), detail=len(filled)))
 
 
-def period_label(tahun: int, periode: str) -> str:
-    from .form import PERIODE_LABEL
-
-    return f"{PERIODE_LABEL[periode]} {tahun}"
-
-
 def identity_from_sheet(raw: RawWorkbook, roadmap: Roadmap) -> tuple[str | None, str]:
     """Unit code and period label written on the visible Identitas sheet (unit None if unknown)."""
-    from .form import SHEET_IDENTITAS
-
     grid = _find_sheet(raw, SHEET_IDENTITAS)
     if grid is None:
         return None, ""
     labels = {as_text(_cell(grid, r, 0)): _cell(grid, r, 1) for r in range(HEADER_ROW + 1, min(len(grid), 40))}
-    unit = as_text(labels.get("Kode Unit"))
-    return (unit if unit in roadmap.units else None), as_text(labels.get("Periode Pelaporan"))
+    unit = as_text(labels.get(LABEL_KODE_UNIT))
+    return (unit if unit in roadmap.units else None), as_text(labels.get(LABEL_PERIODE))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

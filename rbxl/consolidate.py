@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from .checks import Submission
 from .form import (
+    IDENTITAS_INPUTS,
+    SHEET_IDENTITAS,
     SHEET_INDIKATOR,
     SHEET_KEGIATAN,
     SHEET_RA_PENDUKUNG,
@@ -62,9 +64,8 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
             sub or unit in rejected_units) else "Tidak", "data_dipakai": "Ya" if sub else "Tidak",
             "putusan": state, "berkas": sub.item.name if sub else "", "email": u.email})
         if sub:
-            vals = {k[1]: v for k, v in sub.values.items() if k[0] == "Identitas"}
-            t.identitas.append({"unit": unit, **{k: vals.get(k, "") for k in
-                                                 ("nama", "nip", "jabatan", "telepon", "email", "tanggal")}})
+            vals = {k[1]: v for k, v in sub.values.items() if k[0] == SHEET_IDENTITAS}
+            t.identitas.append({"unit": unit, **{k: vals.get(k, "") for k, _, _ in IDENTITAS_INPUTS}})
     for s in report.submissions:
         t.berkas.append({"berkas": s.item.source, "nama_berkas": s.item.name, "unit": s.unit,
                          "diterima": s.item.mtime.isoformat(sep=" ") if s.item.mtime else "",

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .atomic import write_bytes, write_text
 from .form import plan
-from .generate import generate, period_dir, template_name
+from .generate import generate, template_name
 from .master.model import Roadmap
+from .paths import period_dir
 from .pipeline import Outputs, run_consolidation
 from .sample import add_mistakes, answers_for
 from .template import write_template

@@ -6,13 +6,9 @@ from pathlib import Path
 
 from .atomic import atomic_path, write_text
 from .findings import ERROR, SEVERITY_ID, WARNING
-from .generate import period_dir
 from .master.model import Roadmap
+from .paths import feedback_dir, findings_path
 from .template import WB_OPTIONS, fit_height
-
-
-def findings_path(out: Path, tahun: int, periode: str) -> Path:
-    return period_dir(out, tahun, periode) / f"temuan-{tahun}-{periode}.xlsx"
 
 
 def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
@@ -70,7 +66,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
         wb.close()
     report.findings_file = path
 
-    notes = period_dir(out, report.tahun, report.periode) / "umpan-balik"
+    notes = feedback_dir(out, report.tahun, report.periode)
     for unit, text in unit_notes(report, roadmap).items():
         write_text(notes / f"{unit}.txt", text)
     return path

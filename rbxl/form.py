@@ -32,6 +32,16 @@ PERIODE_END = {"TW1": "31 Maret", "TW2": "30 Juni", "TW3": "30 September", "TW4"
                "S1": "30 Juni", "S2": "31 Desember", "TAHUNAN": "31 Desember"}
 
 
+def periode_label(tahun: int, periode: str) -> str:
+    """'Triwulan I 2023': how a period is named on every sheet and message."""
+    return f"{PERIODE_LABEL[periode]} {tahun}"
+
+
+# Identitas labels the reader also looks for when the hidden sheet is lost
+LABEL_KODE_UNIT = "Kode Unit"
+LABEL_PERIODE = "Periode Pelaporan"
+
+
 def list_name(daftar: str) -> str:
     """The workbook-level defined name of a list: 'Daftar_STATUS_AKSI'."""
     return f"Daftar_{daftar}"
@@ -117,7 +127,7 @@ class FormSpec:
 
     @property
     def periode_label(self) -> str:
-        return f"{PERIODE_LABEL[self.periode]} {self.tahun}"
+        return periode_label(self.tahun, self.periode)
 
     def sheet(self, name: str) -> DataSheet:
         for s in self.sheets:
@@ -178,7 +188,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
     """Everything the unit's workbook for (tahun, periode) holds, from the master alone."""
     roadmap.check_period(tahun, periode)
     unit = roadmap.unit(unit_kode)
-    label = f"{PERIODE_LABEL[periode]} {tahun}"
+    label = periode_label(tahun, periode)
     cumulative = periode != "TAHUNAN"
     real_head = f"Realisasi s.d. {PERIODE_END[periode]} {tahun}" + (" (kumulatif)" if cumulative else "")
     sub = f"{unit.nama} ({unit.kode}) - {label}"
@@ -325,8 +335,8 @@ IDENTITAS_INPUTS = [
 def _identitas(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sub: str) -> DataSheet:
     unit = roadmap.units[unit_kode]
     rows = [Row("unit_nama", {"label": "Unit Kerja", "nilai": unit.nama}),
-            Row("unit_kode", {"label": "Kode Unit", "nilai": unit.kode}),
-            Row("periode", {"label": "Periode Pelaporan", "nilai": f"{PERIODE_LABEL[periode]} {tahun}"})]
+            Row("unit_kode", {"label": LABEL_KODE_UNIT, "nilai": unit.kode}),
+            Row("periode", {"label": LABEL_PERIODE, "nilai": periode_label(tahun, periode)})]
     rows += [Row(key, {"label": label}, rules={"nilai": rule}) for key, label, rule in IDENTITAS_INPUTS]
     return DataSheet(SHEET_IDENTITAS, "IDENTITAS PENGISI", sub,
                      "Isi kolom berwarna kuning. Data ini dipakai untuk konfirmasi bila ada pertanyaan.",

@@ -15,6 +15,7 @@ from pathlib import Path
 from .atomic import write_text
 from .form import FormSpec, plan
 from .master.model import Roadmap
+from .paths import period_dir, templates_dir  # noqa: F401  (period_dir: re-exported)
 from .template import write_template
 
 MANIFEST = "manifest.csv"
@@ -27,10 +28,6 @@ class Generated:
     file: Path
     email: str
     rows: dict[str, int]
-
-
-def period_dir(out: str | Path, tahun: int, periode: str) -> Path:
-    return Path(out) / f"{tahun}-{periode}"
 
 
 def slug(text: str) -> str:
@@ -65,7 +62,7 @@ def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units:
     codes = list(dict.fromkeys(units)) if units else roadmap.reporting_units()
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
-    folder = period_dir(out, tahun, periode) / "templates"
+    folder = templates_dir(out, tahun, periode)
     jobs = [(code, tahun, periode, folder) for code in codes]
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     results: list[Generated] = []

@@ -37,8 +37,9 @@ from pathlib import Path
 from .atomic import write_bytes, write_text
 from .errors import UsageError
 from .form import PERIODE_LABEL
-from .generate import MANIFEST, period_dir, read_manifest, slug
+from .generate import MANIFEST, read_manifest, slug
 from .master.model import Roadmap, Unit
+from .paths import email_dir, templates_dir
 
 LOG_NAME = "kirim-log.csv"
 LOG_FIELDS = ["waktu", "unit", "alamat", "berkas", "sha256", "message_id", "hasil", "keterangan"]
@@ -525,17 +526,16 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
         if smtp.user and not smtp.password and password is None:
             raise UsageError(f"Kata sandi SMTP untuk {smtp.user} belum ada. Isi variabel lingkungan "
                              f"{ENV_PASSWORD}, atau jalankan perintah di terminal agar kata sandi diminta.")
-    base = period_dir(out, tahun, periode)
-    rows = _selected_rows(base / "templates" / MANIFEST, roadmap, tahun, periode, units)
+    rows = _selected_rows(templates_dir(out, tahun, periode) / MANIFEST, roadmap, tahun, periode, units)
     sender, sender_name, reply_to = _sender(smtp, roadmap, dry_run)
-    folder = base / "email"
+    folder = email_dir(out, tahun, periode)
     log = SendLog(folder / LOG_NAME)
     result = KirimResult(tahun, periode, dry_run, folder, log.path)
     transport = None if dry_run else _Transport(smtp, password)
     delays = RETRY_DELAYS if delays is None else delays
     try:
         for row in rows:
-            o = _one(row, roadmap, tahun, periode, base, tpl, log, ulang, dry_run, sender, sender_name,
+            o = _one(row, roadmap, tahun, periode, out, tpl, log, ulang, dry_run, sender, sender_name,
                      reply_to, transport, smtp, max(1, attempts), delays, sleep, result)
             result.outcomes.append(o)
             if o.hasil != SUDAH:
@@ -595,7 +595,7 @@ def _outcome(row: dict[str, str], roadmap: Roadmap, hasil: str, keterangan: str)
                    Path(row.get("file") or "").name, hasil, keterangan)
 
 
-def _one(row, roadmap, tahun, periode, base, tpl, log, ulang, dry_run, sender, sender_name, reply_to,
+def _one(row, roadmap, tahun, periode, out, tpl, log, ulang, dry_run, sender, sender_name, reply_to,
          transport, smtp, attempts, delays, sleep, result) -> Outcome:
     kode = row["unit"].strip()
     unit = roadmap.units.get(kode)
@@ -611,7 +611,7 @@ def _one(row, roadmap, tahun, periode, base, tpl, log, ulang, dry_run, sender, s
                         "nama@contoh.go.id; beberapa alamat dipisah titik koma)")
         return o
     o.alamat = ", ".join(to)
-    path = base / "templates" / o.berkas
+    path = templates_dir(out, tahun, periode) / o.berkas
     if not o.berkas or not path.is_file():
         o.hasil = GAGAL
         o.keterangan = f"berkas template {o.berkas or '(kosong)'} tidak ditemukan di {path.parent}; jalankan " \
@@ -631,7 +631,7 @@ def _one(row, roadmap, tahun, periode, base, tpl, log, ulang, dry_run, sender, s
                         periode=periode, sha256=o.sha256)
     o.message_id = msg["Message-ID"]
     if dry_run:
-        o.eml = write_bytes(base / "email" / f"{slug(kode)}.eml", msg.as_bytes(policy=policy.SMTP))
+        o.eml = write_bytes(email_dir(out, tahun, periode) / f"{slug(kode)}.eml", msg.as_bytes(policy=policy.SMTP))
         o.hasil, o.keterangan = CONTOH, f"uji coba, tidak dikirim: {o.eml.name}"
         return o
     if result.aborted:

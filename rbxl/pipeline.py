@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .consolidate import Tables, consolidate
 from .errors import OutputError
-from .generate import period_dir
 from .master.model import Roadmap
+from .paths import csv_dir, monitoring_path
 from .report import write_csv_tables, write_monitoring
 from .validate import Report, validate
 
@@ -23,17 +23,12 @@ class Outputs:
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
 
 
-def monitoring_path(out: Path, tahun: int, periode: str) -> Path:
-    return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
-
-
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None) -> Outputs:
     out = Path(out)
     report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
     tables = consolidate(report, roadmap)
-    folder = period_dir(out, tahun, periode)
     target = monitoring_path(out, tahun, periode)
     notes = []
     try:
@@ -43,5 +38,5 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
         if not alt.exists():
             raise
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
-    write_csv_tables(tables, folder / "csv")
-    return Outputs(report, tables, monitoring, folder / "csv", notes)
+    write_csv_tables(tables, csv_dir(out, tahun, periode))
+    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)

@@ -20,9 +20,9 @@ from .atomic import write_bytes, write_text
 from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check
 from .findings import ERROR, Finding, finding
 from .form import FormSpec
-from .generate import period_dir
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
 from .master.model import Roadmap
+from .paths import archive_dir, own_outputs
 
 
 @dataclass
@@ -167,13 +167,6 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     return report
 
 
-def own_outputs(out: Path, tahun: int, periode: str) -> list[Path]:
-    """What rbxl itself writes for a period: never read back as a returned file."""
-    folder = period_dir(out, tahun, periode)
-    return [folder / name for name in ("arsip", "templates", "csv", "umpan-balik", "email")] + [
-        folder / f"temuan-{tahun}-{periode}.xlsx", folder / f"monitoring-{tahun}-{periode}.xlsx"]
-
-
 def _choose(report: Report) -> None:
     """The newest usable file per unit wins (time saved inside the file, then file time)."""
     by_unit: dict[str, list[Submission]] = {}
@@ -197,7 +190,7 @@ LOG_FIELDS = ["waktu_periksa", "sumber", "nama_berkas", "sha256", "ukuran", "ars
 
 def _archive(report: Report, out: Path) -> None:
     """Byte-for-byte copies under their SHA-256, and a log line per received file."""
-    folder = period_dir(out, report.tahun, report.periode) / "arsip"
+    folder = archive_dir(out, report.tahun, report.periode)
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now().replace(microsecond=0).isoformat()
     log = folder / "log.csv"

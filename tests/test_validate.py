@@ -38,6 +38,8 @@ from rbxl.cli import main
 from rbxl.findings import ERROR, INFO, WARNING, Finding
 from rbxl.form import (
     HEADER_ROW,
+    LABEL_KODE_UNIT,
+    LABEL_PERIODE,
     META_SHEET,
     SHEET_IDENTITAS,
     SHEET_KEGIATAN,
@@ -501,16 +503,18 @@ def test_file_not_template_plain_workbook(roadmap, tmp_path):
     assert sub.verdict == REJECTED and sub.unit == ""
 
 
+def without_meta(wb, label: str, value: str) -> None:
+    """Drop the hidden identity sheet and change one labelled value on the Identitas sheet."""
+    wb.remove(wb[META_SHEET])
+    for row in wb[SHEET_IDENTITAS].iter_rows():
+        if row[0].value == label:
+            row[1].value = value
+
+
 def test_hidden_sheet_removed_identitas_of_another_period_is_wrong_period(roadmap, spec, tmp_path):
     path, _ = fill(tmp_path, spec)
 
-    def change(wb):
-        wb.remove(wb[META_SHEET])
-        for row in wb["Identitas"].iter_rows():
-            if row[0].value == "Periode Pelaporan":
-                row[1].value = "Triwulan II 2023"
-
-    tamper(path, change)
+    tamper(path, lambda wb: without_meta(wb, LABEL_PERIODE, "Triwulan II 2023"))
     sub = only(run(path, roadmap))
     assert [f.code for f in sub.findings] == ["FILE_WRONG_PERIOD"] and sub.unit == UNIT
     assert "Triwulan II 2023" in sub.findings[0].message
@@ -520,13 +524,7 @@ def test_hidden_sheet_removed_identitas_of_another_period_is_wrong_period(roadma
 def test_file_not_template_when_hidden_sheet_removed_and_unit_unknown(roadmap, spec, tmp_path):
     path, _ = fill(tmp_path, spec)
 
-    def change(wb):
-        wb.remove(wb[META_SHEET])
-        for row in wb["Identitas"].iter_rows():
-            if row[0].value == "Kode Unit":
-                row[1].value = "DINAS-X"
-
-    tamper(path, change)
+    tamper(path, lambda wb: without_meta(wb, LABEL_KODE_UNIT, "DINAS-X"))
     sub = only(run(path, roadmap))
     assert [f.code for f in sub.findings] == ["FILE_NOT_TEMPLATE"]
     assert sub.verdict == REJECTED

@@ -1,0 +1,51 @@
+"""Where rbxl writes a period's outputs: one place, so no folder name is typed twice.
+
+    <out>/<tahun>-<periode>/templates/   manifest.csv and one workbook per unit
+                            email/       kirim's .eml drafts and send log
+                            arsip/       every received file under its SHA-256, and log.csv
+                            umpan-balik/ one feedback note per unit
+                            csv/         tidy tables
+                            temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def period_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return Path(out) / f"{tahun}-{periode}"
+
+
+def templates_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "templates"
+
+
+def email_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "email"
+
+
+def archive_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "arsip"
+
+
+def feedback_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "umpan-balik"
+
+
+def csv_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "csv"
+
+
+def findings_path(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / f"temuan-{tahun}-{periode}.xlsx"
+
+
+def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
+
+
+def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
+    """Everything rbxl writes for a period: never read back as a returned file."""
+    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
+                                             findings_path, monitoring_path)]

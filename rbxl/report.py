@@ -386,6 +386,7 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     top = 4 + len(figures) + 2
     for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", "Selesai"]):
         ws.write_string(top, c, h, F["head"])
+    ws.set_row(top, 30)  # two-line headers
     areas = list(roadmap.areas.values())
     for i, area in enumerate(areas):
         r = top + 1 + i

@@ -277,6 +277,31 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
 
 
 @main.command(context_settings=CONTEXT)
+@period_options
+@master_option
+@out_option
+def dasbor(tahun: int, periode: str, master: Path, out: Path):
+    """Buat (ulang) halaman dasbor satu periode yang sudah direkap dengan consolidate.
+
+    Hasil: <out>/<tahun>-<periode>/dasbor-<tahun>-<periode>.html, satu berkas HTML yang dapat
+    dibuka tanpa internet (lampiran e-mail, WhatsApp, flashdisk, situs Pemda). consolidate
+    sudah membuatnya; perintah ini untuk membuatnya lagi dari rekap yang tersimpan.
+    Kode keluar 2 bila periode itu belum pernah direkap.
+
+    \b
+    Contoh:
+      rbxl dasbor --tahun 2023 --periode TW1
+      rbxl dasbor --tahun 2023 --periode TW1 --out hasil-rb
+    """
+    from .dasbor import write_saved_dasbor
+    from .master.load import read_master
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    click.echo(f"Dasbor: {write_saved_dasbor(roadmap, tahun, periode, out)}")
+
+
+@main.command(context_settings=CONTEXT)
 @out_option
 @master_option
 @click.option("--tahun", type=int, default=2023, show_default=True, help="Tahun contoh.")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .findings import ERROR, SEVERITY_ID, WARNING, Finding, count
+from .paths import dasbor_path
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -154,6 +155,7 @@ def show_consolidation(outputs, roadmap) -> None:
         console.print(f"[bold yellow]Perhatian:[/] {note}")
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     console.print(f"[bold]Tabel CSV:[/] {outputs.csv_folder}")
+    console.print(f"[bold]Dasbor (HTML):[/] {dasbor_path(outputs.csv_folder.parent.parent, t.tahun, t.periode)}")
 
 
 def show_demo(result, roadmap) -> None:

@@ -19,6 +19,10 @@ UTAMA = "Utama"
 PENDUKUNG = "Pendukung"
 ERROR_LABEL, WARNING_LABEL = "Kesalahan", "Peringatan"
 CAPAIAN_STATES = (TARGET_MET, TARGET_NOT_MET, NO_DATA)
+SELESAI = "Selesai"
+# Statuses (of the STATUS_AKSI and STATUS_DUKUNGAN lists) after which a row asks nothing more
+# of its unit this year; every other row, including one with no status, is still open.
+CLOSED_STATUSES = frozenset({SELESAI, "Tidak Dapat Dilaksanakan", "Dukungan Selesai", "Tidak Diminta"})
 
 
 def _is_number(v: object) -> bool:
@@ -53,6 +57,24 @@ class StatusCounts:
     def unreported(self) -> int:
         """Rows with no status chosen (including every row of a unit that did not return)."""
         return self.total - sum(self.by_status.values())
+
+
+def is_open(row: dict) -> bool:
+    """A rencana aksi row (led or supported) that is not reported, not started or under way."""
+    return row.get("status") not in CLOSED_STATUSES
+
+
+@dataclass(frozen=True)
+class UnitRows:
+    """A unit's rencana aksi rows: those it leads (PD utama) and those it supports."""
+
+    utama: list[dict]
+    pendukung: list[dict]
+
+    @property
+    def terbuka(self) -> list[dict]:
+        """What is still open, led rows first."""
+        return [r for r in self.utama + self.pendukung if is_open(r)]
 
 
 @dataclass(frozen=True)
@@ -108,6 +130,18 @@ class PeriodFigures:
 
     def unit(self, kode: str) -> UnitFigure:
         return next(u for u in self.units if u.unit == kode)
+
+    def area_rows(self, kode: str) -> list[dict]:
+        """The area's rencana aksi rows as reported by their PD utama (the rows its figures count)."""
+        return [r for r in self.rencana_aksi if r.get("peran") == UTAMA and r.get("area_kode") == kode]
+
+    def rows_by_unit(self) -> dict[str, UnitRows]:
+        """Every reporting unit's led and supported rows, in the units' order."""
+        rows: dict[str, UnitRows] = {u.unit: UnitRows([], []) for u in self.units}
+        for r in self.rencana_aksi:
+            if r.get("unit") in rows:
+                (rows[r["unit"]].utama if r.get("peran") == UTAMA else rows[r["unit"]].pendukung).append(r)
+        return rows
 
 
 def status_counts(rows: list[dict], statuses: list[str]) -> StatusCounts:

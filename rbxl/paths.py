@@ -7,6 +7,7 @@
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
+                            dasbor-<tahun>-<periode>.html (the dashboard page, rbxl.dasbor)
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
 
 
+def dasbor_path(out: str | Path, tahun: int, periode: str) -> Path:
+    """The period's self-contained dashboard page (rbxl.dasbor)."""
+    return period_dir(out, tahun, periode) / f"dasbor-{tahun}-{periode}.html"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path, snapshot_path)]
+                                             findings_path, monitoring_path, snapshot_path, dasbor_path)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .consolidate import Tables, consolidate
+from .dasbor import write_period_dasbor
 from .errors import OutputError
 from .master.model import Roadmap
 from .paths import csv_dir, monitoring_path
@@ -41,4 +42,5 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
     save_tables(tables, out)
+    write_period_dasbor(tables, roadmap, out)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)

@@ -48,3 +48,33 @@ def require_soffice() -> None:
     if os.environ.get("CI"):
         pytest.fail("soffice (LibreOffice) tidak ditemukan, padahal CI wajib menjalankan uji LibreOffice")
     pytest.skip("soffice not installed")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def require_chromium() -> str:
+    """Browser tests run everywhere CI runs: a missing Chromium or Playwright fails under CI, skips locally."""
+    import importlib.util
+
+    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
+    missing = [what for what, ok in (("chromium (apt-get install chromium)", path),
+                                     ("playwright (pip install playwright)", importlib.util.find_spec("playwright")))
+               if not ok]
+    if not missing:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"{', '.join(missing)} tidak ditemukan, padahal CI wajib menjalankan uji browser")
+    pytest.skip(f"{', '.join(missing)} not installed")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not needed)."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield b
+        b.close()

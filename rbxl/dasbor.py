@@ -1,0 +1,366 @@
+"""The dashboard page (dasbor): one self-contained HTML file per period for the leaders' phones.
+
+It lays out the period's figures (rbxl.figures) and computes none of its own. Everything is
+inline (styles, script, SVG charts), and a Content-Security-Policy allows nothing else, so
+the file works as an e-mail attachment, from a USB stick or on a static website. Every text
+that came from a unit's file is escaped; bukti dukung becomes a link only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from string import Template
+
+from .atomic import write_text
+from .consolidate import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
+from .figures import SELESAI, PeriodFigures, StatusCounts, figures
+from .form import periode_label
+from .master.model import Roadmap
+from .paths import dasbor_path
+from .snapshot import load_tables
+
+# Text colour / background pairs: every pair is held to a contrast of at least 4.5:1 by a test.
+PALETTE = {
+    "text": ("#1b1f24", "#ffffff"),
+    "muted": ("#4a5360", "#ffffff"),
+    "head": ("#ffffff", "#1d4f91"),
+    "link": ("#1d4f91", "#ffffff"),
+    "ok": ("#0d5c2a", "#e3f3e8"),
+    "warn": ("#6b4a00", "#fdf1d6"),
+    "bad": ("#8f1d1d", "#fbe7e7"),
+    "none": ("#3d4550", "#eceff3"),
+    "card": ("#1b1f24", "#f3f6fa"),
+}
+BAR = {"ok": "#2e7d4f", "warn": "#b7791f", "bad": "#c0392b", "none": "#8a94a3", "main": "#1d4f91"}
+
+# How a state is shown: a tone (colour) AND a symbol and its words, never colour alone.
+TONE = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("none", "–"),
+        SELESAI: ("ok", "✔"), "Sedang Berjalan": ("warn", "◐"), "Belum Dimulai": ("none", "○"),
+        "Tidak Dapat Dilaksanakan": ("bad", "✖"), "Dukungan Selesai": ("ok", "✔"),
+        "Sedang Mendukung": ("warn", "◐"), "Belum Ada Dukungan": ("none", "○"), "Tidak Diminta": ("none", "–"),
+        "Diterima": ("ok", "✔"), "Perlu perbaikan": ("warn", "!"), NOT_RETURNED: ("bad", "○"),
+        REJECTED_FILE: ("bad", "✖"), "Ditolak": ("bad", "✖")}
+UNREPORTED = "Belum dilaporkan"
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def clean_text(s: object) -> str:
+    """Unit text without control characters and bidi overrides (which can disguise text); keeps newlines.
+
+    A local stand-in for rbxl.text.clean_text (being added on another branch).
+    """
+    text = "" if s is None else str(s)
+    return _CONTROL.sub("", re.sub("\r\n|[\r\u2028\u2029]", "\n", text))
+
+
+def esc(s: object) -> str:
+    return html.escape(clean_text(s), quote=True)
+
+
+def linkify(s: object) -> str:
+    """Escaped text whose http(s) URLs become links; javascript:, data: and the rest stay text."""
+    text, out, pos = clean_text(s), [], 0
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:)")
+        out.append(html.escape(text[pos:m.start()]))
+        out.append(f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer" target="_blank">'
+                   f"{html.escape(url)}</a>")
+        pos = m.start() + len(url)
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def num(v: object, digits: int = 1) -> str:
+    """A number the Indonesian way (decimal comma); '–' for blank."""
+    if isinstance(v, bool) or v in (None, ""):
+        return "–"
+    if isinstance(v, (int, float)):
+        if float(v).is_integer():
+            return f"{int(v):,}".replace(",", ".")
+        return f"{v:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return esc(v)
+
+
+def pct(v: object) -> str:
+    return "–" if v in (None, "") else f"{num(v)}%"
+
+
+def badge(state: str) -> str:
+    """A state as symbol + words on a tinted background."""
+    state = clean_text(state) or UNREPORTED
+    tone, mark = TONE.get(state, ("none", "–"))
+    return f'<span class="b {tone}"><span aria-hidden="true">{mark}</span> {html.escape(state)}</span>'
+
+
+def json_for_script(data: object) -> str:
+    """JSON that cannot end its <script> element: <, >, & and U+2028/2029 become \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch in "<>&\u2028\u2029":
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return text
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def bar_chart(ident: str, title: str, items: list[tuple[str, float | None, str, str]], scale: float,
+              target: float | None = None) -> str:
+    """Horizontal bars as inline SVG, a label above each bar; items are (label, value, value text, tone).
+
+    The chart is an image with a title; its numbers are in the table that follows it.
+    """
+    w, bar_x, bar_w, row_h = 420, 0, 300, 44
+    h = row_h * len(items) + (22 if target is not None else 6)
+    parts = [f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+             f'aria-labelledby="{ident}-t" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{ident}-t">{esc(title)}</title>']
+    for i, (label, value, text, tone) in enumerate(items):
+        y = i * row_h
+        parts.append(f'<text x="0" y="{y + 15}" class="lbl">{esc(_short(label, 48))}</text>')
+        parts.append(f'<rect x="{bar_x}" y="{y + 21}" width="{bar_w}" height="16" fill="#eceff3"/>')
+        if value is not None:
+            bw = max(0.0, min(value, scale)) / scale * bar_w
+            parts.append(f'<rect x="{bar_x}" y="{y + 21}" width="{bw:.1f}" height="16" fill="{BAR[tone]}"/>')
+        parts.append(f'<text x="{bar_x + bar_w + 6}" y="{y + 35}" class="val">{esc(text)}</text>')
+    if target is not None:  # a dashed mark at the target on every bar, clear of the labels
+        tx = target / scale * bar_w
+        for i in range(len(items)):
+            parts.append(f'<line x1="{tx:.1f}" y1="{i * row_h + 18}" x2="{tx:.1f}" y2="{i * row_h + 40}" '
+                         'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="3 2"/>')
+        parts.append(f'<text x="{tx:.1f}" y="{h - 3}" text-anchor="middle" class="val">target {num(target)}%</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(text: str, n: int) -> str:
+    text = clean_text(text).replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def table(caption: str, head: list[str], rows: list[list[str]], attrs: list[str] | None = None,
+          ident: str = "", numeric: set[int] | None = None) -> str:
+    """A table in its own horizontally scrolling box (cells are already escaped HTML)."""
+    numeric = numeric or set()
+    th = "".join(f'<th scope="col"{" class=n" if i in numeric else ""}>{h}</th>' for i, h in enumerate(head))
+    body = []
+    for r, row in enumerate(rows):
+        cells = "".join((f"<th scope=row>{c}</th>" if i == 0 else
+                         f'<td{" class=n" if i in numeric else ""}>{c}</td>') for i, c in enumerate(row))
+        body.append(f"<tr{attrs[r] if attrs else ''}>{cells}</tr>")
+    idattr = f' id="{ident}"' if ident else ""
+    return (f'<div class="scroll" role="region" aria-label="{esc(caption)}" tabindex="0"><table{idattr}>'
+            f"<caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table></div>")
+
+
+def _progress_line(c: StatusCounts) -> str:
+    return (f"{num(c.total)} baris PD utama · rata-rata progres {pct(c.mean_progress)} · "
+            f"{num(c.by_status.get(SELESAI, 0))} selesai")
+
+
+def section_ringkasan(fig: PeriodFigures) -> str:
+    h = fig.headline
+    ra = h.rencana_aksi
+    cards = [("expected", "Unit pelapor", num(h.expected), ""),
+             ("returned", "Sudah mengumpulkan", num(h.returned), f"datanya dipakai: {num(h.used)}"),
+             ("not_returned", "Belum mengumpulkan", num(h.not_returned), ""),
+             ("ra_total", "Rencana aksi (PD utama)", num(ra.total), f"{num(ra.by_status.get(SELESAI, 0))} selesai"),
+             ("mean_progress", "Rata-rata progres", pct(ra.mean_progress), "baris PD utama yang melapor"),
+             ("indikator_met", "Indikator tercapai", num(h.indikator_by_state[TARGET_MET]),
+              f"dari {num(h.indikator)} indikator")]
+    dl = "".join(f'<div class="card"><dt>{label}</dt><dd><span class="big" data-fig="{key}">{value}</span>'
+                 f'{f"<span class=sub>{note}</span>" if note else ""}</dd></div>'
+                 for key, label, value, note in cards)
+    states = [*fig.statuses, UNREPORTED]
+    counts = {**ra.by_status, UNREPORTED: ra.unreported}
+    items = [(s, counts[s], num(counts[s]), TONE.get(s, ("none", ""))[0]) for s in states]
+    chart = bar_chart("g-status", "Jumlah baris rencana aksi PD utama menurut status pelaksanaan", items,
+                      max(ra.total, 1))
+    rows = [[badge(s), num(counts[s])] for s in states]
+    return (f'<h2 id="h-ringkasan">Ringkasan</h2><dl class="cards">{dl}</dl>'
+            f"<h3>Status pelaksanaan rencana aksi</h3><figure>{chart}<figcaption>Grafik: jumlah baris rencana "
+            "aksi PD utama menurut status. Angkanya ada pada tabel di bawah.</figcaption></figure>"
+            + table("Status pelaksanaan rencana aksi (baris PD utama)", ["Status", "Jumlah baris"], rows,
+                    ident="tabel-status", numeric={1}))
+
+
+def section_area(fig: PeriodFigures) -> str:
+    items = [(f"{a.kode} {a.nama}", a.rencana_aksi.mean_progress,
+              pct(a.rencana_aksi.mean_progress) if a.rencana_aksi.mean_progress is not None else "tanpa data",
+              "main") for a in fig.areas]
+    chart = bar_chart("g-area", "Rata-rata progres rencana aksi PD utama per area perubahan (persen)", items, 100)
+    rows = [[f"{esc(a.kode)} {esc(a.nama)}", num(a.rencana_aksi.total), pct(a.rencana_aksi.mean_progress),
+             num(a.rencana_aksi.by_status.get(SELESAI, 0)), num(a.rencana_aksi.unreported),
+             " / ".join(num(a.indikator_by_state[s]) for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA))]
+            for a in fig.areas]
+    attrs = [f' data-area="{esc(a.kode)}"' for a in fig.areas]
+    return ('<h2 id="h-area">Progres per area perubahan</h2>'
+            f"<figure>{chart}<figcaption>Grafik: rata-rata progres (0–100%) baris rencana aksi yang dilaporkan "
+            "PD utama, per area. Angkanya ada pada tabel di bawah.</figcaption></figure>"
+            + table("Progres per area perubahan",
+                    ["Area", "Baris PD utama", "Rata-rata progres", "Selesai", "Belum dilaporkan",
+                     "Indikator: tercapai / belum / tanpa data"], rows, attrs, "tabel-area", {1, 2, 3, 4, 5}))
+
+
+def section_indikator(fig: PeriodFigures) -> str:
+    names = {u.unit: u.nama for u in fig.units}
+    items = [(f"{r['kode']} {r['indikator']}", r["capaian"] if r["capaian"] != "" else None,
+              f"{pct(r['capaian'])} {TONE[r['status_capaian']][1]}" if r["capaian"] != "" else "tanpa data",
+              TONE[r["status_capaian"]][0]) for r in fig.indikator]
+    chart = bar_chart("g-indikator", f"Capaian indikator kinerja terhadap target {fig.tahun} (persen)", items, 150,
+                      target=100)
+    rows = [[f"{esc(r['kode'])}<br>{esc(r['indikator'])}", esc(r["satuan"]), num(r["baseline"], 2),
+             num(r["target"], 2), num(r["realisasi"], 2), pct(r["capaian"]), badge(r["status_capaian"]),
+             esc(names.get(r["unit"], r["unit"])), esc(r["sumber_data"])] for r in fig.indikator]
+    attrs = [f' data-kode="{esc(r["kode"])}"' for r in fig.indikator]
+    keg = [[f"{esc(r['kode'])}<br>{esc(r['kegiatan'])}", esc(r["satuan"]), num(r["target"], 2),
+            num(r["realisasi"], 2), pct(r["capaian"]), badge(r["status_capaian"]), esc(names.get(r["unit"], r["unit"]))]
+           for r in fig.kegiatan]
+    return (f'<h2 id="h-indikator">Indikator kinerja terhadap target {fig.tahun}</h2>'
+            f"<figure>{chart}<figcaption>Grafik: capaian tiap indikator (realisasi terhadap target {fig.tahun}); "
+            "✔ tercapai, ✖ belum tercapai; garis putus-putus = target (100%); batang dipotong pada 150%. "
+            "Angkanya ada pada tabel di bawah."
+            "</figcaption></figure>"
+            + table(f"Indikator kinerja: target dan realisasi {fig.tahun}",
+                    ["Indikator", "Satuan", "Baseline 2021", f"Target {fig.tahun}", "Realisasi", "Capaian",
+                     "Status", "PD pelapor", "Sumber data"], rows, attrs, "tabel-indikator", {2, 3, 4, 5})
+            + "<h3>Kegiatan prioritas</h3>"
+            + table(f"Kegiatan prioritas: target dan realisasi {fig.tahun}",
+                    ["Kegiatan", "Satuan", f"Target {fig.tahun}", "Realisasi", "Capaian", "Status", "SKPD pengampu"],
+                    keg, ident="tabel-kegiatan", numeric={2, 3, 4}))
+
+
+def section_unit(fig: PeriodFigures) -> str:
+    states = list(dict.fromkeys(u.putusan for u in fig.units))
+    options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in states)
+    rows = [[f"{esc(u.nama)} <span class=kode>({esc(u.unit)})</span>", badge(u.putusan), num(u.utama.total),
+             pct(u.utama.mean_progress), num(u.utama.by_status.get(SELESAI, 0)), num(u.n_pendukung),
+             num(u.n_kesalahan), num(u.n_peringatan), esc(u.jenis)] for u in fig.units]
+    attrs = [f' data-unit="{esc(u.unit)}" data-putusan="{esc(u.putusan)}" '
+             f'data-cari="{esc((u.nama + " " + u.unit).lower())}"' for u in fig.units]
+    return ('<h2 id="h-unit">Status pengumpulan per unit</h2>'
+            '<div class="filter" role="search" aria-label="Saring daftar unit">'
+            '<p><label for="cari-unit">Cari nama unit</label>'
+            '<input id="cari-unit" type="search" autocomplete="off" placeholder="misal: kecamatan"></p>'
+            '<p><label for="saring-status">Status pengumpulan</label>'
+            f'<select id="saring-status"><option value="">Semua status</option>{options}</select></p></div>'
+            f'<p id="jumlah-unit" role="status" aria-live="polite">{num(len(fig.units))} unit</p>'
+            + table("Status pengumpulan dan progres per unit",
+                    ["Unit", "Status pengumpulan", "Baris PD utama", "Rata-rata progres", "Selesai",
+                     "Baris pendukung", "Kesalahan", "Peringatan", "Jenis"], rows, attrs, "tabel-unit",
+                    {2, 3, 4, 5, 6, 7}))
+
+
+def section_rincian(fig: PeriodFigures) -> str:
+    names = {u.unit: u.nama for u in fig.units}
+    out = ['<h2 id="h-rincian">Rencana aksi per area</h2>'
+           "<p>Baris rencana aksi yang dilaporkan PD utama, dengan status, progres, output dan bukti dukung. "
+           "Tautan bukti dukung hanya dibuat untuk alamat http/https.</p>"]
+    for a in fig.areas:
+        rows = [[esc(r["kode"]),
+                 f'<span class="keg">{esc(r["kegiatan"])}</span><span class="aksi">{esc(r["aksi"])}</span>',
+                 esc(names.get(r["unit"], r["unit"])), badge(r["status"]), pct(r["progres"]),
+                 f'{esc(r["output"])}<span class="bukti">{linkify(r["bukti"])}</span>',
+                 f'{esc(r["kendala"])}<span class="tl">{esc(r["tindak_lanjut"])}</span>']
+                for r in fig.area_rows(a.kode)]
+        out.append(f'<section class="area" aria-labelledby="h-a-{esc(a.kode)}">'
+                   f'<h3 id="h-a-{esc(a.kode)}">{esc(a.kode)} {esc(a.nama)}</h3>'
+                   f"<p>{_progress_line(a.rencana_aksi)}</p>"
+                   + table(f"Rencana aksi area {a.kode} {a.nama}",
+                           ["Kode", "Kegiatan dan rencana aksi", "PD utama", "Status", "Progres",
+                            "Output dan bukti dukung", "Kendala dan tindak lanjut"], rows,
+                           ident=f"tabel-ra-{a.kode}", numeric={4})
+                   + "</section>")
+    return "".join(out)
+
+
+def unit_view_data(fig: PeriodFigures) -> dict:
+    """What the per-unit view shows, as plain lists for the page script (which only lays them out)."""
+    ra: dict[str, list[str]] = {}
+    for r in fig.rencana_aksi:
+        ra.setdefault(clean_text(r["kode"]), [clean_text(r["area_kode"]), clean_text(r["kegiatan"])])
+    units = {}
+    for u, rows in fig.rows_by_unit().items():
+        f = fig.unit(u)
+        units[u] = {"nama": clean_text(f.nama), "putusan": clean_text(f.putusan),
+                    "ringkas": f"{_progress_line(f.utama)} · {num(f.n_pendukung)} baris pendukung",
+                    "utama": [[clean_text(r["kode"]), clean_text(r["status"]) or UNREPORTED, pct(r["progres"])]
+                              for r in rows.utama],
+                    "pendukung": [[clean_text(r["kode"]), clean_text(r["status"]) or UNREPORTED]
+                                  for r in rows.pendukung],
+                    "terbuka": [[clean_text(r["kode"]), clean_text(r["peran"]), clean_text(r["status"]) or UNREPORTED]
+                                for r in rows.terbuka]}
+    return {"ra": ra, "units": units, "tone": {k: list(v) for k, v in TONE.items()}}
+
+
+def section_per_unit(fig: PeriodFigures) -> str:
+    options = "".join(f'<option value="{esc(u.unit)}">{esc(u.nama)}</option>' for u in fig.units)
+    return ('<h2 id="h-per-unit">Per unit: yang dipimpin, didukung, dan masih terbuka</h2>'
+            '<p><label for="pilih-unit">Pilih unit</label>'
+            f'<select id="pilih-unit">{options}</select></p>'
+            '<noscript><p>Tampilan per unit memerlukan JavaScript. Baris yang dipimpin setiap unit juga ada '
+            "pada bagian Rencana aksi per area.</p></noscript>"
+            '<div id="rincian-unit" aria-live="polite"></div>')
+
+
+# The page's sections in order. A trend across periods (from the history store) plugs in here
+# as one more (id, title, render) entry once that store exists.
+SECTIONS: list[tuple[str, str, Callable[[PeriodFigures], str]]] = [
+    ("ringkasan", "Ringkasan", section_ringkasan),
+    ("area", "Progres per area", section_area),
+    ("indikator", "Indikator", section_indikator),
+    ("unit", "Status unit", section_unit),
+    ("rincian", "Rencana aksi per area", section_rincian),
+    ("per-unit", "Per unit", section_per_unit),
+]
+
+_HERE = Path(__file__).parent
+PAGE = Template((_HERE / "dasbor.html").read_text(encoding="utf-8"))
+STYLE = Template((_HERE / "dasbor.css").read_text(encoding="utf-8")).substitute(
+    {f"{k}_{part}": v[i] for k, v in PALETTE.items() for i, part in enumerate(("fg", "bg"))})
+SCRIPT = (_HERE / "dasbor.js").read_text(encoding="utf-8")
+
+
+def render(fig: PeriodFigures, generated: dt.datetime | None = None) -> str:
+    """The whole page as one HTML string."""
+    generated = generated or dt.datetime.now()
+    label = periode_label(fig.tahun, fig.periode)
+    nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in SECTIONS)
+    body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{render_(fig)}</section>'
+                   for ident, _, render_ in SECTIONS)
+    csp = (f"default-src 'none'; style-src {csp_hash(STYLE)}; script-src {csp_hash(SCRIPT)}; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    return PAGE.substitute(
+        csp=csp, title=esc(f"Dasbor RB Kabupaten Blora – {label}"), style=STYLE, script=SCRIPT, label=esc(label),
+        generated=generated.strftime("%d-%m-%Y %H:%M"), nav=nav, body=body,
+        data=json_for_script(unit_view_data(fig)))
+
+
+def write_dasbor(fig: PeriodFigures, target: str | Path) -> Path:
+    return write_text(target, render(fig))
+
+
+def write_period_dasbor(tables: Tables, roadmap: Roadmap, out: str | Path) -> Path:
+    """Write <out>/<tahun>-<periode>/dasbor-<tahun>-<periode>.html for consolidated tables."""
+    return write_dasbor(figures(tables, roadmap), dasbor_path(out, tables.tahun, tables.periode))
+
+
+def write_saved_dasbor(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) -> Path:
+    """The page of a period consolidated earlier (from its saved rekap), e.g. after a master fix."""
+    return write_period_dasbor(load_tables(out, tahun, periode), roadmap, out)

@@ -1,0 +1,492 @@
+"""The dashboard page in a real headless Chromium (Debian's, driven by Playwright).
+
+One module-scoped consolidation of filled returns writes the page the way `consolidate` does.
+One returning unit (HOSTILE_UNIT) typed XSS payloads into every free-text cell, and its name
+in the master carries a script-ending payload, so the page is attacked through the real path:
+template -> returned file -> checks -> consolidation -> page. Every page is opened with every
+request routed and recorded, so a request that would leave the page is seen and refused.
+Screenshots are kept under the pytest temp dir (and copied to $RBXL_SHOTS when set).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import dataclasses
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rbxl.cli import main
+from rbxl.dasbor import PALETTE, json_for_script, linkify, unit_view_data
+from rbxl.figures import PeriodFigures, figures
+from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
+from rbxl.generate import template_name
+from rbxl.master.load import fingerprint
+from rbxl.paths import csv_dir, dasbor_path
+from rbxl.pipeline import run_consolidation
+from rbxl.sample import answers_for
+from rbxl.template import write_template
+
+ROOT = Path(__file__).resolve().parents[1]
+TAHUN, PERIODE = 2023, "TW1"
+UNITS = ["BAG-ORGANISASI", "INSPEKTORAT", "BPPKAD", "KEC-JATI", "BAG-HUKUM", "DPMPTSP", "BAPPEDA", "DINKES"]
+HOSTILE_UNIT = "BPPKAD"
+XSS = ["<script>window.__xss = 1</script>",
+       '"><img src=x onerror="window.__xss = 2">',
+       "</script><script>window.__xss = 4</script>",
+       "<!--<script>window.__xss = 5</script>"]
+# bukti dukung of the unit's three led rows: links that must stay text, and one real link
+BUKTI = ["javascript:window.__xss = 3",
+         "data:text/html,<script>window.__xss = 6</script>",
+         "https://contoh.go.id/bukti?a=1&b=2 JaVaScRiPt:window.__xss = 7"]
+HOSTILE_NAME = "BPPKAD </script><script>window.__xss = 8</script><!-- \"'>"
+TEXT_FIELDS = ("output", "kendala", "tindak_lanjut", "keterangan", "sumber_data")
+
+
+@dataclass
+class Page:
+    path: Path
+    fig: PeriodFigures
+    out: Path
+    roadmap: object
+
+
+@pytest.fixture(scope="module")
+def period(tmp_path_factory, roadmap) -> Page:
+    roadmap = copy.deepcopy(roadmap)
+    roadmap.units[HOSTILE_UNIT] = dataclasses.replace(roadmap.units[HOSTILE_UNIT], nama=HOSTILE_NAME)
+    roadmap.fingerprint = fingerprint(roadmap)
+    base = tmp_path_factory.mktemp("dasbor")
+    inbox, out = base / "kiriman", base / "hasil"
+    for unit in UNITS:
+        spec = plan(roadmap, unit, TAHUN, PERIODE)
+        answers = answers_for(spec)
+        if unit == HOSTILE_UNIT:
+            i = 0
+            for sheet in spec.sheets:
+                if sheet.name not in (SHEET_RA_UTAMA, SHEET_RA_PENDUKUNG, SHEET_INDIKATOR, SHEET_KEGIATAN):
+                    continue
+                for r, row in enumerate(sheet.rows):
+                    for f in sheet.fields:
+                        if f.key in TEXT_FIELDS and row.is_input(f):
+                            answers[(sheet.name, row.key, f.key)] = XSS[i % len(XSS)]
+                            i += 1
+                    if sheet.name == SHEET_RA_UTAMA:
+                        answers[(sheet.name, row.key, "bukti")] = BUKTI[r]
+            assert len(spec.sheet(SHEET_RA_UTAMA).rows) == len(BUKTI)
+        write_template(spec, inbox / template_name(spec), answers)
+    outputs = run_consolidation([inbox], roadmap, TAHUN, PERIODE, out, workers=2)
+    verdicts = {s.unit: s.verdict for s in outputs.report.submissions}
+    assert verdicts == dict.fromkeys(UNITS, "Diterima"), [
+        (s.unit, [(f.code, f.sheet, f.cell, f.value) for f in s.findings]) for s in outputs.report.submissions]
+    path = dasbor_path(out, TAHUN, PERIODE)
+    assert path.is_file()
+    return Page(path, figures(outputs.tables, roadmap), out, roadmap)
+
+
+@dataclass
+class Opened:
+    page: object
+    requests: list[str]
+    messages: list[tuple[str, str]]
+    dialogs: list[str]
+
+
+def open_page(browser, path: Path, width: int = 1366, height: int = 768) -> Opened:
+    """The page with every request recorded; only the page's own file is let through."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    requests: list[str] = []
+    messages: list[tuple[str, str]] = []
+    dialogs: list[str] = []
+    own = path.resolve().as_uri()
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url == own:
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: messages.append((m.type, m.text)))
+    page.on("pageerror", lambda e: messages.append(("pageerror", str(e))))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(own)
+    page.wait_for_load_state("load")
+    return Opened(page, requests, messages, dialogs)
+
+
+@pytest.fixture
+def opened(browser, period):
+    o = open_page(browser, period.path)
+    yield o
+    o.page.context.close()
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def parse_num(text: str) -> float | None:
+    """A number as the page shows it (Indonesian: '1.234,5'); None for '–'."""
+    t = text.strip().rstrip("%").strip()
+    if t in ("–", ""):
+        return None
+    return float(t.replace(".", "").replace(",", "."))
+
+
+def shown_close(text: str, value: object) -> bool:
+    """The page shows 1 decimal: the shown number must be the value rounded."""
+    got = parse_num(text)
+    if value in (None, ""):
+        return got is None
+    return got is not None and math.isclose(got, round(float(value), 1), abs_tol=0.051)
+
+
+def table_rows(page, ident: str, visible_only: bool = False) -> list[dict]:
+    """Rows of a table as {data attributes..., 'cells': [inner text of each cell]}."""
+    return page.evaluate("""([id, vis]) => Array.from(document.querySelectorAll('#' + id + ' tbody tr'))
+        .filter(r => !vis || r.offsetParent !== null)
+        .map(r => ({...r.dataset, cells: Array.from(r.cells).map(c => c.innerText.trim())}))""",
+                         [ident, visible_only])
+
+
+# --------------------------------------------------------------------------- offline, no errors
+
+
+def test_page_loads_offline_with_no_request_and_no_console_error(opened, period):
+    assert opened.requests == [period.path.resolve().as_uri()]  # nothing but the file itself
+    assert [m for m in opened.messages if m[0] in ("error", "warning", "pageerror")] == []
+    csp = opened.page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert "default-src 'none'" in csp and "img-src data:" in csp and "'unsafe-eval'" not in csp
+    assert "'unsafe-inline'" not in csp  # script and style are allowed by their hashes only
+    # the per-unit view ran (the script passed the CSP) and the filter wrote its count
+    assert opened.page.inner_text("#rincian-unit h3")
+    assert "unit ditampilkan" in opened.page.inner_text("#jumlah-unit")
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_page_is_one_small_file_with_nothing_external(period):
+    text = period.path.read_text(encoding="utf-8")
+    assert period.path.stat().st_size < 1_000_000  # the shipped master's 47 units
+    parser = Tags()
+    parser.feed(text)
+    names = {t for t, _ in parser.tags}
+    assert not names & {"link", "iframe", "frame", "object", "embed", "img", "base", "audio", "video", "source",
+                        "form"}
+    for tag, attrs in parser.tags:
+        assert not {"src", "srcset", "action", "style"} & set(attrs), tag
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        if "href" in attrs:
+            assert attrs["href"].startswith(("#", "https://", "http://")), attrs
+    assert [a for t, a in parser.tags if t == "script"] == [{"type": "application/json", "id": "data-unit"}, {}]
+    assert "@import" not in text and "url(" not in text and "@font-face" not in text
+
+
+def test_a_tampered_script_is_refused_by_the_csp(browser, period, tmp_path):
+    """The policy is live: the same page with its script edited runs nothing and says why."""
+    text = period.path.read_text(encoding="utf-8").replace('"use strict";', '"use strict"; window.__edited = 1;')
+    tampered = tmp_path / "tampered.html"
+    tampered.write_text(text, encoding="utf-8")
+    o = open_page(browser, tampered)
+    try:
+        assert o.page.evaluate("window.__edited") is None
+        assert any("Content Security Policy" in m[1] for m in o.messages)
+    finally:
+        o.page.context.close()
+
+
+# --------------------------------------------------------------------------- the figures shown
+
+
+def test_headline_and_areas_equal_the_figures_and_the_csv(opened, period):
+    fig, h = period.fig, period.fig.headline
+    units_csv = read_csv(csv_dir(period.out, TAHUN, PERIODE) / "unit.csv")
+    shown = {k: opened.page.inner_text(f'[data-fig="{k}"]') for k in
+             ("expected", "returned", "not_returned", "ra_total", "mean_progress", "indikator_met")}
+    assert parse_num(shown["expected"]) == h.expected == len(units_csv) == 47
+    assert parse_num(shown["returned"]) == h.returned == sum(u["dikumpulkan"] == "Ya" for u in units_csv) == 8
+    assert parse_num(shown["not_returned"]) == h.not_returned == 39
+    assert parse_num(shown["ra_total"]) == h.rencana_aksi.total == sum(int(u["n_utama"]) for u in units_csv)
+    assert shown_close(shown["mean_progress"], h.rencana_aksi.mean_progress)
+    assert parse_num(shown["indikator_met"]) == h.indikator_by_state["Tercapai"]
+    status = {r["cells"][0].split(" ", 1)[1]: parse_num(r["cells"][1]) for r in table_rows(opened.page, "tabel-status")}
+    assert status == {**h.rencana_aksi.by_status, "Belum dilaporkan": h.rencana_aksi.unreported}
+    areas = {r["area"]: r["cells"] for r in table_rows(opened.page, "tabel-area")}
+    assert list(areas) == [a.kode for a in fig.areas]
+    for a in fig.areas:
+        cells = areas[a.kode]
+        assert parse_num(cells[1]) == a.rencana_aksi.total
+        assert shown_close(cells[2], a.rencana_aksi.mean_progress), a.kode
+        assert parse_num(cells[3]) == a.rencana_aksi.by_status["Selesai"]
+
+
+def test_unit_table_equals_the_unit_csv(opened, period):
+    units_csv = {u["unit"]: u for u in read_csv(csv_dir(period.out, TAHUN, PERIODE) / "unit.csv")}
+    rows = table_rows(opened.page, "tabel-unit")
+    assert [r["unit"] for r in rows] == list(units_csv)
+    for r in rows:
+        u, cells = units_csv[r["unit"]], r["cells"]
+        assert cells[1].endswith(u["putusan"]) and cells[8] == u["jenis"]
+        assert parse_num(cells[2]) == int(u["n_utama"]) and parse_num(cells[4]) == int(u["n_selesai"])
+        assert shown_close(cells[3], u["progres"] or None), r["unit"]
+        assert parse_num(cells[5]) == int(u["n_pendukung"])
+        assert parse_num(cells[6]) == int(u["n_err"]) and parse_num(cells[7]) == int(u["n_warn"])
+
+
+def test_indicators_equal_the_indikator_csv(opened, period):
+    ind_csv = read_csv(csv_dir(period.out, TAHUN, PERIODE) / "indikator.csv")
+    rows = table_rows(opened.page, "tabel-indikator")
+    assert [r["kode"] for r in rows] == [r["kode"] for r in ind_csv]
+    for r, c in zip(rows, ind_csv, strict=True):
+        assert shown_close(r["cells"][5], c["capaian"] or None), c["kode"]
+        assert c["status_capaian"] in r["cells"][6]
+    assert any(c["status_capaian"] == "Tercapai" for c in ind_csv)  # something to compare
+
+
+def test_area_sections_list_the_rows_of_their_pd_utama(opened, period):
+    for a in period.fig.areas:
+        rows = table_rows(opened.page, f"tabel-ra-{a.kode}")
+        want = period.fig.area_rows(a.kode)
+        assert len(rows) == a.rencana_aksi.total == len(want)
+        for r, w in zip(rows, want, strict=True):
+            assert r["cells"][0] == w["kode"]
+            assert r["cells"][3].endswith(w["status"] or "Belum dilaporkan")
+            assert shown_close(r["cells"][4], w["progres"])
+
+
+# --------------------------------------------------------------------------- filter and per-unit view
+
+
+def test_unit_filter_by_typing_and_by_status(opened, period):
+    page = opened.page
+    page.focus("#cari-unit")
+    page.keyboard.type("kec")
+    want = [u.unit for u in period.fig.units if "kec" in (u.nama + " " + u.unit).lower()]
+    assert len(want) >= 3  # the kecamatan
+    assert [r["unit"] for r in table_rows(page, "tabel-unit", visible_only=True)] == want
+    assert page.inner_text("#jumlah-unit") == f"{len(want)} dari 47 unit ditampilkan"
+    page.select_option("#saring-status", "Diterima")
+    assert [r["unit"] for r in table_rows(page, "tabel-unit", visible_only=True)] == ["KEC-JATI"]
+    page.fill("#cari-unit", "")
+    shown = [r["unit"] for r in table_rows(page, "tabel-unit", visible_only=True)]
+    assert sorted(shown) == sorted(UNITS)
+    page.select_option("#saring-status", "")
+    page.fill("#cari-unit", "tidak ada unit bernama ini")
+    assert table_rows(page, "tabel-unit", visible_only=True) == []
+    assert page.inner_text("#jumlah-unit") == "0 dari 47 unit ditampilkan"
+
+
+def test_filter_is_reached_by_keyboard_with_a_visible_focus(opened):
+    page = opened.page
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "cari-unit":
+            break
+    else:
+        pytest.fail("the unit search box is not reachable with Tab")
+    style = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                          " return [s.outlineStyle, s.outlineWidth]; })()")
+    assert style[0] != "none" and parse_num(style[1].replace("px", "")) >= 2
+    page.keyboard.type("inspektorat")
+    assert [r["unit"] for r in table_rows(page, "tabel-unit", visible_only=True)] == ["INSPEKTORAT"]
+
+
+def test_per_unit_view_shows_what_a_unit_leads_supports_and_has_open(opened, period):
+    page = opened.page
+    for code in ("BAG-ORGANISASI", "SETDA"):  # one that returned, one that did not
+        page.select_option("#pilih-unit", code)
+        u, rows = period.fig.unit(code), period.fig.rows_by_unit()[code]
+        assert page.inner_text("#rincian-unit h3") == u.nama
+        heads = page.eval_on_selector_all("#rincian-unit h4", "hs => hs.map(h => h.innerText)")
+        assert heads == [f"Dipimpin (PD utama) ({len(rows.utama)})", f"Masih terbuka ({len(rows.terbuka)})",
+                         f"Didukung (PD pendukung) ({len(rows.pendukung)})"]
+        assert len(rows.utama) == u.utama.total and len(rows.pendukung) == u.n_pendukung
+    assert not period.fig.unit("SETDA").dikumpulkan and period.fig.rows_by_unit()["SETDA"].terbuka
+
+
+# --------------------------------------------------------------------------- hostile unit text
+
+
+def test_planted_xss_never_runs_and_shows_as_text(browser, period):
+    for width, height in ((390, 844), (1366, 768)):
+        o = open_page(browser, period.path, width, height)
+        page = o.page
+        try:
+            page.select_option("#pilih-unit", HOSTILE_UNIT)
+            page.fill("#cari-unit", "bppkad")
+            page.wait_for_timeout(200)
+            assert page.evaluate("window.__xss") is None
+            assert o.dialogs == []
+            assert [m for m in o.messages if m[0] in ("error", "pageerror")] == []
+            assert page.evaluate("document.images.length") == 0
+            assert page.evaluate("document.scripts.length") == 2  # the data block and the page script
+            assert page.evaluate("document.querySelectorAll('[onerror],[onload],[onclick]').length") == 0
+            body = page.inner_text("body")
+            for payload in XSS:
+                assert payload in body, payload  # shown as the text the unit typed
+            assert page.inner_text("#rincian-unit h3") == HOSTILE_NAME
+            assert page.locator("#tabel-unit tr[data-unit=BPPKAD] th").inner_text().startswith(HOSTILE_NAME)
+            hrefs = page.eval_on_selector_all("a[href]", "as => as.map(a => [a.getAttribute('href'), a.rel])")
+            for href, rel in hrefs:
+                if not href.startswith("#"):
+                    assert href.startswith("https://") or href.startswith("http://"), href
+                    assert rel == "noopener noreferrer"
+            assert ["https://contoh.go.id/bukti?a=1&b=2", "noopener noreferrer"] in hrefs
+        finally:
+            o.page.context.close()
+
+
+def test_bukti_links_only_for_http_urls():
+    assert linkify("javascript:alert(1)") == "javascript:alert(1)"
+    assert linkify("data:text/html,<b>x</b>") == "data:text/html,&lt;b&gt;x&lt;/b&gt;"
+    assert linkify("vbscript:x") == "vbscript:x" and "<a" not in linkify("file:///etc/passwd")
+    assert linkify("SK 5/2023 https://x.go.id/sk.pdf.") == (
+        'SK 5/2023 <a href="https://x.go.id/sk.pdf" rel="noopener noreferrer" target="_blank">'
+        "https://x.go.id/sk.pdf</a>.")
+    assert 'href="https://a.id/?q=&amp;x"' in linkify('https://a.id/?q=&x"onmouseover=alert(1)')
+    assert "onmouseover" not in linkify('https://a.id/"onmouseover=alert(1)').split(">")[0]
+    assert "<a" not in linkify("javascript://https://x")[: len("javascript://")]
+
+
+def test_embedded_json_cannot_end_its_script(browser):
+    hostile = {"a": "</script><script>window.__xss=9</script>", "b": "<!-- -->", "c": "\u2028\u2029&<>"}
+    text = json_for_script(hostile)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    page = browser.new_page()
+    try:
+        page.set_content(f'<script type="application/json" id="d">{text}</script>')
+        assert page.evaluate("JSON.parse(document.getElementById('d').textContent)") == hostile
+        assert page.evaluate("window.__xss") is None
+    finally:
+        page.close()
+
+
+def test_embedded_unit_data_round_trips(opened, period):
+    got = opened.page.evaluate("JSON.parse(document.getElementById('data-unit').textContent)")
+    assert got == unit_view_data(period.fig)
+    assert got["units"][HOSTILE_UNIT]["nama"] == HOSTILE_NAME
+
+
+# --------------------------------------------------------------------------- layout, access, print
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_palette_contrast_is_at_least_4_5():
+    for name, (fg, bg) in PALETTE.items():
+        assert contrast(fg, bg) >= 4.5, name
+
+
+def test_shown_badges_meet_the_contrast(opened):
+    """What Chromium actually paints: every status badge's text against its background."""
+    pairs = opened.page.eval_on_selector_all(".b", """bs => [...new Set(bs.map(b => {
+        const s = getComputedStyle(b); return s.color + '|' + s.backgroundColor; }))]""")
+    assert len(pairs) >= 3
+
+    def hex_of(rgb: str) -> str:
+        return "#" + "".join(f"{int(x):02x}" for x in re.findall(r"\d+", rgb)[:3])
+
+    for pair in pairs:
+        fg, bg = pair.split("|")
+        assert contrast(hex_of(fg), hex_of(bg)) >= 4.5, pair
+
+
+def test_landmarks_headings_and_chart_alternatives(opened):
+    page = opened.page
+    for sel in ("header", "nav", "main", "footer"):
+        assert page.locator(sel).count() == 1, sel
+    assert page.locator("h1").count() == 1 and page.locator("h2").count() >= 6
+    assert page.evaluate("document.documentElement.lang") == "id"
+    charts = page.eval_on_selector_all("svg", """ss => ss.map(s => [s.getAttribute('role'),
+        document.getElementById(s.getAttribute('aria-labelledby')).textContent,
+        s.closest('figure').nextElementSibling.querySelector('table') !== null])""")
+    assert len(charts) == 3
+    for role, title, has_table in charts:
+        assert role == "img" and title and has_table
+    for ident in ("cari-unit", "saring-status", "pilih-unit"):
+        assert page.locator(f"label[for={ident}]").count() == 1
+
+
+def test_screenshots_phone_and_desktop_without_page_scroll(browser, period, tmp_path_factory):
+    shots = tmp_path_factory.mktemp("shots")
+    for width, height in ((390, 844), (1366, 768)):
+        o = open_page(browser, period.path, width, height)
+        page = o.page
+        try:
+            sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert sizes[0] <= sizes[1], (width, sizes)
+            page.screenshot(path=shots / f"dasbor-{width}x{height}.png")
+            page.screenshot(path=shots / f"dasbor-{width}x{height}-penuh.png", full_page=True)
+            for ident in ("area", "indikator", "unit", "rincian", "per-unit"):
+                page.locator(f"#{ident}").screenshot(path=shots / f"dasbor-{width}-{ident}.png")
+            if width == 390:  # wide tables scroll inside their own box, not the page
+                boxes = page.eval_on_selector_all(".scroll", "bs => bs.map(b => b.scrollWidth > b.clientWidth)")
+                assert any(boxes)
+        finally:
+            page.context.close()
+    assert len(list(shots.glob("*.png"))) == 14
+    if os.environ.get("RBXL_SHOTS"):
+        shutil.copytree(shots, os.environ["RBXL_SHOTS"], dirs_exist_ok=True)
+
+
+def test_print_stylesheet(opened, tmp_path):
+    page = opened.page
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('.filter')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('.scroll')).overflowX") == "visible"
+    pdf = tmp_path / "dasbor.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_dasbor_command_rewrites_the_page_from_the_saved_rekap(period, tmp_path):
+    out = tmp_path / "hasil"
+    shutil.copytree(period.out, out, ignore=shutil.ignore_patterns("arsip", "templates"))
+    page = dasbor_path(out, TAHUN, PERIODE)
+    page.unlink()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "rbxl", "dasbor", "--tahun", str(TAHUN), "--periode", "tw1",
+                           "--out", str(out)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert page.is_file() and str(page) in proc.stdout.replace("\n", "")
+    assert 'data-fig="expected">47<' in page.read_text(encoding="utf-8")
+
+
+def test_dasbor_command_on_a_period_never_consolidated(tmp_path):
+    result = CliRunner().invoke(main, ["dasbor", "--tahun", "2024", "--periode", "TW2", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "belum direkap" in result.output

@@ -120,6 +120,19 @@ def case_consolidate(n_units, workers, work: Path, returns: Path) -> dict:
             "accepted": len(out.report.chosen)}
 
 
+def case_dasbor(n_units, work: Path, returns: Path) -> dict:
+    """Writing the dashboard page alone, from the tables of a consolidation of the same returns."""
+    from rbxl.consolidate import consolidate
+    from rbxl.dasbor import write_period_dasbor
+    from rbxl.validate import validate
+
+    roadmap = load(n_units)
+    tables = consolidate(validate([returns], roadmap, TAHUN, PERIODE, None), roadmap)
+    t = time.perf_counter()
+    page = write_period_dasbor(tables, roadmap, work)
+    return {"seconds": time.perf_counter() - t, "bytes": page.stat().st_size}
+
+
 def case_check_only(n_units, returns: Path) -> dict:
     """Intake and checks of each file, serially in-process (no archive, no report)."""
     from rbxl.checks import check
@@ -161,6 +174,7 @@ CASES = {
     "write_floor": lambda a: case_write_floor(a.units, Path(a.work)),
     "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
+    "dasbor": lambda a: case_dasbor(a.units, Path(a.work), Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
     "help": lambda a: case_help(),
 }
@@ -231,6 +245,10 @@ def main() -> None:
                          "lantai_s": floor_r["seconds"], "rasio": cons["seconds"] / floor_r["seconds"]})
             rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
                          "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
+            # the page is part of consolidate; its share of it (target: at most 0.10)
+            page = run_case("dasbor", reps, units=units, returns=returns)
+            rows.append({"ukuran": label, "tahap": "dasbor HTML (bagian dari consolidate)", **page,
+                         "lantai_s": cons["seconds"], "rasio": page["seconds"] / cons["seconds"]})
         h = run_case("help", 5 if a.size == "full" else 1)
         rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
     finally:

@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import require_soffice
+from hostile import plant_text
 
 from rbxl.consolidate import NOT_RETURNED
 from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
@@ -78,14 +79,7 @@ def run(tmp_path_factory, roadmap) -> Run:
         spec = plan(roadmap, unit, TAHUN, PERIODE)
         answers = answers_for(spec)
         if unit == HOSTILE_UNIT:
-            i = 0
-            for sheet in spec.sheets:
-                for row in sheet.rows:
-                    for f in sheet.fields:
-                        if f.key in INJECTED_FIELDS and row.is_input(f):
-                            key = (sheet.name, row.key, f.key)
-                            answers[key] = injected[key] = INJECTIONS[i % len(INJECTIONS)]
-                            i += 1
+            injected = plant_text(spec, answers, INJECTED_FIELDS, INJECTIONS)
         files[unit] = write_template(spec, inbox / template_name(spec), answers)
     assert set(injected.values()) == set(INJECTIONS)
     outputs = run_consolidation([inbox], roadmap, TAHUN, PERIODE, out, workers=2)

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hostile import plant_text
 
 from rbxl.cli import main
 from rbxl.dasbor import PALETTE, json_for_script, linkify, unit_view_data
 from rbxl.figures import PeriodFigures, figures
-from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
+from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.generate import template_name
 from rbxl.master.load import fingerprint
 from rbxl.paths import csv_dir, dasbor_path
@@ -72,18 +73,11 @@ def period(tmp_path_factory, roadmap) -> Page:
         spec = plan(roadmap, unit, TAHUN, PERIODE)
         answers = answers_for(spec)
         if unit == HOSTILE_UNIT:
-            i = 0
-            for sheet in spec.sheets:
-                if sheet.name not in (SHEET_RA_UTAMA, SHEET_RA_PENDUKUNG, SHEET_INDIKATOR, SHEET_KEGIATAN):
-                    continue
-                for r, row in enumerate(sheet.rows):
-                    for f in sheet.fields:
-                        if f.key in TEXT_FIELDS and row.is_input(f):
-                            answers[(sheet.name, row.key, f.key)] = XSS[i % len(XSS)]
-                            i += 1
-                    if sheet.name == SHEET_RA_UTAMA:
-                        answers[(sheet.name, row.key, "bukti")] = BUKTI[r]
-            assert len(spec.sheet(SHEET_RA_UTAMA).rows) == len(BUKTI)
+            assert len(plant_text(spec, answers, TEXT_FIELDS, XSS)) > len(XSS)
+            led = spec.sheet(SHEET_RA_UTAMA).rows
+            assert len(led) == len(BUKTI)
+            for row, bukti in zip(led, BUKTI, strict=True):
+                answers[(SHEET_RA_UTAMA, row.key, "bukti")] = bukti
         write_template(spec, inbox / template_name(spec), answers)
     outputs = run_consolidation([inbox], roadmap, TAHUN, PERIODE, out, workers=2)
     verdicts = {s.unit: s.verdict for s in outputs.report.submissions}

@@ -14,7 +14,8 @@ import pytest
 from test_consolidate import PERIODE, TAHUN, run, summary_cell  # noqa: F401 - module-scoped fixture
 
 from rbxl.errors import UsageError
-from rbxl.figures import figures
+from rbxl.figures import CLOSED_STATUSES, figures, is_open
+from rbxl.master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from rbxl.snapshot import load_tables
 
 
@@ -75,3 +76,26 @@ def test_snapshot_of_a_period_never_consolidated(tmp_path):
     with pytest.raises(UsageError, match="belum direkap") as err:
         load_tables(tmp_path, 2024, "TW2")
     assert err.value.exit_code == 2
+
+
+def test_unit_rows_and_area_rows_match_the_counted_figures(run):  # noqa: F811
+    fig = figures(run.outputs.tables, run.roadmap)
+    rows = fig.rows_by_unit()
+    assert list(rows) == [u.unit for u in fig.units]
+    for u in fig.units:
+        assert len(rows[u.unit].utama) == u.utama.total and len(rows[u.unit].pendukung) == u.n_pendukung
+        assert all(r["unit"] == u.unit for r in rows[u.unit].utama + rows[u.unit].pendukung)
+    assert sum(len(r.utama) + len(r.pendukung) for r in rows.values()) == len(fig.rencana_aksi)
+    for a in fig.areas:
+        assert len(fig.area_rows(a.kode)) == a.rencana_aksi.total
+    # a unit that did not return has every row open; a finished row is never open
+    missing = next(u for u in fig.units if not u.dikumpulkan)
+    assert rows[missing.unit].terbuka == rows[missing.unit].utama + rows[missing.unit].pendukung
+    done = [r for r in fig.rencana_aksi if r["status"] in ("Selesai", "Dukungan Selesai")]
+    assert done and not any(is_open(r) for r in done)
+    assert any(is_open(r) for r in fig.rencana_aksi if r["status"] == "Sedang Berjalan")
+
+
+def test_closed_statuses_are_in_the_masters_lists(roadmap):
+    listed = set(roadmap.choices(LIST_STATUS_AKSI)) | set(roadmap.choices(LIST_STATUS_DUKUNGAN))
+    assert listed > CLOSED_STATUSES  # a status renamed in the master fails here, not silently

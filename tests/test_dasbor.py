@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from hostile import plant_text
 
 from rbxl.cli import main
-from rbxl.dasbor import PALETTE, json_for_script, linkify, unit_view_data
+from rbxl.dasbor import BAR, PALETTE, json_for_script, linkify, unit_view_data
 from rbxl.figures import PeriodFigures, figures
 from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.generate import template_name
@@ -401,11 +401,20 @@ def test_palette_contrast_is_at_least_4_5():
         assert contrast(fg, bg) >= 4.5, name
 
 
-def test_shown_badges_meet_the_contrast(opened):
-    """What Chromium actually paints: every status badge's text against its background."""
-    pairs = opened.page.eval_on_selector_all(".b", """bs => [...new Set(bs.map(b => {
-        const s = getComputedStyle(b); return s.color + '|' + s.backgroundColor; }))]""")
-    assert len(pairs) >= 3
+def test_every_shown_text_meets_the_contrast(opened):
+    """What Chromium actually paints: each element's own text colour against the background behind it."""
+    pairs = opened.page.evaluate("""(() => {
+        const bg = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+                            if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+                          return 'rgb(255, 255, 255)'; };
+        const seen = new Set();
+        for (const e of document.querySelectorAll('body *')) {
+            if (e.closest('svg') || !e.getClientRects().length) continue;
+            if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            seen.add(getComputedStyle(e).color + '|' + bg(e));
+        }
+        return [...seen]; })()""")
+    assert len(pairs) >= 8
 
     def hex_of(rgb: str) -> str:
         return "#" + "".join(f"{int(x):02x}" for x in re.findall(r"\d+", rgb)[:3])
@@ -413,6 +422,11 @@ def test_shown_badges_meet_the_contrast(opened):
     for pair in pairs:
         fg, bg = pair.split("|")
         assert contrast(hex_of(fg), hex_of(bg)) >= 4.5, pair
+
+
+def test_chart_bars_stand_out_from_the_page():
+    for name, colour in BAR.items():  # WCAG 1.4.11: graphics at least 3:1
+        assert contrast(colour, "#ffffff") >= 3, name
 
 
 def test_landmarks_headings_and_chart_alternatives(opened):

@@ -457,12 +457,15 @@ def test_screenshots_phone_and_desktop_without_page_scroll(browser, period, tmp_
             page.screenshot(path=shots / f"dasbor-{width}x{height}-penuh.png", full_page=True)
             for ident in ("area", "indikator", "unit", "rincian", "per-unit"):
                 page.locator(f"#{ident}").screenshot(path=shots / f"dasbor-{width}-{ident}.png")
+            # the hostile unit's led row: its payloads shown as text, one real https link
+            page.locator("tr", has=page.locator("a[href^='https://contoh.go.id']")).screenshot(
+                path=shots / f"dasbor-{width}-xss-baris.png")
             if width == 390:  # wide tables scroll inside their own box, not the page
                 boxes = page.eval_on_selector_all(".scroll", "bs => bs.map(b => b.scrollWidth > b.clientWidth)")
                 assert any(boxes)
         finally:
             page.context.close()
-    assert len(list(shots.glob("*.png"))) == 14
+    assert len(list(shots.glob("*.png"))) == 16
     if os.environ.get("RBXL_SHOTS"):
         shutil.copytree(shots, os.environ["RBXL_SHOTS"], dirs_exist_ok=True)
 

@@ -76,5 +76,13 @@
     }));
   }
   pick.addEventListener("change", show);
+  // A unit's name in the status table opens its view (the link itself scrolls to it).
+  document.getElementById("tabel-unit").addEventListener("click", function (ev) {
+    var a = ev.target.closest("a[data-pilih]");
+    if (a && data.units[a.getAttribute("data-pilih")]) {
+      pick.value = a.getAttribute("data-pilih");
+      show();
+    }
+  });
   show();
 }());

@@ -194,10 +194,10 @@ def section_ringkasan(fig: PeriodFigures) -> str:
                       max(ra.total, 1))
     rows = [[badge(s), num(counts[s])] for s in states]
     return (f'<h2 id="h-ringkasan">Ringkasan</h2><dl class="cards">{dl}</dl>'
-            f"<h3>Status pelaksanaan rencana aksi</h3><figure>{chart}<figcaption>Grafik: jumlah baris rencana "
-            "aksi PD utama menurut status. Angkanya ada pada tabel di bawah.</figcaption></figure>"
+            f'<h3>Status pelaksanaan rencana aksi</h3><div class="pair"><figure>{chart}<figcaption>Grafik: '
+            "jumlah baris rencana aksi PD utama menurut status. Angkanya ada pada tabel.</figcaption></figure>"
             + table("Status pelaksanaan rencana aksi (baris PD utama)", ["Status", "Jumlah baris"], rows,
-                    ident="tabel-status", numeric={1}))
+                    ident="tabel-status", numeric={1}) + "</div>")
 
 
 def section_area(fig: PeriodFigures) -> str:
@@ -205,14 +205,15 @@ def section_area(fig: PeriodFigures) -> str:
               pct(a.rencana_aksi.mean_progress) if a.rencana_aksi.mean_progress is not None else "tanpa data",
               "main") for a in fig.areas]
     chart = bar_chart("g-area", "Rata-rata progres rencana aksi PD utama per area perubahan (persen)", items, 100)
-    rows = [[f"{esc(a.kode)} {esc(a.nama)}", num(a.rencana_aksi.total), pct(a.rencana_aksi.mean_progress),
+    rows = [[f'<a href="#h-a-{esc(a.kode)}">{esc(a.kode)} {esc(a.nama)}</a>', num(a.rencana_aksi.total), pct(a.rencana_aksi.mean_progress),
              num(a.rencana_aksi.by_status.get(SELESAI, 0)), num(a.rencana_aksi.unreported),
              " / ".join(num(a.indikator_by_state[s]) for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA))]
             for a in fig.areas]
     attrs = [f' data-area="{esc(a.kode)}"' for a in fig.areas]
     return ('<h2 id="h-area">Progres per area perubahan</h2>'
-            f"<figure>{chart}<figcaption>Grafik: rata-rata progres (0–100%) baris rencana aksi yang dilaporkan "
-            "PD utama, per area. Angkanya ada pada tabel di bawah.</figcaption></figure>"
+            f"<figure>{chart}<figcaption>Grafik: rata-rata progres (0–100%) baris rencana aksi "
+            "yang dilaporkan PD utama, per area. Angkanya ada pada tabel; nama area menuju rinciannya."
+            "</figcaption></figure>"
             + table("Progres per area perubahan",
                     ["Area", "Baris PD utama", "Rata-rata progres", "Selesai", "Belum dilaporkan",
                      "Indikator: tercapai / belum / tanpa data"], rows, attrs, "tabel-area", {1, 2, 3, 4, 5}))
@@ -249,7 +250,8 @@ def section_indikator(fig: PeriodFigures) -> str:
 def section_unit(fig: PeriodFigures) -> str:
     states = list(dict.fromkeys(u.putusan for u in fig.units))
     options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in states)
-    rows = [[f"{esc(u.nama)} <span class=kode>({esc(u.unit)})</span>", badge(u.putusan), num(u.utama.total),
+    rows = [[f'<a href="#per-unit" data-pilih="{esc(u.unit)}">{esc(u.nama)}</a> <span class=kode>({esc(u.unit)})</span>',
+             badge(u.putusan), num(u.utama.total),
              pct(u.utama.mean_progress), num(u.utama.by_status.get(SELESAI, 0)), num(u.n_pendukung),
              num(u.n_kesalahan), num(u.n_peringatan), esc(u.jenis)] for u in fig.units]
     attrs = [f' data-unit="{esc(u.unit)}" data-putusan="{esc(u.putusan)}" '
@@ -261,6 +263,7 @@ def section_unit(fig: PeriodFigures) -> str:
             '<p><label for="saring-status">Status pengumpulan</label>'
             f'<select id="saring-status"><option value="">Semua status</option>{options}</select></p></div>'
             f'<p id="jumlah-unit" role="status" aria-live="polite">{num(len(fig.units))} unit</p>'
+            "<p>Nama unit menuju tampilan per unit: apa yang dipimpin, didukung, dan masih terbuka.</p>"
             + table("Status pengumpulan dan progres per unit",
                     ["Unit", "Status pengumpulan", "Baris PD utama", "Rata-rata progres", "Selesai",
                      "Baris pendukung", "Kesalahan", "Peringatan", "Jenis"], rows, attrs, "tabel-unit",

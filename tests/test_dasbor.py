@@ -317,6 +317,13 @@ def test_per_unit_view_shows_what_a_unit_leads_supports_and_has_open(opened, per
                          f"Didukung (PD pendukung) ({len(rows.pendukung)})"]
         assert len(rows.utama) == u.utama.total and len(rows.pendukung) == u.n_pendukung
     assert not period.fig.unit("SETDA").dikumpulkan and period.fig.rows_by_unit()["SETDA"].terbuka
+    # a unit's name in the status table opens its view, by mouse or by keyboard
+    page.click("#tabel-unit a[data-pilih=INSPEKTORAT]")
+    assert page.inner_text("#rincian-unit h3") == period.fig.unit("INSPEKTORAT").nama
+    page.focus("#tabel-unit a[data-pilih=DINKES]")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#rincian-unit h3") == period.fig.unit("DINKES").nama
+    assert page.input_value("#pilih-unit") == "DINKES"
 
 
 # --------------------------------------------------------------------------- hostile unit text

@@ -169,3 +169,5 @@ def show_demo(result, roadmap) -> None:
     console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
     console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
     console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")
+    console.print(f"  5. {dasbor_path(folder.parent, result.outputs.tables.tahun, result.outputs.tables.periode)}"
+                  "  (dasbor untuk pimpinan: buka di browser, juga di ponsel)")

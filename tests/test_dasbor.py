@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from hostile import plant_text
 
 from rbxl.cli import main
-from rbxl.dasbor import BAR, PALETTE, json_for_script, linkify, unit_view_data
+from rbxl.dasbor import BAR, PALETTE, esc, json_for_script, linkify, num, pct, unit_view_data
 from rbxl.figures import PeriodFigures, figures
 from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.generate import template_name
@@ -258,6 +258,16 @@ def test_indicators_equal_the_indikator_csv(opened, period):
     assert any(c["status_capaian"] == "Tercapai" for c in ind_csv)  # something to compare
 
 
+def test_kegiatan_equal_the_kegiatan_csv(opened, period):
+    keg_csv = read_csv(csv_dir(period.out, TAHUN, PERIODE) / "kegiatan_prioritas.csv")
+    rows = table_rows(opened.page, "tabel-kegiatan")
+    assert len(rows) == len(keg_csv) > 0
+    for r, c in zip(rows, keg_csv, strict=True):
+        assert r["cells"][0].startswith(c["kode"])
+        assert shown_close(r["cells"][4], c["capaian"] or None), c["kode"]
+        assert r["cells"][5].endswith(c["status_capaian"])
+
+
 def test_area_sections_list_the_rows_of_their_pd_utama(opened, period):
     for a in period.fig.areas:
         rows = table_rows(opened.page, f"tabel-ra-{a.kode}")
@@ -368,6 +378,13 @@ def test_bukti_links_only_for_http_urls():
     assert 'href="https://a.id/?q=&amp;x"' in linkify('https://a.id/?q=&x"onmouseover=alert(1)')
     assert "onmouseover" not in linkify('https://a.id/"onmouseover=alert(1)').split(">")[0]
     assert "<a" not in linkify("javascript://https://x")[: len("javascript://")]
+
+
+def test_numbers_and_text_as_shown():
+    assert [num(v) for v in (47, 0.0, 1234.5, 55.6025, "", None, True)] == ["47", "0", "1.234,5", "55,6", "–", "–", "–"]
+    assert pct(100.909) == "100,9%" and pct("") == "–"
+    # controls and bidi overrides (which make 'exe.xlsx' read 'xslx.exe') are dropped, newlines kept
+    assert esc("a\u202eb\x1bc\r\nd<") == "abc\nd&lt;"
 
 
 def test_embedded_json_cannot_end_its_script(browser):

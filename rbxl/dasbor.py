@@ -319,7 +319,7 @@ def section_per_unit(fig: PeriodFigures) -> str:
             f'<select id="pilih-unit">{options}</select></p>'
             '<noscript><p>Tampilan per unit memerlukan JavaScript. Baris yang dipimpin setiap unit juga ada '
             "pada bagian Rencana aksi per area.</p></noscript>"
-            '<div id="rincian-unit" aria-live="polite"></div>')
+            '<div id="rincian-unit"></div>')
 
 
 # The page's sections in order. A trend across periods (from the history store) plugs in here

@@ -99,13 +99,15 @@ AREAS = [
 ]
 
 QUICK_WINS = [
-    ("QW-1", "Pembangunan Mall Pelayanan Publik", ""),
+    ("QW-1", "Pembangunan Mall Pelayanan Publik",
+     "Tabel 2.10 menyebut kebutuhan 'membangun Mall Pelayanan Publik' dengan penanggung jawab DPMPTSP dan "
+     "Bagian Organisasi."),
     ("QW-2", "Mewujudkan Blora Satu Data", ""),
     ("QW-3", "Satu Perangkat Daerah Satu Inovasi", "Target inovasi perangkat daerah ada di Tabel 3.21 (sheet Kegiatan Prioritas)."),
 ]
 QW_SOURCE = "Bab III D (Quick Wins), program kerja 99 hari Bupati Blora"
-QW_NOTE = ("Perbup memilih area Peningkatan Kualitas Pelayanan Publik sebagai Quick Wins dan tidak memberi target, "
-           "pengampu atau rencana aksi tersendiri; karena itu tidak masuk template.")
+QW_NOTE = ("Perbup memilih area Peningkatan Kualitas Pelayanan Publik sebagai Quick Wins dan tidak memberi target "
+           "atau rencana aksi tersendiri untuk program ini; karena itu tidak masuk template.")
 
 # Bab III D "Pelaksanaan Reformasi Birokrasi di Perangkat Daerah", as written: (kode, induk, komponen, area,
 # bobot, catatan). Parents state their weight; what their parts add up to is computed (SUMIF), never typed.
@@ -153,7 +155,7 @@ def _bobot_rows() -> list[tuple]:
         kode = row[0]
         if kode in ("P.1", "P.3"):
             weights = _PEMENUHAN if kode == "P.1" else _REFORM
-            out += [(f"{kode}.{a}", kode, nl, a, weights[a], "") for a, _n, nl, _s, _p in AREAS]
+            out += [(f"{kode}.{a}", kode, n, a, weights[a], "") for a, n, _nl, _s, _p in AREAS]
         if kode == "P.2":
             out += [(f"P.2.{i:02d}", "P.2", name, "", 1,
                      "Nomor 8 di Perbup; nama sama dengan P.2.10." if i == 8 else

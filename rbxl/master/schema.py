@@ -173,7 +173,7 @@ QUICK_WINS = Sheet("Quick Wins", (
     Column("nama", "Quick Win", TEXT, True, width=40),
     Column("area_kode", "Area", CODE, True, width=7),
     SOURCE, NOTE,
-), note="Program Quick Wins Bab III D; tidak masuk template (Perbup tidak memberi target atau pengampu).",
+), note="Program Quick Wins Bab III D; tidak masuk template (Perbup tidak memberi target atau rencana aksi).",
     optional=True)
 
 BOBOT_PMPRB = Sheet("Bobot PMPRB", (

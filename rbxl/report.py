@@ -298,7 +298,7 @@ def _matrix(wb, F, tables: Tables, ra_order: dict[str, int]) -> None:
 
 
 UNIT_COLS = [Col("unit", "Unit", 16), Col("singkatan", "Singkatan", 14), Col("nama", "Nama Unit", 34),
-             Col("jenis", "Jenis", 15), Col("kelompok", "Kelompok", 16),
+             Col("jenis", "Jenis", 15), Col("kelompok", "Kelompok", 30),
              Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
              Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
              Col("n_utama", "Baris Utama", 9), Col("n_selesai", "Selesai", 9), Col("n_berjalan", "Sedang Berjalan", 9),

@@ -85,7 +85,8 @@ def read_meta(raw: RawWorkbook) -> dict[str, str] | None:
 
 
 def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str,
-          specs: dict[str, FormSpec] | None = None, formulas: dict[str, set[str]] | None = None) -> Submission:
+          specs: dict[str, FormSpec] | None = None, formulas: dict[str, dict[str, str]] | None = None
+          ) -> Submission:
     """Identify the file by its hidden metadata, then compare it cell by cell with its FormSpec."""
     sub = Submission(item, saved_at=raw.saved_at)
     file = item.source
@@ -154,7 +155,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 
     for sheet in spec.sheets:
         grid = _find_sheet(raw, sheet.name)
-        formula_cells = (formulas or {}).get(sheet.name, set())
+        formula_cells = (formulas or {}).get(sheet.name, {})
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
     _extra_sheets(raw, spec, sub)
     sub.decide()
@@ -281,7 +282,7 @@ def _short(v: object) -> str:
 PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisasi", "kegiatan": "realisasi"}
 
 
-def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: set[str],
+def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
                  lists: dict[str, list[str]]) -> None:
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
@@ -298,8 +299,9 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
             if raw == "":
                 raw = None
             if formula_cells and cell_name(r, c) in formula_cells:
+                text = formula_cells[cell_name(r, c)]  # "" where the format keeps no text (xls)
                 sub.findings.append(finding("VALUE_FORMULA", file=sub.item.source, unit=sub.unit, sheet=sheet.name,
-                                            cell=cell_name(r, c), value=as_text(raw)))
+                                            cell=cell_name(r, c), value=text or as_text(raw)))
                 continue
             if raw is None and (rule is None or not rule.required):
                 continue  # blank and optional: nothing to read

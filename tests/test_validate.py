@@ -23,7 +23,7 @@ import hostile
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import require_soffice
+from conftest import require_soffice, require_ssconvert, ssconvert
 
 from rbxl.checks import (
     ACCEPTED,
@@ -203,6 +203,23 @@ def test_libreoffice_resaved_files_are_accepted_with_same_values(roadmap, filled
     assert {s.unit: s.verdict for s in report.submissions} == {u: ACCEPTED for u in UNITS}, \
         [(f.code, f.sheet, f.cell, f.value) for f in report.all_findings()]
     assert report.ok
+    for unit, (_, answers) in filled.items():
+        assert_same_values(answers, report.chosen[unit].values)
+
+
+# --- 2b. Gnumeric re-save ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_gnumeric_resaved_files_are_accepted_with_same_values(roadmap, filled, tmp_path, fmt):
+    """Gnumeric indents its ods XML and gives its xls number formats ids calamine takes for dates."""
+    require_ssconvert()
+    for path, _ in filled.values():
+        ssconvert(path, tmp_path / fmt, fmt)
+
+    report = run([tmp_path / fmt], roadmap)
+
+    assert {s.unit: s.verdict for s in report.submissions} == {u: ACCEPTED for u in UNITS}, \
+        [(f.code, f.sheet, f.cell, f.value) for f in report.all_findings()]
     for unit, (_, answers) in filled.items():
         assert_same_values(answers, report.chosen[unit].values)
 
@@ -403,8 +420,27 @@ def test_value_formula_in_input_cell(roadmap, spec, tmp_path):
     sub = only(run(path, roadmap))
     assert sub.unit == UNIT
     f = the(sub, "VALUE_FORMULA")
-    assert (f.sheet, f.cell, f.severity) == (SHEET_RA_UTAMA, cell, ERROR)
+    assert (f.sheet, f.cell, f.severity, f.value) == (SHEET_RA_UTAMA, cell, ERROR, "=1+1")  # the formula, not 2
+    assert "=1+1" in f.message
     assert sub.verdict == NEEDS_FIX
+    assert (SHEET_RA_UTAMA, key, "progres") not in sub.values
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_value_formula_in_input_cell_same_verdict_in_ods_and_xls(roadmap, spec, tmp_path, fmt):
+    require_soffice()
+    import soffice
+
+    key = first_key(spec, SHEET_RA_UTAMA)
+    cell = addr(spec, SHEET_RA_UTAMA, key, "progres")
+    path, _ = fill(tmp_path / "src", spec)
+    tamper(path, lambda wb: wb[SHEET_RA_UTAMA].__setitem__(cell, "=40+2"))
+    sub = only(run(soffice.convert(path, fmt, tmp_path / fmt), roadmap))
+    f = the(sub, "VALUE_FORMULA")
+    assert (f.sheet, f.cell, sub.verdict) == (SHEET_RA_UTAMA, cell, NEEDS_FIX)
+    if fmt == "ods":  # xls keeps only the parsed formula, not its text
+        assert f.value == "=40+2"
     assert (SHEET_RA_UTAMA, key, "progres") not in sub.values
 
 

@@ -42,7 +42,7 @@ DUPLICATE = "Duplikat"
 
 STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
               "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED"}
+              "SHEET_MISSING", "CELL_CHANGED", "FILE_CSV", "FILE_BLANK"}
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -153,13 +153,45 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         sub.decide()
         return sub
 
+    before = len(sub.findings)
     for sheet in spec.sheets:
         grid = _find_sheet(raw, sheet.name)
         formula_cells = (formulas or {}).get(sheet.name, {})
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
+    _blank(sub, before)
     _extra_sheets(raw, spec, sub)
     sub.decide()
     return sub
+
+
+# what an untouched template yields; any other finding means something was typed
+_NOTHING_TYPED = {"VALUE_REQUIRED", "ROWS_EMPTY", "ROWS_EMPTY_SUPPORT"}
+
+
+def _blank(sub: Submission, start: int) -> None:
+    """A template sent back untouched: one finding instead of one per empty row, and no data used."""
+    read = sub.findings[start:]
+    if sub.values or any(f.code not in _NOTHING_TYPED for f in read):
+        return
+    del sub.findings[start:]
+    sub.findings.append(finding("FILE_BLANK", file=sub.item.source, unit=sub.unit))
+
+
+def check_csv(item: Received, roadmap: Roadmap) -> Submission | None:
+    """A template saved as CSV: the unit its first lines name is told to send the xlsx/ods.
+
+    CSV keeps the text of one sheet only (no identity, no other sheet), so nothing from it is
+    used. Data sheets name the unit on their second line, the Petunjuk on its third:
+    '... (KODE-UNIT) ...'. A CSV that names no unit stays a skipped file.
+    """
+    head = item.data[:8192].decode("latin-1").splitlines()[:6]  # unit codes are ASCII
+    for line in head:
+        for code in re.findall(r"\(([A-Za-z0-9-]+)\)", line):
+            if code in roadmap.units:
+                sub = Submission(item, unit=code, findings=[finding("FILE_CSV", file=item.source, unit=code)])
+                sub.decide()
+                return sub
+    return None
 
 
 def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
@@ -310,7 +342,8 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
-            _consistency(sheet, row, r, typed, sub)
+            status_typed = _cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
+            _consistency(sheet, row, r, typed, sub, status_typed)
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -385,7 +418,8 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
     return text
 
 
-def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission) -> None:
+def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
+                 status_typed: bool = False) -> None:
     status, progres = typed.get("status"), typed.get("progres")
 
     def add(code: str, key: str, **kw) -> None:
@@ -400,5 +434,5 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
         add("CONSIST_NOT_STARTED", "progres", value=format_number(progres), detail=status)
     if status == "Selesai" and not typed.get("bukti"):
         add("CONSIST_DONE_NO_EVIDENCE", "bukti")
-    if status is None and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
+    if status is None and not status_typed and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
         add("CONSIST_NO_STATUS", "status")

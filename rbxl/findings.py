@@ -50,6 +50,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FILE_WRONG_PERIOD": (ERROR, "Berkas ini untuk {detail}, bukan untuk periode yang sedang dikumpulkan. Isi template periode yang benar."),
     "FILE_OLD_MASTER": (WARNING, "Berkas dibuat dari versi master lama ({value}); isinya masih cocok dengan master sekarang sehingga tetap diterima."),
     "FILE_MASTER_CHANGED": (ERROR, "Berkas dibuat dari versi master lama ({value}) dan barisnya tidak lagi cocok dengan master sekarang. Isi template terbaru."),
+    "FILE_CSV": (ERROR, "Berkas disimpan sebagai CSV: CSV hanya memuat teks satu sheet, tanpa isian sheet lain dan tanpa identitas berkas, sehingga tidak dapat dipakai. Kirim ulang template yang sudah diisi dalam format asli .xlsx (atau .ods): File > Simpan Sebagai > Buku Kerja Excel (.xlsx)."),
+    "FILE_BLANK": (ERROR, "Template dikembalikan kosong: belum ada satu sel isian (kuning) pun yang diisi. Isi template lalu kirim ulang."),
     "FILE_SUPERSEDED": (INFO, "Digantikan oleh berkas yang lebih baru dari unit yang sama: {detail}."),
     "FILE_DUPLICATE": (INFO, "Berkas identik (SHA-256 sama) dengan {detail}; hanya satu yang diproses."),
     # --- structure --------------------------------------------------------------------

@@ -234,6 +234,7 @@ def test_value_not_in_list_status_sudah(roadmap, spec, tmp_path):
     assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, key, "status"), "Sudah")
     assert f.severity == ERROR and sub.verdict == NEEDS_FIX
     assert (SHEET_RA_UTAMA, key, "status") not in sub.values
+    assert "CONSIST_NO_STATUS" not in [f.code for f in sub.findings]  # one finding per cause
 
 
 def test_list_value_in_other_case_is_accepted_as_the_list_spelling(roadmap, spec, tmp_path):
@@ -898,7 +899,7 @@ def test_feedback_note_names_sheet_and_cell_of_each_problem(roadmap, spec, tmp_p
     wb = openpyxl.load_workbook(report.findings_file, read_only=True)
     rows = list(wb["Temuan"].iter_rows(min_row=2, values_only=True))
     wb.close()
-    assert sorted((r[1], r[4], r[5]) for r in rows) == sorted((f.code, f.sheet, f.cell) for f in sub.findings)
+    assert sorted((r[1], r[5], r[6]) for r in rows) == sorted((f.code, f.sheet, f.cell) for f in sub.findings)
 
 
 def test_feedback_note_covers_the_chosen_file_when_another_file_is_rejected(roadmap, spec, tmp_path):

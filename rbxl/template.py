@@ -99,7 +99,38 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
         wb.close()
+        lock_structure(tmp, password)
     return path
+
+
+def lock_structure(path: str | Path, password: str = "") -> None:
+    """Protect the workbook structure (no renaming, adding, deleting, unhiding or moving sheets).
+
+    XlsxWriter has no API for it: `<workbookProtection lockStructure="1"/>` is put into
+    xl/workbook.xml after writing, where the schema wants it (before bookViews).
+    """
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        members = [(i, zf.read(i)) for i in zf.infolist()]
+    attrs = 'lockStructure="1"' + (f' workbookPassword="{_password_hash(password)}"' if password else "")
+    tag = f"<workbookProtection {attrs}/>".encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, body in members:
+            if info.filename == "xl/workbook.xml" and b"<workbookProtection" not in body:
+                body = body.replace(b"<bookViews>", tag + b"<bookViews>", 1)
+            zf.writestr(info, body, compress_type=info.compress_type)
+
+
+def _password_hash(password: str) -> str:
+    """The legacy 16-bit hash Excel stores for sheet and workbook protection (ECMA-376 Part 4)."""
+    digest = 0
+    for char in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    return f"{digest ^ len(password) ^ 0xCE4B:X}"
 
 
 def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:

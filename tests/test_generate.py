@@ -34,6 +34,7 @@ from rbxl.form import (
     plan,
 )
 from rbxl.generate import MANIFEST, generate, read_manifest
+from rbxl.template import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 MANIFEST_COUNTS = {"baris_ra_utama": SHEET_RA_UTAMA, "baris_ra_pendukung": SHEET_RA_PENDUKUNG,
@@ -217,6 +218,22 @@ def test_every_sheet_protected_inputs_unlocked_everything_else_locked(books, spe
 
 
 # --- 3. data validation ------------------------------------------------------------------
+
+def test_workbook_structure_is_protected_so_sheets_cannot_be_renamed_or_unhidden(books, roadmap, tmp_path):
+    """Excel honours <workbookProtection lockStructure="1"/>. LibreOffice 7.4 and Gnumeric neither
+    import nor write it (measured: a LibreOffice or Gnumeric re-save drops it), which is why a
+    renamed sheet is also found by its content when a file comes back."""
+    for code, wb in books.items():
+        assert wb.security is not None and wb.security.lockStructure, code
+        assert not wb.security.workbookPassword, code  # no password in the shipped master
+    import dataclasses
+
+    spec = plan(roadmap, "BAG-ORGANISASI", TAHUN, PERIODE)
+    spec = dataclasses.replace(spec, settings={**spec.settings, "sandi_proteksi": "rahasia"})
+    wb = openpyxl.load_workbook(write_template(spec, tmp_path / "bersandi.xlsx"))
+    sheet_hash = wb[GUIDE_SHEET].protection.password  # the hash xlsxwriter wrote for the sheets
+    assert wb.security.lockStructure and wb.security.workbookPassword == sheet_hash
+
 
 def test_input_rules_are_data_validations_with_named_lists(books, specs):
     for code, wb in books.items():

@@ -42,7 +42,7 @@ DUPLICATE = "Duplikat"
 
 STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
               "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED", "FILE_CSV", "FILE_BLANK"}
+              "SHEET_MISSING", "CELL_CHANGED", "FILE_CSV", "FILE_BLANK", "ROW_INSERTED", "ROW_DELETED"}
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -134,11 +134,14 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     specs = specs if specs is not None else {}
     spec = specs.get(sub.unit) or specs.setdefault(sub.unit, plan(roadmap, sub.unit, tahun, periode))
     structure: list[Finding] = []
+    grids = _sheets_of(raw, spec)
     for sheet in spec.sheets:
-        grid = _find_sheet(raw, sheet.name)
+        grid, found_as = grids.get(sheet.name, (None, ""))
         if grid is None:
             structure.append(finding("SHEET_MISSING", file=file, unit=sub.unit, sheet=sheet.name))
             continue
+        if found_as:
+            sub.findings.append(finding("SHEET_RENAMED", file=file, unit=sub.unit, sheet=sheet.name, value=found_as))
         structure += _compare_locked(sheet, grid, file, sub.unit)
         if meta.get(f"baris:{sheet.name}") not in (None, ";".join(r.key for r in sheet.rows)):
             structure.append(finding("FILE_MASTER_CHANGED", file=file, unit=sub.unit, sheet=sheet.name,
@@ -155,11 +158,11 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 
     before = len(sub.findings)
     for sheet in spec.sheets:
-        grid = _find_sheet(raw, sheet.name)
-        formula_cells = (formulas or {}).get(sheet.name, {})
+        grid, found_as = grids[sheet.name]
+        formula_cells = (formulas or {}).get(found_as or sheet.name, {})
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
     _blank(sub, before)
-    _extra_sheets(raw, spec, sub)
+    _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
     return sub
 
@@ -194,12 +197,12 @@ def check_csv(item: Received, roadmap: Roadmap) -> Submission | None:
     return None
 
 
-def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
+def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission, renamed: set[str]) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
                                                          META_SHEET.casefold()}
     for name in raw.sheets:
-        if name.strip().casefold() in known:
+        if name.strip().casefold() in known or name in renamed:
             continue
         grid = raw.sheets[name]
         filled = [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if v not in ("", None)]
@@ -236,6 +239,39 @@ def _find_sheet(raw: RawWorkbook, name: str) -> list[list] | None:
         if n.strip().casefold() == name.casefold():
             return raw.sheets[n]
     return None
+
+
+def _sheets_of(raw: RawWorkbook, spec: FormSpec) -> dict[str, tuple[list[list], str]]:
+    """Spec sheet name -> (grid, the name it was found under when the unit renamed it, else "").
+
+    A sheet missing under its name is looked for by its content: the sheet (not otherwise
+    claimed) whose header row holds the spec's column headers.
+    """
+    out: dict[str, tuple[list[list], str]] = {}
+    missing = []
+    for sheet in spec.sheets:
+        grid = _find_sheet(raw, sheet.name)
+        if grid is None:
+            missing.append(sheet)
+        else:
+            out[sheet.name] = (grid, "")
+    if not missing:
+        return out
+    claimed = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
+                                                           META_SHEET.casefold()}
+    free = [n for n in raw.sheets if n.strip().casefold() not in claimed]
+    for sheet in missing:
+        best, score = None, 0.0
+        for name in free:
+            grid = raw.sheets[name]
+            heads = [_same(f.header, _cell(grid, HEADER_ROW, c)) for c, f in enumerate(sheet.fields)]
+            share = sum(heads) / len(heads)
+            if share > score:
+                best, score = name, share
+        if best is not None and score >= 0.8:  # a renamed sheet keeps its headers
+            out[sheet.name] = (raw.sheets[best], best)
+            free.remove(best)
+    return out
 
 
 def _cell(grid: list[list], r: int, c: int) -> object:
@@ -278,6 +314,9 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
         if not _same(f.header, found):
             out.append(finding("CELL_CHANGED", file=file, unit=unit, sheet=sheet.name,
                                cell=cell_name(HEADER_ROW, c), value=as_text(found), expected=f.header))
+    shifted = _shifted_rows(sheet, grid, file, unit)
+    if shifted is not None:  # one finding, not one per shifted row
+        return out + [shifted]
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         for c, f in enumerate(sheet.fields):
@@ -304,6 +343,36 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
             out.append(finding(code, file=file, unit=unit, sheet=sheet.name, cell=cell_name(r, c),
                                value=as_text(v), row=r + 1))
     return out
+
+
+def _shifted_rows(sheet: DataSheet, grid: list[list], file: str, unit: str, most: int = 5) -> Finding | None:
+    """ROW_INSERTED / ROW_DELETED when the row keys read as the spec's with up to `most` rows
+    put in or taken out at one place; None when the keys are in place or changed otherwise."""
+    key = "kode" if any(f.key == "kode" for f in sheet.fields) else "label"
+    c = sheet.col(key)
+    want = [as_text(r.values.get(key, "")) for r in sheet.rows]
+    got = [as_text(_cell(grid, r, c)) for r in range(sheet.first_row, max(len(grid), sheet.first_row))]
+    n = len(want)
+    got += [""] * (n + most - len(got))
+    if got[:n] == want:
+        return None
+    i = next(j for j in range(n) if got[j] != want[j])
+    known = set(want)
+
+    def rows(k: int) -> str:
+        first = sheet.first_row + i + 1
+        return str(first) if k == 1 else f"{first}-{first + k - 1}"
+
+    for k in range(1, most + 1):
+        if got[i + k:n + k] == want[i:] and not known & set(got[i:i + k]):
+            extra = next((as_text(v) for r in range(sheet.first_row + i, sheet.first_row + i + k)
+                          for v in (grid[r] if r < len(grid) else []) if v not in ("", None)), "")
+            return finding("ROW_INSERTED", file=file, unit=unit, sheet=sheet.name,
+                           cell=cell_name(sheet.first_row + i, c), value=extra, detail=rows(k))
+        if i + k <= n and got[i:n - k] == want[i + k:] and not known & set(got[n - k:n]):
+            return finding("ROW_DELETED", file=file, unit=unit, sheet=sheet.name,
+                           cell=cell_name(sheet.first_row + i, c), value=", ".join(want[i:i + k]), detail=rows(k))
+    return None
 
 
 def _short(v: object) -> str:

@@ -56,8 +56,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FILE_DUPLICATE": (INFO, "Berkas identik (SHA-256 sama) dengan {detail}; hanya satu yang diproses."),
     # --- structure --------------------------------------------------------------------
     "SHEET_MISSING": (ERROR, "Sheet '{sheet}' tidak ditemukan. Jangan menghapus atau mengganti nama sheet."),
+    "SHEET_RENAMED": (WARNING, "Sheet '{sheet}' diganti namanya menjadi '{value}'; sheet itu dikenali dari isinya dan tetap diperiksa. Jangan mengganti nama sheet."),
     "SHEET_EXTRA": (WARNING, "Sheet tambahan '{sheet}' berisi {detail} sel yang tidak ikut direkap. Isi data di sheet template, bukan di sheet baru."),
     "CELL_CHANGED": (ERROR, "Isi sel terkunci diubah: seharusnya '{expected}', ditemukan '{value}'. Jangan mengubah, menyisipkan, menghapus atau mengurutkan ulang baris; gunakan template asli."),
+    "ROW_INSERTED": (ERROR, "Baris {detail} disisipkan, sehingga semua baris di bawahnya bergeser. Hapus baris sisipan itu (catatan tulis di kolom Keterangan), lalu kirim ulang."),
+    "ROW_DELETED": (ERROR, "Baris {detail} (kode {value}) dihapus, sehingga semua baris di bawahnya bergeser. Gunakan template asli dan jangan menghapus baris; bila rencana aksi tidak dilaksanakan, pilih status yang sesuai."),
     "ROW_EXTRA": (WARNING, "Ada isian di bawah tabel (baris {row}): '{value}'. Isian ini tidak ikut direkap; jangan menambah baris, tulis catatan di kolom Keterangan."),
     "CELL_OUTSIDE": (WARNING, "Ada isian di luar tabel: '{value}'. Isian ini tidak ikut direkap; tulis catatan di kolom Keterangan."),
     # --- values -----------------------------------------------------------------------

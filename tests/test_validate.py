@@ -476,7 +476,7 @@ def test_cell_changed_header(roadmap, spec, tmp_path):
     assert sub.verdict == REJECTED
 
 
-def test_row_deletion_is_cell_changed_and_rejected(roadmap, spec, tmp_path):
+def test_row_deletion_is_one_row_deleted_finding_and_rejected(roadmap, spec, tmp_path):
     sheet = spec.sheet(SHEET_RA_UTAMA)
     second = sheet.first_row + 1  # 0-based row of the second data row
     path, _ = fill(tmp_path, spec)
@@ -484,11 +484,33 @@ def test_row_deletion_is_cell_changed_and_rejected(roadmap, spec, tmp_path):
     report = run(path, roadmap)
     sub = only(report)
     assert sub.unit == UNIT
-    changed = where(sub.findings, "CELL_CHANGED")
-    assert changed and {s for s, _ in changed} == {SHEET_RA_UTAMA}
-    assert changed[0] == (SHEET_RA_UTAMA, cell_name(second, sheet.col("no")))
+    f = the(sub, "ROW_DELETED")
+    assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, cell_name(second, sheet.col("kode")), sheet.rows[1].key)
+    assert f"Baris {second + 1} " in f.message
+    assert [x.code for x in sub.findings if x.sheet == SHEET_RA_UTAMA] == ["ROW_DELETED"]
     assert sub.verdict == REJECTED and sub.values == {}
     assert UNIT not in report.chosen
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_inserted_rows_are_one_finding_not_one_per_shifted_row(roadmap, spec, tmp_path, n):
+    sheet = spec.sheet(SHEET_RA_UTAMA)
+    r = sheet.first_row + 2  # 0-based: above the third data row
+    path, _ = fill(tmp_path, spec)
+
+    def insert(wb):
+        ws = wb[SHEET_RA_UTAMA]
+        ws.insert_rows(r + 1, n)
+        ws.cell(row=r + 1, column=sheet.col("output") + 1, value="catatan sisipan")
+
+    tamper(path, insert)
+    sub = only(run(path, roadmap))
+    f = the(sub, "ROW_INSERTED")
+    assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, cell_name(r, sheet.col("kode")), "catatan sisipan")
+    rows = str(r + 1) if n == 1 else f"{r + 1}-{r + n}"
+    assert f"Baris {rows} disisipkan" in f.message
+    assert [x.code for x in sub.findings if x.sheet == SHEET_RA_UTAMA] == ["ROW_INSERTED"]
+    assert sub.verdict == REJECTED
 
 
 def test_row_extra_two_rows_below_last_row(roadmap, spec, tmp_path):
@@ -530,6 +552,20 @@ def test_renamed_sheet_differing_only_in_case_and_spaces_is_found(roadmap, spec,
     tamper(path, lambda wb: setattr(wb[SHEET_KEGIATAN], "title", SHEET_KEGIATAN.upper() + " "))
     sub = only(run(path, roadmap))
     assert sub.verdict == ACCEPTED
+    assert_same_values(answers, sub.values)
+
+
+@pytest.mark.parametrize("sheet_name", [SHEET_KEGIATAN, SHEET_IDENTITAS])
+def test_renamed_sheet_is_found_by_its_content_with_a_warning(roadmap, spec, tmp_path, sheet_name):
+    path, answers = fill(tmp_path, spec)
+    tamper(path, lambda wb: setattr(wb[sheet_name], "title", "Lembar Saya"))
+    sub = only(run(path, roadmap))
+    f = the(sub, "SHEET_RENAMED")
+    assert (f.sheet, f.value, f.severity) == (sheet_name, "Lembar Saya", WARNING)
+    assert "Lembar Saya" in f.message
+    assert "SHEET_MISSING" not in [x.code for x in sub.findings]
+    assert "SHEET_EXTRA" not in [x.code for x in sub.findings]
+    assert sub.verdict == ACCEPTED_NOTES
     assert_same_values(answers, sub.values)
 
 

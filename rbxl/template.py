@@ -11,10 +11,13 @@ from pathlib import Path
 
 from .atomic import atomic_path
 from .form import (
+    DATE_FORMAT,
+    DATE_HINT,
     GUIDE_SHEET,
     HEADER_ROW,
     LIST_SHEET,
     META_SHEET,
+    PASTE_HINT,
     DataSheet,
     FormSpec,
     Row,
@@ -60,7 +63,7 @@ class _Formats:
         p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
              "locked": False}
         if rule is not None and rule.kind == "date":
-            p["num_format"] = "dd/mm/yyyy"
+            p["num_format"] = DATE_FORMAT
         elif rule is not None and rule.kind in ("nip", "text"):
             p["num_format"] = "@"
         elif num_format:
@@ -251,7 +254,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                   "error_title": "Isian tidak valid"[:32]}
     if rule.kind == "list":
         opts |= {"validate": "list", "source": f"={list_name(rule.daftar)}",
-                 "error_message": f"Pilih {rule.label} dari daftar."}
+                 "error_message": f"Pilih {rule.label} dari daftar. {PASTE_HINT}"[:255]}
     elif rule.kind == "decimal":
         opts |= {"validate": "decimal", "criteria": "between", "minimum": rule.low, "maximum": rule.high,
                  "error_message": _bounds_message(rule)}
@@ -263,7 +266,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                  "error_message": "NIP harus 18 digit angka."}
     elif rule.kind == "date":
         opts |= {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
-                 "maximum": dt.date(2100, 12, 31), "error_message": "Isi tanggal yang valid, misal 05/04/2023."}
+                 "maximum": dt.date(2100, 12, 31), "error_message": f"Isi tanggal yang valid. {DATE_HINT}"[:255]}
     else:
         return
     if not opts["input_message"]:

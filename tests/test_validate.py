@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -235,6 +236,7 @@ def test_value_not_in_list_status_sudah(roadmap, spec, tmp_path):
     assert f.severity == ERROR and sub.verdict == NEEDS_FIX
     assert (SHEET_RA_UTAMA, key, "status") not in sub.values
     assert "CONSIST_NO_STATUS" not in [f.code for f in sub.findings]  # one finding per cause
+    assert "Ctrl+Shift+V" in f.message  # a pasted cell lost its dropdown: paste values only
 
 
 def test_list_value_in_other_case_is_accepted_as_the_list_spelling(roadmap, spec, tmp_path):
@@ -330,6 +332,31 @@ def test_value_bad_date_kemarin(roadmap, spec, tmp_path):
     assert (f.sheet, f.cell, f.value) == (SHEET_IDENTITAS, addr(spec, SHEET_IDENTITAS, "tanggal", "nilai"),
                                           "kemarin")
     assert sub.verdict == NEEDS_FIX
+
+
+@pytest.mark.libreoffice
+def test_date_survives_a_libreoffice_round_trip_and_shows_the_month_by_name(roadmap, tmp_path):
+    """4 May 2023 stays 4 May after LibreOffice re-saves the file, and the cell shows 'May' (the
+    month by name), so 05/04/2023 read the other way round on an English-locale computer is seen."""
+    require_soffice()
+    require_ssconvert()
+    import soffice
+
+    spec = spec_of(roadmap, "KEC-JATI")
+    path, answers = fill(tmp_path / "src", spec, {(SHEET_IDENTITAS, "tanggal", "nilai"): dt.date(2023, 5, 4)})
+    ods = soffice.convert(path, "ods", tmp_path / "lo")
+
+    sub = only(run(ods, roadmap))
+    assert sub.verdict == ACCEPTED
+    assert sub.values[(SHEET_IDENTITAS, "tanggal", "nilai")] == dt.date(2023, 5, 4)
+    shown = tmp_path / "tampil"  # what a person sees in each cell, rendered by Gnumeric
+    shown.mkdir()
+    done = subprocess.run(["ssconvert", "-S", "--export-type=Gnumeric_stf:stf_assistant", "-O", "format=preserve",
+                           str(ods), str(shown / "%s.csv")], env={**os.environ, "HOME": str(shown)},
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader((shown / f"{SHEET_IDENTITAS}.csv").open(encoding="utf-8")))
+    assert ["Tanggal Pengisian", "4 May 2023"] in [r[:2] for r in rows]
 
 
 def test_date_typed_as_text_is_read_as_a_date(roadmap, spec, tmp_path):

@@ -316,7 +316,8 @@ def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):
     from . import quirks
 
     if fmt == "ods":
-        return quirks.ods_for_calamine(data, MAX_UNCOMPRESSED), quirks.ods_formulas(data, MAX_UNCOMPRESSED), None
+        data, found = quirks.read_ods(data, MAX_UNCOMPRESSED)
+        return data, found, None
     if fmt == "xls":
         cells = quirks.xls_cells(data)
         return data, cells.formulas, cells.fix

@@ -39,64 +39,58 @@ def _plain(xml: bytes) -> bytes:
     return _INDENT.sub(b"><", xml).replace(_LINE_BREAK, b"&#10;")
 
 
-def ods_for_calamine(data: bytes, limit: int) -> bytes:
-    """The ods package with content.xml's indentation removed, when it has any; else `data`.
+def read_ods(data: bytes, limit: int) -> tuple[bytes, dict[str, dict[str, str]]]:
+    """The ods package as calamine reads it right, and its formula cells (sheet -> {A1: text}).
 
-    `limit` bounds the content.xml read (the package guard has already checked its size).
+    content.xml is read once; `limit` bounds it (the package guard has already checked it).
+    Bytes that are no readable package are returned as they are: calamine reports what is wrong.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             info = zf.getinfo("content.xml")
             if info.file_size > limit:
-                return data
+                return data, {}
             xml = zf.read(info)
+            formulas = _formulas(xml) if b"table:formula=" in xml else {}
             if not _INDENTED.search(xml) and _LINE_BREAK not in xml:
-                return data
+                return data, formulas
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w") as new:
                 for member in zf.infolist():  # mimetype stays first and stored, as ODF requires
                     body = _plain(xml) if member.filename == "content.xml" else zf.read(member)
                     new.writestr(member, body, compress_type=member.compress_type)
-            return out.getvalue()
+            return out.getvalue(), formulas
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return data  # calamine reports what is wrong with it
+        return data, {}
 
 
-_ODS_TAG = re.compile(rb"<(/?)(table:table|table:table-row|table:table-cell|table:covered-table-cell)"
-                      rb"(?=[\s/>])([^>]*?)(/?)>")
-_ATTR = re.compile(rb'([\w:-]+)="([^"]*)"')
+# opening tags only; the literal '<table:' prefix lets the scan skip ahead fast
+_ODS_TAG = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_NAME = re.compile(rb'\btable:name="([^"]*)"')
+_FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
+_ROWS = re.compile(rb'\btable:number-rows-repeated="(\d+)"')
+_COLS = re.compile(rb'\btable:number-columns-repeated="(\d+)"')
 
 
-def ods_formulas(data: bytes, limit: int) -> dict[str, dict[str, str]]:
-    """Sheet -> {A1 cell: formula text} of every cell holding a formula in an ods package."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            info = zf.getinfo("content.xml")
-            if info.file_size > limit:
-                return {}
-            xml = zf.read(info)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return {}
-    if b"table:formula=" not in xml:
-        return {}
+def _formulas(xml: bytes) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     sheet, row, col, step = "", -1, 0, 1
     for m in _ODS_TAG.finditer(xml):
-        closing, tag, attrs, empty = m.groups()
-        if closing:
-            continue
-        a = dict(_ATTR.findall(attrs)) if attrs else {}
-        if tag == b"table:table":
-            sheet, row, step = unescape(a.get(b"table:name", b"").decode("utf-8", "replace")), -1, 1
-        elif tag == b"table:table-row":
-            row, col = row + step, 0  # the previous row counted as often as it was repeated
-            step = int(a.get(b"table:number-rows-repeated", b"1") or 1)
-        else:
-            formula = a.get(b"table:formula")
-            if formula is not None and row >= 0:
-                text = unescape(formula.decode("utf-8", "replace"))
+        tag, attrs = m.groups()
+        if tag == b"table-cell" or tag == b"covered-table-cell":
+            if b"table:formula=" in attrs and row >= 0:
+                f = _FORMULA.search(attrs)
+                text = unescape(f.group(1).decode("utf-8", "replace")) if f else ""
                 out.setdefault(sheet, {})[cell_name(row, col)] = re.sub(r"^of:", "", text)
-            col += int(a.get(b"table:number-columns-repeated", b"1") or 1)
+            n = _COLS.search(attrs) if b"repeated" in attrs else None
+            col += int(n.group(1)) if n else 1
+        elif tag == b"table-row":
+            row, col = row + step, 0  # the previous row counted as often as it was repeated
+            n = _ROWS.search(attrs) if b"repeated" in attrs else None
+            step = int(n.group(1)) if n else 1
+        else:
+            name = _NAME.search(attrs)
+            sheet, row, step = unescape(name.group(1).decode("utf-8", "replace")) if name else "", -1, 1
     return out
 
 

@@ -350,8 +350,8 @@ def _shifted_rows(sheet: DataSheet, grid: list[list], file: str, unit: str, most
     put in or taken out at one place; None when the keys are in place or changed otherwise."""
     key = "kode" if any(f.key == "kode" for f in sheet.fields) else "label"
     c = sheet.col(key)
-    want = [as_text(r.values.get(key, "")) for r in sheet.rows]
-    got = [as_text(_cell(grid, r, c)) for r in range(sheet.first_row, max(len(grid), sheet.first_row))]
+    want = [_norm(r.values.get(key, "")) for r in sheet.rows]  # _norm: "8.1" typed or read as a number
+    got = [_norm(_cell(grid, r, c)) for r in range(sheet.first_row, max(len(grid), sheet.first_row))]
     n = len(want)
     got += [""] * (n + most - len(got))
     if got[:n] == want:
@@ -371,7 +371,8 @@ def _shifted_rows(sheet: DataSheet, grid: list[list], file: str, unit: str, most
                            cell=cell_name(sheet.first_row + i, c), value=extra, detail=rows(k))
         if i + k <= n and got[i:n - k] == want[i + k:] and not known & set(got[n - k:n]):
             return finding("ROW_DELETED", file=file, unit=unit, sheet=sheet.name,
-                           cell=cell_name(sheet.first_row + i, c), value=", ".join(want[i:i + k]), detail=rows(k))
+                           cell=cell_name(sheet.first_row + i, c), value=", ".join(as_text(r.values.get(key)) for r in sheet.rows[i:i + k]),
+                           detail=rows(k))
     return None
 
 

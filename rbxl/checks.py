@@ -403,7 +403,7 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
             if formula_cells and cell_name(r, c) in formula_cells:
                 text = formula_cells[cell_name(r, c)]  # "" where the format keeps no text (xls)
                 sub.findings.append(finding("VALUE_FORMULA", file=sub.item.source, unit=sub.unit, sheet=sheet.name,
-                                            cell=cell_name(r, c), value=text or as_text(raw)))
+                                            cell=cell_name(r, c), value=text or f"hasil: {as_text(raw)}"))
                 continue
             if raw is None and (rule is None or not rule.required):
                 continue  # blank and optional: nothing to read

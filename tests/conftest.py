@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -41,31 +43,44 @@ def roadmap():
     return read_master(MASTER)[0]
 
 
-def require_soffice() -> None:
-    """LibreOffice tests run everywhere CI runs: a missing soffice fails under CI, skips locally."""
-    if shutil.which("soffice"):
+def require_app(command: str, app: str) -> None:
+    """Real-app tests run everywhere CI runs: a missing app fails under CI, skips locally."""
+    if shutil.which(command):
         return
     if os.environ.get("CI"):
-        pytest.fail("soffice (LibreOffice) tidak ditemukan, padahal CI wajib menjalankan uji LibreOffice")
-    pytest.skip("soffice not installed")
+        pytest.fail(f"{command} ({app}) tidak ditemukan, padahal CI wajib menjalankan uji {app}")
+    pytest.skip(f"{command} not installed")
 
 
-CHROMIUM = "/usr/bin/chromium"
+def require_soffice() -> None:
+    require_app("soffice", "LibreOffice")
+
+
+def require_ssconvert() -> None:
+    require_app("ssconvert", "Gnumeric")
+
+
+def ssconvert(src: Path, out_dir: Path, fmt: str) -> Path:
+    """Re-save `src` with a real Gnumeric into `out_dir` (never next to the input) as `fmt`."""
+    exporters = {"xlsx": "Gnumeric_Excel:xlsx2", "ods": "Gnumeric_OpenCalc:odf", "xls": "Gnumeric_Excel:excel_biff8"}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dst = out_dir / f"{src.stem}.{fmt}"
+    assert dst.resolve().parent != src.resolve().parent
+    env = {**os.environ, "HOME": str(out_dir)}  # Gnumeric writes its settings under HOME
+    done = subprocess.run(["ssconvert", "--export-type", exporters[fmt], str(src), str(dst)], env=env,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0 and dst.stat().st_size > 0, done.stderr
+    return dst
 
 
 def require_chromium() -> str:
-    """Browser tests run everywhere CI runs: a missing Chromium or Playwright fails under CI, skips locally."""
-    import importlib.util
-
-    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
-    missing = [what for what, ok in (("chromium (apt-get install chromium)", path),
-                                     ("playwright (pip install playwright)", importlib.util.find_spec("playwright")))
-               if not ok]
-    if not missing:
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{', '.join(missing)} tidak ditemukan, padahal CI wajib menjalankan uji browser")
-    pytest.skip(f"{', '.join(missing)} not installed")
+    """Browser tests need Debian's Chromium and Playwright (pip) to drive it; same rule as require_app."""
+    require_app("chromium", "Chromium")
+    if importlib.util.find_spec("playwright") is None:
+        if os.environ.get("CI"):
+            pytest.fail("playwright (pip install playwright) tidak ditemukan, padahal CI wajib menjalankan uji Chromium")
+        pytest.skip("playwright not installed")
+    return shutil.which("chromium")
 
 
 @pytest.fixture(scope="session")

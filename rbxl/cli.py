@@ -305,10 +305,15 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
 @main.command(context_settings=CONTEXT)
 @period_options
 @click.option("--unit", "units", multiple=True, metavar="KODE",
-              help="Hanya unit ini (boleh diulang). Bawaan: semua unit di manifest.")
+              help="Hanya unit ini (boleh diulang). Bawaan: semua unit yang dituju.")
+@click.option("--umpan-balik", "umpan_balik", is_flag=True,
+              help="Kirim umpan balik + berkas perbaikan kepada unit yang harus memperbaiki berkasnya "
+                   "(hasil validate terakhir).")
+@click.option("--pengingat", is_flag=True,
+              help="Kirim pengingat (dengan batas waktu dari sheet Jadwal) kepada unit yang belum mengirim berkas.")
 @click.option("--dry-run", is_flag=True,
               help="Jangan kirim apa pun: tulis setiap pesan sebagai .eml di <out>/<tahun>-<periode>/email/.")
-@click.option("--ulang", is_flag=True, help="Kirim lagi juga ke unit yang sudah menerima berkas yang sama.")
+@click.option("--ulang", is_flag=True, help="Kirim lagi juga ke unit yang sudah menerima pesan yang sama.")
 @click.option("--template", "template", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
               help="Templat subjek dan isi e-mail (baris 1 'Subjek: ...', baris kosong, isi). "
                    "Bawaan: templat bawaan rbxl.")
@@ -316,14 +321,19 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
               help="Pengaturan SMTP (TOML, bagian [smtp]). Bawaan: rbxl.toml di folder kerja bila ada.")
 @master_option
 @out_option
-def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang: bool, template: Path | None,
-          config: Path | None, master: Path, out: Path):
+def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, pengingat: bool, dry_run: bool,
+          ulang: bool, template: Path | None, config: Path | None, master: Path, out: Path):
     """Kirim template setiap unit lewat e-mail ke alamat unit di master (satu e-mail per unit).
 
     Berkas diambil dari <out>/<tahun>-<periode>/templates/ (manifest.csv hasil generate); setiap
     unit hanya menerima berkasnya sendiri. Unit tanpa alamat e-mail di master dilewati. Setiap
     pesan dicatat di <out>/<tahun>-<periode>/email/kirim-log.csv; bila diulang, hanya unit yang
-    belum menerima berkas yang sama yang dikirimi. Kode keluar 1 bila ada pengiriman gagal.
+    belum menerima pesan yang sama yang dikirimi. Kode keluar 1 bila ada pengiriman gagal.
+
+    --umpan-balik mengirim isi umpan-balik/<unit>.txt dan berkas perbaikan/<unit>_..._perbaikan.xlsx
+    kepada unit yang berkasnya Perlu perbaikan atau Ditolak. --pengingat mengingatkan unit yang
+    belum mengirim berkas (tidak ada di arsip), paling banyak sekali sehari per unit. Keduanya
+    dibalas pada utas e-mail template (In-Reply-To/References).
 
     Server SMTP diatur di rbxl.toml (bagian [smtp]: host, port, security = starttls|ssl|none,
     user, from, from_name, reply_to, timeout) atau variabel lingkungan RBXL_SMTP_HOST,
@@ -335,18 +345,24 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang
       rbxl kirim --tahun 2023 --periode TW1 --dry-run
       rbxl kirim --tahun 2023 --periode TW1
       rbxl kirim --tahun 2023 --periode TW1 --unit BAPPEDA --ulang
+      rbxl kirim --tahun 2023 --periode TW1 --umpan-balik
+      rbxl kirim --tahun 2023 --periode TW1 --pengingat --dry-run
       rbxl kirim --tahun 2023 --periode TW1 --config smtp.toml --template surat.txt
     """
-    from .kirim import echo_outcome, load_smtp_settings, password_prompt, show_result
+    from .console import echo_outcome, show_kirim
+    from .kirim import PENGINGAT, TEMPLATE, UMPAN_BALIK, load_smtp_settings, password_prompt
     from .kirim import kirim as run
     from .master.load import read_master
 
+    if umpan_balik and pengingat:
+        raise click.UsageError("Pilih salah satu: --umpan-balik atau --pengingat.")
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     smtp = load_smtp_settings(config)
+    jenis = UMPAN_BALIK if umpan_balik else PENGINGAT if pengingat else TEMPLATE
     result = run(roadmap, tahun, periode, out, list(units) or None, smtp=smtp, template=template,
-                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome)
-    show_result(result)
+                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome, jenis=jenis)
+    show_kirim(result)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 

@@ -4,6 +4,8 @@
                             email/       kirim's .eml drafts and send log
                             arsip/       every received file under its SHA-256, and log.csv
                             umpan-balik/ one feedback note per unit
+                            perbaikan/   a marked-up workbook per unit that must fix something
+                            masuk/       returns fetched from the mailbox by `tarik` (.eml)
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
 """
@@ -33,6 +35,14 @@ def feedback_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "umpan-balik"
 
 
+def perbaikan_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "perbaikan"
+
+
+def inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "masuk"
+
+
 def csv_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "csv"
 
@@ -47,5 +57,5 @@ def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
 
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
-    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path)]
+    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
+                                             csv_dir, findings_path, monitoring_path)]

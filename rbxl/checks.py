@@ -19,6 +19,7 @@ from .form import (
     LABEL_PERIODE,
     LIST_SHEET,
     META_SHEET,
+    PERBAIKAN_SHEET,
     SHEET_IDENTITAS,
     DataSheet,
     FormSpec,
@@ -164,7 +165,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
 def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
-                                                         META_SHEET.casefold()}
+                                                         META_SHEET.casefold(), PERBAIKAN_SHEET.casefold()}
     for name in raw.sheets:
         if name.strip().casefold() in known:
             continue

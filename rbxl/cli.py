@@ -224,7 +224,9 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
 
     Berkas dikenali dari identitas tersembunyinya, bukan namanya; setiap sel dibandingkan
     dengan master. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
-    temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt.
+    temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt, dan unit yang
+    harus memperbaiki berkasnya mendapat perbaikan/<unit>_..._perbaikan.xlsx (isiannya sendiri,
+    sel yang salah ditandai merah dengan catatan).
     Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah.
 
     \b
@@ -232,19 +234,22 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
       rbxl validate kiriman/ --tahun 2023 --periode TW1
       rbxl validate surat.eml arsip.zip --tahun 2023 --periode TW1 --json
     """
-    from .console import progress_bar, show_validation
+    from .console import progress_bar, show_perbaikan, show_validation
     from .findings import to_json
     from .master.load import read_master
-    from .validate import validate as run
+    from .pipeline import run_validation
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     with progress_bar("Memeriksa berkas", None) as advance:
-        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total)
+        checked = run_validation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
+                                 on_total=advance.total)
+    report = checked.report
     if as_json:
         click.echo(to_json(report.all_findings()))
     else:
         show_validation(report, roadmap)
+        show_perbaikan(checked.perbaikan)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 

@@ -135,8 +135,20 @@ def show_validation(report, roadmap) -> None:
     console.print(verdict)
 
 
+def show_perbaikan(done) -> None:
+    files = [p.path for p in done if p.path]
+    if files:
+        console.print(f"[bold]Berkas perbaikan[/] untuk {len(files)} unit di {files[0].parent} (kirim dengan "
+                      "rbxl kirim --umpan-balik).")
+    text_only = [p.unit for p in done if not p.path]
+    if text_only:
+        console.print(f"[dim]{len(text_only)} unit berkasnya tidak terbaca; mereka hanya mendapat umpan balik "
+                      f"teks: {', '.join(text_only)}[/]")
+
+
 def show_consolidation(outputs, roadmap) -> None:
     show_validation(outputs.report, roadmap)
+    show_perbaikan(outputs.perbaikan)
     t = outputs.tables
     n_err = count(outputs.report.all_findings(), ERROR)
     n_warn = count(outputs.report.all_findings(), WARNING)

@@ -75,6 +75,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
     "ROWS_EMPTY": (WARNING, "{detail} baris belum diisi ({label} kosong): {value}. Lengkapi bila sudah ada datanya."),
     "ROWS_EMPTY_SUPPORT": (INFO, "{detail} baris dukungan belum diisi: {value}."),
+    # --- perbaikan files (what the marked-up workbook tells the unit) ---------------------
+    "PERBAIKAN_ROW_RESTORED": (ERROR, "Baris '{value}' tidak ditemukan di berkas Anda (terhapus atau kodenya diubah). Baris ini dikembalikan dari master; isi kembali."),
+    "PERBAIKAN_LOCKED_RESTORED": (ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
     "VALUE_PERCENT_FRACTION": (WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 

@@ -138,7 +138,8 @@ def main():
 
     Alur: master -> generate (template per unit) -> validate (periksa berkas kembali)
     -> consolidate (rekap Pemda). Kode keluar: 0 berhasil, 1 ada kesalahan/berkas ditolak,
-    2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis.
+    2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis, 5 server
+    e-mail menolak login atau tidak dapat dihubungi.
 
     \b
     Contoh:
@@ -369,6 +370,68 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, p
                  dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome, jenis=jenis)
     show_kirim(result)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+@main.command(context_settings=CONTEXT)
+@period_options
+@click.option("--sejak", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None, metavar="TANGGAL",
+              help="Periksa pesan sejak tanggal ini (2023-04-01 atau 01/04/2023). Bawaan: sehari sebelum "
+                   "template periode ini dikirim (log pengiriman).")
+@click.option("--folder", "mail_folder", default=None, metavar="FOLDER",
+              help="Folder kotak surat. Bawaan: 'folder' di [imap], lalu INBOX.")
+@click.option("--tandai", is_flag=True, help="Beri tanda (kata kunci rbxl-diambil) pada pesan yang diambil.")
+@click.option("--periksa", is_flag=True, help="Langsung jalankan validate pada folder masuk/ setelah mengambil.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
+              help="Pengaturan IMAP (TOML, bagian [imap]). Bawaan: rbxl.toml di folder kerja bila ada.")
+@master_option
+@out_option
+def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool, periksa: bool,
+          config: Path | None, master: Path, out: Path):
+    """Ambil berkas kiriman unit dari kotak surat (IMAP) ke <out>/<tahun>-<periode>/masuk/.
+
+    Hanya pesan yang membawa lembar kerja (lampiran, di dalam zip, atau di dalam pesan
+    terusan) yang diunduh, utuh sebagai .eml bernama sidik Message-ID-nya; bila diulang hanya
+    pesan baru yang diambil (juga setelah sambungan terputus). Surat tidak pernah dihapus,
+    dipindah atau ditandai terbaca. Log: <out>/<tahun>-<periode>/email/tarik-log.csv.
+
+    Server IMAP diatur di rbxl.toml (bagian [imap]: host, port, security = ssl|starttls|none,
+    user, folder, timeout, cafile, max_mb) atau variabel lingkungan RBXL_IMAP_HOST, RBXL_IMAP_PORT,
+    RBXL_IMAP_SECURITY, RBXL_IMAP_USER, RBXL_IMAP_FOLDER, RBXL_IMAP_CAFILE, RBXL_IMAP_MAX_MB. Kata
+    sandi hanya dari RBXL_IMAP_PASSWORD atau diketik saat diminta.
+    Kode keluar: 0 berhasil, 5 login ditolak atau server tidak dapat dihubungi/terputus (jalankan
+    lagi untuk melanjutkan), dengan --periksa 1 bila ada berkas ditolak atau kesalahan.
+
+    \b
+    Contoh:
+      rbxl tarik --tahun 2023 --periode TW1
+      rbxl tarik --tahun 2023 --periode TW1 --sejak 2023-04-01 --tandai
+      rbxl tarik --tahun 2023 --periode TW1 --periksa
+    """
+    from .console import progress_bar, show_perbaikan, show_tarik, show_validation
+    from .mail.config import load_imap_settings, password_prompt
+    from .master.load import read_master
+    from .paths import inbox_dir
+    from .pipeline import run_validation
+    from .tarik import tarik as run
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    settings = load_imap_settings(config)
+    if mail_folder:
+        settings.folder = mail_folder
+    with progress_bar("Mengambil pesan", None) as advance:
+        result = run(settings, tahun, periode, out, since=sejak.date() if sejak else None, tandai=tandai,
+                     password=password_prompt("IMAP"), on_total=advance.total, progress=lambda f: advance())
+    show_tarik(result)
+    if not periksa:
+        sys.exit(EXIT_OK)
+    folder = inbox_dir(out, tahun, periode)
+    with progress_bar("Memeriksa berkas", None) as advance:
+        checked = run_validation([folder], roadmap, tahun, periode, out, progress=advance.step,
+                                 on_total=advance.total)
+    show_validation(checked.report, roadmap)
+    show_perbaikan(checked.perbaikan)
+    sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`

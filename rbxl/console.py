@@ -240,3 +240,23 @@ def show_kirim(result) -> None:
         console.print("[bold red]Ada e-mail yang gagal dikirim.[/] Jalankan perintah yang sama lagi untuk "
                       "mencoba ulang hanya yang belum terkirim.")
     console.print(f"Log pengiriman: {result.log}")
+
+
+# --- tarik ------------------------------------------------------------------------------------
+def show_tarik(result) -> None:
+    from rich.markup import escape
+
+    console.print(f"Kotak surat {escape(result.mailbox)}: {result.examined} pesan diperiksa ({result.since_note}).")
+    if result.outcomes:
+        t = Table(title="Pesan dengan lampiran")
+        for col in ("UID", "Pengirim", "Subjek", "Lampiran", "Hasil", "Keterangan"):
+            t.add_column(col, overflow="fold", ratio=2 if col in ("Lampiran", "Keterangan") else None)
+        for f in result.outcomes:
+            style = "green" if f.hasil == "disimpan" else "yellow"
+            t.add_row(*(escape(v) for v in (str(f.uid), f.sender, f.subject, "; ".join(f.lampiran), f.hasil,
+                                            f.keterangan)), style=style)
+        console.print(t)
+    console.print(f"Disimpan: {len(result.saved)} pesan baru di {result.folder}; sudah ada dari sebelumnya: "
+                  f"{result.already}; dilewati: {len(result.skipped)}.")
+    if result.saved:
+        console.print(f"Periksa dengan: rbxl validate {result.folder} --tahun ... --periode ... (atau pakai --periksa).")

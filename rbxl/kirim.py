@@ -159,8 +159,19 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
         # the same file and the same note count as 'already sent'; a new validate run that
         # finds something else makes a new message
         key = hashlib.sha256((r.get("sha256", "") + "\n" + text).encode()).hexdigest()
+        r["file"] = r.get("berkas", "")  # '' when the returned file could not be read: text only
+        deadline = roadmap.jadwal.get((tahun, periode))
+        by = f" paling lambat {deadline:%d/%m/%Y}" if deadline else ""
+        lampiran = (f"Terlampir berkas {r['file']}: template yang sama dengan isian Bapak/Ibu, sel yang perlu "
+                    "diperbaiki diwarnai merah dengan catatan, dan sheet pertama \"Perbaikan\" berisi daftar temuan "
+                    "dengan tautan ke setiap sel. Cukup perbaiki sel yang ditandai, simpan, lalu kirim kembali "
+                    f"berkas itu{by}.") if r["file"] else (
+                    "Berkas yang Bapak/Ibu kirim tidak dapat kami baca sebagai template periode ini, sehingga "
+                    "tidak ada berkas perbaikan. Mohon isi template asli yang kami kirim sebelumnya (bukan "
+                    f"salinan atau template periode lain), lalu kirim kembali{by}.")
         jobs.append(_Job(r, perbaikan_dir(out, tahun, periode), {"umpan_balik": text.strip() or "-",
-                                                                 "putusan": r.get("putusan", "") or "-"}, key))
+                                                                 "putusan": r.get("putusan", "") or "-",
+                                                                 "lampiran": lampiran}, key))
     return jobs
 
 

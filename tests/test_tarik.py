@@ -33,7 +33,7 @@ from rbxl.mail.imap import attachments, parse
 from rbxl.paths import email_dir, inbox_dir
 from rbxl.pipeline import run_validation
 from rbxl.sample import answers_for
-from rbxl.tarik import LOG, SAVED, SKIPPED, TOO_LARGE, default_since, file_name, tarik
+from rbxl.tarik import LOG, SAVED, SKIPPED, TOO_LARGE, default_since, tarik
 from rbxl.template import write_template
 
 TAHUN, PERIODE = 2023, "TW1"

@@ -29,7 +29,7 @@ TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_temp
 
 PLACEHOLDERS = ("unit_nama", "unit_kode", "periode_label", "tahun", "batas_waktu", "kontak_nama",
                 "kontak_telepon", "kontak_email", "cara_pengembalian", "pengelola", "nama_pemda",
-                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas")
+                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran")
 
 _MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
@@ -119,7 +119,7 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
                "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
                "kontak_email": setting("kontak_email"), "cara_pengembalian": setting("cara_pengembalian"),
                "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
-               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-"}
+               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-"}
     return context | extra
 
 

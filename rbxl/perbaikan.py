@@ -15,8 +15,13 @@ found by their code when the unit moved them), so the marks are exactly what val
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import io
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +30,7 @@ from .checks import NEEDS_FIX, REJECTED, Submission, check
 from .findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
 from .generate import template_name
-from .intake import RawWorkbook, Received, Rejected, read_workbook
+from .intake import RawWorkbook, Received, Rejected, memory_limit_for_worker, read_workbook
 from .master.load import cell_name
 from .master.model import Roadmap
 from .paths import archive_dir, perbaikan_dir
@@ -91,25 +96,35 @@ def readable(sub: Submission, tahun: int, periode: str) -> bool:
         f.code in UNREADABLE for f in sub.findings)
 
 
-def write_perbaikan(report, roadmap: Roadmap, out: str | Path) -> list[Perbaikan]:
+def write_perbaikan(report, roadmap: Roadmap, out: str | Path, workers: int | None = None) -> list[Perbaikan]:
     """Write perbaikan/<UNIT>_..._perbaikan.xlsx for every unit that must fix its file, and
-    perbaikan/daftar.csv; files of units that no longer need a fix are removed."""
+    perbaikan/daftar.csv; files of units that no longer need a fix are removed.
+
+    Each unit's file is read and written in a worker process (memory-capped, as in validate):
+    writing the workbooks is the cost, and it spreads over the cores as generate does.
+    """
     folder = perbaikan_dir(out, report.tahun, report.periode)
-    done: list[Perbaikan] = []
+    jobs = []
     for unit, sub in sorted(units_to_fix(report).items()):
         if unit not in roadmap.units:
             continue
-        p = None
-        if readable(sub, report.tahun, report.periode):
-            p = build(sub, roadmap, report.tahun, report.periode, _bytes(sub, out, report))
-        if p is None:
-            done.append(Perbaikan(unit, sub.verdict, sub.item.source, None))
-            continue
-        spec = plan(roadmap, unit, report.tahun, report.periode)
-        p.path = folder / template_name(spec).replace(".xlsx", SUFFIX)
-        write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries),
-                       first_sheet=lambda wb, p=p, spec=spec, sub=sub: _listing_sheet(wb, p, spec, sub))
-        done.append(p)
+        if readable(sub, report.tahun, report.periode) and not sub.item.data:
+            sub = dataclasses.replace(sub, item=dataclasses.replace(sub.item, data=_archived(sub, out, report)))
+        jobs.append((sub, report.tahun, report.periode, folder))
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    done: list[Perbaikan] = []
+    if workers > 1 and len(jobs) >= 4:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        try:
+            with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=ctx, initializer=_init,
+                                     initargs=(roadmap, os.name == "posix")) as pool:
+                done = list(pool.map(_job, jobs))
+        except BrokenProcessPool:
+            done = []  # a worker died: do them here, one by one, where each failure is its own
+    if not done:
+        done = [_make(*job, roadmap) for job in jobs]
     keep = {p.path.name for p in done if p.path}
     if folder.is_dir():
         for old in folder.glob(f"*{SUFFIX}"):
@@ -119,21 +134,46 @@ def write_perbaikan(report, roadmap: Roadmap, out: str | Path) -> list[Perbaikan
     return done
 
 
-def _bytes(sub: Submission, out: str | Path, report) -> bytes:
-    if sub.item.data:
-        return sub.item.data
+_STATE: dict = {}
+
+
+def _init(roadmap: Roadmap, cap: bool) -> None:
+    _STATE["roadmap"] = roadmap
+    if cap:
+        memory_limit_for_worker()
+
+
+def _job(job: tuple) -> Perbaikan:
+    return _make(*job, _STATE["roadmap"])
+
+
+def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Roadmap) -> Perbaikan:
+    """One unit's perbaikan file (path None when its file cannot be read: a text note only)."""
+    spec = plan(roadmap, sub.unit, tahun, periode)
+    p = build(sub, roadmap, tahun, periode, sub.item.data, spec) if readable(sub, tahun, periode) else None
+    if p is None:
+        return Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
+    p.path = folder / template_name(spec).replace(".xlsx", SUFFIX)
+    write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries),
+                   first_sheet=functools.partial(_listing_sheet, p=p, spec=spec, name=sub.item.name,
+                                                 verdict=sub.verdict))
+    return p
+
+
+def _archived(sub: Submission, out: str | Path, report) -> bytes:
     copy = archive_dir(out, report.tahun, report.periode) / f"{sub.item.sha256}{Path(sub.item.name).suffix.lower()}"
     return copy.read_bytes() if copy.is_file() else b""
 
 
-def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: bytes) -> Perbaikan | None:
+def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: bytes,
+          spec: FormSpec | None = None) -> Perbaikan | None:
     """Answers and findings of a perbaikan file for `sub`, or None when its cells cannot be read."""
     item = Received(sub.item.source, sub.item.name, data, sub.item.mtime, sub.item.sha256)
     try:
         raw = read_workbook(item)
-    except Rejected:
+    except (Rejected, MemoryError):
         return None
-    spec = plan(roadmap, sub.unit, tahun, periode)
+    spec = spec or plan(roadmap, sub.unit, tahun, periode)
     p = Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
     sheets: dict[str, list[list]] = {META_SHEET: [["kunci", "nilai"], *[[k, v] for k, v in spec.meta().items()]]}
     formulas: dict[str, set[str]] = {}
@@ -150,7 +190,8 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
                 f = finding("PERBAIKAN_ROW_RESTORED", unit=sub.unit, sheet=sheet.name,
                             cell=cell_name(sheet.first_row + i, first_input), value=_row_label(sheet, row))
                 p.entries.append(Entry(f.severity, f.code, f.sheet, f.cell, f.message))
-    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas), roadmap, tahun, periode)
+    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas), roadmap, tahun, periode,
+                    {sub.unit: spec})
 
     typed_out: dict[tuple[str, str], str] = {}  # (sheet, cell) -> what could not stay in the cell
     by_cell: dict[tuple[str, str], list[Finding]] = {}
@@ -306,7 +347,7 @@ def cell_marks(spec: FormSpec, entries: list[Entry]) -> Marks:
     return marks
 
 
-def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, sub: Submission) -> None:
+def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) -> None:
     from xlsxwriter.utility import quote_sheetname
 
     ws = wb.add_worksheet(PERBAIKAN_SHEET)
@@ -322,7 +363,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, sub: Submission) -> None:
         ws.set_column(c, c, w)
     ws.write_string(0, 0, f"Perbaikan berkas monitoring RB {spec.unit_nama} ({spec.unit_kode}) - "
                           f"{spec.periode_label}", wb.add_format({"bold": True, "font_size": 13}))
-    ws.write_string(1, 0, f"Berkas yang Anda kirim: {sub.item.name}; putusan: {sub.verdict}; diperiksa "
+    ws.write_string(1, 0, f"Berkas yang Anda kirim: {name}; putusan: {verdict}; diperiksa "
                           f"{dt.date.today():%d/%m/%Y}.")
     guide = ("Berkas ini adalah template Anda dengan isian Anda. Sel yang harus diperbaiki berwarna merah dan "
              "berisi catatan. Klik alamat di kolom Sel untuk menuju sel itu, perbaiki isinya, lalu simpan dan "
@@ -369,10 +410,9 @@ def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap) -> None:
     w = csv.DictWriter(buf, LISTING_FIELDS, lineterminator="\n")
     w.writeheader()
     for p in done:
-        sha = hashlib.sha256(p.path.read_bytes()).hexdigest() if p.path else ""
-        # the file's bytes change with every run (creation time): the listing's own key is the findings
+        # the file's bytes change with every run (creation time): its key is what it lists
         key = hashlib.sha256("\n".join(f"{e.code}|{e.sheet}|{e.cell}|{e.typed}" for e in p.entries)
-                             .encode()).hexdigest() if p.path else sha
+                             .encode()).hexdigest() if p.path else ""
         w.writerow({"unit": p.unit, "nama": roadmap.units[p.unit].nama, "putusan": p.putusan,
                     "berkas": p.path.name if p.path else "", "sumber": p.source, "sha256": key})
     write_text(path, buf.getvalue())

@@ -229,3 +229,22 @@ def test_listing_names_unreadable_units_and_drops_units_that_are_fixed(roadmap, 
     validate([inbox], roadmap, out)
     rows = {r["unit"]: r for r in csv.DictReader(listing.open(encoding="utf-8"))}
     assert UNIT not in rows and not p.path.exists()
+
+
+def test_many_units_are_written_in_parallel_workers(roadmap, tmp_path):
+    from rbxl.sample import add_mistakes, answers_for
+    from rbxl.template import write_template
+
+    units = ["BAPPEDA", "INSPEKTORAT", "KEC-JATI", "DINKES", "BAG-HUKUM"]
+    inbox = tmp_path / "kiriman"
+    for unit in units:
+        spec = spec_of(roadmap, unit)
+        answers = answers_for(spec)
+        add_mistakes(spec, answers)
+        write_template(spec, inbox / f"{unit}.xlsx", answers)
+    checked = validate([inbox], roadmap, tmp_path / "out")  # 5 units: the worker pool writes them
+    assert sorted(p.unit for p in checked.perbaikan if p.path) == sorted(units)
+    for p in checked.perbaikan:
+        wb = openpyxl.load_workbook(p.path, read_only=True)
+        assert wb.sheetnames[0] == PERBAIKAN_SHEET
+        assert any(r[5] == "1980 0101 2005" for r in wb[PERBAIKAN_SHEET].iter_rows(min_row=6, values_only=True))

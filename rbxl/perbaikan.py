@@ -220,18 +220,22 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     for f in sub.findings:
         if f.code not in LAYOUT:
             continue
-        cell = ""
-        r = _row_of(f.cell)
-        if f.code == "CELL_CHANGED" and r is not None and r in moved.get(f.sheet, {}):
-            cell = cell_name(moved[f.sheet][r], _col_of(f.cell))
-        elif f.code == "CELL_CHANGED" and r == HEADER_ROW:
-            cell = f.cell
-        text = f.message
-        if f.code == "CELL_CHANGED":
-            text = finding("PERBAIKAN_LOCKED_RESTORED", value=f.value).message
-        p.entries.append(Entry(f.severity, f.code, f.sheet, cell, text, f.value if f.code != "SHEET_MISSING" else "",
-                               original_cell=f.cell))
+        p.entries.append(_layout_entry(f, moved.get(f.sheet, {})))
     return p
+
+
+def _layout_entry(f: Finding, moved: dict[int, int]) -> Entry:
+    """A finding about the received file's layout, placed in the perbaikan file where it can be."""
+    r = _row_of(f.cell)
+    if f.code == "CELL_CHANGED" and r is not None and r in moved and moved[r] != r:
+        # the row is elsewhere in the master's order: the unit moved rows, not this cell
+        g = finding("PERBAIKAN_ROWS_REORDERED", sheet=f.sheet)
+        return Entry(g.severity, g.code, f.sheet, "", g.message, original_cell=f.cell)
+    if f.code == "CELL_CHANGED" and r is not None and (r in moved or r == HEADER_ROW):
+        g = finding("PERBAIKAN_LOCKED_RESTORED", value=f.value)
+        return Entry(g.severity, g.code, f.sheet, f.cell, g.message, f.value, original_cell=f.cell)
+    return Entry(f.severity, f.code, f.sheet, "", f.message, f.value if f.code != "SHEET_MISSING" else "",
+                 original_cell=f.cell)
 
 
 def _grid(raw: RawWorkbook, name: str) -> list[list] | None:

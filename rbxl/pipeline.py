@@ -12,6 +12,7 @@ from .master.model import Roadmap
 from .paths import csv_dir, monitoring_path
 from .perbaikan import Perbaikan, write_perbaikan
 from .report import write_csv_tables, write_monitoring
+from .snapshot import save_tables
 from .validate import Report, validate
 
 
@@ -57,4 +58,5 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
             raise
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
+    save_tables(tables, out)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan)

@@ -98,8 +98,9 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     result = TarikResult(folder, f"{settings.user}@{settings.host}/{settings.folder}", since, since_note=note)
     limit = int(settings.max_mb * 2**20)
     log = _Log(email_dir(out, tahun, periode) / LOG)  # not in masuk/: validate reads every file there
+    box = Mailbox(settings, password).open(writable=tandai)  # login refused: MailError, nothing to resume
     try:
-        with Mailbox(settings, password).open(writable=tandai) as box:
+        with box:
             uids = box.uids_since(since)
             result.examined = len(uids)
             envelopes = [e for e in box.envelopes(uids) if e.attachments]
@@ -117,6 +118,9 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
                 log.add(f)
                 if progress:
                     progress(f)
+    except MailError as err:
+        raise MailError(f"{err} {len(result.saved)} pesan baru sudah tersimpan di {folder}. Jalankan perintah yang "
+                        "sama lagi untuk melanjutkan: yang sudah tersimpan tidak diambil ulang.") from err
     finally:
         log.save()
     return result

@@ -331,7 +331,7 @@ def test_dropped_connection_resumes_without_saving_anything_twice(workbooks, tmp
 
         with pytest.raises(MailError, match="IMAP") as err:
             tarik(server.settings("none"), TAHUN, PERIODE, out, progress=pull_the_plug)
-        assert "terputus" in str(err.value) or "ditolak" in str(err.value)
+        assert "4 pesan baru sudah tersimpan" in str(err.value) and "melanjutkan" in str(err.value)
         partial = saved_names(out)
         assert len(partial) == 4 and not list(inbox_dir(out, TAHUN, PERIODE).glob(".~rbxl-*"))
         server.start()
@@ -341,6 +341,14 @@ def test_dropped_connection_resumes_without_saving_anything_twice(workbooks, tmp
         log = list(csv.DictReader((email_dir(out, TAHUN, PERIODE) / LOG).open(encoding="utf-8")))
         ids = [r["message_id"] for r in log if r["hasil"] == SAVED]
         assert len(ids) == len(set(ids)) == 12
+
+
+def test_unknown_folder_is_a_usage_error(mailbox, tmp_path):
+    from rbxl.errors import UsageError
+
+    server, _ = mailbox
+    with pytest.raises(UsageError, match="Folder 'Kiriman Unit' tidak ada"):
+        tarik(settings(server, folder="Kiriman Unit"), TAHUN, PERIODE, tmp_path)
 
 
 def test_imap_settings_refuse_a_password_in_the_file(tmp_path):

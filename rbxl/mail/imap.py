@@ -304,8 +304,8 @@ class Mailbox:
             raise MailError(self.describe(err, "membuka folder di")) from err
         if typ != "OK":
             self.close()
-            raise MailError(f"Folder '{s.folder}' tidak ada di kotak surat {s.user} ({_text(data[0] if data else '')}). "
-                            "Periksa 'folder' di bagian imap rbxl.toml atau RBXL_IMAP_FOLDER.")
+            raise UsageError(f"Folder '{s.folder}' tidak ada di kotak surat {s.user} ({_text(data[0] if data else '')}). "
+                             "Periksa 'folder' di bagian imap rbxl.toml, RBXL_IMAP_FOLDER atau --folder.")
         self.writable = writable
         return self
 
@@ -340,7 +340,7 @@ class Mailbox:
         assert self.conn is not None
         try:
             return getattr(self.conn, name)(*[a for a in args if a is not None])
-        except (OSError, imaplib.IMAP4.abort) as err:
+        except (OSError, imaplib.IMAP4.error) as err:  # abort (dropped) is an IMAP4.error too
             self.close()
             raise MailError(self.describe(err, "membaca dari")) from err
 

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import write_text
 from .checks import NEEDS_FIX, REJECTED, Submission, check
@@ -36,6 +37,9 @@ from .master.model import Roadmap
 from .paths import archive_dir, perbaikan_dir
 from .template import HEAD_FILL, MARK_FILL, Answers, Marks, fit_height, write_template
 from .values import as_text
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 LISTING = "daftar.csv"  # the units that must fix something, read by `kirim --umpan-balik`
 LISTING_FIELDS = ["unit", "nama", "putusan", "berkas", "sumber", "sha256"]
@@ -72,7 +76,7 @@ class Perbaikan:
     answers: Answers = field(default_factory=dict)
 
 
-def units_to_fix(report) -> dict[str, Submission]:
+def units_to_fix(report: Report) -> dict[str, Submission]:
     """Per unit, the file the unit must fix: the one whose values are used when it needs fixing,
     else (nothing usable) its newest rejected file."""
     out: dict[str, Submission] = {}
@@ -96,7 +100,8 @@ def readable(sub: Submission, tahun: int, periode: str) -> bool:
         f.code in UNREADABLE for f in sub.findings)
 
 
-def write_perbaikan(report, roadmap: Roadmap, out: str | Path, workers: int | None = None) -> list[Perbaikan]:
+def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
+                    workers: int | None = None) -> list[Perbaikan]:
     """Write perbaikan/<UNIT>_..._perbaikan.xlsx for every unit that must fix its file, and
     perbaikan/daftar.csv; files of units that no longer need a fix are removed.
 
@@ -160,7 +165,7 @@ def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Road
     return p
 
 
-def _archived(sub: Submission, out: str | Path, report) -> bytes:
+def _archived(sub: Submission, out: str | Path, report: Report) -> bytes:
     copy = archive_dir(out, report.tahun, report.periode) / f"{sub.item.sha256}{Path(sub.item.name).suffix.lower()}"
     return copy.read_bytes() if copy.is_file() else b""
 

@@ -130,7 +130,8 @@ class Part:
 
     @property
     def is_workbook(self) -> bool:
-        return self.ext in WORKBOOK_EXT or (self.content_type in WORKBOOK_TYPES and self.ext not in {".pdf"})
+        # a name without extension still counts when the type says spreadsheet (intake sniffs the bytes)
+        return self.ext in WORKBOOK_EXT or (not self.ext and self.content_type in WORKBOOK_TYPES)
 
     @property
     def may_hold_workbook(self) -> bool:

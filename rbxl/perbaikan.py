@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .atomic import write_text
 from .checks import NEEDS_FIX, REJECTED, Submission, check
+from .checks import _sheets_of as sheets_of  # the one rule for finding a (renamed) sheet
 from .findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
 from .generate import template_name
@@ -46,10 +47,13 @@ LISTING_FIELDS = ["unit", "nama", "putusan", "berkas", "sumber", "sha256"]
 SUFFIX = "_perbaikan.xlsx"
 
 # a rejected file whose cells cannot be trusted to belong to this unit and period, or be read at all
+# (a CSV holds one sheet's text; a blank template has nothing of the unit's to put back)
 UNREADABLE = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
-              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD"}
+              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_CSV", "FILE_BLANK"}
 # findings about the received file's layout, listed (with the file's own cell) but not re-checked
-LAYOUT = {"CELL_CHANGED", "SHEET_MISSING", "FILE_MASTER_CHANGED", "SHEET_EXTRA", "ROW_EXTRA", "CELL_OUTSIDE"}
+LAYOUT = {"CELL_CHANGED", "SHEET_MISSING", "SHEET_RENAMED", "FILE_MASTER_CHANGED", "SHEET_EXTRA", "ROW_EXTRA",
+          "CELL_OUTSIDE", "ROW_INSERTED", "ROW_DELETED"}
+TYPED_ELSEWHERE = {"SHEET_EXTRA", "ROW_EXTRA", "CELL_OUTSIDE"}  # their value is something the unit typed
 FIXED_BY_REWRITE = {"VALUE_TEXT_NUMBER"}  # the rewritten cell already holds the number
 
 
@@ -181,14 +185,15 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     spec = spec or plan(roadmap, sub.unit, tahun, periode)
     p = Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
     sheets: dict[str, list[list]] = {META_SHEET: [["kunci", "nilai"], *[[k, v] for k, v in spec.meta().items()]]}
-    formulas: dict[str, set[str]] = {}
+    formulas: dict[str, dict[str, str]] = {}
     moved: dict[str, dict[int, int]] = {}  # sheet -> received row -> perbaikan row (0-based)
+    found = sheets_of(raw, spec)  # by name, or by headers when the unit renamed the sheet
     for sheet in spec.sheets:
-        grid = _grid(raw, sheet.name)
+        grid, found_as = found.get(sheet.name, (None, ""))
         rows = _row_map(sheet, grid) if grid is not None else {}
         moved[sheet.name] = {orig: sheet.first_row + i for i, orig in rows.items()}
-        sheets[sheet.name], formulas[sheet.name] = _laid_out(sheet, grid or [], rows,
-                                                             raw.formulas.get(_name(raw, sheet.name), set()))
+        sheets[sheet.name], formulas[sheet.name] = _laid_out(
+            sheet, grid or [], rows, raw.formulas.get(found_as or _name(raw, sheet.name) or sheet.name, {}))
         for i, row in enumerate(sheet.rows):
             if i not in rows and grid is not None:
                 first_input = next((c for c, f in enumerate(sheet.fields) if row.is_input(f) and not f.formula), 0)
@@ -239,13 +244,8 @@ def _layout_entry(f: Finding, moved: dict[int, int]) -> Entry:
     if f.code == "CELL_CHANGED" and r is not None and (r in moved or r == HEADER_ROW):
         g = finding("PERBAIKAN_LOCKED_RESTORED", value=f.value)
         return Entry(g.severity, g.code, f.sheet, f.cell, g.message, f.value, original_cell=f.cell)
-    return Entry(f.severity, f.code, f.sheet, "", f.message, f.value if f.code != "SHEET_MISSING" else "",
+    return Entry(f.severity, f.code, f.sheet, "", f.message, f.value if f.code in TYPED_ELSEWHERE else "",
                  original_cell=f.cell)
-
-
-def _grid(raw: RawWorkbook, name: str) -> list[list] | None:
-    real = _name(raw, name)
-    return raw.sheets[real] if real is not None else None
 
 
 def _name(raw: RawWorkbook, name: str) -> str | None:
@@ -296,11 +296,11 @@ def _row_map(sheet: DataSheet, grid: list[list]) -> dict[int, int]:
 
 
 def _laid_out(sheet: DataSheet, grid: list[list], rows: dict[int, int],
-              formulas: set[str]) -> tuple[list[list], set[str]]:
+              formulas: dict[str, str]) -> tuple[list[list], dict[str, str]]:
     """The unit's input cells where the template has them, locked cells as the master has them."""
     width = len(sheet.fields)
     out: list[list] = [[sheet.title], [sheet.subtitle], [sheet.note], [f.header for f in sheet.fields]]
-    moved: set[str] = set()
+    moved: dict[str, str] = {}  # formula cells, at their place in the perbaikan file
     for i, row in enumerate(sheet.rows):
         src = rows.get(i)
         cells = grid[src] if src is not None and src < len(grid) else []
@@ -311,7 +311,7 @@ def _laid_out(sheet: DataSheet, grid: list[list], rows: dict[int, int],
             elif row.is_input(f):
                 line.append(cells[c] if c < len(cells) else None)
                 if src is not None and cell_name(src, c) in formulas:
-                    moved.add(cell_name(sheet.first_row + i, c))
+                    moved[cell_name(sheet.first_row + i, c)] = formulas[cell_name(src, c)]
             else:
                 line.append(row.values.get(f.key, ""))
         out.append(line + [None] * (width - len(line)))

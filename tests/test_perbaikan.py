@@ -248,3 +248,20 @@ def test_many_units_are_written_in_parallel_workers(roadmap, tmp_path):
         wb = openpyxl.load_workbook(p.path, read_only=True)
         assert wb.sheetnames[0] == PERBAIKAN_SHEET
         assert any(r[5] == "1980 0101 2005" for r in wb[PERBAIKAN_SHEET].iter_rows(min_row=6, values_only=True))
+
+
+def test_renamed_sheet_values_come_back_under_the_templates_name(roadmap, spec, broken, tmp_path):
+    path, good, _ = broken
+    tamper(path, lambda wb: setattr(wb[SHEET_RA_UTAMA], "title", "RA Utama kami"))
+    checked = validate([path], roadmap, tmp_path / "out")
+    [sub] = checked.report.submissions
+    assert "SHEET_RENAMED" in {f.code for f in sub.findings}
+    [p] = checked.perbaikan
+    assert openpyxl.load_workbook(p.path).sheetnames[:4] == [PERBAIKAN_SHEET, "Petunjuk", SHEET_IDENTITAS,
+                                                             SHEET_RA_UTAMA]
+    utama = {k: v for k, v in p.answers.items() if k[0] == SHEET_RA_UTAMA}
+    assert utama and all(good[k] == v for k, v in utama.items() if k[2] != "output")
+    fixed = fix_marked(p.path, spec, good, tmp_path / "f.xlsx")
+    [s] = validate([fixed], roadmap, tmp_path / "out2").report.submissions
+    assert s.verdict == ACCEPTED, [(f.code, f.sheet, f.cell) for f in s.findings]
+    assert_same_values(good, s.values)

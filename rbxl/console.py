@@ -167,3 +167,16 @@ def show_demo(result, roadmap) -> None:
     console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
     console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
     console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")
+
+
+def show_laporan(result) -> None:
+    for path in result.documents:
+        console.print(f"Dokumen Word: {path}")
+    for path in result.pdfs:
+        console.print(f"PDF: {path}")
+    if result.trend:
+        console.print(f"Tren dibandingkan dengan periode: {', '.join(result.trend)}")
+    for note in result.notes:
+        console.print(f"[yellow]Catatan:[/] {note}")
+    for note in result.locked:
+        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")

@@ -30,7 +30,8 @@ def _plt():
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    # light compression: the default level costs half a second over four charts, for 10% in size
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pil_kwargs={"compress_level": 3})
     fig.clf()
     _plt().close(fig)
     return buf.getvalue()

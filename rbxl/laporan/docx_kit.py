@@ -5,6 +5,8 @@ LibreOffice Writer both read.
 
 from __future__ import annotations
 
+import functools
+
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -73,10 +75,15 @@ def shade(cell, fill: str) -> None:
                                                 f'w:fill="{fill}"/>'))
 
 
+@functools.cache
+def _qn(tag: str) -> str:
+    return qn(tag)
+
+
 def _sub(parent, tag: str, **attrs: str):
-    el = SubElement(parent, qn(tag))
+    el = SubElement(parent, _qn(tag))
     for k, v in attrs.items():
-        el.set(qn(f"w:{k}"), v)
+        el.set(_qn(f"w:{k}"), v)
     return el
 
 

@@ -345,7 +345,7 @@ def _indicator_table(doc, rows: list[dict], baseline: bool) -> None:
     if baseline:
         head = ["Kode", "Indikator", "Satuan", "Baseline 2021", "Target", "Realisasi", "Capaian (%)",
                 "Keterangan", "Unit"]
-        widths = [1.9, 3.1, 1.3, 1.6, 1.4, 1.6, 1.6, 2.2, 2.3]
+        widths = [1.9, 2.8, 1.5, 1.6, 1.3, 1.7, 1.6, 2.2, 2.4]
     else:
         head = ["Kode", "Indikator", "Unit", "Target", "Realisasi", "Capaian (%)", "Keterangan"]
         widths = [2.0, 5.0, 2.4, 1.5, 1.6, 1.6, 2.9]
@@ -402,7 +402,7 @@ def _kegiatan_table(doc, rows: list[dict]) -> None:
         return
     head = ["Kode", "Kegiatan prioritas", "Satuan", "Baseline 2021", "Target", "Realisasi", "Capaian (%)",
             "Keterangan", "Pengampu"]
-    widths = [1.9, 3.1, 1.3, 1.6, 1.4, 1.6, 1.6, 2.2, 2.3]
+    widths = [1.9, 2.8, 1.5, 1.6, 1.3, 1.7, 1.6, 2.2, 2.4]
     body, fills = [], []
     for r in rows:
         mark, fill = _mark(r.get("status_capaian", ""))

@@ -38,9 +38,23 @@ def add_field(paragraph, instruction: str, placeholder: str = "") -> None:
     char("end")
 
 
+# CT_Settings is a sequence: updateFields must precede these (Word rejects misplaced elements)
+_AFTER_UPDATE_FIELDS = {"hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                        "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                        "listSeparator"}
+
+
 def update_fields_on_open(document) -> None:
     """Ask Word to refresh fields (the table of contents) when the document is opened."""
-    document.settings.element.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+    settings = document.settings.element
+    el = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    later = next((c for c in settings if c.tag.rsplit("}", 1)[-1] in _AFTER_UPDATE_FIELDS), None)
+    if later is None:
+        settings.append(el)
+    else:
+        later.addprevious(el)
 
 
 def setup_page(section, landscape: bool = False) -> None:

@@ -291,8 +291,9 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
     <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, daftar isi, pendahuluan,
     ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan untuk pimpinan,
     lampiran. Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
-    keadaan unit anggota Pokja. Kode keluar: 0 berhasil, 2 periode belum direkap, 4 berkas lama
-    sedang terbuka (hasil baru disimpan sebagai '... (baru).docx').
+    keadaan unit anggota Pokja. Tanpa LibreOffice, --pdf hanya memberi catatan (dokumen Word tetap
+    ditulis). Kode keluar: 0 berhasil, 2 periode belum direkap, 4 berkas lama sedang terbuka
+    (hasil baru disimpan sebagai '... (baru).docx') atau LibreOffice gagal membuat PDF.
 
     \b
     Contoh:
@@ -308,7 +309,7 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
     roadmap.check_period(tahun, periode)
     result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf)
     show_laporan(result)
-    sys.exit(EXIT_IO if result.locked else EXIT_OK)
+    sys.exit(EXIT_OK if result.ok else EXIT_IO)
 
 
 @main.command(context_settings=CONTEXT)

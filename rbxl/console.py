@@ -180,3 +180,5 @@ def show_laporan(result) -> None:
         console.print(f"[yellow]Catatan:[/] {note}")
     for note in result.locked:
         err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+    for note in result.failed:
+        err_console.print(f"[bold red]PDF gagal:[/] {note}")

@@ -90,6 +90,8 @@ class AreaFigure:
     kegiatan_by_state: dict[str, int] = field(default_factory=dict)
     pokja: tuple[str, ...] = ()  # member units of the area's Pokja (Tabel 3.23)
     pokja_kepatuhan: dict[str, int] = field(default_factory=dict)  # member units per KEPATUHAN_STATES
+    indikator: int = 0  # indicator rows of the area (unit x indicator)
+    kegiatan: int = 0  # kegiatan prioritas rows of the area (unit x kegiatan)
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,9 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
                                  CAPAIAN_STATES),
                         count_by([r for r in tables.kegiatan if kegiatan_area.get(r.get("kode")) == a.kode],
                                  "status_capaian", CAPAIAN_STATES),
-                        tuple(roadmap.pokja.get(a.kode, ())))
+                        tuple(roadmap.pokja.get(a.kode, ())),
+                        indikator=sum(r.get("area_kode") == a.kode for r in tables.indikator),
+                        kegiatan=sum(kegiatan_area.get(r.get("kode")) == a.kode for r in tables.kegiatan))
              for a in roadmap.areas.values()]
     deadline = roadmap.jadwal.get((tables.tahun, tables.periode))
     saved = {(b.get("unit"), b.get("nama_berkas")): b.get("disimpan") or "" for b in tables.berkas

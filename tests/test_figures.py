@@ -106,6 +106,8 @@ def test_area_pokja_and_catatan_figures_add_up(run):  # noqa: F811
         assert a.pokja == tuple(run.roadmap.pokja.get(a.kode, ()))
         assert sum(a.pokja_kepatuhan.values()) == len([u for u in fig.units if u.unit in a.pokja])
         assert len(fig.utama_rows(a.kode)) == a.rencana_aksi.total
+        assert a.indikator == len(fig.indikator_rows(a.kode)) == sum(a.indikator_by_state.values())
+        assert a.kegiatan == len(fig.kegiatan_rows(a.kode)) == sum(a.kegiatan_by_state.values())
     c = fig.catatan
     assert not c.second_half and c.belum_dimulai == []  # TW1 ends in the first half of the year
     assert len(c.indikator_below) == h.indikator_by_state["Belum tercapai"]

@@ -349,6 +349,14 @@ def test_per_pokja_packets_hold_only_their_area(period):
                 assert sum(int(v) for _, v in body) == len(a.pokja)
             if head[:4] == ["Kode", "Tabel", "Area", "Indikator"]:
                 assert {r[2] for r in body} <= {a.kode}
+                assert len(body) == a.indikator
+            if head == ["Uraian", "Jumlah"] and _heading.startswith("2.1"):  # the area's own figures
+                got = dict(body)
+                assert got["Rencana aksi (baris PD utama)"] == format_number(a.rencana_aksi.total)
+                assert got["Indikator (baris)"] == format_number(a.indikator)
+                assert got["Kegiatan prioritas (baris)"] == format_number(a.kegiatan)
+                mean = a.rencana_aksi.mean_progress
+                assert got["Rata-rata progres PD utama (%)"] == ("–" if mean is None else format_number(mean, 1))
 
 
 def test_trend_and_second_half_facts_from_earlier_periods(period, tmp_path, roadmap):
@@ -415,3 +423,26 @@ def test_cli_subprocess_writes_the_report(period, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert laporan_path(out, TAHUN, PERIODE).is_file()
     assert "laporan-monev-2023-TW1.docx" in proc.stdout
+
+
+def test_pdf_without_libreoffice_keeps_the_docx_alone(period, tmp_path):
+    out = tmp_path / "hasil"
+    shutil.copytree(snapshot_path(period.out, TAHUN, PERIODE).parent, out / f"{TAHUN}-{PERIODE}",
+                    ignore=shutil.ignore_patterns("arsip", "templates", "contoh-kiriman"))
+    env = {**__import__("os").environ, "PATH": str(tmp_path / "kosong")}  # no soffice on this PATH
+    proc = subprocess.run([sys.executable, "-m", "rbxl", "laporan", "--tahun", str(TAHUN), "--periode", PERIODE,
+                           "--pdf", "--out", str(out)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "LibreOffice (soffice) tidak terpasang" in proc.stdout
+    assert laporan_path(out, TAHUN, PERIODE).is_file()
+    assert not laporan_path(out, TAHUN, PERIODE).with_suffix(".pdf").exists()
+
+
+def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
+    require_soffice()
+    from rbxl.laporan.pdf import PdfFailed, to_pdf
+
+    target = tmp_path / "laporan.pdf"
+    with pytest.raises(PdfFailed, match="tidak selesai dalam 0,5 detik") as err:
+        to_pdf([(period.docx, target)], timeout=0.5)
+    assert err.value.exit_code == 4 and not target.exists()

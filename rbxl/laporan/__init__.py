@@ -26,6 +26,12 @@ class Laporan:
     pdfs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # PDF not made, earlier period unreadable...
     locked: list[str] = field(default_factory=list)  # an old output was open: the new one kept as '(baru)'
+    failed: list[str] = field(default_factory=list)  # LibreOffice ran but gave no PDF (timeout, crash)
+
+    @property
+    def ok(self) -> bool:
+        """False when an asked-for output is missing or kept under another name (exit code 4)."""
+        return not (self.locked or self.failed)
     trend: list[str] = field(default_factory=list)  # earlier periods the trend compares with
 
 
@@ -79,12 +85,15 @@ def _save(doc, target: Path, result: Laporan) -> Path:
 
 
 def _pdfs(result: Laporan) -> None:
-    from .pdf import PdfUnavailable, to_pdf
+    from .pdf import PdfFailed, PdfUnavailable, to_pdf
 
     try:
         done = to_pdf([(d, d.with_suffix(".pdf")) for d in result.documents])
     except PdfUnavailable as err:
         result.notes.append(str(err))
+        return
+    except PdfFailed as err:
+        result.failed.append(str(err))
         return
     for item in done:
         if isinstance(item, OutputError):

@@ -288,9 +288,9 @@ def _ringkasan(doc, ctx: Context) -> None:
     rows += [[f"   - {s}", format_number(n)] for s, n in ra.by_status.items()]
     rows.append([f"   - {UNREPORTED}", format_number(ra.unreported)])
     rows.append(["Rata-rata progres PD utama (%)", pct(ra.mean_progress)])
-    rows.append(["Indikator (baris)", format_number(sum(ind.values()))])
+    rows.append(["Indikator (baris)", format_number(area.indikator if area else h.indikator)])
     rows += [[f"   - {s}", format_number(n)] for s, n in ind.items()]
-    rows.append(["Kegiatan prioritas (baris)", format_number(sum(keg.values()))])
+    rows.append(["Kegiatan prioritas (baris)", format_number(area.kegiatan if area else h.kegiatan)])
     rows += [[f"   - {s}", format_number(n)] for s, n in keg.items()]
     _table(doc, ["Uraian", "Jumlah"], [9.0, 3.0], rows, right={1})
 

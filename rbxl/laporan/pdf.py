@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..atomic import atomic_path
 from ..errors import OutputError, RbxlError
+from ..values import format_number
 
 TIMEOUT = 180  # seconds per soffice step; a first start with a fresh profile takes a few
 
@@ -49,7 +50,11 @@ End Sub
 
 
 class PdfUnavailable(RbxlError):
-    """No LibreOffice here, or it failed: the docx stands alone (not an error of the run)."""
+    """No LibreOffice here: the docx stands alone (not an error of the run)."""
+
+
+class PdfFailed(OutputError):
+    """LibreOffice is here but did not produce the PDF (timeout, crash): exit 4, the docx stays."""
 
 
 def soffice() -> str | None:
@@ -65,7 +70,8 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise PdfUnavailable(f"LibreOffice tidak selesai dalam {timeout:g} detik; PDF tidak dibuat.") from None
+        raise PdfFailed(f"LibreOffice tidak selesai dalam {format_number(timeout)} detik; PDF tidak dibuat, dokumen Word "
+                        "tetap ditulis.") from None
     except BaseException:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -74,7 +80,7 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> None:
 
 
 def to_pdf(pairs: list[tuple[Path, Path]], timeout: float = TIMEOUT) -> list[Path | OutputError]:
-    """Write each (docx, pdf target) pair; PdfUnavailable with an Indonesian message otherwise.
+    """Write each (docx, pdf target) pair; PdfUnavailable without soffice, PdfFailed when it fails.
 
     One private profile serves every document of the run (its first start is the slow part).
     A locked target gives its OutputError (the PDF kept as '(baru)') in place of the path.
@@ -108,8 +114,8 @@ def to_pdf(pairs: list[tuple[Path, Path]], timeout: float = TIMEOUT) -> list[Pat
             if not pdf.is_file() or pdf.stat().st_size == 0:  # no macro: convert, the TOC stays a placeholder
                 _run([*base, "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(job), str(src)], env, timeout)
             if not pdf.is_file() or pdf.stat().st_size == 0:
-                raise PdfUnavailable(f"LibreOffice tidak menghasilkan PDF dari {docx.name}; dokumen Word tetap "
-                                     "ditulis.")
+                raise PdfFailed(f"LibreOffice tidak menghasilkan PDF dari {docx.name}; dokumen Word tetap "
+                                "ditulis.")
             try:
                 with atomic_path(target) as out:
                     shutil.copyfile(pdf, out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import re
 import shutil
 import subprocess
@@ -145,6 +146,11 @@ def test_headings_fields_and_layout(period):
         footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
         settings = z.read("word/settings.xml").decode()
     assert 'TOC \\o "1-2"' in body and "PAGE" in footers and "updateFields" in settings
+    with zipfile.ZipFile(period.docx) as z:  # charts: PNG at print resolution (16 cm at 200 dpi)
+        from PIL import Image
+
+        charts = [Image.open(io.BytesIO(z.read(n))) for n in z.namelist() if n.startswith("word/media/")]
+    assert len(charts) == 3 and all(c.format == "PNG" and c.width >= 1250 for c in charts)  # >= 200 dpi
     doc = Document(str(period.docx))
     portrait = doc.sections[0]
     assert (portrait.page_width, portrait.page_height) == (7560310, 10692130)  # A4 in EMU

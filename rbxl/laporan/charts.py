@@ -31,7 +31,9 @@ def _plt():
 def _png(fig) -> bytes:
     buf = io.BytesIO()
     # light compression: the default level costs half a second over four charts, for 10% in size
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pil_kwargs={"compress_level": 3})
+    # no bbox_inches="tight": it crops to a varying width, and the picture placed at 16 cm would
+    # then print below 200 dpi; constrained layout keeps labels inside the fixed 16 cm instead
+    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     fig.clf()
     _plt().close(fig)
     return buf.getvalue()
@@ -44,7 +46,7 @@ def _pct(v: float | None) -> str:
 def progress_per_area(labels: list[str], means: list[float | None], totals: list[int]) -> bytes:
     """Mean progress of the PD utama rows per area, 0-100%, with the value and row count written."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.42 * len(labels) + 0.9))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.42 * len(labels) + 0.9))
     y = list(range(len(labels)))[::-1]
     ax.barh(y, [m or 0 for m in means], color=COLOURS[6], height=0.6)
     for yi, m, n in zip(y, means, totals, strict=True):
@@ -60,7 +62,7 @@ def progress_per_area(labels: list[str], means: list[float | None], totals: list
 def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
     """One horizontal bar per category, each with its own colour and hatch and its count written."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.38 * len(labels) + 0.8))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.38 * len(labels) + 0.8))
     y = list(range(len(labels)))[::-1]
     bars = ax.barh(y, values, height=0.6, color=[COLOURS[i % len(COLOURS)] for i in range(len(labels))],
                    edgecolor="#333333", linewidth=0.4)
@@ -79,7 +81,7 @@ def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
 def grouped_states(groups: list[str], states: list[str], values: list[list[int]], ylabel: str) -> bytes:
     """Bars per group (Indikator, Kegiatan prioritas) split by capaian state, with counts written."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 2.6))
     width = 0.8 / len(states)
     for j, state in enumerate(states):
         xs = [i + (j - (len(states) - 1) / 2) * width for i in range(len(groups))]
@@ -98,14 +100,16 @@ def grouped_states(groups: list[str], states: list[str], values: list[list[int]]
 def trend(periods: list[str], series: dict[str, list[float | None]]) -> bytes:
     """Mean progress per area across the periods of the year (one line per area, values written)."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 3.2))
     markers = "osD^v<>p"
     for i, (label, values) in enumerate(series.items()):
         pts = [(x, v) for x, v in enumerate(values) if v is not None]
         if not pts:
             continue
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=markers[i % len(markers)],
-                color=COLOURS[i % len(COLOURS)], label=label, linewidth=1.2, markersize=4)
+        # a period without data is a gap in the line (NaN), not a straight line across it
+        ax.plot(range(len(values)), [float("nan") if v is None else v for v in values],
+                marker=markers[i % len(markers)], color=COLOURS[i % len(COLOURS)], label=label, linewidth=1.2,
+                markersize=4)
         x, v = pts[-1]
         ax.annotate(format_number(v, 1), (x, v), textcoords="offset points", xytext=(5, 0), fontsize=6.5,
                     va="center")

@@ -302,7 +302,7 @@ def _ringkasan(doc, ctx: Context) -> None:
                                                [a.rencana_aksi.total for a in areas]),
                  "Gambar 1. Rata-rata progres baris rencana aksi PD utama per area perubahan")
     head = ["Kode", "Area Perubahan", "Baris PD utama", *fig.statuses, UNREPORTED, "Rata-rata progres (%)"]
-    widths = [1.0, 3.4, 1.3] + [1.9] * len(fig.statuses) + [1.9, 1.8]
+    widths = [1.2, 3.2, 1.3] + [1.9] * len(fig.statuses) + [1.9, 1.8]
     widths[1] = PORTRAIT_W - sum(widths) + widths[1]
     _table(doc, head, widths, [[a.kode, clean_text(a.nama), *_status_row(a.rencana_aksi, fig.statuses)]
                                for a in areas], right=set(range(2, len(head))))
@@ -348,7 +348,7 @@ def _indicator_table(doc, rows: list[dict], baseline: bool) -> None:
         widths = [1.9, 2.8, 1.5, 1.6, 1.3, 1.7, 1.6, 2.2, 2.4]
     else:
         head = ["Kode", "Indikator", "Unit", "Target", "Realisasi", "Capaian (%)", "Keterangan"]
-        widths = [2.0, 5.0, 2.4, 1.5, 1.6, 1.6, 2.9]
+        widths = [2.0, 4.8, 2.4, 1.5, 1.7, 1.7, 2.9]
     body, fills = [], []
     for r in rows:
         mark, fill = _mark(r.get("status_capaian", ""))

@@ -270,7 +270,7 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
             for r_doc in body:
                 c = units[(r_doc[0],)]
                 n = len(fig.statuses)
-                assert r_doc[4] == shown(c["n_utama"]) and r_doc[4 + n + 2] == shown(c["progres"], 1)
+                assert r_doc[3] == shown(c["n_utama"]) and r_doc[3 + n + 2] == shown(c["progres"], 1)
                 assert r_doc[-3:] == [shown(c["n_pendukung"]), shown(c["n_err"]), shown(c["n_warn"])]
                 rows_checked += 1
         elif len(head) == 1 and head[0].startswith("[DIISI ADMINISTRATOR]"):

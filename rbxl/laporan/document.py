@@ -473,7 +473,7 @@ def _kepatuhan(doc, ctx: Context) -> None:
            [[s, format_number(counts.get(s, 0))] for s in KEPATUHAN_STATES], right={1})
     head = ["No", "Unit", "Putusan berkas", "Waktu simpan", "Ketepatan", "Baris PD utama", "Rata-rata progres (%)",
             "Kesalahan", "Peringatan"]
-    widths = [0.8, 4.0, 2.6, 2.1, 2.6, 1.3, 1.6, 1.6, 1.6]
+    widths = [0.7, 3.6, 2.3, 2.0, 2.3, 1.2, 1.3, 1.8, 1.8]
     rows = [[format_number(i), clean_text(u.nama), clean_text(u.putusan), _when(u.disimpan), u.kepatuhan,
              format_number(u.utama.total), pct(u.utama.mean_progress), format_number(u.n_kesalahan),
              format_number(u.n_peringatan)] for i, u in enumerate(ctx.units(), 1)]
@@ -519,7 +519,7 @@ def _catatan(doc, ctx: Context) -> None:
         _p(doc, f"{format_number(len(c.indikator_below))} baris indikator dan "
                 f"{format_number(len(c.kegiatan_below))} baris kegiatan prioritas belum mencapai target {fig.tahun}:")
         _table(doc, ["Kode", "Uraian", "Unit", "Target", "Realisasi", "Capaian (%)"],
-               [2.2, 7.6, 2.2, 1.6, 1.7, 1.7],
+               [2.2, 7.2, 2.6, 1.6, 1.7, 1.7],
                [[clean_text(r.get("kode")), name, clean_text(r.get("unit")), num(r.get("target")),
                  num(r.get("realisasi")), capaian_text(r.get("capaian"))] for r, name in below], right={3, 4, 5})
 
@@ -618,11 +618,11 @@ def _lampiran(doc, ctx: Context) -> None:
                                 unit_text(r.get("kendala"), 600), unit_text(r.get("tindak_lanjut"), 600)]
                                for r in _in_master_order(fig.utama_rows(ctx.area), ctx.roadmap)], right={5})
     doc.add_heading("L.4 Rekap per Unit", 2)
-    head = ["Unit", "Nama unit", "Jenis", "Putusan", "Baris PD utama", *fig.statuses, UNREPORTED,
+    head = ["Unit", "Nama unit", "Putusan", "Baris PD utama", *fig.statuses, UNREPORTED,
             "Rata-rata progres (%)", "Baris pendukung", "Kesalahan", "Peringatan"]
-    widths = [2.4, 4.6, 2.0, 2.2, 1.2] + [1.3] * len(fig.statuses) + [1.3, 1.4, 1.3, 1.2, 1.2]
+    widths = [2.4, 4.0, 2.0, 1.2] + [1.9] * len(fig.statuses) + [1.9, 1.6, 1.6, 1.8, 1.8]
     widths[1] = LANDSCAPE_W - sum(widths) + widths[1]
-    _table(doc, head, widths, [[clean_text(u.unit), clean_text(u.nama), clean_text(u.jenis), clean_text(u.putusan),
+    _table(doc, head, widths, [[clean_text(u.unit), clean_text(u.nama), clean_text(u.putusan),
                                 *_status_row(u.utama, fig.statuses), format_number(u.n_pendukung),
                                 format_number(u.n_kesalahan), format_number(u.n_peringatan)]
-                               for u in ctx.units()], right=set(range(4, len(head))))
+                               for u in ctx.units()], right=set(range(3, len(head))))

@@ -452,3 +452,22 @@ def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
     with pytest.raises(PdfFailed, match="tidak selesai dalam 0,5 detik") as err:
         to_pdf([(period.docx, target)], timeout=0.5)
     assert err.value.exit_code == 4 and not target.exists()
+
+
+def test_earlier_periods_of_the_year_and_the_one_just_before(period, tmp_path, roadmap):
+    from rbxl.laporan.history import earlier_figures, previous_of
+
+    base = load_tables(period.out, TAHUN, PERIODE)
+    out = tmp_path / "hasil"
+    for p in ("TW1", "TW3", "S1"):
+        t = Tables(**copy.deepcopy(base.__dict__))
+        t.periode = p
+        save_tables(t, out)
+    tw4 = earlier_figures(out, TAHUN, "TW4", roadmap)
+    assert [f.periode for f in tw4] == ["TW1", "TW3"] and previous_of("TW4", tw4).periode == "TW3"
+    tw3 = earlier_figures(out, TAHUN, "TW3", roadmap)
+    assert [f.periode for f in tw3] == ["TW1"] and previous_of("TW3", tw3) is None  # TW2 missing: not in a row
+    assert [f.periode for f in earlier_figures(out, TAHUN, "S2", roadmap)] == ["S1"]
+    assert [f.periode for f in earlier_figures(out, TAHUN, "TAHUNAN", roadmap)] == ["TW1", "TW3"]
+    assert previous_of("TAHUNAN", earlier_figures(out, TAHUN, "TAHUNAN", roadmap)) is None
+    assert earlier_figures(out, TAHUN + 1, "TW2", roadmap) == []  # another year is not this year's trend

@@ -44,7 +44,7 @@ def write_laporan(roadmap: Roadmap, out: str | Path, tahun: int, periode: str, p
                   pdf: bool = False, tanggal: dt.date | None = None) -> Laporan:
     """Write the report (or with per_pokja one packet per area) for a consolidated period."""
     from .document import Context, build
-    from .history import earlier_figures
+    from .history import earlier_figures, previous_of
 
     fig = figures(load_tables(out, tahun, periode), roadmap)
     result = Laporan()
@@ -55,7 +55,7 @@ def write_laporan(roadmap: Roadmap, out: str | Path, tahun: int, periode: str, p
         result.notes.append(f"Tren tidak disertakan: {err}")
     result.trend = [f"{f.periode} {f.tahun}" for f in earlier]
     common = {"fig": fig, "roadmap": roadmap, "tanggal": tanggal or dt.date.today(), "earlier": earlier,
-              "previous": earlier[-1] if earlier else None,
+              "previous": previous_of(periode, earlier),
               "out_label": monitoring_path(out, tahun, periode).name}
     if per_pokja:
         jobs = [(pokja_path(out, tahun, periode, a.kode, a.nama), Context(area=a.kode, **common))

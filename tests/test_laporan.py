@@ -307,7 +307,7 @@ def test_hostile_unit_text_lands_as_cut_clean_literal_text(period):
     assert "Kendala panjang sekali. " * 70 not in body  # nothing near 50,000 characters in one place
 
 
-def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_path):
+def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_path, monkeypatch):
     require_soffice()
     require_poppler()
     from rbxl.laporan.pdf import to_pdf
@@ -332,6 +332,23 @@ def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_pa
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(png / "hal")], check=True)
     pages = sorted(png.glob("hal-*.png"))
     assert len(pages) > 20 and all(p.stat().st_size > 3000 for p in pages)
+
+    # the old PDF open in a viewer that locks it (Windows): the new one is kept as '(baru)'
+    import rbxl.atomic
+    from rbxl.errors import OutputError
+
+    real_replace, old = rbxl.atomic.os.replace, pdf.read_bytes()
+
+    def locked(src, dst, *a, **k):
+        if Path(dst) == pdf:
+            raise PermissionError(13, "The process cannot access the file", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    (item,) = to_pdf([(period.docx, pdf)])
+    monkeypatch.undo()
+    assert isinstance(item, OutputError) and item.exit_code == 4 and "(baru)" in str(item)
+    assert pdf.read_bytes() == old and pdf.with_name("laporan (baru).pdf").stat().st_size > 10000
 
 
 def test_per_pokja_packets_hold_only_their_area(period):

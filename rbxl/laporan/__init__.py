@@ -27,12 +27,12 @@ class Laporan:
     notes: list[str] = field(default_factory=list)  # PDF not made, earlier period unreadable...
     locked: list[str] = field(default_factory=list)  # an old output was open: the new one kept as '(baru)'
     failed: list[str] = field(default_factory=list)  # LibreOffice ran but gave no PDF (timeout, crash)
+    trend: list[str] = field(default_factory=list)  # earlier periods the trend compares with
 
     @property
     def ok(self) -> bool:
         """False when an asked-for output is missing or kept under another name (exit code 4)."""
         return not (self.locked or self.failed)
-    trend: list[str] = field(default_factory=list)  # earlier periods the trend compares with
 
 
 def pokja_path(out: str | Path, tahun: int, periode: str, kode: str, nama: str) -> Path:
@@ -87,19 +87,18 @@ def _save(doc, target: Path, result: Laporan) -> Path:
 def _pdfs(result: Laporan) -> None:
     from .pdf import PdfFailed, PdfUnavailable, to_pdf
 
+    pairs = [(d, d.with_suffix(".pdf")) for d in result.documents]
     try:
-        done = to_pdf([(d, d.with_suffix(".pdf")) for d in result.documents])
+        done = to_pdf(pairs)
     except PdfUnavailable as err:
         result.notes.append(str(err))
         return
     except PdfFailed as err:
         result.failed.append(str(err))
         return
-    for item in done:
-        if isinstance(item, OutputError):
+    for (_, target), item in zip(pairs, done, strict=True):
+        if isinstance(item, OutputError):  # the old PDF is open: the new one is kept as '(baru)'
             result.locked.append(str(item))
-            alt = Path(str(item).rsplit(" sebagai ", 1)[-1].rstrip("."))
-            if alt.is_file():
-                result.pdfs.append(alt)
-        else:
+            item = target.with_name(f"{target.stem} (baru){target.suffix}")
+        if item.is_file():
             result.pdfs.append(item)

@@ -339,6 +339,7 @@ def _trend(doc, ctx: Context) -> None:
 
 
 def _indicator_table(doc, rows: list[dict], baseline: bool) -> None:
+    """Indicators with their capaian mark: with baseline and satuan in an area's section, compact in II."""
     if not rows:
         _p(doc, "Tidak ada indikator kinerja untuk periode ini.")
         return
@@ -349,21 +350,17 @@ def _indicator_table(doc, rows: list[dict], baseline: bool) -> None:
     else:
         head = ["Kode", "Indikator", "Unit", "Target", "Realisasi", "Capaian (%)", "Keterangan"]
         widths = [2.0, 4.8, 2.4, 1.5, 1.7, 1.7, 2.9]
+    mark_col = head.index("Keterangan")
     body, fills = [], []
     for r in rows:
         mark, fill = _mark(r.get("status_capaian", ""))
-        values = [clean_text(r.get("kode")), unit_text(r.get("indikator"), 300)]
-        if baseline:
-            values += [unit_text(r.get("satuan"), 50), num(r.get("baseline"))]
-        else:
-            values.append(clean_text(r.get("unit")))
-        values += [num(r.get("target")), num(r.get("realisasi")), capaian_text(r.get("capaian")), mark]
-        if baseline:
-            values.append(clean_text(r.get("unit")))
-        body.append(values)
-        fills.append({len(values) - (2 if baseline else 1): fill})
-    first_num = 3 if baseline else 3
-    _table(doc, head, widths, body, right=set(range(first_num, len(head) - (2 if baseline else 1))), fills=fills)
+        lead = ([unit_text(r.get("satuan"), 50), num(r.get("baseline"))] if baseline
+                else [clean_text(r.get("unit"))])
+        tail = [clean_text(r.get("unit"))] if baseline else []
+        body.append([clean_text(r.get("kode")), unit_text(r.get("indikator"), 300), *lead, num(r.get("target")),
+                     num(r.get("realisasi")), capaian_text(r.get("capaian")), mark, *tail])
+        fills.append({mark_col: fill})
+    _table(doc, head, widths, body, right=set(range(3, mark_col)), fills=fills)
 
 
 # --------------------------------------------------------------------------- III per area

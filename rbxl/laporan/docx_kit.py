@@ -70,10 +70,6 @@ def new_section(document, landscape: bool):
     return section
 
 
-def usable_width(section) -> int:
-    return section.page_width - section.left_margin - section.right_margin
-
-
 def page_number_footer(section, label: str) -> None:
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -262,3 +262,18 @@ def show_tarik(result) -> None:
                   f"{result.already}; dilewati: {len(result.skipped)}.")
     if result.saved:
         console.print(f"Periksa dengan: rbxl validate {result.folder} --tahun ... --periode ... (atau pakai --periksa).")
+
+
+def show_laporan(result) -> None:
+    for path in result.documents:
+        console.print(f"Dokumen Word: {path}")
+    for path in result.pdfs:
+        console.print(f"PDF: {path}")
+    if result.trend:
+        console.print(f"Tren dibandingkan dengan periode: {', '.join(result.trend)}")
+    for note in result.notes:
+        console.print(f"[yellow]Catatan:[/] {note}")
+    for note in result.locked:
+        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+    for note in result.failed:
+        err_console.print(f"[bold red]PDF gagal:[/] {note}")

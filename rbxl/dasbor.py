@@ -281,7 +281,7 @@ def section_rincian(fig: PeriodFigures) -> str:
                  esc(names.get(r["unit"], r["unit"])), badge(r["status"]), pct(r["progres"]),
                  f'{esc(r["output"])}<span class="bukti">{linkify(r["bukti"])}</span>',
                  f'{esc(r["kendala"])}<span class="tl">{esc(r["tindak_lanjut"])}</span>']
-                for r in fig.area_rows(a.kode)]
+                for r in fig.utama_rows(a.kode)]
         out.append(f'<section class="area" aria-labelledby="h-a-{esc(a.kode)}">'
                    f'<h3 id="h-a-{esc(a.kode)}">{esc(a.kode)} {esc(a.nama)}</h3>'
                    f"<p>{_progress_line(a.rencana_aksi)}</p>"

@@ -271,7 +271,7 @@ def test_kegiatan_equal_the_kegiatan_csv(opened, period):
 def test_area_sections_list_the_rows_of_their_pd_utama(opened, period):
     for a in period.fig.areas:
         rows = table_rows(opened.page, f"tabel-ra-{a.kode}")
-        want = period.fig.area_rows(a.kode)
+        want = period.fig.utama_rows(a.kode)
         assert len(rows) == a.rencana_aksi.total == len(want)
         for r, w in zip(rows, want, strict=True):
             assert r["cells"][0] == w["kode"]

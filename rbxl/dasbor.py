@@ -20,7 +20,16 @@ from string import Template
 
 from .atomic import write_text
 from .consolidate import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
-from .figures import SELESAI, PeriodFigures, StatusCounts, figures
+from .figures import (
+    KEPATUHAN_STATES,
+    LATE,
+    ON_TIME,
+    SELESAI,
+    TIME_UNKNOWN,
+    PeriodFigures,
+    StatusCounts,
+    figures,
+)
 from .form import periode_label
 from .master.model import Roadmap
 from .paths import dasbor_path
@@ -46,7 +55,8 @@ TONE = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("no
         "Tidak Dapat Dilaksanakan": ("bad", "✖"), "Dukungan Selesai": ("ok", "✔"),
         "Sedang Mendukung": ("warn", "◐"), "Belum Ada Dukungan": ("none", "○"), "Tidak Diminta": ("none", "–"),
         "Diterima": ("ok", "✔"), "Perlu perbaikan": ("warn", "!"), NOT_RETURNED: ("bad", "○"),
-        REJECTED_FILE: ("bad", "✖"), "Ditolak": ("bad", "✖")}
+        REJECTED_FILE: ("bad", "✖"), "Ditolak": ("bad", "✖"), ON_TIME: ("ok", "✔"), LATE: ("warn", "!"),
+        TIME_UNKNOWN: ("none", "?")}
 UNREPORTED = "Belum dilaporkan"
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -193,11 +203,16 @@ def section_ringkasan(fig: PeriodFigures) -> str:
     chart = bar_chart("g-status", "Jumlah baris rencana aksi PD utama menurut status pelaksanaan", items,
                       max(ra.total, 1))
     rows = [[badge(s), num(counts[s])] for s in states]
+    batas = f"batas {fig.batas_waktu:%d-%m-%Y}" if fig.batas_waktu else "tanpa batas waktu di master"
+    kepatuhan = [[badge(s), num(h.kepatuhan.get(s, 0))] for s in KEPATUHAN_STATES]
     return (f'<h2 id="h-ringkasan">Ringkasan</h2><dl class="cards">{dl}</dl>'
             f'<h3>Status pelaksanaan rencana aksi</h3><div class="pair"><figure>{chart}<figcaption>Grafik: '
             "jumlah baris rencana aksi PD utama menurut status. Angkanya ada pada tabel.</figcaption></figure>"
             + table("Status pelaksanaan rencana aksi (baris PD utama)", ["Status", "Jumlah baris"], rows,
-                    ident="tabel-status", numeric={1}) + "</div>")
+                    ident="tabel-status", numeric={1}) + "</div>"
+            + f"<h3>Ketepatan pengumpulan</h3><p>Menurut waktu simpan di dalam berkas, terhadap {batas}.</p>"
+            + table("Ketepatan pengumpulan (jumlah unit)", ["Keadaan", "Unit"], kepatuhan, ident="tabel-kepatuhan",
+                    numeric={1}))
 
 
 def section_area(fig: PeriodFigures) -> str:
@@ -251,7 +266,7 @@ def section_unit(fig: PeriodFigures) -> str:
     states = list(dict.fromkeys(u.putusan for u in fig.units))
     options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in states)
     rows = [[f'<a href="#per-unit" data-pilih="{esc(u.unit)}">{esc(u.nama)}</a> <span class=kode>({esc(u.unit)})</span>',
-             badge(u.putusan), num(u.utama.total),
+             badge(u.putusan), badge(u.kepatuhan) if u.kepatuhan else "–", num(u.utama.total),
              pct(u.utama.mean_progress), num(u.utama.by_status.get(SELESAI, 0)), num(u.n_pendukung),
              num(u.n_kesalahan), num(u.n_peringatan), esc(u.jenis)] for u in fig.units]
     attrs = [f' data-unit="{esc(u.unit)}" data-putusan="{esc(u.putusan)}" '
@@ -265,9 +280,9 @@ def section_unit(fig: PeriodFigures) -> str:
             f'<p id="jumlah-unit" role="status" aria-live="polite">{num(len(fig.units))} unit</p>'
             "<p>Nama unit menuju tampilan per unit: apa yang dipimpin, didukung, dan masih terbuka.</p>"
             + table("Status pengumpulan dan progres per unit",
-                    ["Unit", "Status pengumpulan", "Baris PD utama", "Rata-rata progres", "Selesai",
+                    ["Unit", "Status pengumpulan", "Ketepatan waktu", "Baris PD utama", "Rata-rata progres", "Selesai",
                      "Baris pendukung", "Kesalahan", "Peringatan", "Jenis"], rows, attrs, "tabel-unit",
-                    {2, 3, 4, 5, 6, 7}))
+                    {3, 4, 5, 6, 7, 8}))
 
 
 def section_rincian(fig: PeriodFigures) -> str:

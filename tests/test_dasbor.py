@@ -226,6 +226,9 @@ def test_headline_and_areas_equal_the_figures_and_the_csv(opened, period):
     assert parse_num(shown["indikator_met"]) == h.indikator_by_state["Tercapai"]
     status = {r["cells"][0].split(" ", 1)[1]: parse_num(r["cells"][1]) for r in table_rows(opened.page, "tabel-status")}
     assert status == {**h.rencana_aksi.by_status, "Belum dilaporkan": h.rencana_aksi.unreported}
+    kepatuhan = {r["cells"][0].split(" ", 1)[1]: parse_num(r["cells"][1])
+                 for r in table_rows(opened.page, "tabel-kepatuhan")}
+    assert kepatuhan == h.kepatuhan and sum(kepatuhan.values()) == h.expected
     areas = {r["area"]: r["cells"] for r in table_rows(opened.page, "tabel-area")}
     assert list(areas) == [a.kode for a in fig.areas]
     for a in fig.areas:
@@ -241,11 +244,12 @@ def test_unit_table_equals_the_unit_csv(opened, period):
     assert [r["unit"] for r in rows] == list(units_csv)
     for r in rows:
         u, cells = units_csv[r["unit"]], r["cells"]
-        assert cells[1].endswith(u["putusan"]) and cells[8] == u["jenis"]
-        assert parse_num(cells[2]) == int(u["n_utama"]) and parse_num(cells[4]) == int(u["n_selesai"])
-        assert shown_close(cells[3], u["progres"] or None), r["unit"]
-        assert parse_num(cells[5]) == int(u["n_pendukung"])
-        assert parse_num(cells[6]) == int(u["n_err"]) and parse_num(cells[7]) == int(u["n_warn"])
+        assert cells[1].endswith(u["putusan"]) and cells[9] == u["jenis"]
+        assert cells[2].endswith(period.fig.unit(r["unit"]).kepatuhan or "–")
+        assert parse_num(cells[3]) == int(u["n_utama"]) and parse_num(cells[5]) == int(u["n_selesai"])
+        assert shown_close(cells[4], u["progres"] or None), r["unit"]
+        assert parse_num(cells[6]) == int(u["n_pendukung"])
+        assert parse_num(cells[7]) == int(u["n_err"]) and parse_num(cells[8]) == int(u["n_warn"])
 
 
 def test_indicators_equal_the_indikator_csv(opened, period):

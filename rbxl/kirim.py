@@ -34,6 +34,7 @@ from email.utils import formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
 
+from .addresses import is_address, parse_addresses
 from .atomic import write_bytes, write_text
 from .errors import UsageError
 from .form import PERIODE_LABEL
@@ -78,9 +79,6 @@ SETTINGS_HELP = (
     "Untuk mencoba tanpa mengirim, pakai --dry-run."
 )
 
-_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+"
-_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
-_ADDRESS = re.compile(rf"{_LOCAL}@{_DOMAIN}")
 _MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
@@ -278,25 +276,6 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
 
 
 # --- addresses and messages -------------------------------------------------------------------
-def is_address(text: str) -> bool:
-    return bool(_ADDRESS.fullmatch(text or ""))
-
-
-def parse_addresses(raw: str) -> tuple[list[str], list[str]]:
-    """(valid, invalid) addresses of a master cell; several may be separated by ';' or ','."""
-    valid: list[str] = []
-    invalid: list[str] = []
-    for part in re.split(r"[;,]", raw or ""):
-        part = part.strip()
-        if not part:
-            continue
-        if not is_address(part):
-            invalid.append(part)
-        elif part.lower() not in (v.lower() for v in valid):
-            valid.append(part)
-    return valid, invalid
-
-
 def mime_type(name: str) -> tuple[str, str]:
     kind = _MIME.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     main, _, sub = kind.partition("/")

@@ -10,10 +10,10 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from dataclasses import asdict
 from pathlib import Path
 
+from ..addresses import parse_addresses
 from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
@@ -157,10 +157,9 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     for rec, cells in zip(t.records, t.cells, strict=True):
         if not rec.get("kode"):
             continue
-        for address in _split(rec.get("email")):
-            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
-                findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
-                                        cell=cells.get("email", ""), value=address))
+        for address in parse_addresses(as_text(rec.get("email")))[1]:
+            findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
+                                    cell=cells.get("email", ""), value=address))
         units[as_text(rec["kode"])] = Unit(
             kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
             jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),

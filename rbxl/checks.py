@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .enums import StatusRole
 from .findings import ERROR, Finding, finding
 from .form import (
     GUIDE_SHEET,
@@ -155,7 +156,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     for sheet in spec.sheets:
         grid = _find_sheet(raw, sheet.name)
         formula_cells = (formulas or {}).get(sheet.name, set())
-        _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
+        _read_inputs(sheet, grid, sub, formula_cells, spec)
     _extra_sheets(raw, spec, sub)
     sub.decide()
     return sub
@@ -282,7 +283,8 @@ PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisa
 
 
 def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: set[str],
-                 lists: dict[str, list[str]]) -> None:
+                 spec: FormSpec) -> None:
+    lists = spec.lists
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
     inputs = [(c, f) for c, f in enumerate(sheet.fields) if f.input and not f.formula]
@@ -308,7 +310,7 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
-            _consistency(sheet, row, r, typed, sub)
+            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")))
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -383,7 +385,9 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
     return text
 
 
-def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission) -> None:
+def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
+                 role: StatusRole | None) -> None:
+    """Status against progress and evidence, by what the status means (the master names it)."""
     status, progres = typed.get("status"), typed.get("progres")
 
     def add(code: str, key: str, **kw) -> None:
@@ -392,11 +396,11 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
 
     if progres is not None and 0 < progres < 1:
         add("VALUE_PERCENT_FRACTION", "progres", value=format_number(progres), detail=format_number(progres * 100))
-    if status == "Selesai" and progres is not None and progres < 100:
-        add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres))
-    if status == "Belum Dimulai" and progres is not None and progres > 0:
+    if role == StatusRole.DONE and progres is not None and progres < 100:
+        add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres), detail=status)
+    if role == StatusRole.NOT_STARTED and progres is not None and progres > 0:
         add("CONSIST_NOT_STARTED", "progres", value=format_number(progres), detail=status)
-    if status == "Selesai" and not typed.get("bukti"):
-        add("CONSIST_DONE_NO_EVIDENCE", "bukti")
+    if role == StatusRole.DONE and not typed.get("bukti"):
+        add("CONSIST_DONE_NO_EVIDENCE", "bukti", detail=status)
     if status is None and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
         add("CONSIST_NO_STATUS", "status")

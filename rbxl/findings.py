@@ -10,11 +10,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+from .enums import Severity
 
-SEVERITY_ID = {ERROR: "Kesalahan", WARNING: "Peringatan", INFO: "Info"}
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+SEVERITY_ID = {s: s.label for s in Severity}
 
 # code: (severity, message template). Templates speak to the person who must act.
 CATALOG: dict[str, tuple[str, str]] = {
@@ -35,6 +34,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "MASTER_LINK_DIFFERS": (WARNING, "'{label}' juga ada sebagai {other} ({other_table}) dengan nilai berbeda: {detail}."),
     "MASTER_NO_ACTION": (WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
     "MASTER_BAD_EMAIL": (WARNING, "Alamat e-mail '{value}' tidak tampak valid; unit ini akan dilewati oleh 'rbxl kirim' sampai diperbaiki."),
+    "MASTER_STATUS_ROLE": (ERROR, "Status '{value}' di daftar {label} perlu Makna Status salah satu dari {choices} (ditemukan: {detail}); tanpa itu rbxl tidak tahu arti status ini."),
+    "MASTER_STATUS_ROLES": (ERROR, "Daftar {label} harus punya tepat satu status untuk setiap Makna Status ({choices}): {detail}."),
     "MASTER_EMPTY_GROUP": (WARNING, "Grup '{value}' tidak menghasilkan unit satu pun."),
     # --- intake: files ------------------------------------------------------------------
     "FILE_SKIPPED": (INFO, "Dilewati: {detail}"),
@@ -69,9 +70,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "VALUE_BAD_NIP": (ERROR, "NIP '{value}' harus 18 digit angka, diketik sebagai teks (tanpa spasi atau titik; bila Excel mengubahnya menjadi angka, awali dengan tanda petik ')."),
     "VALUE_BAD_DATE": (ERROR, "'{value}' bukan tanggal yang valid. Isi tanggal seperti 31/03/2023."),
     "VALUE_ERROR_CELL": (ERROR, "Sel berisi galat ('{value}'). Ganti dengan nilai yang benar."),
-    "CONSIST_DONE_PROGRESS": (ERROR, "Status 'Selesai' tetapi progres {value}%. Isi progres 100 atau ubah status."),
+    "CONSIST_DONE_PROGRESS": (ERROR, "Status '{detail}' tetapi progres {value}%. Isi progres 100 atau ubah status."),
     "CONSIST_NOT_STARTED": (ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),
-    "CONSIST_DONE_NO_EVIDENCE": (WARNING, "Status 'Selesai' tanpa bukti dukung. Sebutkan dokumen atau tautan bukti dukung."),
+    "CONSIST_DONE_NO_EVIDENCE": (WARNING, "Status '{detail}' tanpa bukti dukung. Sebutkan dokumen atau tautan bukti dukung."),
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
     "ROWS_EMPTY": (WARNING, "{detail} baris belum diisi ({label} kosong): {value}. Lengkapi bila sudah ada datanya."),
     "ROWS_EMPTY_SUPPORT": (INFO, "{detail} baris dukungan belum diisi: {value}."),

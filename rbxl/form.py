@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .enums import StatusRole
 from .master.model import Indikator, Roadmap, number_of
 from .master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from .values import NO_VALUE, format_number, parse_graded
@@ -124,6 +125,15 @@ class FormSpec:
     lists: dict[str, list[str]]  # list name -> values, for the hidden list sheet
     guide: list[str]
     settings: dict[str, str]
+    status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # from the master
+
+    def status_role(self, value: object, daftar: str = LIST_STATUS_AKSI) -> StatusRole | None:
+        """What a status typed in this workbook means (None: blank or not in the list)."""
+        return self.status_roles.get(daftar, {}).get(value) if isinstance(value, str) else None
+
+    def status_named(self, role: StatusRole, daftar: str = LIST_STATUS_AKSI) -> str:
+        """The master's name for a meaning, e.g. DONE -> 'Selesai'."""
+        return next(v for v, r in self.status_roles.get(daftar, {}).items() if r == role)
 
     @property
     def periode_label(self) -> str:
@@ -307,7 +317,8 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
     used_lists |= {r.calc["daftar"] for s in sheets for r in s.rows if r.calc.get("daftar")}
     lists = {name: roadmap.choices(name) for name in sorted(used_lists)}
     return FormSpec(unit.kode, unit.nama, unit.singkatan, tahun, periode, roadmap.fingerprint, sheets, lists,
-                    _guide(roadmap, unit_kode, tahun, periode, sheets), dict(roadmap.settings))
+                    _guide(roadmap, unit_kode, tahun, periode, sheets), dict(roadmap.settings),
+                    {name: dict(roles) for name, roles in roadmap.status_roles.items()})
 
 
 def _cell(raw: object) -> object:

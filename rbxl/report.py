@@ -16,12 +16,20 @@ from pathlib import Path
 
 from .atomic import atomic_path, write_text
 from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
+from .findings import ERROR, WARNING
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import Roadmap
+from .master.schema import STATUS_LISTS
 from .template import WB_OPTIONS, fit_height, write_list_sheet
 
-STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
+# Status names are the master's; their meaning (and so their colour and count column) is fixed.
+ROLE_COLOR = {StatusRole.DONE: "green", StatusRole.IN_PROGRESS: "yellow", StatusRole.NOT_STARTED: "red",
+              StatusRole.CANNOT: "grey"}
+STATUS_COUNT = {StatusRole.DONE: "n_selesai", StatusRole.IN_PROGRESS: "n_berjalan",
+                StatusRole.NOT_STARTED: "n_belum", StatusRole.CANNOT: "n_tidak"}  # Per Unit column per role
+LEAD, SUPPORT = Role.LEAD.value, Role.SUPPORT.value
 
 
 @dataclass(frozen=True)
@@ -135,9 +143,10 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         ra = _Data("Rencana Aksi", RA_COLS, len(tables.rencana_aksi))
         _indicator_sheet(wb, F, ind, tables.indikator, tables)
         _indicator_sheet(wb, F, keg, tables.kegiatan, tables)
-        _table_sheet(wb, F, ra, tables.rencana_aksi, status_col="status")
-        _matrix(wb, F, tables)
-        unit_data = _per_unit(wb, F, tables, ra)
+        _table_sheet(wb, F, ra, tables.rencana_aksi,
+                     {roadmap.status_named(role): ROLE_COLOR[role] for role in STATUS_ORDER})
+        _matrix(wb, F, tables, roadmap)
+        unit_data = _per_unit(wb, F, tables, ra, roadmap)
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
@@ -202,19 +211,18 @@ def _setup(ws, data: _Data, F: dict, freeze_cols: int = 1) -> None:
     ws.set_footer("&L" + data.name.replace("&", "&&") + "&RHalaman &P dari &N")
 
 
-def _table_sheet(wb, F, data: _Data, rows: list[dict], status_col: str = "") -> None:
+def _table_sheet(wb, F, data: _Data, rows: list[dict], status_colors: dict[str, str] | None = None) -> None:
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     for i, row in enumerate(rows, start=1):
         for c, col in enumerate(data.cols):
             _value(ws, i, c, row.get(col.key), _fmt(F, col.num_format))
         ws.set_row(i, fit_height((row.get(col.key), col.width) for col in data.cols))
-    if status_col and rows:
-        c = data.index[status_col]
-        _traffic(ws, F, 1, c, len(rows), c, {"Selesai": "green", "Sedang Berjalan": "yellow",
-                                             "Belum Dimulai": "red", "Tidak Dapat Dilaksanakan": "grey"})
+    if status_colors and rows:
+        c = data.index["status"]
+        _traffic(ws, F, 1, c, len(rows), c, status_colors)
         c = data.index["pengumpulan"]
-        _traffic(ws, F, 1, c, len(rows), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red"})
+        _traffic(ws, F, 1, c, len(rows), c, {Collection.NOT_RETURNED: "grey", Collection.REJECTED_FILE: "red"})
 
 
 def _traffic(ws, F, r1, c1, r2, c2, mapping: dict[str, str]) -> None:
@@ -252,7 +260,7 @@ def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> No
                                                              {"criteria": ">=", "type": "number", "value": 80}]})
 
 
-def _matrix(wb, F, tables: Tables) -> None:
+def _matrix(wb, F, tables: Tables, roadmap: Roadmap) -> None:
     """Actions x units, the status each unit reported (values: a view, not a summary)."""
     ws = wb.add_worksheet("Matriks")
     codes = list(dict.fromkeys(r["kode"] for r in tables.rencana_aksi))
@@ -266,16 +274,15 @@ def _matrix(wb, F, tables: Tables) -> None:
     for j, u in enumerate(units, start=1):
         ws.write_string(0, j, u, vert)
     ws.set_row(0, 90)
-    short = {"Selesai": "S", "Sedang Berjalan": "B", "Belum Dimulai": "-", "Tidak Dapat Dilaksanakan": "X",
-             "Sedang Mendukung": "B", "Dukungan Selesai": "S", "Belum Ada Dukungan": "-", "Tidak Diminta": "X"}
+    short = {name: role.short for daftar in STATUS_LISTS for name, role in roadmap.status_roles[daftar].items()}
     for i, k in enumerate(codes, start=1):
         ws.write_string(i, 0, k, F["bold"])
         for j, u in enumerate(units, start=1):
             r = cell.get((k, u))
             if r is None:
                 continue
-            text = "?" if r["pengumpulan"] in ("Belum mengumpulkan", "Berkas ditolak") else short.get(r["status"], "?")
-            if r["peran"] == "Utama":
+            text = "?" if r["pengumpulan"] in tuple(Collection) else short.get(r["status"], "?")
+            if r["peran"] == LEAD:
                 text = text + "*"
             ws.write_string(i, j, text)
     n = len(codes)
@@ -295,8 +302,8 @@ def _matrix(wb, F, tables: Tables) -> None:
 UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis", "Jenis", 15),
              Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
              Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
-             Col("n_utama", "Baris Utama", 9), Col("n_selesai", "Selesai", 9), Col("n_berjalan", "Sedang Berjalan", 9),
-             Col("n_belum", "Belum Dimulai", 9), Col("n_tidak", "Tidak Dapat Dilaksanakan", 11),
+             Col("n_utama", "Baris Utama", 9),
+             *(Col(STATUS_COUNT[role], role.label, 11 if role == StatusRole.CANNOT else 9) for role in STATUS_ORDER),
              Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
              Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
 
@@ -306,7 +313,7 @@ CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_priorita
               "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
 
 
-def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
+def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap) -> _Data:
     data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
@@ -315,21 +322,21 @@ def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
     by_status = Groups(tables.rencana_aksi, ("unit", "peran", "status"))
     by_level = Groups(tables.temuan, ("unit", "tingkat"))
     formulas: dict[str, Callable[[str, str], tuple[str, object]]] = {
-        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama")',
-                                 by_role.n(u, "Utama")),
-        "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Pendukung")',
-                                     by_role.n(u, "Pendukung")),
+        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}")',
+                                 by_role.n(u, LEAD)),
+        "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{SUPPORT}")',
+                                     by_role.n(u, SUPPORT)),
         "progres": lambda a, u: (f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("unit")},{a},'
-                                 f'{ra.rng("peran")},"Utama"),"")', by_role.mean(u, "Utama")),
-        "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Kesalahan")',
-                               by_level.n(u, "Kesalahan")),
-        "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Peringatan")',
-                                by_level.n(u, "Peringatan")),
+                                 f'{ra.rng("peran")},"{LEAD}"),"")', by_role.mean(u, LEAD)),
+        "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{ERROR.label}")',
+                               by_level.n(u, ERROR.label)),
+        "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{WARNING.label}")',
+                                by_level.n(u, WARNING.label)),
     }
-    for key, status in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, strict=True):
-        formulas[key] = (lambda s: lambda a, u: (
-            f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")',
-            by_status.n(u, "Utama", s)))(status)
+    for role in STATUS_ORDER:
+        formulas[STATUS_COUNT[role]] = (lambda s: lambda a, u: (
+            f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")',
+            by_status.n(u, LEAD, s)))(roadmap.status_named(role))
     for i, row in enumerate(tables.unit):
         for c, col in enumerate(data.cols):
             if col.key in formulas:
@@ -340,9 +347,9 @@ def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
                 _value(ws, i + 1, c, row.get(col.key), F["wrap"])
     if tables.unit:
         c = data.index["putusan"]
-        _traffic(ws, F, 1, c, len(tables.unit), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red",
-                                                   "Perlu perbaikan": "yellow", "Diterima": "green",
-                                                   "Diterima dengan catatan": "green"})
+        _traffic(ws, F, 1, c, len(tables.unit), c, {Collection.NOT_RETURNED: "grey", Collection.REJECTED_FILE: "red",
+                                                   Verdict.NEEDS_FIX: "yellow", Verdict.ACCEPTED: "green",
+                                                   Verdict.ACCEPTED_NOTES: "green"})
     return data
 
 
@@ -355,8 +362,9 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     ws.write_string(3, 0, "Uraian", F["head"])
     ws.write_string(3, 1, "Jumlah", F["head"])
     ra_rows, unit_rows, ind_rows = tables.rencana_aksi, tables.unit, tables.indikator
-    utama = countifs(ra_rows, peran="Utama")
-    by_status = {s: countifs(ra_rows, peran="Utama", status=s) for s in STATUSES}
+    statuses = roadmap.statuses()
+    utama = countifs(ra_rows, peran=LEAD)
+    by_status = {s: countifs(ra_rows, peran=LEAD, status=s) for s in statuses}
     figures = [
         ("Unit pelapor (diharapkan)", f"=COUNTA({units.rng('unit')})", len(unit_rows)),
         ("Unit yang mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', countifs(unit_rows, dikumpulkan="Ya")),
@@ -364,15 +372,15 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
          countifs(unit_rows, data_dipakai="Ya")),
         ("Unit belum mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
          countifs(unit_rows, dikumpulkan="Tidak")),
-        ("Rencana aksi (baris PD utama)", f'=COUNTIF({ra.rng("peran")},"Utama")', utama),
+        ("Rencana aksi (baris PD utama)", f'=COUNTIF({ra.rng("peran")},"{LEAD}")', utama),
     ]
-    for s in STATUSES:
-        figures.append((f"   - {s}", f'=COUNTIFS({ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")', by_status[s]))
+    for s in statuses:
+        figures.append((f"   - {s}", f'=COUNTIFS({ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")', by_status[s]))
     utama_row = 4 + 4 + 1  # Excel row of "Rencana aksi (baris PD utama)"
-    figures.append(("   - Belum dilaporkan", f"=B{utama_row}-SUM(B{utama_row + 1}:B{utama_row + len(STATUSES)})",
+    figures.append(("   - Belum dilaporkan", f"=B{utama_row}-SUM(B{utama_row + 1}:B{utama_row + len(statuses)})",
                     utama - sum(by_status.values())))
     figures.append(("Rata-rata progres PD utama (%)", f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},'
-                                                      f'"Utama"),"")', averageifs(ra_rows, "progres", peran="Utama")))
+                                                      f'"{LEAD}"),"")', averageifs(ra_rows, "progres", peran=LEAD)))
     figures.append(("Indikator (baris)", f"=COUNTA({ind.rng('kode')})", len(ind_rows)))
     for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA):
         figures.append((f"   - {s}", f'=COUNTIF({ind.rng("status_capaian")},"{s}")',
@@ -384,7 +392,8 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
 
     # progress per area
     top = 4 + len(figures) + 2
-    for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", "Selesai"]):
+    done = roadmap.status_named(StatusRole.DONE)
+    for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", done]):
         ws.write_string(top, c, h, F["head"])
     ws.set_row(top, 30)  # two-line headers
     areas = list(roadmap.areas.values())
@@ -394,13 +403,13 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
         ws.write_string(r, 1, area.kode)
         a = f"B{r + 1}"
         ws.write_formula(r, 2, f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("area_kode")},{a},'
-                               f'{ra.rng("peran")},"Utama"),"")', F["num"],
-                         averageifs(ra_rows, "progres", area_kode=area.kode, peran="Utama"))
-        ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran="Utama"))
-        ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama",'
-                               f'{ra.rng("status")},"Selesai")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran="Utama", status="Selesai"))
+                               f'{ra.rng("peran")},"{LEAD}"),"")', F["num"],
+                         averageifs(ra_rows, "progres", area_kode=area.kode, peran=LEAD))
+        ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}")', F["int"],
+                         countifs(ra_rows, area_kode=area.kode, peran=LEAD))
+        ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}",'
+                               f'{ra.rng("status")},"{done}")', F["int"],
+                         countifs(ra_rows, area_kode=area.kode, peran=LEAD, status=done))
     last_area = top + len(areas)
 
     chart = wb.add_chart({"type": "bar"})
@@ -417,7 +426,7 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     n_units = len(unit_rows)
     stacked = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colors = ["#70AD47", "#FFC000", "#FF6F61", "#A5A5A5"]
-    for key, status, color in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, colors, strict=True):
+    for key, status, color in zip(STATUS_COUNT.values(), statuses, colors, strict=True):
         c = units.index[key]
         stacked.add_series({"name": status, "categories": ["Per Unit", 1, 0, n_units, 0],
                             "values": ["Per Unit", 1, c, n_units, c], "fill": {"color": color}, "gap": 40})

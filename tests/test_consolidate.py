@@ -27,7 +27,7 @@ from rbxl.consolidate import NOT_RETURNED
 from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
 from rbxl.generate import template_name
 from rbxl.pipeline import Outputs, run_consolidation
-from rbxl.report import IND_COLS, KEG_COLS, RA_COLS, STATUSES, UNIT_COLS, Col
+from rbxl.report import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 
@@ -471,7 +471,7 @@ def test_charts_exist_and_point_at_the_right_ranges(run, wb_formulas, csv_tables
     n_units = len(run.roadmap.units)
     assert pu.max_row == n_units + 1
     unit_col = column_letter_of(pu, "Unit")
-    assert [name for name, _, _ in st] == STATUSES
+    assert [name for name, _, _ in st] == run.roadmap.statuses()
     for name, cat, val in st:
         col = column_letter_of(pu, name)
         assert cat == ("Per Unit", unit_col, 2, unit_col, n_units + 1), name

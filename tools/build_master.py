@@ -75,11 +75,6 @@ SASARAN = {
     "kapabel": "Terwujudnya birokrasi yang kapabel",
     "prima": "Meningkatnya kualitas pelayanan publik",
 }
-PROGRAM = {
-    "A": "Program Peningkatan Efektivitas dan Efisiensi Manajemen Pemerintahan",
-    "B": "Program Peningkatan Efisiensi Kelembagaan dan Sumber Daya Manusia Aparatur",
-    "C": "Program Peningkatan Kualitas Pelayanan Publik",
-}
 AREAS = [
     ("A1", "Manajemen Perubahan", "Manajemen Perubahan", "kapabel", "B", 2, 3),
     ("A2", "Deregulasi Kebijakan", "Penataan Peraturan Perundang-Undangan", "bersih", "A", 2, 3),
@@ -116,38 +111,6 @@ GROUPS = [
      "Dapat diubah administrator."),
 ]
 
-LISTS = {
-    "STATUS_AKSI": [
-        ("Belum Dimulai", "Kegiatan belum dimulai pada periode ini."),
-        ("Sedang Berjalan", "Kegiatan sudah dimulai tetapi belum selesai; isi progres 1-99%."),
-        ("Selesai", "Rencana aksi tahun ini selesai; progres 100% dan sebutkan bukti dukung."),
-        ("Tidak Dapat Dilaksanakan", "Tidak dapat dilaksanakan tahun ini; jelaskan di kolom Kendala."),
-    ],
-    "STATUS_DUKUNGAN": [
-        ("Belum Ada Dukungan", "Belum ada kegiatan dukungan pada periode ini."),
-        ("Sedang Mendukung", "Dukungan sedang diberikan (data, kehadiran, dokumen)."),
-        ("Dukungan Selesai", "Dukungan yang diminta PD utama sudah diberikan."),
-        ("Tidak Diminta", "PD utama belum meminta dukungan."),
-    ],
-    "OPINI_BPK": [("WTP", "Wajar Tanpa Pengecualian"), ("WDP", "Wajar Dengan Pengecualian"),
-                  ("TW", "Tidak Wajar"), ("TMP", "Tidak Menyatakan Pendapat")],
-    "PREDIKAT_SAKIP": [("AA", "> 90"), ("A", "> 80 - 90"), ("BB", "> 70 - 80"), ("B", "> 60 - 70"),
-                       ("CC", "> 50 - 60"), ("C", "> 30 - 50"), ("D", "0 - 30")],
-    "PERIODE": [("TW1", "Triwulan I (Januari-Maret)"), ("TW2", "Triwulan II (s.d. Juni)"),
-                ("TW3", "Triwulan III (s.d. September)"), ("TW4", "Triwulan IV (s.d. Desember)"),
-                ("S1", "Semester I (Januari-Juni)"), ("S2", "Semester II (s.d. Desember)"),
-                ("TAHUNAN", "Tahunan (Januari-Desember)")],
-    "JENIS_NILAI": [("angka", "Angka"), ("persen", "Persentase 0-100"), ("kategori", "Pilihan dari Daftar Kategori"),
-                    ("angka_predikat", "Angka dengan predikat, misal '70,2 BB'")],
-    "ARAH": [("naik", "Semakin tinggi semakin baik"), ("turun", "Semakin rendah semakin baik"),
-             ("sama", "Harus sama dengan target")],
-    "JENIS_UNIT": [("Perangkat Daerah", ""), ("Bagian Setda", "Bagian di Sekretariat Daerah")],
-    "JENIS_GRUP": [("SEMUA_PD", "Semua Perangkat Daerah"), ("UNIT_PELAYANAN", "Unit bertanda pelayanan publik"),
-                   ("POKJA_AREA", "Pokja area baris tersebut"), ("DAFTAR", "Daftar unit di kolom Anggota")],
-    "YA_TIDAK": [("Ya", ""), ("Tidak", "")],
-    "PROGRAM": [("A", PROGRAM["A"]), ("B", PROGRAM["B"]), ("C", PROGRAM["C"])],
-}
-
 # deadline: (month, day, year offset) after the period
 DEADLINES = {"TW1": (4, 15, 0), "TW2": (7, 15, 0), "TW3": (10, 15, 0), "TW4": (1, 15, 1),
              "S1": (7, 15, 0), "S2": (1, 15, 1), "TAHUNAN": (1, 31, 1)}
@@ -172,6 +135,14 @@ SETTINGS = [
 def read_csv(name: str) -> list[dict]:
     with open(DATA / name, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def read_lists() -> dict[str, list[dict]]:
+    """The Pilihan sheet's lists, in order: daftar -> rows with nilai, keterangan, makna."""
+    lists: dict[str, list[dict]] = {}
+    for rec in read_csv("pilihan.csv"):
+        lists.setdefault(rec["daftar"], []).append(rec)
+    return lists
 
 
 def typed(text: str, jenis: str = "angka"):
@@ -219,7 +190,8 @@ def build(out: Path) -> None:
     units += [[(k, None), (n, None), (s, None), ("Bagian Setda", None), ("SETDA", None), (None, None), ("Tidak", None),
                (al, None), ("C", None), (c, None)] for k, n, s, al, c in BAGIAN]
     data["Unit"] = units
-    data["Area"] = [[(k, None), (n, None), (nl, None), (SASARAN[sa], None), (p, None), (PROGRAM[p], None),
+    programs = {r["nilai"]: r["keterangan"] for r in read_lists()["PROGRAM"]}
+    data["Area"] = [[(k, None), (n, None), (nl, None), (SASARAN[sa], None), (p, None), (programs[p], None),
                      (bp, None), (br, None), ("Tabel 2.1; Bab III 3.3.3; Bab III D (bobot PMPRB)", None), (None, None)]
                     for k, n, nl, sa, p, bp, br in AREAS]
     ind = read_csv("indikator.csv")
@@ -236,9 +208,10 @@ def build(out: Path) -> None:
             r[f"nilai_{y}"] = r.get(f"nilai_{y}", "")
     data["Riwayat"] = rows_for(S.RIWAYAT, S.RIWAYAT_YEARS, riw)
     pil_rows, ranges = [], {}
-    for name, items in LISTS.items():
+    for name, items in read_lists().items():
         first = len(pil_rows) + 2
-        pil_rows += [[(name, None), (v, None), (i + 1, None), (d or None, None)] for i, (v, d) in enumerate(items)]
+        pil_rows += [[(name, None), (r["nilai"], None), (i + 1, None), (r["keterangan"] or None, None),
+                      (r["makna"] or None, None)] for i, r in enumerate(items)]
         ranges[name] = (first, len(pil_rows) + 1)
     data["Pilihan"] = pil_rows
     jad = []

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..addresses import parse_addresses
+from ..enums import StatusRole
 from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
@@ -148,6 +149,7 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
             meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
     lists = {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}
     ck.lists = lists
+    status_roles = _status_roles(pil, file, findings)
     for t in tables.values():
         ck.choices(t)
         ck.numbers(t)
@@ -226,7 +228,8 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     roadmap = Roadmap(settings=settings, years=years, units=units, areas=areas, indikator=indikator,
                       kegiatan=kegiatan, rencana_aksi=rencana,
                       pokja={k: tuple(v) for k, v in pokja.items()}, grup=grup, pilihan=lists,
-                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, source=source)
+                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, status_roles=status_roles,
+                      source=source)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
         if not any(ra.aksi_for(y) for y in years):
             findings.append(finding("MASTER_NO_ACTION", file=file, sheet=S.RENCANA_AKSI.name,
@@ -270,6 +273,38 @@ def _split(v: object) -> tuple[str, ...]:
     if v is None:
         return ()
     return tuple(p.strip() for p in str(v).replace("\n", ";").replace(",", ";").split(";") if p.strip())
+
+
+def _status_roles(pil: _Table, file: str, findings: list[Finding]) -> dict[str, dict[str, StatusRole]]:
+    """What each status of the STATUS_* lists means, from the Pilihan sheet's Makna Status column.
+
+    The code reasons with meanings, never with status names, so the master may rename a
+    status; a list whose meanings are missing, unknown or repeated is an error, because the
+    consistency checks and the summary counts would silently stop working.
+    """
+    known = ", ".join(StatusRole)
+    roles: dict[str, dict[str, StatusRole]] = {name: {} for name in S.STATUS_LISTS}
+    for rec, cells in zip(pil.records, pil.cells, strict=True):
+        daftar, value = as_text(rec.get("daftar")), as_text(rec.get("nilai"))
+        if daftar not in roles or not value:
+            continue
+        raw = as_text(rec.get("makna")).upper()
+        if raw not in set(StatusRole):
+            findings.append(finding("MASTER_STATUS_ROLE", file=file, sheet=S.PILIHAN.name,
+                                    cell=cells.get("makna", cells.get("nilai", "")), value=value, label=daftar,
+                                    choices=known, detail=raw or "kosong"))
+            continue
+        roles[daftar][value] = StatusRole(raw)
+    for daftar, meaning in roles.items():
+        used = list(meaning.values())
+        missing = [r.value for r in StatusRole if r not in used]
+        repeated = sorted({r.value for r in used if used.count(r) > 1})
+        problems = ([f"tidak ada {', '.join(missing)}"] if missing else []) + (
+            [f"lebih dari satu {', '.join(repeated)}"] if repeated else [])
+        if problems and len(meaning) == sum(1 for r in pil.records if as_text(r.get("daftar")) == daftar):
+            findings.append(finding("MASTER_STATUS_ROLES", file=file, sheet=S.PILIHAN.name, label=daftar,
+                                    choices=known, detail="; ".join(problems)))
+    return roles
 
 
 def _years(settings: dict[str, str], file: str, findings: list[Finding]) -> tuple[int, ...]:

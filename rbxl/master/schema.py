@@ -164,6 +164,8 @@ PILIHAN = Sheet("Pilihan", (
     Column("nilai", "Nilai", TEXT, True, width=30),
     Column("urutan", "Urutan", NUMBER, True, width=8),
     Column("keterangan", "Keterangan", TEXT, width=60),
+    # what each status means to rbxl (StatusRole); filled for the STATUS_* lists only
+    Column("makna", "Makna Status", CODE, width=12),
 ), key="")
 
 JADWAL = Sheet("Jadwal", (
@@ -187,6 +189,7 @@ RIWAYAT_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 # Fixed list names the code relies on (their values live in the Pilihan sheet).
 LIST_STATUS_AKSI = "STATUS_AKSI"
 LIST_STATUS_DUKUNGAN = "STATUS_DUKUNGAN"
+STATUS_LISTS = (LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN)  # each value needs a Makna Status (StatusRole)
 PERIODS = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
 GROUP_KINDS = ("SEMUA_PD", "UNIT_PELAYANAN", "POKJA_AREA", "DAFTAR")
 UNIT_KINDS = ("Perangkat Daerah", "Bagian Setda")

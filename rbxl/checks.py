@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .enums import StatusRole
-from .findings import ERROR, Finding, finding
+from .enums import StatusRole, Verdict
+from .findings import ERROR, REJECTING, WARNING, Finding, finding
 from .form import (
     GUIDE_SHEET,
     HEADER_ROW,
@@ -33,17 +33,9 @@ from .master.load import cell_name
 from .master.model import Roadmap
 from .values import as_text, format_number, parse_date, parse_graded, parse_number
 
-# verdicts (Indonesian, shown to users as they are)
-ACCEPTED = "Diterima"
-ACCEPTED_NOTES = "Diterima dengan catatan"
-NEEDS_FIX = "Perlu perbaikan"  # value errors: valid values are used, the unit must fix the rest
-REJECTED = "Ditolak"  # structure or identity errors: nothing from the file is used
-SUPERSEDED = "Digantikan"
-DUPLICATE = "Duplikat"
-
-STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
-              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED"}
+# verdicts (rbxl.enums.Verdict), under the short names the checks and tests use
+ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX = Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES, Verdict.NEEDS_FIX
+REJECTED, SUPERSEDED, DUPLICATE = Verdict.REJECTED, Verdict.SUPERSEDED, Verdict.DUPLICATE
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -60,19 +52,19 @@ class Submission:
     saved_at: dt.datetime | None = None
     values: dict[Key, object] = field(default_factory=dict)  # accepted input values
     findings: list[Finding] = field(default_factory=list)
-    verdict: str = ""
+    verdict: Verdict | str = ""  # "" until decide()
 
     @property
     def usable(self) -> bool:
-        return self.verdict in (ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX)
+        return bool(self.verdict) and Verdict(self.verdict).usable
 
     def decide(self) -> None:
         codes = {f.code for f in self.findings if f.severity == ERROR}
-        if codes & STRUCTURAL:
+        if codes & REJECTING:
             self.verdict = REJECTED
         elif codes:
             self.verdict = NEEDS_FIX
-        elif self.findings and any(f.severity == "warning" for f in self.findings):
+        elif self.findings and any(f.severity == WARNING for f in self.findings):
             self.verdict = ACCEPTED_NOTES
         else:
             self.verdict = ACCEPTED
@@ -149,7 +141,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     elif old_master:
         add("FILE_OLD_MASTER", value=sub.master)
     sub.findings += _dedupe(structure)
-    if any(f.code in STRUCTURAL for f in structure):
+    if any(f.code in REJECTING for f in structure):
         sub.decide()
         return sub
 

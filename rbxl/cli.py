@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .enums import Period
 from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RbxlError
 
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
-PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
+PERIODS = [p.value for p in Period]
 
 class IdFormatter(click.HelpFormatter):
     """click's help layout with Indonesian headings."""

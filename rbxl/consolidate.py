@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .checks import Submission
+from .enums import Collection, Role, Verdict
 from .form import (
     IDENTITAS_INPUTS,
     SHEET_IDENTITAS,
@@ -23,8 +24,7 @@ from .master.model import Roadmap
 from .validate import Report
 from .values import capaian, capaian_kategori
 
-NOT_RETURNED = "Belum mengumpulkan"
-REJECTED_FILE = "Berkas ditolak"
+NOT_RETURNED, REJECTED_FILE = Collection.NOT_RETURNED, Collection.REJECTED_FILE
 
 TARGET_MET, TARGET_NOT_MET, NO_DATA = "Tercapai", "Belum tercapai", "Belum ada data"
 
@@ -51,7 +51,7 @@ def status_capaian(value: float | None) -> str:
 
 def consolidate(report: Report, roadmap: Roadmap) -> Tables:
     t = Tables(report.tahun, report.periode)
-    rejected_units = {s.unit for s in report.submissions if s.unit and s.verdict == "Ditolak"}
+    rejected_units = {s.unit for s in report.submissions if s.unit and s.verdict == Verdict.REJECTED}
     specs: dict[str, FormSpec] = {u: plan(roadmap, u, report.tahun, report.periode) for u in report.expected}
     t.lists = {k: v for spec in specs.values() for k, v in spec.lists.items()}
     for unit in report.expected:
@@ -84,7 +84,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
     ra_by_code = {r.kode: r for r in roadmap.rencana_aksi}
     for sheet in spec.sheets:
         if sheet.name in (SHEET_RA_UTAMA, SHEET_RA_PENDUKUNG):
-            peran = "Utama" if sheet.name == SHEET_RA_UTAMA else "Pendukung"
+            peran = (Role.LEAD if sheet.name == SHEET_RA_UTAMA else Role.SUPPORT).value
             for row in sheet.rows:
                 ra = ra_by_code[row.key]
                 g = lambda k, name=sheet.name, key=row.key: values.get((name, key, k), "")  # noqa: E731
@@ -92,7 +92,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
                     "kode": ra.kode, "area_kode": ra.area_kode, "area": row.values["area"],
                     "kegiatan": row.values["kegiatan"], "aksi": row.values["aksi"], "unit": unit,
                     "nama_unit": spec.unit_nama, "peran": peran, "pengumpulan": state, "status": g("status"),
-                    "progres": g("progres") if peran == "Utama" else "", "output": g("output"), "bukti": g("bukti"),
+                    "progres": g("progres") if peran == Role.LEAD else "", "output": g("output"), "bukti": g("bukti"),
                     "kendala": g("kendala"), "tindak_lanjut": g("tindak_lanjut"), "keterangan": g("keterangan")})
         elif sheet.name == SHEET_INDIKATOR:
             by_code = {i.kode: i for i in roadmap.indikator}

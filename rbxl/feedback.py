@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
+from .enums import Verdict
 from .findings import ERROR, SEVERITY_ID, WARNING
 from .master.model import Roadmap
 from .paths import feedback_dir, findings_path
@@ -50,7 +51,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
         ws = table("Berkas", ["Berkas", "Unit", "Nama Unit", "Putusan", "Kesalahan", "Peringatan",
                               "Disimpan (di dalam berkas)", "SHA-256"], files, [50, 16, 36, 20, 10, 10, 20, 30])
         n = max(len(files), 1)
-        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Ditolak",
+        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": Verdict.REJECTED.value,
                                            "format": red})
         ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Perlu",
                                            "format": yellow})
@@ -80,7 +81,7 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
     """
     by_unit: dict[str, list] = {}
     for s in report.submissions:
-        if s.unit in roadmap.units and s.verdict not in ("Digantikan", "Duplikat"):
+        if s.unit in roadmap.units and s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE):
             by_unit.setdefault(s.unit, []).append(s)
     out: dict[str, str] = {}
     for unit, subs in by_unit.items():

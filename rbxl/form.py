@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .enums import StatusRole
+from .enums import Period, StatusRole
 from .master.model import Indikator, Roadmap, number_of
-from .master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
+from .master.schema import BASELINE_YEAR, LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from .values import NO_VALUE, format_number, parse_graded
 
 LAYOUT_VERSION = "1"
@@ -27,10 +27,11 @@ SHEET_RA_PENDUKUNG = "Rencana Aksi Pendukung"
 SHEET_INDIKATOR = "Indikator"
 SHEET_KEGIATAN = "Kegiatan Prioritas"
 
-PERIODE_LABEL = {"TW1": "Triwulan I", "TW2": "Triwulan II", "TW3": "Triwulan III", "TW4": "Triwulan IV",
-                 "S1": "Semester I", "S2": "Semester II", "TAHUNAN": "Tahunan"}
-PERIODE_END = {"TW1": "31 Maret", "TW2": "30 Juni", "TW3": "30 September", "TW4": "31 Desember",
-               "S1": "30 Juni", "S2": "31 Desember", "TAHUNAN": "31 Desember"}
+PERIODE_LABEL = {p.value: p.label for p in Period}  # period code -> 'Triwulan I' (defined in enums)
+PERIODE_END = {p.value: p.end for p in Period}  # period code -> '31 Maret'
+
+
+BASELINE_HEADER = f"Baseline {BASELINE_YEAR}"
 
 
 def periode_label(tahun: int, periode: str) -> str:
@@ -281,7 +282,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
             SHEET_INDIKATOR, f"INDIKATOR KINERJA - TAHUN {tahun}", sub,
             note_cum + "Capaian dihitung otomatis sesuai arah indikator.",
             [Field("no", "No", 5), Field("kode", "Kode", 12), Field("indikator", "Indikator Kinerja", 36),
-             Field("satuan", "Satuan", 11), Field("baseline", "Baseline 2021", 10),
+             Field("satuan", "Satuan", 11), Field("baseline", BASELINE_HEADER, 10),
              Field("target", f"Target {tahun}", 10), Field("ket_target", "Keterangan Target", 22),
              Field("realisasi", real_head, 14, True, None),
              Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
@@ -307,7 +308,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
             note_cum + "Capaian = realisasi / target x 100.",
             [Field("no", "No", 5), Field("kode", "Kode", 12), Field("area", "Area Perubahan", 18),
              Field("kegiatan", "Kegiatan Prioritas", 40), Field("satuan", "Satuan", 12),
-             Field("baseline", "Baseline 2021", 10), Field("target", f"Target {tahun}", 10),
+             Field("baseline", BASELINE_HEADER, 10), Field("target", f"Target {tahun}", 10),
              Field("realisasi", real_head, 14, True, REALISASI_KEGIATAN, num_format="#,##0.##"),
              Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
              Field("keterangan", "Keterangan", 30, True, KETERANGAN)],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,8 +14,9 @@ from pathlib import Path
 from .atomic import write_text
 from .form import FormSpec, plan
 from .master.model import Roadmap
-from .paths import period_dir, templates_dir  # noqa: F401  (period_dir: re-exported)
+from .paths import templates_dir
 from .template import write_template
+from .workers import default_workers, pool_context
 
 MANIFEST = "manifest.csv"
 
@@ -64,13 +64,10 @@ def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = templates_dir(out, tahun, periode)
     jobs = [(code, tahun, periode, folder) for code in codes]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    workers = workers if workers is not None else default_workers()
     results: list[Generated] = []
     if workers > 1 and len(jobs) >= 8:
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(roadmap,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init, initargs=(roadmap,)) as pool:
             for g in pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
                 results.append(g)
                 if progress:

@@ -5,6 +5,7 @@
                             arsip/       every received file under its SHA-256, and log.csv
                             umpan-balik/ one feedback note per unit
                             csv/         tidy tables
+                            contoh-kiriman/  (rbxl demo only) the sample units' returned files
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
 """
 
@@ -43,6 +44,11 @@ def findings_path(out: str | Path, tahun: int, periode: str) -> Path:
 
 def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
+
+
+def demo_inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """Where `rbxl demo` puts the files its sample units "send" (an input folder, not an output)."""
+    return period_dir(out, tahun, periode) / "contoh-kiriman"
 
 
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:

@@ -18,7 +18,7 @@ from .atomic import atomic_path, write_text
 from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
 from .findings import ERROR, WARNING
-from .form import PERIODE_LABEL, list_name
+from .form import BASELINE_HEADER, IDENTITAS_INPUTS, PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import Roadmap
 from .master.schema import STATUS_LISTS
@@ -48,12 +48,12 @@ RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area",
            Col("keterangan", "Keterangan", 26)]
 IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
             Col("indikator", "Indikator Kinerja", 36), Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
-            Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
+            Col("baseline", BASELINE_HEADER, 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
             Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
             Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
             Col("keterangan", "Keterangan", 26)]
 KEG_COLS = [Col("kode", "Kode", 12), Col("area", "Area", 20), Col("kegiatan", "Kegiatan Prioritas", 40),
-            Col("satuan", "Satuan", 12), Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10),
+            Col("satuan", "Satuan", 12), Col("baseline", BASELINE_HEADER, 10), Col("target", "Target", 10),
             Col("realisasi", "Realisasi", 10, "#,##0.##"), Col("capaian", "Capaian (%)", 10, "0.0"),
             Col("status_capaian", "Status", 14), Col("unit", "Unit", 15), Col("pengumpulan", "Pengumpulan", 18),
             Col("keterangan", "Keterangan", 26)]
@@ -64,10 +64,12 @@ TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit
                Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
                Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
 
-IDENTITAS_COLS = [Col("unit", "Kode unit", 16), Col("nama", "Nama pengisi", 28),
-                  Col("nip", "NIP pengisi (18 digit, teks)", 21), Col("jabatan", "Jabatan pengisi", 28),
-                  Col("telepon", "Nomor telepon/HP pengisi", 18), Col("email", "E-mail pengisi", 26),
-                  Col("tanggal", "Tanggal pengisian (YYYY-MM-DD)", 14)]
+# the Identitas inputs' keys come from the form, in its order; only the headers are the export's own
+IDENTITAS_COLS = [Col("unit", "Kode unit", 16)] + [
+    Col(key, header, width) for (key, _, _), (header, width) in zip(IDENTITAS_INPUTS, (
+        ("Nama pengisi", 28), ("NIP pengisi (18 digit, teks)", 21), ("Jabatan pengisi", 28),
+        ("Nomor telepon/HP pengisi", 18), ("E-mail pengisi", 26), ("Tanggal pengisian (YYYY-MM-DD)", 14)),
+        strict=True)]
 
 
 def col_letter(i: int) -> str:

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_bytes, write_text
-from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check
-from .findings import ERROR, Finding, finding
+from .checks import Submission, check
+from .enums import Verdict
+from .findings import ERROR, WARNING, Finding, finding
 from .form import FormSpec
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
 from .master.model import Roadmap
 from .paths import archive_dir, own_outputs
+from .workers import default_workers, pool_context
 
 
 @dataclass
@@ -50,9 +52,9 @@ class Report:
     @property
     def ok(self) -> bool:
         """No error in any file that counts: superseded and duplicate copies do not."""
-        live = [s for s in self.submissions if s.verdict not in (SUPERSEDED, DUPLICATE)]
+        live = [s for s in self.submissions if s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE)]
         return not any(f.severity == ERROR for f in self.findings) and all(
-            s.verdict != REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
+            s.verdict != Verdict.REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -83,11 +85,9 @@ def _process(item: Received) -> Submission:
 
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
                progress: Callable[[], None] | None) -> list[Submission]:
-    import multiprocessing as mp
-
     if not items:
         return []
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = pool_context()
     cap = os.name == "posix"
     results: dict[int, Submission] = {}
     pending = list(range(len(items)))
@@ -140,7 +140,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
               if original[item.sha256] != idx}
     if on_total:
         on_total(len(unique))
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = workers or default_workers()
     checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress)}
 
     submissions: list[Submission] = []
@@ -150,7 +150,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
             sub = Submission(item, unit=base.unit, tahun=base.tahun, periode=base.periode,
                              findings=[finding("FILE_DUPLICATE", file=item.source, unit=base.unit,
                                                detail=dup_of[idx])])
-            sub.verdict = DUPLICATE
+            sub.verdict = Verdict.DUPLICATE
         else:
             sub = base
             sub.item = item
@@ -180,7 +180,7 @@ def _choose(report: Report) -> None:
         winner = subs[-1]
         report.chosen[unit] = winner
         for s in subs[:-1]:
-            s.verdict = SUPERSEDED
+            s.verdict = Verdict.SUPERSEDED
             s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))
 
 
@@ -200,7 +200,7 @@ def _archive(report: Report, out: Path) -> None:
     if new:
         w.writerow(LOG_FIELDS)
     rows = [(s.item, s.unit, s.verdict, sum(f.severity == ERROR for f in s.findings),
-             sum(f.severity == "warning" for f in s.findings)) for s in report.submissions]
+             sum(f.severity == WARNING for f in s.findings)) for s in report.submissions]
     rows += [(i, "", "Wadah (zip/e-mail)" if i.note == "wadah" else f"Dilewati: {i.note}", 0, 0) for i in report.kept]
     for item, unit, verdict, n_err, n_warn in rows:
         ext = Path(item.name).suffix.lower() or ".bin"

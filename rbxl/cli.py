@@ -31,11 +31,19 @@ class IdFormatter(click.HelpFormatter):
         super().write_heading(self.HEADINGS.get(heading, heading))
 
 
-click.Context.formatter_class = IdFormatter
+class IdContext(click.Context):
+    """A context whose help uses IdFormatter; set on rbxl's own commands only, so other click
+    programs in the same process (a host application, a test runner) keep their own help."""
+
+    formatter_class = IdFormatter
+
+
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
 
 
 class IdCommand(click.Command):
+    context_class = IdContext
+
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
@@ -99,7 +107,9 @@ def _usage_error_id(err: click.UsageError) -> None:
 class RbxlGroup(click.Group):
     """Turns RbxlError into an Indonesian message and its documented exit code."""
 
+    context_class = IdContext
     command_class = IdCommand
+    group_class = type  # subgroups are RbxlGroups too
 
     def main(self, *args, **kwargs):
         if kwargs.get("standalone_mode", True):
@@ -236,12 +246,13 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     from .console import progress_bar, show_validation
     from .findings import to_json
     from .master.load import read_master
-    from .validate import validate as run
+    from .pipeline import run_validation
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     with progress_bar("Memeriksa berkas", None) as advance:
-        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total)
+        report = run_validation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
+                                on_total=advance.total)
     if as_json:
         click.echo(to_json(report.all_findings()))
     else:
@@ -350,10 +361,3 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang
     show_result(result)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
-
-def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
-    try:
-        main()
-    except click.exceptions.UsageError as err:
-        err.show()
-        sys.exit(EXIT_USAGE)

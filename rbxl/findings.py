@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 from .enums import Severity
@@ -104,12 +104,9 @@ class Finding:
     sheet: str = ""
     cell: str = ""
     value: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("extra")
-        return d
+        return asdict(self)
 
 
 def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "",

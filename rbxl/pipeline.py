@@ -1,4 +1,8 @@
-"""The consolidation run: validate the returned files, consolidate, write every output."""
+"""The one layer that writes: validation and consolidation runs and every file they leave.
+
+The core (validate, consolidate, monitoring) returns values; these functions decide what is
+written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ from pathlib import Path
 
 from .consolidate import Tables, consolidate
 from .errors import OutputError
+from .feedback import write_feedback
 from .master.model import Roadmap
-from .paths import csv_dir, monitoring_path
-from .report import write_csv_tables, write_monitoring
-from .validate import Report, validate
+from .monitoring import write_csv_tables, write_monitoring
+from .paths import csv_dir, monitoring_path, own_outputs
+from .validate import Report, _archive, validate
 
 
 @dataclass
 class Outputs:
+    """What a consolidation run produced: the validation report, the tables and their files."""
+
     report: Report
     tables: Tables
     monitoring: Path
@@ -23,11 +30,25 @@ class Outputs:
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
 
 
+def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                   workers: int | None = None, progress: Callable[[], None] | None = None,
+                   on_total: Callable[[int], None] | None = None) -> Report:
+    """Validate, then archive every received file and write the findings workbook and notes."""
+    out = Path(out)
+    report = validate(paths, roadmap, tahun, periode, own_outputs(out, tahun, periode), workers=workers,
+                      progress=progress, on_total=on_total)
+    _archive(report, out)
+    write_feedback(report, roadmap, out)
+    return report
+
+
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None) -> Outputs:
+    """run_validation, then the tidy tables, the monitoring workbook and the CSV folder."""
     out = Path(out)
-    report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
+    report = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                            on_total=on_total)
     tables = consolidate(report, roadmap)
     target = monitoring_path(out, tahun, periode)
     notes = []

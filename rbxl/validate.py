@@ -23,12 +23,20 @@ from .findings import ERROR, WARNING, Finding, finding
 from .form import FormSpec
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
 from .master.model import Roadmap
-from .paths import archive_dir, own_outputs
+from .paths import archive_dir
 from .workers import default_workers, pool_context
 
 
 @dataclass
 class Report:
+    """The result of validating a period's returned files.
+
+    `submissions`: one per workbook received (duplicates and superseded copies included), each
+    with its verdict and findings; `chosen`: the file whose values count, per unit;
+    `expected`: the units that should report; `missing`: those with no usable file.
+    `archive` and `findings_file` are set by the pipeline once it has written them.
+    """
+
     tahun: int
     periode: str
     submissions: list[Submission]
@@ -120,12 +128,16 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 # --- orchestration -------------------------------------------------------------------------
 
-def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path | None = None,
+def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
              on_total: Callable[[int], None] | None = None) -> Report:
-    """Check every returned file; with `out`, archive the inputs and write the findings files."""
+    """Check every returned file and choose one per unit; reads only, writes nothing.
+
+    `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
+    Archiving and the findings files are the pipeline's job (pipeline.run_validation).
+    """
     roadmap.check_period(tahun, periode)
-    everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
+    everything, findings = collect(paths, exclude=exclude or [])
     items = [i for i in everything if not i.note]
     kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
     # identical bytes: the oldest copy (by file time, then name) is the original, others duplicates
@@ -159,11 +171,6 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
     report.kept = kept
     _choose(report)
-    if out is not None:
-        _archive(report, Path(out))
-        from .feedback import write_feedback
-
-        write_feedback(report, roadmap, Path(out))
     return report
 
 

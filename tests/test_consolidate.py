@@ -26,8 +26,8 @@ from conftest import require_soffice
 from rbxl.consolidate import NOT_RETURNED
 from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
 from rbxl.generate import template_name
+from rbxl.monitoring import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
 from rbxl.pipeline import Outputs, run_consolidation
-from rbxl.report import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 
@@ -634,8 +634,9 @@ def test_kamus_and_csv_headers_do_not_depend_on_who_returned(run, tmp_path):
 
 
 def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, monkeypatch):
-    import rbxl.atomic
     import rbxl.report
+
+    import rbxl.atomic
     from rbxl.errors import OutputError
     from rbxl.pipeline import monitoring_path
 

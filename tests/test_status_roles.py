@@ -9,7 +9,7 @@ from rbxl.consolidate import consolidate
 from rbxl.enums import StatusRole
 from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.master.load import build_roadmap
-from rbxl.report import write_monitoring
+from rbxl.monitoring import write_monitoring
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 from rbxl.validate import validate

@@ -49,6 +49,7 @@ from rbxl.form import (
     plan,
 )
 from rbxl.master.load import cell_name
+from rbxl.pipeline import run_validation
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 from rbxl.validate import Report, validate
@@ -91,8 +92,11 @@ def fill(folder: Path, spec: FormSpec, changes: dict | None = None, name: str | 
 
 
 def run(paths, roadmap, **kw) -> Report:
+    """validate(); with out=..., the pipeline's run_validation (archive and findings files)."""
     if not isinstance(paths, (list, tuple)):
         paths = [paths]
+    if "out" in kw:
+        return run_validation(list(paths), roadmap, TAHUN, PERIODE, kw.pop("out"), workers=2, **kw)
     return validate(list(paths), roadmap, TAHUN, PERIODE, workers=2, **kw)
 
 

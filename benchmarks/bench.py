@@ -71,7 +71,7 @@ def make_returns(roadmap, folder: Path, n: int) -> list[Path]:
 def case_generate(n_units, workers, work: Path) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
-    from rbxl.generate import generate
+    from rbxl.generation import generate
 
     roadmap = load(n_units)
     t = time.perf_counter()

@@ -29,9 +29,9 @@ from .form import (
     plan,
 )
 from .intake import RawWorkbook, Received
-from .master.load import cell_name
 from .master.model import Roadmap
 from .values import as_text, format_number, parse_date, parse_graded, parse_number
+from .xlsx import cell_name
 
 # verdicts (rbxl.enums.Verdict), under the short names the checks and tests use
 ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX = Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES, Verdict.NEEDS_FIX

@@ -212,7 +212,7 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out
       rbxl generate --tahun 2023 --periode S1 --unit INSPEKTORAT --unit BAG-HUKUM
     """
     from .console import progress_bar, show_generated
-    from .generate import generate as run
+    from .generation import generate as run
     from .master.load import read_master
 
     roadmap, _ = read_master(master)

@@ -24,7 +24,7 @@ def error(message: str) -> None:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, total: int) -> Iterator:
+def progress_bar(label: str, total: int | None) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

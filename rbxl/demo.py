@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .atomic import write_bytes, write_text
 from .form import plan
-from .generate import generate, template_name
+from .generation import generate, template_name
 from .master.model import Roadmap
 from .paths import demo_inbox_dir
 from .pipeline import Outputs, run_consolidation

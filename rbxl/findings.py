@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from .enums import Severity
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-SEVERITY_ID = {s: s.label for s in Severity}
+SEVERITY_ID: dict[str, str] = {s.value: s.label for s in Severity}
 
 class Code(NamedTuple):
     """A catalogue entry: how bad, what to tell the user, and whether it rejects the whole file."""
@@ -94,7 +94,11 @@ REJECTING = frozenset(code for code, entry in CATALOG.items() if entry.rejects)
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing found: where it is, how bad it is, and what to do about it."""
+    """One thing found: where it is, how bad it is, and what to do about it.
+
+    `message` is the catalogue template filled with `params` (kept, as shown, so a program or
+    another language can rebuild the text); `value` is what was found in the cell.
+    """
 
     code: str
     severity: str
@@ -104,9 +108,16 @@ class Finding:
     sheet: str = ""
     cell: str = ""
     value: str = ""
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def get(self, name: str) -> object:
+        """A field ('cell') or a message parameter ('detail'); '' when neither exists."""
+        if name in _FIELDS:
+            return getattr(self, name)
+        return self.params.get(name, "")
 
 
 def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "",
@@ -121,7 +132,16 @@ def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell:
         message = template.format(**fields)
     except KeyError as err:  # a programming error: the catalogue and the call disagree
         raise KeyError(f"finding {code} needs parameter {err}") from err
-    return Finding(code, severity, message, str(file), unit, sheet, cell, shown)
+    return Finding(code, severity, message, str(file), unit, sheet, cell, shown,
+                   {k: v for k, v in fields.items() if k not in ("value", "sheet", "cell")})
+
+
+_FIELDS = frozenset(f for f in Finding.__dataclass_fields__ if f != "params")
+
+
+def flatten(findings: Iterable[Finding], names: list[str]) -> list[list[object]]:
+    """Findings as rows of the named fields or parameters, as frictionless' report.flatten()."""
+    return [[f.get(n) for n in names] for f in findings]
 
 
 def _show(v: object) -> str:

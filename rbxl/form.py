@@ -116,6 +116,11 @@ class DataSheet:
 
 @dataclass
 class FormSpec:
+    """What one unit's workbook holds for a year and period: sheets, rows, locked and input cells.
+
+    The template writer renders it and the checker reads a returned file against it.
+    """
+
     unit_kode: str
     unit_nama: str
     unit_singkatan: str
@@ -208,7 +213,8 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
     sheets: list[DataSheet] = [_identitas(roadmap, unit_kode, tahun, periode, sub)]
 
     roles = roadmap.roles(unit_kode)
-    lead_rows, support_rows = [], []
+    lead_rows: list[Row] = []
+    support_rows: list[Row] = []
     for ra in roadmap.rencana_aksi:
         aksi = ra.aksi_for(tahun)
         if aksi is None:
@@ -249,7 +255,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
              Field("bukti", "Bukti Dukung (dokumen/tautan)", 28, True, BUKTI)],
             support_rows, "ra_pendukung"))
 
-    ind_rows = []
+    ind_rows: list[Row] = []
     for ind in roadmap.indikator:
         if ind.kode not in roles["indikator"]:
             continue
@@ -290,7 +296,7 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
              Field("keterangan", "Keterangan", 28, True, KETERANGAN)],
             ind_rows, "indikator"))
 
-    keg_rows = []
+    keg_rows: list[Row] = []
     for keg in roadmap.kegiatan:
         if keg.kode not in roles["kegiatan"]:
             continue

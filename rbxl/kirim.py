@@ -38,7 +38,7 @@ from .addresses import is_address, parse_addresses
 from .atomic import write_bytes, write_text
 from .errors import UsageError
 from .form import PERIODE_LABEL
-from .generate import MANIFEST, read_manifest, slug
+from .generation import MANIFEST, read_manifest, slug
 from .master.model import Roadmap, Unit
 from .paths import email_dir, templates_dir
 

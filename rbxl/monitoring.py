@@ -11,71 +11,35 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
-from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .columns import (
+    BERKAS_COLS,
+    IDENTITAS_COLS,
+    IND_COLS,
+    KEG_COLS,
+    RA_COLS,
+    STATUS_COUNT,
+    TEMUAN_COLS,
+    TIDY_TABLES,
+    UNIT_COLS,
+    Col,
+)
+from .consolidation import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
 from .findings import ERROR, WARNING
-from .form import BASELINE_HEADER, IDENTITAS_INPUTS, PERIODE_LABEL, list_name
+from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import Roadmap
 from .master.schema import STATUS_LISTS
 from .template import WB_OPTIONS, fit_height, write_list_sheet
+from .xlsx import cell_name, column_ref, header_format, print_a4
 
 # Status names are the master's; their meaning (and so their colour and count column) is fixed.
 ROLE_COLOR = {StatusRole.DONE: "green", StatusRole.IN_PROGRESS: "yellow", StatusRole.NOT_STARTED: "red",
               StatusRole.CANNOT: "grey"}
-STATUS_COUNT = {StatusRole.DONE: "n_selesai", StatusRole.IN_PROGRESS: "n_berjalan",
-                StatusRole.NOT_STARTED: "n_belum", StatusRole.CANNOT: "n_tidak"}  # Per Unit column per role
 LEAD, SUPPORT = Role.LEAD.value, Role.SUPPORT.value
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    header: str
-    width: float = 14
-    num_format: str = ""
-
-
-RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area", "Area Perubahan", 20),
-           Col("kegiatan", "Kegiatan / Sub Kegiatan", 34), Col("aksi", "Rencana Aksi", 40), Col("unit", "Unit", 15),
-           Col("nama_unit", "Nama Unit", 28), Col("peran", "Peran", 10), Col("pengumpulan", "Pengumpulan", 18),
-           Col("status", "Status", 18), Col("progres", "Progres (%)", 10, "0.0"), Col("output", "Output", 30),
-           Col("bukti", "Bukti Dukung", 26), Col("kendala", "Kendala", 26), Col("tindak_lanjut", "Tindak Lanjut", 26),
-           Col("keterangan", "Keterangan", 26)]
-IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
-            Col("indikator", "Indikator Kinerja", 36), Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
-            Col("baseline", BASELINE_HEADER, 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
-            Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
-            Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
-            Col("keterangan", "Keterangan", 26)]
-KEG_COLS = [Col("kode", "Kode", 12), Col("area", "Area", 20), Col("kegiatan", "Kegiatan Prioritas", 40),
-            Col("satuan", "Satuan", 12), Col("baseline", BASELINE_HEADER, 10), Col("target", "Target", 10),
-            Col("realisasi", "Realisasi", 10, "#,##0.##"), Col("capaian", "Capaian (%)", 10, "0.0"),
-            Col("status_capaian", "Status", 14), Col("unit", "Unit", 15), Col("pengumpulan", "Pengumpulan", 18),
-            Col("keterangan", "Keterangan", 26)]
-BERKAS_COLS = [Col("berkas", "Berkas (sumber)", 50), Col("nama_berkas", "Nama Berkas", 30), Col("unit", "Unit", 15),
-               Col("diterima", "Waktu Berkas", 19), Col("disimpan", "Disimpan (di dalam berkas)", 19),
-               Col("sha256", "SHA-256", 30), Col("putusan", "Putusan", 20)]
-TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit", "Unit", 15),
-               Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
-               Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
-
-# the Identitas inputs' keys come from the form, in its order; only the headers are the export's own
-IDENTITAS_COLS = [Col("unit", "Kode unit", 16)] + [
-    Col(key, header, width) for (key, _, _), (header, width) in zip(IDENTITAS_INPUTS, (
-        ("Nama pengisi", 28), ("NIP pengisi (18 digit, teks)", 21), ("Jabatan pengisi", 28),
-        ("Nomor telepon/HP pengisi", 18), ("E-mail pengisi", 26), ("Tanggal pengisian (YYYY-MM-DD)", 14)),
-        strict=True)]
-
-
-def col_letter(i: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return xl_col_to_name(i)
 
 
 class _Data:
@@ -86,11 +50,12 @@ class _Data:
         self.index = {c.key: i for i, c in enumerate(cols)}
 
     def rng(self, key: str) -> str:
-        c = col_letter(self.index[key])
-        return f"'{self.name}'!${c}$2:${c}${max(self.n, 1) + 1}"
+        """The whole data column on its sheet (at least one row, so formulas stay valid)."""
+        return column_ref(self.name, self.index[key], 1, max(self.n, 1))
 
     def cell(self, key: str, i: int) -> str:
-        return f"{col_letter(self.index[key])}{i + 2}"
+        """The cell of data row i (0-based) in this sheet."""
+        return cell_name(i + 1, self.index[key])
 
 
 def countifs(rows: list[dict], **crit) -> int:
@@ -132,6 +97,7 @@ class Groups:
 
 
 def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
+    """Write the monitoring workbook to `path` atomically; returns `path`."""
     import xlsxwriter
 
     with atomic_path(path) as tmp:
@@ -162,8 +128,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
 
 def _formats(wb) -> dict:
     return {
-        "head": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
-                               "valign": "vcenter", "align": "center", "border": 1}),
+        "head": header_format(wb, valign="vcenter", align="center"),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
@@ -206,11 +171,7 @@ def _setup(ws, data: _Data, F: dict, freeze_cols: int = 1) -> None:
     ws.set_row(0, 32)
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(data.n, 1), len(data.cols) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_footer("&L" + data.name.replace("&", "&&") + "&RHalaman &P dari &N")
+    print_a4(ws, repeat_row=0, footer_left=data.name)
 
 
 def _table_sheet(wb, F, data: _Data, rows: list[dict], status_colors: dict[str, str] | None = None) -> None:
@@ -271,8 +232,7 @@ def _matrix(wb, F, tables: Tables, roadmap: Roadmap) -> None:
     ws.write_string(0, 0, "Kode", F["head"])
     ws.set_column(0, 0, 8)
     ws.set_column(1, len(units), 4.5)
-    vert = F["wb"].add_format({"bold": True, "rotation": 90, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
-                               "border": 1, "align": "center"})
+    vert = header_format(F["wb"], rotation=90, align="center", text_wrap=False)
     for j, u in enumerate(units, start=1):
         ws.write_string(0, j, u, vert)
     ws.set_row(0, 90)
@@ -296,23 +256,7 @@ def _matrix(wb, F, tables: Tables, roadmap: Roadmap) -> None:
             ws.conditional_format(1, 1, n, len(units), {"type": "text", "criteria": "begins with", "value": prefix,
                                                         "format": F[color]})
     ws.freeze_panes(1, 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-
-
-UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis", "Jenis", 15),
-             Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
-             Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
-             Col("n_utama", "Baris Utama", 9),
-             *(Col(STATUS_COUNT[role], role.label, 11 if role == StatusRole.CANNOT else 9) for role in STATUS_ORDER),
-             Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
-             Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
-
-
-CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_prioritas": KEG_COLS,
-              "unit": UNIT_COLS + [Col("email", "E-mail unit (dari master)")], "identitas": IDENTITAS_COLS,
-              "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
+    print_a4(ws)
 
 
 def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap) -> _Data:
@@ -462,14 +406,13 @@ def _csv_safe(v: object) -> object:
 
 
 def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
+    """One CSV per tidy table plus KAMUS.csv (column meanings) in `folder`; returns the files."""
     import pandas as pd
 
     out = []
-    sets = {"rencana_aksi": tables.rencana_aksi, "indikator": tables.indikator, "kegiatan_prioritas": tables.kegiatan,
-            "unit": tables.unit, "identitas": tables.identitas, "berkas": tables.berkas, "temuan": tables.temuan}
     docs = []
-    for name, rows in sets.items():
-        cols = CSV_TABLES[name]  # fixed columns: the same header whoever returned
+    for name, (attr, cols) in TIDY_TABLES.items():
+        rows = getattr(tables, attr)
         keys = [c.key for c in cols]
         frame = pd.DataFrame([{k: _csv_safe(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
         buf = io.StringIO()

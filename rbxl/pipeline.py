@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consolidate import Tables, consolidate
+from .consolidation import Tables, consolidate
 from .errors import OutputError
 from .feedback import write_feedback
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
-from .validate import Report, _archive, validate
+from .validation import Report, _archive, validate
 
 
 @dataclass

@@ -33,7 +33,7 @@ from rbxl.form import (
     list_name,
     plan,
 )
-from rbxl.generate import MANIFEST, generate, read_manifest
+from rbxl.generation import MANIFEST, generate, read_manifest
 
 TAHUN, PERIODE = 2023, "TW1"
 MANIFEST_COUNTS = {"baris_ra_utama": SHEET_RA_UTAMA, "baris_ra_pendukung": SHEET_RA_PENDUKUNG,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from rbxl.consolidate import consolidate
+from rbxl.columns import TIDY_TABLES
+from rbxl.consolidation import consolidate
 from rbxl.enums import StatusRole
 from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.master.load import build_roadmap
 from rbxl.monitoring import write_monitoring
 from rbxl.sample import answers_for
 from rbxl.template import write_template
-from rbxl.validate import validate
+from rbxl.validation import validate
 
 TAHUN, PERIODE, UNIT = 2023, "TW1", "BAG-ORGANISASI"
 
@@ -48,6 +49,9 @@ def test_renamed_done_status_keeps_the_done_check_and_the_summary_count(grids, t
 
     tables = consolidate(report, roadmap)
     target = write_monitoring(tables, roadmap, tmp_path / "m.xlsx")
+    # every column the exports define is filled (the Per Unit counts by the monitoring writer)
+    for _, (attr, cols) in TIDY_TABLES.items():
+        assert all({c.key for c in cols} <= set(row) for row in getattr(tables, attr)), attr
     ws = openpyxl.load_workbook(target, data_only=True)["Ringkasan"]
     counted = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 40)}
     n_done = sum(1 for r in tables.rencana_aksi if r["peran"] == "Utama" and r["status"] == "Tuntas")

@@ -48,11 +48,11 @@ from rbxl.form import (
     FormSpec,
     plan,
 )
-from rbxl.master.load import cell_name
 from rbxl.pipeline import run_validation
 from rbxl.sample import answers_for
 from rbxl.template import write_template
-from rbxl.validate import Report, validate
+from rbxl.validation import Report, validate
+from rbxl.xlsx import cell_name
 
 TAHUN, PERIODE = 2023, "TW1"
 UNITS = ("BAG-ORGANISASI", "INSPEKTORAT", "KEC-JATI")

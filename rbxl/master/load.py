@@ -18,6 +18,7 @@ from ..enums import StatusRole
 from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
+from ..xlsx import cell_name
 from . import schema as S
 from .model import Area, Grup, Indikator, Kegiatan, RencanaAksi, Roadmap, Unit, number_of
 
@@ -36,16 +37,6 @@ def find_master(path: str | Path | None = None) -> Path:
         return DEFAULT_MASTER
     shipped = Path(__file__).resolve().parents[2] / "master" / MASTER_NAME  # a source checkout
     return shipped if shipped.exists() else DEFAULT_MASTER
-
-
-def cell_name(row: int, col: int) -> str:
-    """0-based row/col -> 'B7'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 class _Table:

@@ -121,6 +121,8 @@ class Grup:
 
 @dataclass
 class Roadmap:
+    """The checked content of the master workbook: units, areas, indicators, actions, lists."""
+
     settings: dict[str, str]
     years: tuple[int, ...]
     units: dict[str, Unit]

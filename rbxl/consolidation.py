@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .checks import Submission
-from .enums import Collection, Role, Verdict
+from .enums import Collection, Role, Severity, Verdict
 from .form import (
     IDENTITAS_INPUTS,
     SHEET_IDENTITAS,
@@ -21,7 +21,7 @@ from .form import (
     plan,
 )
 from .master.model import Roadmap
-from .validate import Report
+from .validation import Report
 from .values import capaian, capaian_kategori
 
 NOT_RETURNED, REJECTED_FILE = Collection.NOT_RETURNED, Collection.REJECTED_FILE
@@ -31,6 +31,12 @@ TARGET_MET, TARGET_NOT_MET, NO_DATA = "Tercapai", "Belum tercapai", "Belum ada d
 
 @dataclass
 class Tables:
+    """A period's tidy tables: one dict per unit x item, keyed by the monitoring.*_COLS keys.
+
+    Units with no usable file keep their rows with blank values and 'Belum mengumpulkan' or
+    'Berkas ditolak' in `pengumpulan`, so nothing is averaged as zero.
+    """
+
     tahun: int
     periode: str
     rencana_aksi: list[dict] = field(default_factory=list)
@@ -50,6 +56,7 @@ def status_capaian(value: float | None) -> str:
 
 
 def consolidate(report: Report, roadmap: Roadmap) -> Tables:
+    """The tidy tables of a validated period (reads the chosen files' values, writes nothing)."""
     t = Tables(report.tahun, report.periode)
     rejected_units = {s.unit for s in report.submissions if s.unit and s.verdict == Verdict.REJECTED}
     specs: dict[str, FormSpec] = {u: plan(roadmap, u, report.tahun, report.periode) for u in report.expected}
@@ -72,7 +79,7 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
                          "disimpan": s.saved_at.isoformat(sep=" ") if s.saved_at else "",
                          "sha256": s.item.sha256, "putusan": s.verdict})
     for f in report.all_findings():
-        t.temuan.append({"tingkat": {"error": "Kesalahan", "warning": "Peringatan"}.get(f.severity, "Info"),
+        t.temuan.append({"tingkat": Severity(f.severity).label,
                          "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet, "sel": f.cell,
                          "nilai": f.value, "pesan": f.message})
     return t

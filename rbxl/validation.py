@@ -1,4 +1,4 @@
-"""Validate returned files: collect, read and check each one, pick one per unit, archive all.
+"""Validate returned files: collect, read and check each one, pick one per unit (reads only).
 
 Each workbook is parsed in a worker process whose address space is capped, so a parser that
 runs away on a hostile file fails alone and the file gets a finding instead of a crash.
@@ -19,7 +19,7 @@ from pathlib import Path
 from .atomic import write_bytes, write_text
 from .checks import Submission, check
 from .enums import Verdict
-from .findings import ERROR, WARNING, Finding, finding
+from .findings import ERROR, WARNING, Finding, finding, flatten
 from .form import FormSpec
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
 from .master.model import Roadmap
@@ -56,6 +56,10 @@ class Report:
         for s in self.submissions:
             out += s.findings
         return out
+
+    def flatten(self, names: list[str]) -> list[list[object]]:
+        """Every finding as a row of the named fields/parameters: report.flatten(["code", "cell"])."""
+        return flatten(self.all_findings(), names)
 
     @property
     def ok(self) -> bool:

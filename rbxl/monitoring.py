@@ -28,6 +28,8 @@ from .columns import (
 )
 from .consolidation import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
+from .figures import PeriodFigures, UnitFigure
+from .figures import figures as compute_figures
 from .findings import ERROR, WARNING
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
@@ -58,44 +60,6 @@ class _Data:
         return cell_name(i + 1, self.index[key])
 
 
-def countifs(rows: list[dict], **crit) -> int:
-    """What COUNTIFS gives for exact-match criteria (one pass; use Groups for many look-ups)."""
-    return sum(all(r.get(k) == v for k, v in crit.items()) for r in rows)
-
-
-def averageifs(rows: list[dict], field: str, **crit) -> float | str:
-    """What IFERROR(AVERAGEIFS(...),"") gives: the mean of numeric cells, '' when there are none."""
-    vals = [r[field] for r in rows if all(r.get(k) == v for k, v in crit.items()) and _is_number(r.get(field))]
-    return sum(vals) / len(vals) if vals else ""
-
-
-def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-class Groups:
-    """COUNTIFS / AVERAGEIFS answers for one set of criteria columns, computed in one pass."""
-
-    def __init__(self, rows: list[dict], keys: tuple[str, ...], field: str = ""):
-        self.keys = keys
-        self.count: dict[tuple, int] = {}
-        self.sums: dict[tuple, list[float]] = {}
-        for r in rows:
-            k = tuple(r.get(x) for x in keys)
-            self.count[k] = self.count.get(k, 0) + 1
-            if field and _is_number(r.get(field)):
-                acc = self.sums.setdefault(k, [0.0, 0])
-                acc[0] += r[field]
-                acc[1] += 1
-
-    def n(self, *values) -> int:
-        return self.count.get(values, 0)
-
-    def mean(self, *values) -> float | str:
-        acc = self.sums.get(values)
-        return acc[0] / acc[1] if acc else ""
-
-
 def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
     """Write the monitoring workbook to `path` atomically; returns `path`."""
     import xlsxwriter
@@ -114,13 +78,14 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         _table_sheet(wb, F, ra, tables.rencana_aksi,
                      {roadmap.status_named(role): ROLE_COLOR[role] for role in STATUS_ORDER})
         _matrix(wb, F, tables, roadmap)
-        unit_data = _per_unit(wb, F, tables, ra, roadmap)
+        fig = compute_figures(tables, roadmap)  # every cached value below comes from this view
+        unit_data = _per_unit(wb, F, tables, ra, roadmap, fig)
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
         write_list_sheet(wb, dict(sorted(tables.lists.items())))
-        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data)
+        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, fig)
         summary.activate()
         wb.close()
     return path
@@ -259,34 +224,32 @@ def _matrix(wb, F, tables: Tables, roadmap: Roadmap) -> None:
     print_a4(ws)
 
 
-def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap) -> _Data:
+def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap, fig: PeriodFigures) -> _Data:
     data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
-    by_role = Groups(tables.rencana_aksi, ("unit", "peran"), "progres")
-    by_status = Groups(tables.rencana_aksi, ("unit", "peran", "status"))
-    by_level = Groups(tables.temuan, ("unit", "tingkat"))
-    formulas: dict[str, Callable[[str, str], tuple[str, object]]] = {
-        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}")',
-                                 by_role.n(u, LEAD)),
+    # each formula with its cached value from the unit's figures (rbxl.figures)
+    formulas: dict[str, Callable[[str, UnitFigure], tuple[str, object]]] = {
+        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}")', u.utama.total),
         "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{SUPPORT}")',
-                                     by_role.n(u, SUPPORT)),
+                                     u.n_pendukung),
         "progres": lambda a, u: (f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("unit")},{a},'
-                                 f'{ra.rng("peran")},"{LEAD}"),"")', by_role.mean(u, LEAD)),
+                                 f'{ra.rng("peran")},"{LEAD}"),"")', _cached(u.utama.mean_progress)),
         "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{ERROR.label}")',
-                               by_level.n(u, ERROR.label)),
+                               u.n_kesalahan),
         "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{WARNING.label}")',
-                                by_level.n(u, WARNING.label)),
+                                u.n_peringatan),
     }
     for role in STATUS_ORDER:
         formulas[STATUS_COUNT[role]] = (lambda s: lambda a, u: (
             f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")',
-            by_status.n(u, LEAD, s)))(roadmap.status_named(role))
+            u.utama.by_status[s]))(roadmap.status_named(role))
     for i, row in enumerate(tables.unit):
+        unit_fig = fig.unit(row["unit"])
         for c, col in enumerate(data.cols):
             if col.key in formulas:
-                formula, cached = formulas[col.key](data.cell("unit", i), row["unit"])
+                formula, cached = formulas[col.key](data.cell("unit", i), unit_fig)
                 ws.write_formula(i + 1, c, formula, _fmt(F, col.num_format or "0"), cached)
                 row[col.key] = cached
             else:
@@ -299,7 +262,13 @@ def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap) -> _Data:
     return data
 
 
-def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data) -> None:
+def _cached(v: float | None) -> float | str:
+    """A mean as IFERROR(AVERAGEIFS(...),"") caches it: '' where there is nothing to average."""
+    return "" if v is None else v
+
+
+def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data,
+             fig: PeriodFigures) -> None:
     ws.set_column(0, 0, 42)
     ws.set_column(1, 4, 14)
     ws.write_string(0, 0, f"MONITORING ROAD MAP REFORMASI BIROKRASI - {PERIODE_LABEL[tables.periode].upper()} "
@@ -307,55 +276,56 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}")
     ws.write_string(3, 0, "Uraian", F["head"])
     ws.write_string(3, 1, "Jumlah", F["head"])
-    ra_rows, unit_rows, ind_rows = tables.rencana_aksi, tables.unit, tables.indikator
-    statuses = roadmap.statuses()
-    utama = countifs(ra_rows, peran=LEAD)
-    by_status = {s: countifs(ra_rows, peran=LEAD, status=s) for s in statuses}
-    figures = [
-        ("Unit pelapor (diharapkan)", f"=COUNTA({units.rng('unit')})", len(unit_rows)),
-        ("Unit yang mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', countifs(unit_rows, dikumpulkan="Ya")),
-        ("Unit yang datanya dipakai", f'=COUNTIF({units.rng("data_dipakai")},"Ya")',
-         countifs(unit_rows, data_dipakai="Ya")),
-        ("Unit belum mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
-         countifs(unit_rows, dikumpulkan="Tidak")),
-        ("Rencana aksi (baris PD utama)", f'=COUNTIF({ra.rng("peran")},"{LEAD}")', utama),
+    # the cached values are the figures view's (rbxl.figures): one computation, every rendering
+    unit_rows, ind_rows = tables.unit, tables.indikator  # (the charts' row counts)
+    h, ra_fig = fig.headline, fig.headline.rencana_aksi
+    statuses = list(ra_fig.by_status)
+    first = 4  # 0-based row of the first figure, under the header
+    # (key, label, formula given the Excel row of every key, cached value); rows follow this order
+    Row = tuple[str, str, Callable[[dict[str, int]], str], object]
+    rows: list[Row] = [
+        ("expected", "Unit pelapor (diharapkan)", lambda at: f"=COUNTA({units.rng('unit')})", h.expected),
+        ("returned", "Unit yang mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', h.returned),
+        ("used", "Unit yang datanya dipakai", lambda at: f'=COUNTIF({units.rng("data_dipakai")},"Ya")', h.used),
+        ("not_returned", "Unit belum mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
+         h.not_returned),
+        ("utama", "Rencana aksi (baris PD utama)", lambda at: f'=COUNTIF({ra.rng("peran")},"{LEAD}")', ra_fig.total),
     ]
-    for s in statuses:
-        figures.append((f"   - {s}", f'=COUNTIFS({ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")', by_status[s]))
-    utama_row = 4 + 4 + 1  # Excel row of "Rencana aksi (baris PD utama)"
-    figures.append(("   - Belum dilaporkan", f"=B{utama_row}-SUM(B{utama_row + 1}:B{utama_row + len(statuses)})",
-                    utama - sum(by_status.values())))
-    figures.append(("Rata-rata progres PD utama (%)", f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},'
-                                                      f'"{LEAD}"),"")', averageifs(ra_rows, "progres", peran=LEAD)))
-    figures.append(("Indikator (baris)", f"=COUNTA({ind.rng('kode')})", len(ind_rows)))
-    for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA):
-        figures.append((f"   - {s}", f'=COUNTIF({ind.rng("status_capaian")},"{s}")',
-                        countifs(ind_rows, status_capaian=s)))
-    for i, (label, formula, cached) in enumerate(figures):
-        r = 4 + i
-        ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, formula, F["num"] if "progres" in label else F["int"], cached)
+    rows += [(f"status:{s}", f"   - {s}",
+              lambda at, s=s: f'=COUNTIFS({ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")', n)
+             for s, n in ra_fig.by_status.items()]
+    rows.append(("unreported", "   - Belum dilaporkan",
+                 lambda at: f"=B{at['utama']}-SUM(B{at['status:' + statuses[0]]}:B{at['status:' + statuses[-1]]})",
+                 ra_fig.unreported))
+    rows.append(("progress", "Rata-rata progres PD utama (%)",
+                 lambda at: f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},"{LEAD}"),"")',
+                 _cached(ra_fig.mean_progress)))
+    rows.append(("indikator", "Indikator (baris)", lambda at: f"=COUNTA({ind.rng('kode')})", h.indikator))
+    rows += [(f"capaian:{s}", f"   - {s}", lambda at, s=s: f'=COUNTIF({ind.rng("status_capaian")},"{s}")', n)
+             for s, n in h.indikator_by_state.items()]
+    at = {key: first + i + 1 for i, (key, *_) in enumerate(rows)}  # Excel (1-based) row of each figure
+    for i, (key, label, formula, cached) in enumerate(rows):
+        ws.write_string(first + i, 0, label)
+        ws.write_formula(first + i, 1, formula(at), F["num"] if key == "progress" else F["int"], cached)
 
     # progress per area
-    top = 4 + len(figures) + 2
+    top = first + len(rows) + 2
     done = roadmap.status_named(StatusRole.DONE)
-    for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", done]):
-        ws.write_string(top, c, h, F["head"])
+    for c, h_ in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", done]):
+        ws.write_string(top, c, h_, F["head"])
     ws.set_row(top, 30)  # two-line headers
-    areas = list(roadmap.areas.values())
+    areas = fig.areas
     for i, area in enumerate(areas):
         r = top + 1 + i
         ws.write_string(r, 0, area.nama)
         ws.write_string(r, 1, area.kode)
-        a = f"B{r + 1}"
+        a = cell_name(r, 1)
         ws.write_formula(r, 2, f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("area_kode")},{a},'
-                               f'{ra.rng("peran")},"{LEAD}"),"")', F["num"],
-                         averageifs(ra_rows, "progres", area_kode=area.kode, peran=LEAD))
+                               f'{ra.rng("peran")},"{LEAD}"),"")', F["num"], _cached(area.rencana_aksi.mean_progress))
         ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran=LEAD))
+                         area.rencana_aksi.total)
         ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}",'
-                               f'{ra.rng("status")},"{done}")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran=LEAD, status=done))
+                               f'{ra.rng("status")},"{done}")', F["int"], area.rencana_aksi.by_status[done])
     last_area = top + len(areas)
 
     chart = wb.add_chart({"type": "bar"})

@@ -7,6 +7,7 @@
                             csv/         tidy tables
                             contoh-kiriman/  (rbxl demo only) the sample units' returned files
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
+                            rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def demo_inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "contoh-kiriman"
 
 
+def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
+    """The consolidated tables of the period (rbxl.snapshot), read by laporan and dasbor."""
+    return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path)]
+                                             findings_path, monitoring_path, snapshot_path)]

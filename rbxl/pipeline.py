@@ -16,6 +16,7 @@ from .feedback import write_feedback
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
+from .snapshot import save_tables
 from .validation import Report, _archive, validate
 
 
@@ -60,4 +61,5 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
             raise
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
+    save_tables(tables, out)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)

@@ -131,67 +131,21 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
         ck.required_and_unique(t)
 
     pil = tables[S.PILIHAN.name]
-    pilihan: dict[str, list[tuple[float, str]]] = {}
-    meanings: dict[str, dict[str, str]] = {}
-    for rec in pil.records:
-        if rec.get("daftar") and rec.get("nilai") is not None:
-            order = parse_number(rec.get("urutan"))
-            pilihan.setdefault(as_text(rec["daftar"]), []).append((order or 0.0, as_text(rec["nilai"])))
-            meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
-    lists = {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}
+    lists, meanings = _load_pilihan(pil)
     ck.lists = lists
     status_roles = _status_roles(pil, file, findings)
     for t in tables.values():
         ck.choices(t)
         ck.numbers(t)
 
-    units = {}
-    t = tables[S.UNIT.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        if not rec.get("kode"):
-            continue
-        for address in parse_addresses(as_text(rec.get("email")))[1]:
-            findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
-                                    cell=cells.get("email", ""), value=address))
-        units[as_text(rec["kode"])] = Unit(
-            kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
-            jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),
-            unit_pelayanan=as_text(rec.get("unit_pelayanan")).casefold() == "ya",
-            alias=_split(rec.get("alias")), catatan=as_text(rec.get("catatan")))
-    areas = {}
-    for rec in tables[S.AREA.name].records:
-        if rec.get("kode"):
-            areas[as_text(rec["kode"])] = Area(
-                kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")),
-                nama_lampiran=as_text(rec.get("nama_lampiran")) or as_text(rec.get("nama")),
-                sasaran=as_text(rec.get("sasaran")), program=as_text(rec.get("program")),
-                program_nama=as_text(rec.get("program_nama")),
-                bobot_pemenuhan=parse_number(rec.get("bobot_pemenuhan")),
-                bobot_reform=parse_number(rec.get("bobot_reform")))
-    grup = {}
-    for rec in tables[S.GRUP.name].records:
-        if rec.get("kode"):
-            grup[as_text(rec["kode"])] = Grup(as_text(rec["kode"]), as_text(rec.get("nama")),
-                                              as_text(rec.get("jenis")), _split(rec.get("anggota")))
+    units = _load_units(tables[S.UNIT.name], file, findings)
+    areas = _load_areas(tables[S.AREA.name])
+    grup = _load_grup(tables[S.GRUP.name])
     ck.known_refs = set(units) | set(grup)
     ck.units = set(units)
     ck.areas = set(areas)
 
-    pokja: dict[str, list[str]] = {}
-    t = tables[S.POKJA.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        area, unit = as_text(rec.get("area_kode")), as_text(rec.get("unit_kode"))
-        ck.area(S.POKJA.name, area, cells.get("area_kode", ""))
-        if unit and unit not in units:
-            ck.unknown_ref(S.POKJA.name, unit, cells.get("unit_kode", ""), "Unit")
-        elif area and unit and unit not in pokja.setdefault(area, []):
-            pokja[area].append(unit)
-    for g_ in grup.values():
-        for ref in g_.anggota:
-            if ref not in units:
-                row = next(i for i, r in enumerate(tables[S.GRUP.name].records) if as_text(r.get("kode")) == g_.kode)
-                ck.unknown_ref(S.GRUP.name, ref, tables[S.GRUP.name].cells[row].get("anggota", ""),
-                               "Anggota (untuk DAFTAR)")
+    pokja = _load_pokja(tables[S.POKJA.name], tables[S.GRUP.name], units, grup, ck)
 
     indikator = [ck.indikator(rec, cells, years) for rec, cells in
                  zip(tables[S.INDIKATOR.name].records, tables[S.INDIKATOR.name].cells, strict=True)]
@@ -202,23 +156,13 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     ck.links(indikator, years, {as_text(r.get("kode")): c.get("sama_dengan", "") for r, c in
                                 zip(tables[S.INDIKATOR.name].records, tables[S.INDIKATOR.name].cells, strict=True)})
 
-    jadwal: dict[tuple[int, str], dt.date] = {}
-    t = tables[S.JADWAL.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        tahun = parse_number(rec.get("tahun"))
-        date = parse_date(rec.get("batas_waktu"))
-        if rec.get("batas_waktu") is not None and date is None:
-            findings.append(finding("MASTER_NOT_NUMBER", file=file, sheet=S.JADWAL.name,
-                                    cell=cells["batas_waktu"], column="Batas Pengumpulan",
-                                    value=rec.get("batas_waktu")))
-        if tahun and date and rec.get("periode"):
-            jadwal[(int(tahun), as_text(rec["periode"]))] = date
+    jadwal = _load_jadwal(tables[S.JADWAL.name], file, findings)
 
     riwayat = [dict(r) for r in tables[S.RIWAYAT.name].records]
 
     roadmap = Roadmap(settings=settings, years=years, units=units, areas=areas, indikator=indikator,
                       kegiatan=kegiatan, rencana_aksi=rencana,
-                      pokja={k: tuple(v) for k, v in pokja.items()}, grup=grup, pilihan=lists,
+                      pokja=pokja, grup=grup, pilihan=lists,
                       jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, status_roles=status_roles,
                       source=source)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
@@ -230,6 +174,92 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
             findings.append(finding("MASTER_EMPTY_GROUP", file=file, sheet=S.GRUP.name, value=g_.kode))
     roadmap.fingerprint = fingerprint(roadmap)
     return roadmap, findings
+
+
+# --- one loader per sheet ----------------------------------------------------------------------
+
+def _load_pilihan(pil: _Table) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """The lists in their Urutan order, and each value's Keterangan."""
+    pilihan: dict[str, list[tuple[float, str]]] = {}
+    meanings: dict[str, dict[str, str]] = {}
+    for rec in pil.records:
+        if rec.get("daftar") and rec.get("nilai") is not None:
+            order = parse_number(rec.get("urutan"))
+            pilihan.setdefault(as_text(rec["daftar"]), []).append((order or 0.0, as_text(rec["nilai"])))
+            meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
+    return {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}, meanings
+
+
+def _load_units(t: _Table, file: str, findings: list[Finding]) -> dict[str, Unit]:
+    units = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        if not rec.get("kode"):
+            continue
+        for address in parse_addresses(as_text(rec.get("email")))[1]:
+            findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
+                                    cell=cells.get("email", ""), value=address))
+        units[as_text(rec["kode"])] = Unit(
+            kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
+            jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),
+            unit_pelayanan=as_text(rec.get("unit_pelayanan")).casefold() == "ya",
+            alias=_split(rec.get("alias")), catatan=as_text(rec.get("catatan")))
+    return units
+
+
+def _load_areas(t: _Table) -> dict[str, Area]:
+    areas = {}
+    for rec in t.records:
+        if rec.get("kode"):
+            areas[as_text(rec["kode"])] = Area(
+                kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")),
+                nama_lampiran=as_text(rec.get("nama_lampiran")) or as_text(rec.get("nama")),
+                sasaran=as_text(rec.get("sasaran")), program=as_text(rec.get("program")),
+                program_nama=as_text(rec.get("program_nama")),
+                bobot_pemenuhan=parse_number(rec.get("bobot_pemenuhan")),
+                bobot_reform=parse_number(rec.get("bobot_reform")))
+    return areas
+
+
+def _load_grup(t: _Table) -> dict[str, Grup]:
+    grup = {}
+    for rec in t.records:
+        if rec.get("kode"):
+            grup[as_text(rec["kode"])] = Grup(as_text(rec["kode"]), as_text(rec.get("nama")),
+                                              as_text(rec.get("jenis")), _split(rec.get("anggota")))
+    return grup
+
+
+def _load_pokja(t: _Table, grup_table: _Table, units: dict[str, Unit], grup: dict[str, Grup],
+                ck: _Checker) -> dict[str, tuple[str, ...]]:
+    """Pokja members per area; unknown units there and in Grup's member lists are reported."""
+    pokja: dict[str, list[str]] = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        area, unit = as_text(rec.get("area_kode")), as_text(rec.get("unit_kode"))
+        ck.area(S.POKJA.name, area, cells.get("area_kode", ""))
+        if unit and unit not in units:
+            ck.unknown_ref(S.POKJA.name, unit, cells.get("unit_kode", ""), "Unit")
+        elif area and unit and unit not in pokja.setdefault(area, []):
+            pokja[area].append(unit)
+    for g_ in grup.values():
+        for ref in g_.anggota:
+            if ref not in units:
+                row = next(i for i, r in enumerate(grup_table.records) if as_text(r.get("kode")) == g_.kode)
+                ck.unknown_ref(S.GRUP.name, ref, grup_table.cells[row].get("anggota", ""), "Anggota (untuk DAFTAR)")
+    return {k: tuple(v) for k, v in pokja.items()}
+
+
+def _load_jadwal(t: _Table, file: str, findings: list[Finding]) -> dict[tuple[int, str], dt.date]:
+    jadwal: dict[tuple[int, str], dt.date] = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        tahun = parse_number(rec.get("tahun"))
+        date = parse_date(rec.get("batas_waktu"))
+        if rec.get("batas_waktu") is not None and date is None:
+            findings.append(finding("MASTER_NOT_NUMBER", file=file, sheet=S.JADWAL.name,
+                                    cell=cells["batas_waktu"], column="Batas Pengumpulan",
+                                    value=rec.get("batas_waktu")))
+        if tahun and date and rec.get("periode"):
+            jadwal[(int(tahun), as_text(rec["periode"]))] = date
+    return jadwal
 
 
 def read_master(path: str | Path) -> tuple[Roadmap, list[Finding]]:

@@ -30,7 +30,8 @@ RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area",
            Col("bukti", "Bukti Dukung", 26), Col("kendala", "Kendala", 26), Col("tindak_lanjut", "Tindak Lanjut", 26),
            Col("keterangan", "Keterangan", 26)]
 IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
-            Col("indikator", "Indikator Kinerja", 36), Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
+            Col("indikator", "Indikator Kinerja", 36), Col("nama_singkat", "Nama Singkat", 20),
+            Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
             Col("baseline", BASELINE_HEADER, 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
             Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
             Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
@@ -54,11 +55,13 @@ IDENTITAS_COLS = [Col("unit", "Kode unit", 16)] + [
         ("Nomor telepon/HP pengisi", 18), ("E-mail pengisi", 26), ("Tanggal pengisian (YYYY-MM-DD)", 14)),
         strict=True)]
 
-UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis", "Jenis", 15),
+UNIT_COLS = [Col("unit", "Unit", 16), Col("singkatan", "Singkatan", 14), Col("nama", "Nama Unit", 34),
+             Col("jenis", "Jenis", 15), Col("kelompok", "Kelompok", 30),
              Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
              Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
              Col("n_utama", "Baris Utama", 9),
              *(Col(STATUS_COUNT[role], role.label, 11 if role == StatusRole.CANNOT else 9) for role in STATUS_ORDER),
+             Col("n_kosong", "Belum Dilaporkan", 10),
              Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
              Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
 

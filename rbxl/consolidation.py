@@ -87,10 +87,27 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
             level = f"{level} ({NOT_COUNTED})"
         t.temuan.append({"tingkat": level, "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet,
                          "sel": f.cell, "nilai": f.value, "pesan": f.message})
+    _unit_counts(t, roadmap)
     return t
 
 
 NOT_COUNTED = "berkas tidak dipakai"
+
+
+def _unit_counts(t: Tables, roadmap: Roadmap) -> None:
+    """The Per Unit counts of every unit row, from the figures view (the monitoring workbook caches
+    the same numbers under its formulas), so the unit table is complete before anything is written."""
+    from .columns import STATUS_COUNT
+    from .enums import STATUS_ORDER
+    from .figures import figures
+
+    fig = figures(t, roadmap)
+    for row in t.unit:
+        u = fig.unit(row["unit"])
+        row.update({"n_utama": u.utama.total, "n_pendukung": u.n_pendukung, "n_kosong": u.utama.unreported,
+                    "progres": "" if u.utama.mean_progress is None else u.utama.mean_progress,
+                    "n_err": u.n_kesalahan, "n_warn": u.n_peringatan})
+        row.update({STATUS_COUNT[role]: u.utama.by_status[roadmap.status_named(role)] for role in STATUS_ORDER})
 
 
 def counted_findings(report: Report) -> list[Finding]:

@@ -260,12 +260,10 @@ def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap, fig: PeriodFig
             if col.key in formulas:
                 formula, cached = formulas[col.key](data.cell("unit", i), unit_fig)
                 ws.write_formula(i + 1, c, formula, _fmt(F, col.num_format or "0"), cached)
-                row[col.key] = cached
             elif col.key == "n_kosong":  # lead rows with no status: the unit's file is missing or left them blank
                 cached = unit_fig.utama.unreported
                 first, last = cell_name(i + 1, min(status_cells)), cell_name(i + 1, max(status_cells))
                 ws.write_formula(i + 1, c, f"={data.cell('n_utama', i)}-SUM({first}:{last})", F["int"], cached)
-                row[col.key] = cached
             else:
                 _value(ws, i + 1, c, row.get(col.key), F["wrap"])
         ws.set_row(i + 1, fit_height((row.get(col.key), col.width) for col in data.cols))  # wrapped names

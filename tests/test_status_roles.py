@@ -48,10 +48,10 @@ def test_renamed_done_status_keeps_the_done_check_and_the_summary_count(grids, t
     assert "'Tuntas'" in done[0].message
 
     tables = consolidate(report, roadmap)
-    target = write_monitoring(tables, roadmap, tmp_path / "m.xlsx")
-    # every column the exports define is filled (the Per Unit counts by the monitoring writer)
+    # consolidation fills every column the exports define, before anything is written
     for _, (attr, cols) in TIDY_TABLES.items():
         assert all({c.key for c in cols} <= set(row) for row in getattr(tables, attr)), attr
+    target = write_monitoring(tables, roadmap, tmp_path / "m.xlsx")
     ws = openpyxl.load_workbook(target, data_only=True)["Ringkasan"]
     counted = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, 40)}
     n_done = sum(1 for r in tables.rencana_aksi if r["peran"] == "Utama" and r["status"] == "Tuntas")

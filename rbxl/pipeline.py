@@ -1,4 +1,5 @@
-"""The one layer that writes: validation and consolidation runs and every file they leave.
+"""The one layer that writes: the validation and consolidation runs the CLI starts, and every file
+they leave (archive, findings workbook, feedback notes, perbaikan files, monitoring, CSV, snapshot).
 
 The core (validate, consolidate, monitoring) returns values; these functions decide what is
 written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
@@ -16,8 +17,17 @@ from .feedback import write_feedback
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
+from .perbaikan import Perbaikan, write_perbaikan
 from .snapshot import save_tables
 from .validation import Report, _archive, validate
+
+
+@dataclass
+class Validated:
+    """What a validation run produced: the report, and the units sent a marked-up file to fix."""
+
+    report: Report
+    perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
 
 
 @dataclass
@@ -29,18 +39,20 @@ class Outputs:
     monitoring: Path
     csv_folder: Path
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
+    perbaikan: list[Perbaikan] = field(default_factory=list)
 
 
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                    workers: int | None = None, progress: Callable[[], None] | None = None,
-                   on_total: Callable[[int], None] | None = None) -> Report:
-    """Validate, then archive every received file and write the findings workbook and notes."""
+                   on_total: Callable[[int], None] | None = None) -> Validated:
+    """Validate, then archive every received file, write the findings workbook, the feedback notes
+    and the perbaikan files."""
     out = Path(out)
     report = validate(paths, roadmap, tahun, periode, own_outputs(out, tahun, periode), workers=workers,
                       progress=progress, on_total=on_total)
     _archive(report, out)
     write_feedback(report, roadmap, out)
-    return report
+    return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
@@ -48,8 +60,9 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
                       on_total: Callable[[int], None] | None = None) -> Outputs:
     """run_validation, then the tidy tables, the monitoring workbook and the CSV folder."""
     out = Path(out)
-    report = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
-                            on_total=on_total)
+    checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                             on_total=on_total)
+    report = checked.report
     tables = consolidate(report, roadmap)
     target = monitoring_path(out, tahun, periode)
     notes = []
@@ -62,4 +75,4 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
     save_tables(tables, out)
-    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)
+    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan)

@@ -14,10 +14,10 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from ..addresses import parse_addresses
 from ..enums import StatusRole
 from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
+from ..mail.address import parse_addresses
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
 from ..xlsx import cell_name
 from . import schema as S

@@ -1,4 +1,4 @@
-"""What a valid e-mail address is: one parser for `master check` and `rbxl kirim`.
+"""What a valid e-mail address is: one parser for `master check`, `rbxl kirim` and `rbxl tarik`.
 
 A master cell may hold several addresses, separated by ';', ',' or line breaks. An address is
 a dot-atom local part and a domain of letter/digit labels (hyphens only inside a label), as

@@ -48,7 +48,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
     """Validate, then archive every received file, write the findings workbook, the feedback notes
     and the perbaikan files."""
     out = Path(out)
-    report = validate(paths, roadmap, tahun, periode, own_outputs(out, tahun, periode), workers=workers,
+    report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
                       progress=progress, on_total=on_total)
     _archive(report, out)
     write_feedback(report, roadmap, out)

@@ -132,7 +132,7 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 # --- orchestration -------------------------------------------------------------------------
 
-def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, exclude: list[Path] | None = None,
+def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
              on_total: Callable[[int], None] | None = None) -> Report:
     """Check every returned file and choose one per unit; reads only, writes nothing.

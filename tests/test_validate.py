@@ -97,7 +97,7 @@ def run(paths, roadmap, **kw) -> Report:
     if not isinstance(paths, (list, tuple)):
         paths = [paths]
     if "out" in kw:
-        return run_validation(list(paths), roadmap, TAHUN, PERIODE, kw.pop("out"), workers=2, **kw)
+        return run_validation(list(paths), roadmap, TAHUN, PERIODE, kw.pop("out"), workers=2, **kw).report
     return validate(list(paths), roadmap, TAHUN, PERIODE, workers=2, **kw)
 
 

@@ -71,7 +71,7 @@ def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]
 def case_generate(n_units, workers, work: Path) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
-    from rbxl.generate import generate
+    from rbxl.generation import generate
 
     roadmap = load(n_units)
     t = time.perf_counter()
@@ -122,12 +122,12 @@ def case_consolidate(n_units, workers, work: Path, returns: Path) -> dict:
 
 def case_dasbor(n_units, work: Path, returns: Path) -> dict:
     """Writing the dashboard page alone, from the tables of a consolidation of the same returns."""
-    from rbxl.consolidate import consolidate
+    from rbxl.consolidation import consolidate
     from rbxl.dasbor import write_period_dasbor
-    from rbxl.validate import validate
+    from rbxl.validation import validate
 
     roadmap = load(n_units)
-    tables = consolidate(validate([returns], roadmap, TAHUN, PERIODE, None), roadmap)
+    tables = consolidate(validate([returns], roadmap, TAHUN, PERIODE), roadmap)
     t = time.perf_counter()
     page = write_period_dasbor(tables, roadmap, work)
     return {"seconds": time.perf_counter() - t, "bytes": page.stat().st_size}
@@ -165,13 +165,14 @@ def case_read_floor(returns: Path) -> dict:
 
 def case_perbaikan(n_units, n_fix: int, work: Path) -> dict:
     """What the perbaikan files add to consolidate: `n_fix` units need a fix (validate untimed)."""
+    from rbxl.paths import own_outputs
     from rbxl.perbaikan import write_perbaikan
-    from rbxl.validate import validate
+    from rbxl.validation import validate
 
     roadmap = load(n_units)
     returns = work / "kembali"
     make_returns(roadmap, returns, len(roadmap.units), mistakes=n_fix)
-    report = validate([returns], roadmap, TAHUN, PERIODE, work / "out")
+    report = validate([returns], roadmap, TAHUN, PERIODE, exclude=own_outputs(work / "out", TAHUN, PERIODE))
     t = time.perf_counter()
     done = write_perbaikan(report, roadmap, work / "out")
     return {"seconds": time.perf_counter() - t, "files": sum(1 for p in done if p.path)}

@@ -19,12 +19,12 @@ from pathlib import Path
 from string import Template
 
 from .atomic import write_text
-from .consolidate import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
+from .consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
+from .enums import StatusRole
 from .figures import (
     KEPATUHAN_STATES,
     LATE,
     ON_TIME,
-    SELESAI,
     TIME_UNKNOWN,
     PeriodFigures,
     StatusCounts,
@@ -50,11 +50,12 @@ PALETTE = {
 BAR = {"ok": "#2e7d4f", "warn": "#b7791f", "bad": "#c0392b", "none": "#8a94a3", "main": "#1d4f91"}
 
 # How a state is shown: a tone (colour) AND a symbol and its words, never colour alone.
+# Status names are the master's; their tone follows the meaning the master gives them.
+ROLE_TONE = {StatusRole.DONE: ("ok", "✔"), StatusRole.IN_PROGRESS: ("warn", "◐"),
+             StatusRole.NOT_STARTED: ("none", "○"), StatusRole.CANNOT: ("bad", "✖")}
 TONE = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("none", "–"),
-        SELESAI: ("ok", "✔"), "Sedang Berjalan": ("warn", "◐"), "Belum Dimulai": ("none", "○"),
-        "Tidak Dapat Dilaksanakan": ("bad", "✖"), "Dukungan Selesai": ("ok", "✔"),
-        "Sedang Mendukung": ("warn", "◐"), "Belum Ada Dukungan": ("none", "○"), "Tidak Diminta": ("none", "–"),
-        "Diterima": ("ok", "✔"), "Perlu perbaikan": ("warn", "!"), NOT_RETURNED: ("bad", "○"),
+        "Diterima": ("ok", "✔"), "Diterima dengan catatan": ("ok", "✔"), "Perlu perbaikan": ("warn", "!"),
+        NOT_RETURNED: ("bad", "○"),
         REJECTED_FILE: ("bad", "✖"), "Ditolak": ("bad", "✖"), ON_TIME: ("ok", "✔"), LATE: ("warn", "!"),
         TIME_UNKNOWN: ("none", "?")}
 UNREPORTED = "Belum dilaporkan"
@@ -104,10 +105,15 @@ def pct(v: object) -> str:
     return "–" if v in (None, "") else f"{num(v)}%"
 
 
-def badge(state: str) -> str:
+def tones(fig: PeriodFigures) -> dict[str, tuple[str, str]]:
+    """TONE plus the master's status names, each with the tone of its meaning."""
+    return {**TONE, **{name: ROLE_TONE[role] for name, role in fig.status_role.items()}}
+
+
+def badge(state: str, tone_of: dict[str, tuple[str, str]] = TONE) -> str:
     """A state as symbol + words on a tinted background."""
     state = clean_text(state) or UNREPORTED
-    tone, mark = TONE.get(state, ("none", "–"))
+    tone, mark = tone_of.get(state, ("none", "–"))
     return f'<span class="b {tone}"><span aria-hidden="true">{mark}</span> {html.escape(state)}</span>'
 
 
@@ -179,9 +185,9 @@ def table(caption: str, head: list[str], rows: list[list[str]], attrs: list[str]
             "</table></div>")
 
 
-def _progress_line(c: StatusCounts) -> str:
+def _progress_line(c: StatusCounts, done: str) -> str:
     return (f"{num(c.total)} baris PD utama · rata-rata progres {pct(c.mean_progress)} · "
-            f"{num(c.by_status.get(SELESAI, 0))} selesai")
+            f"{num(c.by_status.get(done, 0))} selesai")
 
 
 def section_ringkasan(fig: PeriodFigures) -> str:
@@ -190,7 +196,7 @@ def section_ringkasan(fig: PeriodFigures) -> str:
     cards = [("expected", "Unit pelapor", num(h.expected), ""),
              ("returned", "Sudah mengumpulkan", num(h.returned), f"datanya dipakai: {num(h.used)}"),
              ("not_returned", "Belum mengumpulkan", num(h.not_returned), ""),
-             ("ra_total", "Rencana aksi (PD utama)", num(ra.total), f"{num(ra.by_status.get(SELESAI, 0))} selesai"),
+             ("ra_total", "Rencana aksi (PD utama)", num(ra.total), f"{num(ra.by_status.get(fig.done_status, 0))} selesai"),
              ("mean_progress", "Rata-rata progres", pct(ra.mean_progress), "baris PD utama yang melapor"),
              ("indikator_met", "Indikator tercapai", num(h.indikator_by_state[TARGET_MET]),
               f"dari {num(h.indikator)} indikator")]
@@ -199,10 +205,11 @@ def section_ringkasan(fig: PeriodFigures) -> str:
                  for key, label, value, note in cards)
     states = [*fig.statuses, UNREPORTED]
     counts = {**ra.by_status, UNREPORTED: ra.unreported}
-    items = [(s, counts[s], num(counts[s]), TONE.get(s, ("none", ""))[0]) for s in states]
+    tone_of = tones(fig)
+    items = [(s, counts[s], num(counts[s]), tone_of.get(s, ("none", ""))[0]) for s in states]
     chart = bar_chart("g-status", "Jumlah baris rencana aksi PD utama menurut status pelaksanaan", items,
                       max(ra.total, 1))
-    rows = [[badge(s), num(counts[s])] for s in states]
+    rows = [[badge(s, tone_of), num(counts[s])] for s in states]
     batas = f"batas {fig.batas_waktu:%d-%m-%Y}" if fig.batas_waktu else "tanpa batas waktu di master"
     kepatuhan = [[badge(s), num(h.kepatuhan.get(s, 0))] for s in KEPATUHAN_STATES]
     return (f'<h2 id="h-ringkasan">Ringkasan</h2><dl class="cards">{dl}</dl>'
@@ -221,7 +228,7 @@ def section_area(fig: PeriodFigures) -> str:
               "main") for a in fig.areas]
     chart = bar_chart("g-area", "Rata-rata progres rencana aksi PD utama per area perubahan (persen)", items, 100)
     rows = [[f'<a href="#h-a-{esc(a.kode)}">{esc(a.kode)} {esc(a.nama)}</a>', num(a.rencana_aksi.total), pct(a.rencana_aksi.mean_progress),
-             num(a.rencana_aksi.by_status.get(SELESAI, 0)), num(a.rencana_aksi.unreported),
+             num(a.rencana_aksi.by_status.get(fig.done_status, 0)), num(a.rencana_aksi.unreported),
              " / ".join(num(a.indikator_by_state[s]) for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA))]
             for a in fig.areas]
     attrs = [f' data-area="{esc(a.kode)}"' for a in fig.areas]
@@ -267,7 +274,7 @@ def section_unit(fig: PeriodFigures) -> str:
     options = "".join(f'<option value="{esc(s)}">{esc(s)}</option>' for s in states)
     rows = [[f'<a href="#per-unit" data-pilih="{esc(u.unit)}">{esc(u.nama)}</a> <span class=kode>({esc(u.unit)})</span>',
              badge(u.putusan), badge(u.kepatuhan) if u.kepatuhan else "–", num(u.utama.total),
-             pct(u.utama.mean_progress), num(u.utama.by_status.get(SELESAI, 0)), num(u.n_pendukung),
+             pct(u.utama.mean_progress), num(u.utama.by_status.get(fig.done_status, 0)), num(u.n_pendukung),
              num(u.n_kesalahan), num(u.n_peringatan), esc(u.jenis)] for u in fig.units]
     attrs = [f' data-unit="{esc(u.unit)}" data-putusan="{esc(u.putusan)}" '
              f'data-cari="{esc((u.nama + " " + u.unit).lower())}"' for u in fig.units]
@@ -286,20 +293,20 @@ def section_unit(fig: PeriodFigures) -> str:
 
 
 def section_rincian(fig: PeriodFigures) -> str:
-    names = {u.unit: u.nama for u in fig.units}
+    names, tone_of = {u.unit: u.nama for u in fig.units}, tones(fig)
     out = ['<h2 id="h-rincian">Rencana aksi per area</h2>'
            "<p>Baris rencana aksi yang dilaporkan PD utama, dengan status, progres, output dan bukti dukung. "
            "Tautan bukti dukung hanya dibuat untuk alamat http/https.</p>"]
     for a in fig.areas:
         rows = [[esc(r["kode"]),
                  f'<span class="keg">{esc(r["kegiatan"])}</span><span class="aksi">{esc(r["aksi"])}</span>',
-                 esc(names.get(r["unit"], r["unit"])), badge(r["status"]), pct(r["progres"]),
+                 esc(names.get(r["unit"], r["unit"])), badge(r["status"], tone_of), pct(r["progres"]),
                  f'{esc(r["output"])}<span class="bukti">{linkify(r["bukti"])}</span>',
                  f'{esc(r["kendala"])}<span class="tl">{esc(r["tindak_lanjut"])}</span>']
                 for r in fig.utama_rows(a.kode)]
         out.append(f'<section class="area" aria-labelledby="h-a-{esc(a.kode)}">'
                    f'<h3 id="h-a-{esc(a.kode)}">{esc(a.kode)} {esc(a.nama)}</h3>'
-                   f"<p>{_progress_line(a.rencana_aksi)}</p>"
+                   f"<p>{_progress_line(a.rencana_aksi, fig.done_status)}</p>"
                    + table(f"Rencana aksi area {a.kode} {a.nama}",
                            ["Kode", "Kegiatan dan rencana aksi", "PD utama", "Status", "Progres",
                             "Output dan bukti dukung", "Kendala dan tindak lanjut"], rows,
@@ -317,14 +324,14 @@ def unit_view_data(fig: PeriodFigures) -> dict:
     for u, rows in fig.rows_by_unit().items():
         f = fig.unit(u)
         units[u] = {"nama": clean_text(f.nama), "putusan": clean_text(f.putusan),
-                    "ringkas": f"{_progress_line(f.utama)} · {num(f.n_pendukung)} baris pendukung",
+                    "ringkas": f"{_progress_line(f.utama, fig.done_status)} · {num(f.n_pendukung)} baris pendukung",
                     "utama": [[clean_text(r["kode"]), clean_text(r["status"]) or UNREPORTED, pct(r["progres"])]
                               for r in rows.utama],
                     "pendukung": [[clean_text(r["kode"]), clean_text(r["status"]) or UNREPORTED]
                                   for r in rows.pendukung],
                     "terbuka": [[clean_text(r["kode"]), clean_text(r["peran"]), clean_text(r["status"]) or UNREPORTED]
                                 for r in rows.terbuka]}
-    return {"ra": ra, "units": units, "tone": {k: list(v) for k, v in TONE.items()}}
+    return {"ra": ra, "units": units, "tone": {k: list(v) for k, v in tones(fig).items()}}
 
 
 def section_per_unit(fig: PeriodFigures) -> str:

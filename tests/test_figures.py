@@ -13,8 +13,9 @@ import openpyxl
 import pytest
 from test_consolidate import PERIODE, TAHUN, run, summary_cell  # noqa: F401 - module-scoped fixture
 
+from rbxl.enums import StatusRole
 from rbxl.errors import UsageError
-from rbxl.figures import CLOSED_STATUSES, figures, is_open
+from rbxl.figures import figures
 from rbxl.master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from rbxl.snapshot import load_tables
 
@@ -48,7 +49,7 @@ def test_summary_cached_values_equal_figures(run):  # noqa: F811
     for a in fig.areas:
         _, _, prog, n, done = rows[a.kode]
         assert _close(prog.value, a.rencana_aksi.mean_progress), a.kode
-        assert n.value == a.rencana_aksi.total and done.value == a.rencana_aksi.by_status[fig.statuses[2]]
+        assert n.value == a.rencana_aksi.total and done.value == a.rencana_aksi.by_status[run.roadmap.status_named(StatusRole.DONE)]
 
 
 def test_per_unit_cached_values_equal_figures(run):  # noqa: F811
@@ -88,23 +89,23 @@ def test_unit_rows_and_area_rows_match_the_counted_figures(run):  # noqa: F811
     assert sum(len(r.utama) + len(r.pendukung) for r in rows.values()) == len(fig.rencana_aksi)
     for a in fig.areas:
         assert len(fig.utama_rows(a.kode)) == a.rencana_aksi.total
-    # a unit that did not return has every row open; a finished row is never open
+    # a unit that did not return has every row open; a done or impossible row never is
     missing = next(u for u in fig.units if not u.dikumpulkan)
     assert rows[missing.unit].terbuka == rows[missing.unit].utama + rows[missing.unit].pendukung
-    done = [r for r in fig.rencana_aksi if r["status"] in ("Selesai", "Dukungan Selesai")]
-    assert done and not any(is_open(r) for r in done)
-    assert any(is_open(r) for r in fig.rencana_aksi if r["status"] == "Sedang Berjalan")
-
-
-def test_closed_statuses_are_in_the_masters_lists(roadmap):
-    listed = set(roadmap.choices(LIST_STATUS_AKSI)) | set(roadmap.choices(LIST_STATUS_DUKUNGAN))
-    assert listed > CLOSED_STATUSES  # a status renamed in the master fails here, not silently
+    closed = {n for lst in (LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN)
+              for n in (run.roadmap.status_named(StatusRole.DONE, lst), run.roadmap.status_named(StatusRole.CANNOT, lst))}
+    assert closed == {"Selesai", "Tidak Dapat Dilaksanakan", "Dukungan Selesai", "Tidak Diminta"}
+    done = [r for r in fig.rencana_aksi if r["status"] in closed]
+    assert done and not any(fig.is_open(r) for r in done)
+    under_way = [r for r in fig.rencana_aksi if r["status"] in ("Sedang Berjalan", "Sedang Mendukung", "")]
+    assert under_way and all(fig.is_open(r) for r in under_way)
+    assert fig.done_status == "Selesai"
 
 
 def test_kepatuhan_against_the_jadwal_deadline():
     import datetime as dt
 
-    from rbxl.consolidate import NOT_RETURNED, REJECTED_FILE
+    from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
     from rbxl.figures import LATE, ON_TIME, TIME_UNKNOWN, kepatuhan_of
 
     deadline = dt.date(2023, 4, 15)

@@ -14,7 +14,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from string import Template
 
@@ -132,7 +132,7 @@ def csp_hash(text: str) -> str:
 # --------------------------------------------------------------------------- charts
 
 
-def bar_chart(ident: str, title: str, items: list[tuple[str, float | None, str, str]], scale: float,
+def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None, str, str]], scale: float,
               target: float | None = None) -> str:
     """Horizontal bars as inline SVG, a label above each bar; items are (label, value, value text, tone).
 
@@ -237,7 +237,7 @@ def section_area(fig: PeriodFigures) -> str:
             "yang dilaporkan PD utama, per area. Angkanya ada pada tabel; nama area menuju rinciannya."
             "</figcaption></figure>"
             + table("Progres per area perubahan",
-                    ["Area", "Baris PD utama", "Rata-rata progres", "Selesai", "Belum dilaporkan",
+                    ["Area", "Baris PD utama", "Rata-rata progres", esc(fig.done_status), "Belum dilaporkan",
                      "Indikator: tercapai / belum / tanpa data"], rows, attrs, "tabel-area", {1, 2, 3, 4, 5}))
 
 
@@ -287,7 +287,7 @@ def section_unit(fig: PeriodFigures) -> str:
             f'<p id="jumlah-unit" role="status" aria-live="polite">{num(len(fig.units))} unit</p>'
             "<p>Nama unit menuju tampilan per unit: apa yang dipimpin, didukung, dan masih terbuka.</p>"
             + table("Status pengumpulan dan progres per unit",
-                    ["Unit", "Status pengumpulan", "Ketepatan waktu", "Baris PD utama", "Rata-rata progres", "Selesai",
+                    ["Unit", "Status pengumpulan", "Ketepatan waktu", "Baris PD utama", "Rata-rata progres", esc(fig.done_status),
                      "Baris pendukung", "Kesalahan", "Peringatan", "Jenis"], rows, attrs, "tabel-unit",
                     {3, 4, 5, 6, 7, 8}))
 

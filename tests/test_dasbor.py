@@ -31,7 +31,7 @@ from rbxl.cli import main
 from rbxl.dasbor import BAR, PALETTE, esc, json_for_script, linkify, num, pct, unit_view_data
 from rbxl.figures import PeriodFigures, figures
 from rbxl.form import SHEET_RA_UTAMA, plan
-from rbxl.generate import template_name
+from rbxl.generation import template_name
 from rbxl.master.load import fingerprint
 from rbxl.paths import csv_dir, dasbor_path
 from rbxl.pipeline import run_consolidation

@@ -20,7 +20,7 @@ from string import Template
 
 from .atomic import write_text
 from .consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
-from .enums import StatusRole
+from .enums import StatusRole, Verdict
 from .figures import (
     KEPATUHAN_STATES,
     LATE,
@@ -31,6 +31,7 @@ from .figures import (
     figures,
 )
 from .form import periode_label
+from .laporan.text import clean_text  # shared with the report: controls and bidi overrides out
 from .master.model import Roadmap
 from .paths import dasbor_path
 from .snapshot import load_tables
@@ -54,23 +55,12 @@ BAR = {"ok": "#2e7d4f", "warn": "#b7791f", "bad": "#c0392b", "none": "#8a94a3", 
 ROLE_TONE = {StatusRole.DONE: ("ok", "✔"), StatusRole.IN_PROGRESS: ("warn", "◐"),
              StatusRole.NOT_STARTED: ("none", "○"), StatusRole.CANNOT: ("bad", "✖")}
 TONE = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("none", "–"),
-        "Diterima": ("ok", "✔"), "Diterima dengan catatan": ("ok", "✔"), "Perlu perbaikan": ("warn", "!"),
-        NOT_RETURNED: ("bad", "○"),
-        REJECTED_FILE: ("bad", "✖"), "Ditolak": ("bad", "✖"), ON_TIME: ("ok", "✔"), LATE: ("warn", "!"),
-        TIME_UNKNOWN: ("none", "?")}
+        Verdict.ACCEPTED: ("ok", "✔"), Verdict.ACCEPTED_NOTES: ("ok", "✔"), Verdict.NEEDS_FIX: ("warn", "!"),
+        Verdict.REJECTED: ("bad", "✖"), NOT_RETURNED: ("bad", "○"), REJECTED_FILE: ("bad", "✖"),
+        ON_TIME: ("ok", "✔"), LATE: ("warn", "!"), TIME_UNKNOWN: ("none", "?")}
 UNREPORTED = "Belum dilaporkan"
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-
-
-def clean_text(s: object) -> str:
-    """Unit text without control characters and bidi overrides (which can disguise text); keeps newlines.
-
-    A local stand-in for rbxl.text.clean_text (being added on another branch).
-    """
-    text = "" if s is None else str(s)
-    return _CONTROL.sub("", re.sub("\r\n|[\r\u2028\u2029]", "\n", text))
 
 
 def esc(s: object) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .consolidate import Tables, consolidate
 from .errors import OutputError
+from .lock import period_lock
 from .master.model import Roadmap
 from .paths import csv_dir, monitoring_path
 from .report import write_csv_tables, write_monitoring
@@ -27,6 +28,11 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None) -> Outputs:
     out = Path(out)
+    with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
+        return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total)
+
+
+def _run(paths, roadmap, tahun, periode, out: Path, workers, progress, on_total) -> Outputs:
     report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
     tables = consolidate(report, roadmap)
     target = monitoring_path(out, tahun, periode)

@@ -237,7 +237,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                "processor": platform.processor() or platform.machine()}
-    Path(a.json).write_text(json.dumps({"machine": machine, "rows": rows}, indent=2, ensure_ascii=False))
+    Path(a.json).write_text(json.dumps({"machine": machine, "rows": rows}, indent=2, ensure_ascii=False),
+                            encoding="utf-8")
     print(f"{'ukuran':24} {'tahap':38} {'detik':>8} {'lantai':>8} {'rasio':>6} {'memori MB':>10}")
     for r in rows:
         floor = f"{r['lantai_s']:.3f}" if r["lantai_s"] is not None else "-"

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RbxlError
+from .errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
 
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
 PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
@@ -127,6 +127,12 @@ class RbxlGroup(click.Group):
 
             error(str(err))
             sys.exit(err.exit_code)
+        except OSError as err:  # a write that no library turned into OutputError: still exit 4, no traceback
+            from .atomic import explain
+            from .console import error
+
+            error(explain(err, err.filename or "hasil"))
+            sys.exit(EXIT_IO)
 
 
 @click.group(cls=RbxlGroup, context_settings=CONTEXT)

@@ -40,6 +40,7 @@ from .form import PERIODE_LABEL
 from .generate import MANIFEST, read_manifest, slug
 from .master.model import Roadmap, Unit
 from .paths import email_dir, templates_dir
+from .text import safe_filename
 
 LOG_NAME = "kirim-log.csv"
 LOG_FIELDS = ["waktu", "unit", "alamat", "berkas", "sha256", "message_id", "hasil", "keterangan"]
@@ -631,7 +632,7 @@ def _one(row, roadmap, tahun, periode, out, tpl, log, ulang, dry_run, sender, se
                         periode=periode, sha256=o.sha256)
     o.message_id = msg["Message-ID"]
     if dry_run:
-        o.eml = write_bytes(email_dir(out, tahun, periode) / f"{slug(kode)}.eml", msg.as_bytes(policy=policy.SMTP))
+        o.eml = write_bytes(email_dir(out, tahun, periode) / safe_filename(f"{slug(kode)}.eml"), msg.as_bytes(policy=policy.SMTP))
         o.hasil, o.keterangan = CONTOH, f"uji coba, tidak dikirim: {o.eml.name}"
         return o
     if result.aborted:

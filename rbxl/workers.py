@@ -26,6 +26,7 @@ from typing import Any
 FILE_SECONDS = float(os.environ.get("RBXL_FILE_SECONDS", "60"))  # per file; a template takes < 1 s
 RUN_MEMORY = 1 << 30  # the whole run: parent and workers together
 MIN_WORKER_MEMORY = 256 << 20
+BOOT_SECONDS = 120  # a worker that cannot start in this time is broken, not slow
 
 
 @dataclass
@@ -46,6 +47,10 @@ def _worker_main(conn, parent_pid: int, initializer: Callable, initargs: tuple, 
     initializer(*initargs)
     if memory and not cap_memory(memory):
         memory = 0
+    try:
+        conn.send((None, "ready"))  # the file's clock starts now, not while Python starts up (spawn)
+    except (EOFError, OSError):
+        os._exit(0)
     while True:
         try:
             msg = conn.recv()
@@ -154,7 +159,8 @@ class _Worker:
         child_end.close()
         self.conn = parent_end
         self.idx: int | None = None
-        self.started = 0.0
+        self.ready = False
+        self.started = time.monotonic()
 
     def give(self, idx: int, item) -> None:
         self.idx, self.started = idx, time.monotonic()
@@ -207,13 +213,13 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
         if idx is not None and why is not None:
             finish(idx, failed(items[idx], why))
 
+    boot_failures = 0
     try:
         while queue or any(w.idx is not None for w in pool):
-            while queue and (len(pool) < n or any(w.idx is None for w in pool)):
-                idle = next((w for w in pool if w.idx is None), None)
-                if idle is None:
-                    idle = _Worker(ctx, initializer, initargs, func, memory if capped else 0)
-                    pool.append(idle)
+            while queue and len(pool) < n:
+                pool.append(_Worker(ctx, initializer, initargs, func, memory if capped else 0))
+            while queue and any(w.ready and w.idx is None for w in pool):
+                idle = next(w for w in pool if w.ready and w.idx is None)
                 idx = queue.popleft()
                 try:
                     idle.give(idx, items[idx])
@@ -225,11 +231,11 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
                         finish(idx, failed(items[idx], Failure("died")))
                     else:
                         queue.appendleft(idx)
-            busy = [w for w in pool if w.idx is not None]
+            busy = [w for w in pool if w.idx is not None or not w.ready]
             if not busy:
                 continue
             now = time.monotonic()
-            timeout = max(0.0, min(w.started + seconds for w in busy) - now)
+            timeout = max(0.0, min(w.started + (seconds if w.ready else BOOT_SECONDS) for w in busy) - now)
             if not capped:
                 timeout = min(timeout, 0.25)
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
@@ -239,11 +245,21 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
                         if not w.conn.poll():
                             raise EOFError
                         idx, reply = w.conn.recv()
-                    except Exception:  # EOF, a broken pickle: the worker died on this file
-                        drop(w, Failure("died"))
+                    except Exception:  # EOF, a broken pickle: the worker died on this file (or starting)
+                        if not w.ready:
+                            boot_failures += 1
+                        drop(w, Failure("died") if w.ready else None)
+                        if boot_failures >= 3:
+                            raise RuntimeError("proses pemeriksa tidak dapat dimulai") from None
+                        continue
+                    if idx is None:  # started up
+                        w.ready, boot_failures = True, 0
                         continue
                     w.idx = None
                     finish(idx, reply[1] if reply[0] == "ok" else failed(items[idx], Failure("error", reply[1])))
+                elif not w.ready:
+                    if time.monotonic() - w.started > BOOT_SECONDS:
+                        raise RuntimeError("proses pemeriksa tidak dapat dimulai")
                 elif time.monotonic() - w.started > seconds:
                     drop(w, Failure("timeout", f"{seconds:g}"))
                 elif not capped and (rss(w.proc.pid) or 0) > memory:

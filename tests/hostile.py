@@ -719,10 +719,11 @@ def corrupt_deflate_xlsx(dest_dir: Path, base: Path | None = None, name: str = "
 
 
 def end_record_past_file_zip(dest_dir: Path, base: Path | None = None, name: str = "akhir-palsu.xlsx") -> Path:
-    """The end record claims a central directory longer than the file (ValueError: negative seek)."""
+    """The end record puts the central directory past the file: zipfile still finds it, but every
+    member's offset turns negative (ValueError: negative seek value when a member is opened)."""
     data = bytearray(_base_bytes(base))
     eocd = data.rfind(b"PK\x05\x06")
-    struct.pack_into("<I", data, eocd + 12, len(data) * 4)
+    struct.pack_into("<I", data, eocd + 16, struct.unpack_from("<I", data, eocd + 16)[0] + len(data) * 4)
     return _write(dest_dir, name, bytes(data))
 
 

@@ -96,7 +96,7 @@ def test_each_listed_cause_is_a_finding_and_the_batch_goes_on(roadmap, good, tmp
 
 def test_zip_of_zips_of_zeros_as_a_zip_is_bounded_by_one_budget(roadmap, good, tmp_path):
     folder = batch(tmp_path, good)
-    hostile.zip_of_zips_of_zeros(folder, depth=3, width=10, name="nol.zip", zeros_mb=8, inner="nol.xlsx")
+    hostile.zip_of_zips_of_zeros(folder, depth=2, width=10, name="nol.zip", zeros_mb=8, inner="nol.xlsx")
     report = run(folder, roadmap)
     assert sub_named(report, good.name).verdict == ACCEPTED
     assert "FILE_TOO_LARGE" in [f.code for f in report.findings]
@@ -119,6 +119,17 @@ def test_identity_year_inf_is_a_finding_not_a_crash(roadmap, good, tmp_path, yea
     assert sub_named(report, good.name).verdict == ACCEPTED
     sub = sub_named(report, bad.name)
     assert sub.verdict == REJECTED and codes(sub)[-1] in ("FILE_META_TAMPERED", "FILE_UNREADABLE")
+
+
+@pytest.mark.parametrize("builder", ["far_cell_xlsx", "repeated_rows_ods"])
+def test_absurd_sheets_are_refused_before_calamine_allocates_them(tmp_path, builder):
+    """ALL100000 (3.2 GB in calamine) and a million repeated ods rows (1.7 GB): refused up front."""
+    from rbxl.intake import Received, Rejected, read_workbook
+
+    path = getattr(hostile, builder)(tmp_path)
+    with pytest.raises(Rejected) as rej:
+        read_workbook(Received(str(path), path.name, path.read_bytes()))
+    assert rej.value.finding.code == "FILE_TOO_LARGE"
 
 
 def test_panic_inside_the_reader_is_a_finding(roadmap, tmp_path):
@@ -176,10 +187,14 @@ def _misbehave(x):
     if x == "hang":
         while True:
             time.sleep(0.05)
-    if x == "panic":
-        import python_calamine  # noqa: F401  (defines pyo3_runtime)
+    if x == "panic":  # a real one: calamine converting a date-formatted -9.2e18
+        import tempfile
 
-        raise sys.modules["pyo3_runtime"].PanicException("simulated")
+        from python_calamine import CalamineWorkbook
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = hostile.date_cell_xlsx(Path(tmp))
+            return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Data").to_python()
     if x == "memory":
         return bytearray(3 << 30)
     return ("ok", x)
@@ -192,10 +207,11 @@ def _init():
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_pool_survives_aborts_panics_hangs_and_memory_without_deadlock(method):
     items = ["a", "abort", "b", "panic", "exit", "c", "hang", "memory", "d", "abort", "e"]
-    failures = {}
+    failures, panics = {}, []
 
     def failed(item, why):
         failures[item] = why.kind
+        panics.extend([why.detail] if item == "panic" else [])
         return ("failed", item)
 
     start = time.monotonic()
@@ -205,6 +221,7 @@ def test_pool_survives_aborts_panics_hangs_and_memory_without_deadlock(method):
     assert [o[0] for o in out] == ["ok", "failed", "ok", "failed", "failed", "ok", "failed", "failed", "ok",
                                    "failed", "ok"]
     assert failures["hang"] == "timeout" and failures["panic"] == "error" and failures["abort"] == "died"
+    assert "PanicException" in panics[0]
 
 
 def test_time_limit_holds_under_spawn_without_the_resource_module(roadmap, good, tmp_path, monkeypatch):

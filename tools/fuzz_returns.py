@@ -532,7 +532,7 @@ def main() -> None:
             path = folder / f"{n + i:05d}-{safe}"[:250]
             path.write_bytes(data)
             notes[path.name] = what
-            kind = re.search(r"(xml|zip|xls):[a-z-]+", what).group(0)
+            kind = re.findall(r"(?<![a-z])(?=((?:xml|zip|xls):[a-z]+(?:-[a-z]+)*))", what)[-1]
             summary["kinds"][kind] = summary["kinds"].get(kind, 0) + 1
         n += len(notes)
         r = run_batch(folder, a.work / "out", a.timeout, env)

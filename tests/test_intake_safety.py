@@ -156,6 +156,12 @@ def test_non_utf8_file_and_folder_names_are_logged(roadmap, good, tmp_path):
 
 
 # --- 2. crashers the fuzzer found, kept as regression files ----------------------------------
+# Found by tools/fuzz_returns.py against main before this fix (each ended the whole run with a
+# traceback there) and minimised with its --minimise: unknown-compression-method.xlsx
+# (NotImplementedError), corrupt-deflate.xlsx (zlib.error), non-utf8-relationship-id.xlsx
+# (UnicodeDecodeError), zip-encryption-flag.xlsx (RuntimeError), truncated-xls-panic.xls
+# (pyo3 PanicException, which a ProcessPoolExecutor could not even pickle back), negative-seek.ods
+# (ValueError: negative seek value).
 
 def crasher_files() -> list[Path]:
     return sorted(CRASHERS.iterdir()) if CRASHERS.is_dir() else []

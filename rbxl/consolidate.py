@@ -60,7 +60,8 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         state = sub.verdict if sub else (REJECTED_FILE if unit in rejected_units else NOT_RETURNED)
         _rows(t, roadmap, spec, sub, state)
         u = roadmap.units[unit]
-        t.unit.append({"unit": unit, "nama": u.nama, "jenis": u.jenis, "dikumpulkan": "Ya" if (
+        t.unit.append({"unit": unit, "singkatan": u.singkatan or unit, "nama": u.nama, "jenis": u.jenis,
+                       "kelompok": u.kelompok, "dikumpulkan": "Ya" if (
             sub or unit in rejected_units) else "Tidak", "data_dipakai": "Ya" if sub else "Tidak",
             "putusan": state, "berkas": sub.item.name if sub else "", "email": u.email})
         if sub:
@@ -107,6 +108,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
                                   target if isinstance(target, (int, float)) else None, ind.arah)
                 t.indikator.append({
                     "kode": ind.kode, "tabel": ind.tabel, "area_kode": ind.area_kode, "indikator": ind.nama,
+                    "nama_singkat": ind.label,
                     "satuan": ind.satuan, "jenis_nilai": ind.jenis_nilai, "arah": ind.arah,
                     "daftar": ind.daftar_kategori if ind.is_kategori else "",
                     "baseline": row.values["baseline"], "target": target, "realisasi": real,

@@ -36,6 +36,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "MASTER_NO_ACTION": (WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
     "MASTER_BAD_EMAIL": (WARNING, "Alamat e-mail '{value}' tidak tampak valid; unit ini akan dilewati oleh 'rbxl kirim' sampai diperbaiki."),
     "MASTER_EMPTY_GROUP": (WARNING, "Grup '{value}' tidak menghasilkan unit satu pun."),
+    "MASTER_UNKNOWN_PARENT": (ERROR, "Induk '{value}' tidak ada di kolom Kode sheet '{sheet}'."),
+    "MASTER_WEIGHT_SUM": (WARNING, "Bobot '{label}' tertulis {stated} tetapi rinciannya berjumlah {total}. {detail}"),
+    "MASTER_WEIGHT_REPEAT": (WARNING, "'{value}' disebut lebih dari sekali di bawah '{label}' (juga di baris {other_row})."),
+    "MASTER_GRADE_BAND": (WARNING, "Nilai '{value}' di kolom '{column}' ({label}): menurut rentang predikat di sheet Pilihan ({detail}), {number} berpredikat {expected}, bukan {grade}."),
     # --- intake: files ------------------------------------------------------------------
     "FILE_SKIPPED": (INFO, "Dilewati: {detail}"),
     "FILE_EMPTY": (ERROR, "Berkas kosong (0 byte). Kirim ulang berkas hasil pengisian."),

@@ -6,6 +6,7 @@
                             umpan-balik/ one feedback note per unit
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
+                            rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
 """
 
 from __future__ import annotations
@@ -45,7 +46,12 @@ def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
 
 
+def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
+    """The consolidated tables of the period (rbxl.snapshot), read by laporan and dasbor."""
+    return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path)]
+                                             findings_path, monitoring_path, snapshot_path)]

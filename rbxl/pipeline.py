@@ -12,6 +12,7 @@ from .lock import period_lock
 from .master.model import Roadmap
 from .paths import csv_dir, monitoring_path
 from .report import write_csv_tables, write_monitoring
+from .snapshot import save_tables
 from .validate import Report, validate
 
 
@@ -45,4 +46,5 @@ def _run(paths, roadmap, tahun, periode, out: Path, workers, progress, on_total)
             raise
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
+    save_tables(tables, out)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)

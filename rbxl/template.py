@@ -102,16 +102,40 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
     return path
 
 
+# Column units: the column fits an A4 portrait page (0.4" margins) at 100%. LibreOffice prints this
+# sheet unscaled whatever fit-to-width says (seen in its PDF export), so the width itself must fit.
+GUIDE_WIDTH = 76
+
+
 def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:
+    """The Petunjuk sheet: one wrapped line of guidance per row, each row tall enough for its
+    wrapped text (spreadsheets do not grow row heights on open), one column as wide as the page."""
     ws = wb.add_worksheet(GUIDE_SHEET)
-    ws.set_column(0, 0, 120, fm.get(text_wrap=True, valign="top"))
-    title = fm.get(bold=True, font_size=13, text_wrap=True)
-    head = fm.get(bold=True, text_wrap=True, font_color=HEAD_FILL)
+    body = fm.get(text_wrap=True, valign="top")
+    ws.set_column(0, 0, GUIDE_WIDTH, body)
+    title = fm.get(bold=True, font_size=13, text_wrap=True, valign="top")
+    head = fm.get(bold=True, text_wrap=True, valign="bottom", font_color=HEAD_FILL)
     for i, line in enumerate(spec.guide):
-        fmt = title if i == 0 else (head if line.isupper() and line else None)
+        if i == 0:
+            fmt, height = title, guide_height(line, font_size=13)
+        elif line.isupper() and line:
+            fmt, height = head, 22.0  # a little air above each heading
+        else:
+            fmt, height = body, guide_height(line)
         ws.write_string(i, 0, line, fmt)
+        ws.set_row(i, height)
     ws.protect(password, {"format_columns": True, "format_rows": True, "autofilter": True})
     _print_setup(ws, spec, repeat=None, portrait=True)
+    ws.print_area(0, 0, max(len(spec.guide) - 1, 0), 0)
+
+
+def guide_height(text: str, font_size: float = 11) -> float:
+    """Points for a Petunjuk line wrapped in the guide column. 1.15 characters per column unit:
+    LibreOffice's substitute font (DejaVu Sans, the widest of the usual ones) fits about 1.25 and
+    Calibri more, so the estimate errs towards a spare line, never a cut one."""
+    per_line = max(int(GUIDE_WIDTH * 1.15 * 11 / font_size), 10)
+    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
+    return min(round(lines * font_size * 1.4 + 2, 1), 409.0)
 
 
 def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password) -> None:

@@ -34,6 +34,7 @@ from rbxl.form import (
     plan,
 )
 from rbxl.generate import MANIFEST, generate, read_manifest
+from rbxl.template import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 MANIFEST_COUNTS = {"baris_ra_utama": SHEET_RA_UTAMA, "baris_ra_pendukung": SHEET_RA_PENDUKUNG,
@@ -550,3 +551,21 @@ def test_templates_survive_a_libreoffice_round_trip(paths, specs, tmp_path):
                     assert _at(after, r0, c0) == _at(before, r0, c0), (code, sheet.name, row.key, f.key)
             for c0 in range(len(sheet.fields)):
                 assert _at(after, HEADER_ROW, c0) == _at(before, HEADER_ROW, c0), (code, sheet.name)
+
+
+def test_petunjuk_fits_a_portrait_page_and_every_row_shows_its_wrapped_text(roadmap, tmp_path):
+    """The layout half of the print check (the LibreOffice half is tests/test_print.py): a column
+    no wider than an A4 portrait page, every line wrapped, every row tall enough for its lines."""
+    import math
+
+    spec = plan(roadmap, "BAG-ORGANISASI", 2023, "TW1")
+    ws = openpyxl.load_workbook(write_template(spec, tmp_path / "t.xlsx"))[GUIDE_SHEET]
+    width = ws.column_dimensions["A"].width
+    assert width <= 80  # LibreOffice prints this sheet unscaled: ~0.09" per unit, 7.47" printable
+    chars_per_line = width * 1.25  # what DejaVu Sans, LibreOffice's usual substitute, fits
+    for r, line in enumerate(spec.guide, start=1):
+        cell = ws.cell(r, 1)
+        assert (cell.value or "") == line and (not line or cell.alignment.wrap_text), r
+        size = cell.font.sz or 11
+        lines = max(1, math.ceil(len(line) / (chars_per_line * 11 / size)))
+        assert ws.row_dimensions[r].height >= lines * size * 1.2, (r, line)

@@ -47,6 +47,8 @@ def _worker_main(conn, parent_pid: int, initializer: Callable, initargs: tuple, 
     initializer(*initargs)
     if memory and not cap_memory(memory):
         memory = 0
+    if not os.environ.get("RBXL_WORKER_STDERR"):
+        _quiet_stderr()
     try:
         conn.send((None, "ready"))  # the file's clock starts now, not while Python starts up (spawn)
     except (EOFError, OSError):
@@ -71,6 +73,17 @@ def _worker_main(conn, parent_pid: int, initializer: Callable, initargs: tuple, 
             os._exit(0)
         except Exception as err:  # a result that cannot be pickled
             conn.send((idx, ("error", f"{type(err).__name__}: {err}"[:300])))
+
+
+def _quiet_stderr() -> None:
+    """A reader's panic message and backtrace (which may quote the file) stay off the user's screen.
+
+    Every failure becomes the file's finding instead; RBXL_WORKER_STDERR=1 keeps them for debugging.
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 def _die_with_parent(parent_pid: int) -> None:

@@ -179,6 +179,17 @@ def test_kept_crashers_end_as_findings_and_the_batch_is_processed(roadmap, good,
         assert sub.verdict == REJECTED and sub.findings, f.name
 
 
+@pytest.mark.skipif(not crasher_files(), reason="no crashers kept")
+def test_kept_crashers_through_the_cli_print_no_traceback_or_panic(good, tmp_path):
+    folder = batch(tmp_path, good)
+    for f in crasher_files():
+        shutil.copy(f, folder / f.name)
+    result = cli("validate", folder, "--tahun", TAHUN, "--periode", PERIODE, "--out", tmp_path / "out",
+                 env={"RUST_BACKTRACE": "1"})
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 1 and "Traceback" not in err and "panicked" not in err, err[-2000:]
+
+
 # --- 3. the worker pool: deaths, panics, hangs, spawn, no resource module --------------------
 
 def _ok(x):

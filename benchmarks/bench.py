@@ -150,6 +150,25 @@ def case_read_floor(returns: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
 
 
+def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
+    """validate over the returns plus one of each hostile file of issue #10 (the run must stay bounded)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import hostile
+
+    from rbxl.validate import validate
+
+    folder = work / "kiriman"
+    shutil.copytree(returns, folder)
+    for build, kw in [("far_cell_xlsx", {}), ("repeated_rows_ods", {}), ("corrupt_deflate_xlsx", {}),
+                      ("date_cell_xlsx", {}), ("zip_of_zips_of_zeros", {"name": "nol.zip", "inner": "nol.xlsx"}),
+                      ("zip_bomb_xlsx", {}), ("absurd_dimension_xlsx", {})]:
+        getattr(hostile, build)(folder, **kw)
+    roadmap = load(n_units)
+    t = time.perf_counter()
+    report = validate([folder], roadmap, TAHUN, PERIODE, work / "out", workers=workers)
+    return {"seconds": time.perf_counter() - t, "files": len(report.submissions)}
+
+
 def case_help() -> dict:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rbxl", "--help"], check=True, capture_output=True)
@@ -163,6 +182,7 @@ CASES = {
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
     "help": lambda a: case_help(),
+    "hostile": lambda a: case_hostile(a.units, a.workers, Path(a.returns), Path(a.work)),
 }
 
 
@@ -231,6 +251,10 @@ def main() -> None:
                          "lantai_s": floor_r["seconds"], "rasio": cons["seconds"] / floor_r["seconds"]})
             rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
                          "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
+            if units < 1000:
+                bad = run_case("hostile", reps, units=units, returns=returns)
+                rows.append({"ukuran": label, "tahap": "validate + 7 berkas berbahaya (paralel)", **bad,
+                             "lantai_s": None, "rasio": None})
         h = run_case("help", 5 if a.size == "full" else 1)
         rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
     finally:

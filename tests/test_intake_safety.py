@@ -102,6 +102,21 @@ def test_zip_of_zips_of_zeros_as_a_zip_is_bounded_by_one_budget(roadmap, good, t
     assert "FILE_TOO_LARGE" in [f.code for f in report.findings]
 
 
+def test_workbook_packages_inside_a_zip_count_against_the_zips_budget(roadmap, good, tmp_path):
+    """Three xlsx declaring 40 MB of parts each: 120 MB from one 200 KB zip, over the 100 MB budget."""
+    folder = tmp_path / "in"
+    big = hostile.zip_of_zips_of_zeros(tmp_path, depth=1, width=5, zeros_mb=8, inner="sheet.xml").read_bytes()
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "kiriman.zip", "w") as zf:
+        zf.writestr(f"a-{good.name}", good.read_bytes())
+        for i in range(3):
+            zf.writestr(f"b-besar-{i}.xlsx", big)
+    report = run(folder, roadmap)
+    assert sub_named(report, good.name).verdict == ACCEPTED
+    too_large = [f for f in report.findings if f.code == "FILE_TOO_LARGE"]
+    assert len(too_large) == 1 and "besar-2.xlsx" in too_large[0].file
+
+
 @pytest.mark.parametrize("year", ["inf", "-inf", "1e400"])
 def test_identity_year_inf_is_a_finding_not_a_crash(roadmap, good, tmp_path, year):
     import openpyxl

@@ -11,6 +11,7 @@ import datetime as dt
 import email
 import email.policy
 import email.utils
+import io
 import os
 import re
 import stat
@@ -233,7 +234,24 @@ def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, dept
         return
     if Path(name).suffix.lower() not in CONTAINER_EXT:
         run.hold(source, len(data))
+        _charge_package(data, source, budget)
     _add(Received(source, name, data, mtime), run, depth + 1, budget)
+
+
+def _charge_package(data: bytes, source: str, budget: Budget) -> None:
+    """An xlsx/ods inside a zip or e-mail unpacks against the same budget as its container.
+
+    Only its central directory is read here (the declared sizes); the worker's guard holds
+    the package to them.
+    """
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except Exception:  # a broken package is the worker's to report, with its own finding
+        return
+    budget.take(source, sum(i.file_size for i in infos), len(infos))
 
 
 def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
@@ -265,8 +283,6 @@ def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
 
 def _open_container_zip(item: Received, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """A zip of returns: sizes and count are checked here, encryption and method per member."""
-    import io
-
     try:
         zf = zipfile.ZipFile(io.BytesIO(item.data))
         infos = zf.infolist()
@@ -324,8 +340,6 @@ def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         return
     attachments = []
     try:
-        import io
-
         msg = extract_msg.openMsg(io.BytesIO(item.data))
         for att in msg.attachments:
             raw_name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""

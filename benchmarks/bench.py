@@ -169,6 +169,34 @@ def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(report.submissions)}
 
 
+def case_read_gnumeric(returns: Path, work: Path) -> dict:
+    """Gnumeric re-saves (ods, xls) of the returns, read and checked in-process; `quirks_s` is the
+    part spent in quirks.py (ods re-indentation and formula scan, xls BIFF scan)."""
+    from rbxl import quirks
+    from rbxl.checks import check
+    from rbxl.intake import MAX_UNCOMPRESSED, collect, read_workbook
+
+    env = {**os.environ, "HOME": str(work)}
+    for f in sorted(returns.glob("*.xlsx")):  # outside the clock
+        for ext in ("ods", "xls"):
+            subprocess.run(["ssconvert", str(f), str(work / f"{f.stem}.{ext}")], env=env, check=True,
+                           capture_output=True)
+    roadmap = load(None)
+    items = [i for i in collect([work])[0] if not i.note]
+    specs: dict = {}
+    t = time.perf_counter()
+    for item in items:
+        check(item, read_workbook(item), roadmap, TAHUN, PERIODE, specs)
+    seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    for item in items:
+        if item.ext == ".ods":
+            quirks.read_ods(item.data, MAX_UNCOMPRESSED)
+        else:
+            quirks.xls_cells(item.data)
+    return {"seconds": seconds, "files": len(items), "quirks_s": time.perf_counter() - t}
+
+
 def case_help() -> dict:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rbxl", "--help"], check=True, capture_output=True)
@@ -181,6 +209,7 @@ CASES = {
     "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
+    "read_gnumeric": lambda a: case_read_gnumeric(Path(a.returns), Path(a.work)),
     "help": lambda a: case_help(),
     "hostile": lambda a: case_hostile(a.units, a.workers, Path(a.returns), Path(a.work)),
 }
@@ -255,6 +284,10 @@ def main() -> None:
                 bad = run_case("hostile", reps, units=units, returns=returns)
                 rows.append({"ukuran": label, "tahap": "validate + 7 berkas berbahaya (paralel)", **bad,
                              "lantai_s": None, "rasio": None})
+            if shutil.which("ssconvert") and units < 1000:  # quirks_s (in the json): the part quirks.py adds
+                gn = run_case("read_gnumeric", reps, units=units, returns=returns)
+                rows.append({"ukuran": label, "tahap": "checks ods+xls dari Gnumeric (1 proses)", **gn,
+                             "lantai_s": floor_r["seconds"] * 2, "rasio": gn["seconds"] / (floor_r["seconds"] * 2)})
         h = run_case("help", 5 if a.size == "full" else 1)
         rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
     finally:

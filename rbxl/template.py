@@ -11,10 +11,13 @@ from pathlib import Path
 
 from .atomic import atomic_path
 from .form import (
+    DATE_FORMAT,
+    DATE_HINT,
     GUIDE_SHEET,
     HEADER_ROW,
     LIST_SHEET,
     META_SHEET,
+    PASTE_HINT,
     DataSheet,
     FormSpec,
     Row,
@@ -60,7 +63,7 @@ class _Formats:
         p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
              "locked": False}
         if rule is not None and rule.kind == "date":
-            p["num_format"] = "dd/mm/yyyy"
+            p["num_format"] = DATE_FORMAT
         elif rule is not None and rule.kind in ("nip", "text"):
             p["num_format"] = "@"
         elif num_format:
@@ -99,7 +102,38 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
         wb.close()
+        lock_structure(tmp, password)
     return path
+
+
+def lock_structure(path: str | Path, password: str = "") -> None:
+    """Protect the workbook structure (no renaming, adding, deleting, unhiding or moving sheets).
+
+    XlsxWriter has no API for it: `<workbookProtection lockStructure="1"/>` is put into
+    xl/workbook.xml after writing, where the schema wants it (before bookViews).
+    """
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        members = [(i, zf.read(i)) for i in zf.infolist()]
+    attrs = 'lockStructure="1"' + (f' workbookPassword="{_password_hash(password)}"' if password else "")
+    tag = f"<workbookProtection {attrs}/>".encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, body in members:
+            if info.filename == "xl/workbook.xml" and b"<workbookProtection" not in body:
+                body = body.replace(b"<bookViews>", tag + b"<bookViews>", 1)
+            zf.writestr(info, body, compress_type=info.compress_type)
+
+
+def _password_hash(password: str) -> str:
+    """The legacy 16-bit hash Excel stores for sheet and workbook protection (ECMA-376 Part 4)."""
+    digest = 0
+    for char in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    return f"{digest ^ len(password) ^ 0xCE4B:X}"
 
 
 # Column units: the column fits an A4 portrait page (0.4" margins) at 100%. LibreOffice prints this
@@ -244,7 +278,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                   "error_title": "Isian tidak valid"[:32]}
     if rule.kind == "list":
         opts |= {"validate": "list", "source": f"={list_name(rule.daftar)}",
-                 "error_message": f"Pilih {rule.label} dari daftar."}
+                 "error_message": f"Pilih {rule.label} dari daftar. {PASTE_HINT}"[:255]}
     elif rule.kind == "decimal":
         opts |= {"validate": "decimal", "criteria": "between", "minimum": rule.low, "maximum": rule.high,
                  "error_message": _bounds_message(rule)}
@@ -256,7 +290,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                  "error_message": "NIP harus 18 digit angka."}
     elif rule.kind == "date":
         opts |= {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
-                 "maximum": dt.date(2100, 12, 31), "error_message": "Isi tanggal yang valid, misal 05/04/2023."}
+                 "maximum": dt.date(2100, 12, 31), "error_message": f"Isi tanggal yang valid. {DATE_HINT}"[:255]}
     else:
         return
     if not opts["input_message"]:

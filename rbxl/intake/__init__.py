@@ -10,6 +10,7 @@ from .collect import collect, safe_name
 from .guard import (
     CONTAINER_EXT,
     MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED,
     SPREADSHEET_EXT,
     Budget,
     sniff,
@@ -17,5 +18,5 @@ from .guard import (
 from .model import RawWorkbook, Received, Rejected
 from .read import read_workbook
 
-__all__ = ["CONTAINER_EXT", "MAX_FILE_BYTES", "SPREADSHEET_EXT", "Budget", "RawWorkbook", "Received",
+__all__ = ["CONTAINER_EXT", "MAX_FILE_BYTES", "MAX_UNCOMPRESSED", "SPREADSHEET_EXT", "Budget", "RawWorkbook", "Received",
            "Rejected", "collect", "read_workbook", "safe_name", "sniff"]

@@ -155,7 +155,7 @@ def ole_saved_time(data: bytes) -> dt.datetime | None:
         return None
 
 
-def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, set[str]]]:
+def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, dict[str, str]]]:
     """Check an xlsx/ods zip before parsing: members, sizes, ratios, cell positions, times."""
     budget = Budget()
     zf, infos = open_zip(item.data, item.source, budget)
@@ -164,7 +164,7 @@ def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, se
         if "EncryptionInfo" in names:
             raise Rejected(finding("FILE_ENCRYPTED", file=item.source))
         fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
-        formulas: dict[str, set[str]] = {}
+        formulas: dict[str, dict[str, str]] = {}
         parts = _sheet_parts(zf, names, item.source, budget)
         for i in infos:
             if i.filename in _PARSED_PARTS:
@@ -174,7 +174,8 @@ def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, se
             if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                 xml = read_member(zf, i, MAX_UNCOMPRESSED, item.source, budget)
                 _guard_sheet_xml(item, xml, i.filename)
-                cells = {m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)} if b"<f" in xml else set()
+                cells = {m.group(1).decode(): _xml_text(m.group(2)) for m in _FORMULA_CELL.finditer(xml)
+                         } if b"<f" in xml else {}
                 if cells and i.filename in parts:
                     formulas[parts[i.filename]] = cells
             elif i.filename == "content.xml" and fmt == "ods":
@@ -196,7 +197,14 @@ _PARSED_PARTS = {"xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "do
                  "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "content.xml", "styles.xml", "meta.xml"}
 
 # Excel, LibreOffice, WPS and xlsxwriter all write r first: <c r="H5" s="3"><f>...
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f[ >]')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f(?:/>|\s[^>]*/>|(?:\s[^>]*)?>([^<]*)</f>)')
+
+
+def _xml_text(raw: bytes | None) -> str:
+    """A formula as typed ('=1+1'); a shared formula's copies have no text of their own."""
+    from xml.sax.saxutils import unescape
+
+    return "=" + unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if raw else ""
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str], source: str, budget: Budget) -> dict[str, str]:

@@ -38,7 +38,7 @@ class RawWorkbook:
     visibility: dict[str, str] = field(default_factory=dict)
     saved_at: dt.datetime | None = None  # the time saved inside the file (docProps / meta.xml)
     format: str = ""
-    formulas: dict[str, set[str]] = field(default_factory=dict)  # sheet -> cells holding a formula (xlsx)
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {cell: formula text}
 
 
 class Rejected(Exception):

@@ -10,7 +10,16 @@ import io
 from pathlib import Path
 
 from ..findings import finding
-from .guard import MAX_COLS, MAX_ROWS, guard_package, ole_saved_time, open_ole, short, sniff
+from .guard import (
+    MAX_COLS,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED,
+    guard_package,
+    ole_saved_time,
+    open_ole,
+    short,
+    sniff,
+)
 from .model import RawWorkbook, Received, Rejected
 
 
@@ -21,7 +30,7 @@ def read_workbook(item: Received) -> RawWorkbook:
         raise Rejected(finding("FILE_EMPTY", file=item.source))
     data = item.data
     saved_at = None
-    formulas: dict[str, set[str]] = {}
+    formulas: dict[str, dict[str, str]] = {}
     fmt = item.ext.lstrip(".")
     if kind == "ole":
         data, fmt = open_ole(item)
@@ -30,6 +39,7 @@ def read_workbook(item: Received) -> RawWorkbook:
         saved_at, fmt, formulas = guard_package(item)
     else:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail="bukan format xlsx, xls atau ods"))
+    data, formulas, fix = _other_apps(data, fmt, formulas)
     try:
         from python_calamine import CalamineWorkbook
 
@@ -40,10 +50,23 @@ def read_workbook(item: Received) -> RawWorkbook:
                 raise
             wb = _from_named_file(data, fmt)  # calamine sniffs some valid ods only by their extension
         visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
-        sheets = _Sheets(wb, item)
+        sheets = _Sheets(wb, item, fix)
     except BaseException as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError, a panic...
         raise _calamine_rejection(item, err) from err
     return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
+
+
+def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):
+    """Bytes calamine reads right, formula cells, and a fix for grids (see quirks.py)."""
+    from .. import quirks
+
+    if fmt == "ods":
+        data, found = quirks.read_ods(data, MAX_UNCOMPRESSED)
+        return data, found, None
+    if fmt == "xls":
+        cells = quirks.xls_cells(data)
+        return data, cells.formulas, cells.fix
+    return data, formulas, None
 
 
 def _from_named_file(data: bytes, fmt: str):
@@ -96,9 +119,9 @@ class _Sheets(dict):
     list sheets are never parsed.
     """
 
-    def __init__(self, wb, item: Received):
+    def __init__(self, wb, item: Received, fix=None):
         super().__init__()
-        self._wb, self._item = wb, item
+        self._wb, self._item, self._fix = wb, item, fix
         self._names = list(wb.sheet_names)
 
     def _load(self, name: str) -> list[list]:
@@ -109,7 +132,10 @@ class _Sheets(dict):
                     raise Rejected(finding("FILE_TOO_LARGE", file=self._item.source, sheet=name,
                                            detail=f"dimensi lembar kerja tidak wajar ({sheet.height} baris x "
                                                   f"{sheet.width} kolom)"))
-                dict.__setitem__(self, name, sheet.to_python(skip_empty_area=False))
+                grid = sheet.to_python(skip_empty_area=False)
+                if self._fix:
+                    self._fix(name, grid)
+                dict.__setitem__(self, name, grid)
             except BaseException as err:
                 raise _calamine_rejection(self._item, err) from err
         return dict.__getitem__(self, name)

@@ -187,10 +187,12 @@ class _Worker:
             self.conn.close()
 
 
-def worker_memory(workers: int) -> int:
-    """Address space each worker may add: the run's budget less the parent, shared out."""
-    parent = rss(os.getpid()) or (200 << 20)
-    return max(MIN_WORKER_MEMORY, (RUN_MEMORY - parent) // max(workers, 1))
+def share_memory(workers: int) -> tuple[int, int]:
+    """(workers, memory each may add): the run's budget less the parent, shared out, so that no
+    more workers run than the budget holds at MIN_WORKER_MEMORY each."""
+    left = RUN_MEMORY - (rss(os.getpid()) or (200 << 20))
+    n = max(1, min(workers, left // MIN_WORKER_MEMORY))
+    return n, max(MIN_WORKER_MEMORY, left // n)
 
 
 def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, initargs: tuple, workers: int,
@@ -203,11 +205,11 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
     if not items:
         return []
     seconds = FILE_SECONDS if seconds is None else seconds
-    n = max(1, min(workers, len(items)))
+    n, share = share_memory(max(1, min(workers, len(items))))
     method = start_method or os.environ.get("RBXL_START_METHOD") or (
         "fork" if "fork" in mp.get_all_start_methods() else "spawn")
     ctx = mp.get_context(method)
-    memory = worker_memory(n) if memory is None else memory
+    memory = share if memory is None else memory
     capped = can_cap_memory()  # else the parent watches each worker's memory itself
     results: dict[int, Any] = {}
     queue = collections.deque(range(len(items)))

@@ -256,6 +256,14 @@ def test_pool_survives_aborts_panics_hangs_and_memory_without_deadlock(method):
     assert "PanicException" in panics[0]
 
 
+@pytest.mark.parametrize("asked", [1, 2, 4, 16])
+def test_workers_and_their_memory_fit_the_run_budget(asked):
+    n, each = workers.share_memory(asked)
+    parent = workers.rss(os.getpid())
+    assert 1 <= n <= asked and each >= workers.MIN_WORKER_MEMORY
+    assert n == 1 or parent + n * each <= workers.RUN_MEMORY
+
+
 def test_time_limit_holds_under_spawn_without_the_resource_module(roadmap, good, tmp_path, monkeypatch):
     """As on Windows: no RLIMIT_AS, workers started by spawn; the slow file still stops at the limit."""
     monkeypatch.setitem(sys.modules, "resource", None)

@@ -217,6 +217,8 @@ def _add(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         else:
             run.items.append(item)
     except Rejected as rej:
+        if depth and budget.spent:
+            raise  # one finding for the whole input, from its outermost level
         run.findings.append(rej.finding)
 
 
@@ -274,7 +276,7 @@ def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
                     raise too_large(source, f"ukuran {info.file_size // 2**20} MB setelah diekstrak")
                 data = read_member(zf, info, MAX_FILE_BYTES, source, budget)
             except Rejected as rej:
-                if rej.finding.code == "FILE_TOO_LARGE" and budget.bytes_left < 0:
+                if budget.spent:
                     raise  # the input's budget is spent: stop unpacking it
                 run.findings.append(rej.finding)
                 continue

@@ -50,6 +50,10 @@ class Budget:
     bytes_left: int = MAX_UNCOMPRESSED
     members_left: int = MAX_ZIP_MEMBERS
 
+    @property
+    def spent(self) -> bool:
+        return self.bytes_left < 0 or self.members_left < 0
+
     def take(self, source: str, n_bytes: int, members: int = 1) -> None:
         self.bytes_left -= max(n_bytes, 0)
         self.members_left -= members
@@ -102,12 +106,14 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, source: 
                 budget: Budget | None = None) -> bytes:
     """Read a member, never trusting its declared size (a lying header cannot inflate us)."""
     out = bytearray()
-    limit = min(limit, budget.bytes_left) if budget else limit
+    cap = min(limit, budget.bytes_left) if budget else limit
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(1 << 20):
                 out += chunk
-                if len(out) > limit:
+                if len(out) > cap:
+                    if budget and cap < limit:  # the input's budget is spent: say so, and stop unpacking it
+                        budget.take(source or info.filename, len(out), 0)
                     raise too_large(source or info.filename, "isi melebihi ukuran yang dinyatakan atau batas")
     except Rejected:
         raise

@@ -19,6 +19,7 @@ from .form import (
     LABEL_PERIODE,
     LIST_SHEET,
     META_SHEET,
+    PERBAIKAN_SHEET,
     SHEET_IDENTITAS,
     DataSheet,
     FormSpec,
@@ -200,7 +201,7 @@ def check_csv(item: Received, roadmap: Roadmap) -> Submission | None:
 def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission, renamed: set[str]) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
-                                                         META_SHEET.casefold()}
+                                                         META_SHEET.casefold(), PERBAIKAN_SHEET.casefold()}
     for name in raw.sheets:
         if name.strip().casefold() in known or name in renamed:
             continue
@@ -258,7 +259,7 @@ def _sheets_of(raw: RawWorkbook, spec: FormSpec) -> dict[str, tuple[list[list], 
     if not missing:
         return out
     claimed = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
-                                                           META_SHEET.casefold()}
+                                                           META_SHEET.casefold(), PERBAIKAN_SHEET.casefold()}
     free = [n for n in raw.sheets if n.strip().casefold() not in claimed]
     for sheet in missing:
         best, score = None, 0.0

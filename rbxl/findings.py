@@ -84,6 +84,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
     "ROWS_EMPTY": (WARNING, "{detail} baris belum diisi ({label} kosong): {value}. Lengkapi bila sudah ada datanya."),
     "ROWS_EMPTY_SUPPORT": (INFO, "{detail} baris dukungan belum diisi: {value}."),
+    # --- perbaikan files (what the marked-up workbook tells the unit) ---------------------
+    "PERBAIKAN_ROW_RESTORED": (ERROR, "Baris '{value}' tidak ditemukan di berkas Anda (terhapus atau kodenya diubah). Baris ini dikembalikan dari master; isi kembali."),
+    "PERBAIKAN_LOCKED_RESTORED": (ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
+    "PERBAIKAN_ROWS_REORDERED": (ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
     "VALUE_PERCENT_FRACTION": (WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 

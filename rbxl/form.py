@@ -19,6 +19,7 @@ HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
 META_SHEET = "_rbxl"
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
+PERBAIKAN_SHEET = "Perbaikan"  # first sheet of a perbaikan file: rbxl's own, never read as data
 
 SHEET_IDENTITAS = "Identitas"
 SHEET_RA_UTAMA = "Rencana Aksi Utama"

@@ -4,9 +4,12 @@
                             email/       kirim's .eml drafts and send log
                             arsip/       every received file under its SHA-256, and log.csv
                             umpan-balik/ one feedback note per unit
+                            perbaikan/   a marked-up workbook per unit that must fix something
+                            masuk/       returns fetched from the mailbox by `tarik` (.eml)
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
+                            laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.laporan)
 """
 
 from __future__ import annotations
@@ -34,6 +37,14 @@ def feedback_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "umpan-balik"
 
 
+def perbaikan_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "perbaikan"
+
+
+def inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "masuk"
+
+
 def csv_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "csv"
 
@@ -51,7 +62,18 @@ def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
 
 
+def laporan_path(out: str | Path, tahun: int, periode: str) -> Path:
+    """The monitoring report to the Bupati (rbxl.laporan); its PDF sits beside it."""
+    return period_dir(out, tahun, periode) / f"laporan-monev-{tahun}-{periode}.docx"
+
+
+def pokja_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """One packet per Pokja area for the rapat pleno (rbxl laporan --per-pokja)."""
+    return period_dir(out, tahun, periode) / "pokja"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
-    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path, snapshot_path)]
+    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
+                                             csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
+                                             pokja_dir)]

@@ -1,4 +1,4 @@
-"""The consolidation run: validate the returned files, consolidate, write every output."""
+"""The runs the CLI starts: validate (with the perbaikan files), and consolidate with every output."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ from .errors import OutputError
 from .lock import period_lock
 from .master.model import Roadmap
 from .paths import csv_dir, monitoring_path
+from .perbaikan import Perbaikan, write_perbaikan
 from .report import write_csv_tables, write_monitoring
 from .snapshot import save_tables
 from .validate import Report, validate
+
+
+@dataclass
+class Validated:
+    report: Report
+    perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
 
 
 @dataclass
@@ -23,6 +30,17 @@ class Outputs:
     monitoring: Path
     csv_folder: Path
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
+    perbaikan: list[Perbaikan] = field(default_factory=list)
+
+
+def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                   workers: int | None = None, progress: Callable[[], None] | None = None,
+                   on_total: Callable[[int], None] | None = None) -> Validated:
+    """Check the returned files (archive, findings, feedback notes) and write the perbaikan files."""
+    with period_lock(out, tahun, periode):  # archive, findings, notes and perbaikan files of one run
+        report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                          on_total=on_total)
+        return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
@@ -34,7 +52,9 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
 
 
 def _run(paths, roadmap, tahun, periode, out: Path, workers, progress, on_total) -> Outputs:
-    report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress, on_total=on_total)
+    checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                             on_total=on_total)
+    report = checked.report
     tables = consolidate(report, roadmap)
     target = monitoring_path(out, tahun, periode)
     notes = []
@@ -47,4 +67,4 @@ def _run(paths, roadmap, tahun, periode, out: Path, workers, progress, on_total)
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
     save_tables(tables, out)
-    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes)
+    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan)

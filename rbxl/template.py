@@ -7,7 +7,9 @@ through defined names; every formula carries its cached value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_path
 from .form import (
@@ -27,10 +29,12 @@ from .form import (
 from .formulas import capaian_formula, capaian_value
 
 Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit
+Marks = dict[tuple[str, str, str], str]  # (sheet, row key, field key) -> comment: what to fix there
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
               "in_memory": True}
 INPUT_FILL = "#FFF2CC"
+MARK_FILL = "#F8CBAD"  # a cell the unit must look at again (perbaikan files)
 HEAD_FILL = "#1F4E78"
 LOCKED_FILL = "#F2F2F2"
 
@@ -46,22 +50,23 @@ class _Formats:
             self.cache[key] = self.wb.add_format(props)
         return self.cache[key]
 
-    def locked(self, num_format: str = ""):
-        key = ("locked", num_format)
+    def locked(self, num_format: str = "", marked: bool = False):
+        key = ("locked", num_format, marked)
         if key in self.cache:
             return self.cache[key]
-        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF", "bg_color": LOCKED_FILL}
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF",
+             "bg_color": MARK_FILL if marked else LOCKED_FILL}
         if num_format:
             p["num_format"] = num_format
         self.cache[key] = self.get(**p)
         return self.cache[key]
 
-    def input(self, rule: Rule | None, num_format: str = ""):
-        key = ("input", rule.kind if rule is not None else "", num_format)
+    def input(self, rule: Rule | None, num_format: str = "", marked: bool = False):
+        key = ("input", rule.kind if rule is not None else "", num_format, marked)
         if key in self.cache:
             return self.cache[key]
-        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
-             "locked": False}
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#C00000" if marked else "#BF9000",
+             "bg_color": MARK_FILL if marked else INPUT_FILL, "locked": False}
         if rule is not None and rule.kind == "date":
             p["num_format"] = DATE_FORMAT
         elif rule is not None and rule.kind in ("nip", "text"):
@@ -73,12 +78,18 @@ class _Formats:
 
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
-                   created: dt.datetime | None = None) -> Path:
-    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests)."""
+                   created: dt.datetime | None = None, marks: Marks | None = None,
+                   first_sheet: Callable[[Any], None] | None = None) -> Path:
+    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan).
+
+    `marks` highlights cells and gives each a comment; `first_sheet(workbook)` adds a sheet before
+    all others (the perbaikan file's list of findings).
+    """
     import xlsxwriter
 
     path = Path(path)
     answers = answers or {}
+    marks = marks or {}
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
         fm = _Formats(wb)
@@ -95,9 +106,11 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
             wb.set_custom_property(f"rbxl_{key}", meta[key])
         password = spec.settings.get("sandi_proteksi") or ""
 
+        if first_sheet is not None:
+            first_sheet(wb)
         _guide(wb, fm, spec, password)
         for sheet in spec.sheets:
-            _data_sheet(wb, fm, spec, sheet, answers, password)
+            _data_sheet(wb, fm, spec, sheet, answers, password, marks)
         _lists(wb, spec, password)
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
@@ -172,7 +185,8 @@ def guide_height(text: str, font_size: float = 11) -> float:
     return min(round(lines * font_size * 1.4 + 2, 1), 409.0)
 
 
-def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password) -> None:
+def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password,
+                marks: Marks) -> None:
     ws = wb.add_worksheet(sheet.name)
     last_col = len(sheet.fields) - 1
     ws.merge_range(0, 0, 0, last_col, sheet.title, fm.get(bold=True, font_size=13))
@@ -193,19 +207,22 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
     for i, row in enumerate(sheet.rows):
         r = first + i
         for c, f in enumerate(sheet.fields):
+            mark = marks.get((sheet.name, row.key, f.key)) if marks else None
             if f.formula:
                 _capaian(ws, fm, sheet, row, r, c, f.num_format, answers)
             elif row.is_input(f):
                 rule = row.rule_for(f)
                 value = answers.get((sheet.name, row.key, f.key))
-                _write_value(ws, r, c, value, fm.input(rule, f.num_format))
+                _write_value(ws, r, c, value, fm.input(rule, f.num_format, bool(mark)))
                 col_runs = runs.setdefault(c, [])
                 if col_runs and col_runs[-1][0] == rule and col_runs[-1][2] == r - 1:
                     col_runs[-1][2] = r
                 else:
                     col_runs.append([rule, r, r])
             else:
-                _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format))
+                _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format, bool(mark)))
+            if mark:
+                ws.write_comment(r, c, mark, {"x_scale": 2.2, "y_scale": 2.5})
         ws.set_row(r, row_height(sheet, row, answers))
     for c, col_runs in runs.items():  # one validation per run of cells with the same rule
         for rule, r1, r2 in col_runs:

@@ -318,6 +318,13 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         attachments = []
         for part in msg.iter_attachments():
             raw_name = part.get_filename() or ""
+            if part.get_content_type() == "message/rfc822":  # a forwarded message: open it like any e-mail
+                inner = part.get_payload(0) if part.is_multipart() else None
+                if inner is not None:
+                    data = inner.as_bytes()
+                    budget.take(item.source, len(data))
+                    attachments.append((raw_name if raw_name.lower().endswith(".eml") else "pesan-terusan.eml", data))
+                continue
             if raw_name:
                 payload = part.get_payload(decode=True) or b""
                 budget.take(item.source, len(payload))

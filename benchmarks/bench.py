@@ -71,7 +71,7 @@ def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]
 def case_generate(n_units, workers, work: Path) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
-    from rbxl.generate import generate
+    from rbxl.generation import generate
 
     roadmap = load(n_units)
     t = time.perf_counter()
@@ -155,7 +155,7 @@ def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     import hostile
 
-    from rbxl.validate import validate
+    from rbxl.pipeline import run_validation
 
     folder = work / "kiriman"
     shutil.copytree(returns, folder)
@@ -165,19 +165,20 @@ def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
         getattr(hostile, build)(folder, **kw)
     roadmap = load(n_units)
     t = time.perf_counter()
-    report = validate([folder], roadmap, TAHUN, PERIODE, work / "out", workers=workers)
+    report = run_validation([folder], roadmap, TAHUN, PERIODE, work / "out", workers=workers).report
     return {"seconds": time.perf_counter() - t, "files": len(report.submissions)}
 
 
 def case_perbaikan(n_units, n_fix: int, work: Path) -> dict:
     """What the perbaikan files add to consolidate: `n_fix` units need a fix (validate untimed)."""
+    from rbxl.paths import own_outputs
     from rbxl.perbaikan import write_perbaikan
-    from rbxl.validate import validate
+    from rbxl.validation import validate
 
     roadmap = load(n_units)
     returns = work / "kembali"
     make_returns(roadmap, returns, len(roadmap.units), mistakes=n_fix)
-    report = validate([returns], roadmap, TAHUN, PERIODE, work / "out")
+    report = validate([returns], roadmap, TAHUN, PERIODE, exclude=own_outputs(work / "out", TAHUN, PERIODE))
     t = time.perf_counter()
     done = write_perbaikan(report, roadmap, work / "out")
     return {"seconds": time.perf_counter() - t, "files": sum(1 for p in done if p.path)}

@@ -33,7 +33,7 @@ def archive_name(sha256: str, name: str) -> str:
 
 def write_archive(report, out: Path) -> Path:
     """Copy every received file and append its log line; returns the archive folder."""
-    from .report import _csv_safe  # the OWASP guard of the csv/ tables, for the same reason
+    from .monitoring import _csv_safe  # the OWASP guard of the csv/ tables, for the same reason
 
     folder = archive_dir(out, report.tahun, report.periode)
     try:

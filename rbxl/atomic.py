@@ -25,10 +25,11 @@ STALE_AFTER = 15 * 60  # seconds: no single output takes this long to write
 def os_error_in(err: BaseException) -> OSError | None:
     """The OSError behind `err`, also when a library wrapped it (xlsxwriter's FileCreateError)."""
     seen = 0
-    while err is not None and seen < 10:
-        if isinstance(err, OSError):
-            return err
-        err = err.__cause__ or err.__context__
+    cur: BaseException | None = err
+    while cur is not None and seen < 10:
+        if isinstance(cur, OSError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
         seen += 1
     return None
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .enums import Period
 from .errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
 
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
-PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
+PERIODS = [p.value for p in Period]
 
 class IdFormatter(click.HelpFormatter):
     """click's help layout with Indonesian headings."""
@@ -30,11 +31,19 @@ class IdFormatter(click.HelpFormatter):
         super().write_heading(self.HEADINGS.get(heading, heading))
 
 
-click.Context.formatter_class = IdFormatter
+class IdContext(click.Context):
+    """A context whose help uses IdFormatter; set on rbxl's own commands only, so other click
+    programs in the same process (a host application, a test runner) keep their own help."""
+
+    formatter_class = IdFormatter
+
+
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
 
 
 class IdCommand(click.Command):
+    context_class = IdContext
+
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
@@ -98,7 +107,9 @@ def _usage_error_id(err: click.UsageError) -> None:
 class RbxlGroup(click.Group):
     """Turns RbxlError into an Indonesian message and its documented exit code."""
 
+    context_class = IdContext
     command_class = IdCommand
+    group_class = type  # subgroups are RbxlGroups too
 
     def main(self, *args, **kwargs):
         if kwargs.get("standalone_mode", True):
@@ -208,7 +219,7 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out
       rbxl generate --tahun 2023 --periode S1 --unit INSPEKTORAT --unit BAG-HUKUM
     """
     from .console import progress_bar, show_generated
-    from .generate import generate as run
+    from .generation import generate as run
     from .master.load import read_master
 
     roadmap, _ = read_master(master)
@@ -475,10 +486,3 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
     show_perbaikan(checked.perbaikan)
     sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
-
-def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
-    try:
-        main()
-    except click.exceptions.UsageError as err:
-        err.show()
-        sys.exit(EXIT_USAGE)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .findings import ERROR, SEVERITY_ID, WARNING, Finding, count
+from .master.schema import RIWAYAT_YEARS
 from .text import clean_text
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable.
@@ -31,7 +32,7 @@ def error(message: str) -> None:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, total: int) -> Iterator:
+def progress_bar(label: str, total: int | None) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -84,7 +85,7 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
                          ("Kegiatan prioritas", len(roadmap.kegiatan)),
                          ("Rencana aksi", len(roadmap.rencana_aksi)),
                          ("Pokja (area)", len(roadmap.pokja)), ("Grup", len(roadmap.grup)),
-                         ("Riwayat 2016-2021", len(roadmap.riwayat))]:
+                         (f"Riwayat {RIWAYAT_YEARS[0]}-{RIWAYAT_YEARS[-1]}", len(roadmap.riwayat))]:
             t.add_row(label, str(n))
         for kind, n in kinds.items():
             t.add_row(f"Unit: {kind}", str(n))
@@ -113,13 +114,13 @@ def show_generated(results, out: Path, tahun: int, periode: str) -> None:
 
 
 def show_validation(report, roadmap) -> None:
-    from .checks import REJECTED
+    from .enums import Verdict
 
     t = Table(title=f"Berkas {report.periode} {report.tahun}")
     for col in ("Berkas", "Unit", "Putusan", "Kesalahan", "Peringatan"):
         t.add_column(col, overflow="fold")
     for s in report.submissions:
-        style = "red" if s.verdict == REJECTED else ("yellow" if s.verdict == "Perlu perbaikan" else None)
+        style = "red" if s.verdict == Verdict.REJECTED else ("yellow" if s.verdict == Verdict.NEEDS_FIX else None)
         t.add_row(safe(s.item.source), safe(s.unit), s.verdict, str(count(s.findings, ERROR)), str(count(s.findings, WARNING)),
                   style=style)
     console.print(t)
@@ -157,7 +158,7 @@ def show_perbaikan(done) -> None:
 def show_consolidation(outputs, roadmap) -> None:
     show_validation(outputs.report, roadmap)
     show_perbaikan(outputs.perbaikan)
-    from .consolidate import counted_findings
+    from .consolidation import counted_findings
 
     t = outputs.tables
     counted = counted_findings(outputs.report)  # the kept file's findings, not superseded ones

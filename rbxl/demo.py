@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .atomic import write_bytes, write_text
 from .form import plan
-from .generate import generate, template_name
+from .generation import generate, template_name
 from .master.model import Roadmap
-from .paths import period_dir
+from .paths import demo_inbox_dir
 from .pipeline import Outputs, run_consolidation
 from .sample import add_mistakes, answers_for
 from .template import write_template
@@ -30,7 +30,7 @@ def run_demo(roadmap: Roadmap, out: str | Path, tahun: int = 2023, periode: str 
              progress=None) -> Demo:
     out = Path(out)
     generate(roadmap, tahun, periode, out)
-    inbox = period_dir(out, tahun, periode) / "contoh-kiriman"
+    inbox = demo_inbox_dir(out, tahun, periode)
     units = roadmap.reporting_units()
     featured = {"INSPEKTORAT", "DINKES", "KEC-CEPU", "DPK", "BAPPEDA", "DINSOSP3A"}
     missing = [u for u in units[4::9] if u not in featured]  # a few units do not return anything

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .atomic import write_bytes
 from .errors import UsageError
-from .generate import MANIFEST, read_manifest, slug
+from .generation import MANIFEST, read_manifest, slug
 from .mail.address import is_address, parse_addresses
 from .mail.config import (
     CONFIG_KEYS,

@@ -7,6 +7,7 @@
                             perbaikan/   a marked-up workbook per unit that must fix something
                             masuk/       returns fetched from the mailbox by `tarik` (.eml)
                             csv/         tidy tables
+                            contoh-kiriman/  (rbxl demo only) the sample units' returned files
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
                             laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.laporan)
@@ -55,6 +56,11 @@ def findings_path(out: str | Path, tahun: int, periode: str) -> Path:
 
 def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
+
+
+def demo_inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """Where `rbxl demo` puts the files its sample units "send" (an input folder, not an output)."""
+    return period_dir(out, tahun, periode) / "contoh-kiriman"
 
 
 def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:

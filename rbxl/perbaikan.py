@@ -30,7 +30,7 @@ from .checks import NEEDS_FIX, REJECTED, Submission, check
 from .checks import _sheets_of as sheets_of  # the one rule for finding a (renamed) sheet
 from .findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
-from .generate import template_name
+from .generation import template_name
 from .intake import RawWorkbook, Received, Rejected, read_workbook
 from .master.load import cell_name
 from .master.model import Roadmap
@@ -40,7 +40,7 @@ from .values import as_text
 from .workers import map_isolated
 
 if TYPE_CHECKING:
-    from .validate import Report
+    from .validation import Report
 
 LISTING = "daftar.csv"  # the units that must fix something, read by `kirim --umpan-balik`
 LISTING_FIELDS = ["unit", "nama", "putusan", "berkas", "sumber", "sha256"]

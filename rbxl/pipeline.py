@@ -1,4 +1,9 @@
-"""The runs the CLI starts: validate (with the perbaikan files), and consolidate with every output."""
+"""The one layer that writes: the validation and consolidation runs the CLI starts, and every file
+they leave (archive, findings workbook, feedback notes, perbaikan files, monitoring, CSV, snapshot).
+
+The core (validate, consolidate, monitoring) returns values; these functions decide what is
+written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consolidate import Tables, consolidate
+from .archive import write_archive
+from .consolidation import Tables, consolidate
 from .errors import OutputError
+from .feedback import write_feedback
 from .lock import period_lock
 from .master.model import Roadmap
-from .paths import csv_dir, monitoring_path
+from .monitoring import write_csv_tables, write_monitoring
+from .paths import csv_dir, monitoring_path, own_outputs
 from .perbaikan import Perbaikan, write_perbaikan
-from .report import write_csv_tables, write_monitoring
 from .snapshot import save_tables
-from .validate import Report, validate
+from .validation import Report, validate
 
 
 @dataclass
 class Validated:
+    """What a validation run produced: the report, and the units sent a marked-up file to fix."""
+
     report: Report
     perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
 
 
 @dataclass
 class Outputs:
+    """What a consolidation run produced: the validation report, the tables and their files."""
+
     report: Report
     tables: Tables
     monitoring: Path
@@ -36,22 +47,28 @@ class Outputs:
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                    workers: int | None = None, progress: Callable[[], None] | None = None,
                    on_total: Callable[[int], None] | None = None) -> Validated:
-    """Check the returned files (archive, findings, feedback notes) and write the perbaikan files."""
-    with period_lock(out, tahun, periode):  # archive, findings, notes and perbaikan files of one run
-        report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
-                          on_total=on_total)
+    """Validate, then archive every received file, write the findings workbook, the feedback notes
+    and the perbaikan files, holding the period's lock for all of it."""
+    out = Path(out)
+    with period_lock(out, tahun, periode):
+        report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
+                          workers=workers, progress=progress, on_total=on_total)
+        report.archive = write_archive(report, out)
+        write_feedback(report, roadmap, out)
         return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None) -> Outputs:
+    """run_validation, then the tidy tables, the monitoring workbook and the CSV folder."""
     out = Path(out)
     with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
         return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total)
 
 
-def _run(paths, roadmap, tahun, periode, out: Path, workers, progress, on_total) -> Outputs:
+def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path, workers: int | None,
+         progress: Callable[[], None] | None, on_total: Callable[[int], None] | None) -> Outputs:
     checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
                              on_total=on_total)
     report = checked.report

@@ -27,6 +27,7 @@ from .form import (
     list_name,
 )
 from .formulas import capaian_formula, capaian_value
+from .xlsx import HEADER_FILL, cell_name, column_ref, print_a4
 
 Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit
 Marks = dict[tuple[str, str, str], str]  # (sheet, row key, field key) -> comment: what to fix there
@@ -35,7 +36,7 @@ WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_t
               "in_memory": True}
 INPUT_FILL = "#FFF2CC"
 MARK_FILL = "#F8CBAD"  # a cell the unit must look at again (perbaikan files)
-HEAD_FILL = "#1F4E78"
+HEAD_FILL = HEADER_FILL
 LOCKED_FILL = "#F2F2F2"
 
 
@@ -277,10 +278,8 @@ def _write_value(ws, r: int, c: int, value, fmt) -> None:
 
 
 def _capaian(ws, fm, sheet: DataSheet, row: Row, r: int, c: int, num_format: str, answers: Answers) -> None:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
-    target = xl_rowcol_to_cell(r, sheet.col("target"))
-    real = xl_rowcol_to_cell(r, sheet.col("realisasi"))
+    target = cell_name(r, sheet.col("target"))
+    real = cell_name(r, sheet.col("realisasi"))
     daftar = row.calc.get("daftar", "")
     formula = capaian_formula(target, real, row.calc.get("arah", "naik"), list_name(daftar) if daftar else "")
     ordered = row.calc.get("urutan") or None
@@ -327,15 +326,12 @@ def _bounds_message(rule: Rule) -> str:
 def write_list_sheet(wb, lists: dict[str, list[str]]):
     """The hidden sheet of dropdown values, one column per list, each behind a defined name
     (so no validation ever holds an inline list, which Excel caps at 255 characters)."""
-    from xlsxwriter.utility import xl_col_to_name
-
     ws = wb.add_worksheet(LIST_SHEET)
     for c, (name, values) in enumerate(lists.items()):
         ws.write_string(0, c, name)
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
-        col = xl_col_to_name(c)
-        wb.define_name(list_name(name), f"='{LIST_SHEET}'!${col}$2:${col}${max(len(values), 1) + 1}")
+        wb.define_name(list_name(name), "=" + column_ref(LIST_SHEET, c, 1, max(len(values), 1)))
     ws.hide()
     return ws
 
@@ -356,13 +352,6 @@ def _meta(wb, meta: dict[str, str], password) -> None:
 
 
 def _print_setup(ws, spec: FormSpec, repeat: int | None, portrait: bool = False) -> None:
-    if not portrait:
-        ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    print_a4(ws, landscape=not portrait, repeat_row=repeat, footer_left=f"{spec.unit_singkatan} - {spec.periode_label}")
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    if repeat is not None:
-        ws.repeat_rows(repeat)
-    who = f"{spec.unit_singkatan} - {spec.periode_label}".replace("&", "&&")
-    ws.set_footer(f"&L{who}&RHalaman &P dari &N")
 

@@ -21,7 +21,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import BaseContext
 
 FILE_SECONDS = float(os.environ.get("RBXL_FILE_SECONDS", "60"))  # per file; a template takes < 1 s
 RUN_MEMORY = 1 << 30  # the whole run: parent and workers together
@@ -39,8 +43,8 @@ class Failure:
 
 # --- worker side ---------------------------------------------------------------------------
 
-def _worker_main(conn, parent_pid: int, initializer: Callable, initargs: tuple, func: Callable,
-                 memory: int) -> None:
+def _worker_main(conn: Connection, parent_pid: int, initializer: Callable[..., object], initargs: tuple[Any, ...],
+                 func: Callable[[Any], Any], memory: int) -> None:
     _die_with_parent(parent_pid)
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -150,24 +154,25 @@ def rss(pid: int) -> int | None:
                                                    "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage",
                                                    "QuotaNonPagedPoolUsage", "PagefileUsage", "PeakPagefileUsage")]
 
-            handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+            handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]  # QUERY_LIMITED_INFORMATION
             try:
                 c = Counters()
                 c.cb = ctypes.sizeof(c)
-                if ctypes.windll.psapi.GetProcessMemoryInfo(handle, ctypes.byref(c), c.cb):
+                if ctypes.windll.psapi.GetProcessMemoryInfo(handle, ctypes.byref(c), c.cb):  # type: ignore[attr-defined]
                     return int(c.WorkingSetSize)
             finally:
-                ctypes.windll.kernel32.CloseHandle(handle)
+                ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
     return None
 
 
 # --- parent side ---------------------------------------------------------------------------
 
 class _Worker:
-    def __init__(self, ctx, initializer, initargs, func, memory: int):
+    def __init__(self, ctx: BaseContext, initializer: Callable[..., object], initargs: tuple[Any, ...],
+                 func: Callable[[Any], Any], memory: int) -> None:
         parent_end, child_end = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child_end, os.getpid(), initializer, initargs, func,
-                                                           memory), daemon=True, name="rbxl-pemeriksa")
+        args = (child_end, os.getpid(), initializer, initargs, func, memory)
+        self.proc = ctx.Process(target=_worker_main, args=args, daemon=True, name="rbxl-pemeriksa")  # type: ignore[attr-defined]
         self.proc.start()
         child_end.close()
         self.conn = parent_end
@@ -175,7 +180,7 @@ class _Worker:
         self.ready = False
         self.started = time.monotonic()
 
-    def give(self, idx: int, item) -> None:
+    def give(self, idx: int, item: Any) -> None:
         self.idx, self.started = idx, time.monotonic()
         self.conn.send((idx, item))
 
@@ -195,9 +200,10 @@ def share_memory(workers: int) -> tuple[int, int]:
     return n, max(MIN_WORKER_MEMORY, left // n)
 
 
-def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, initargs: tuple, workers: int,
-                 failed: Callable[[Any, Failure], Any], progress: Callable[[], None] | None = None,
-                 seconds: float | None = None, memory: int | None = None, start_method: str | None = None) -> list:
+def map_isolated(func: Callable[[Any], Any], items: Sequence[Any], *, initializer: Callable[..., object],
+                 initargs: tuple[Any, ...], workers: int, failed: Callable[[Any, Failure], Any],
+                 progress: Callable[[], None] | None = None, seconds: float | None = None, memory: int | None = None,
+                 start_method: str | None = None) -> list[Any]:
     """[func(item) for item in items], each call in a worker; a failed call gives failed(item, why)."""
     import multiprocessing as mp
     from multiprocessing.connection import wait
@@ -206,9 +212,7 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
         return []
     seconds = FILE_SECONDS if seconds is None else seconds
     n, share = share_memory(max(1, min(workers, len(items))))
-    method = start_method or os.environ.get("RBXL_START_METHOD") or (
-        "fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    ctx = mp.get_context(method)
+    ctx = mp.get_context(start_method or default_start_method())
     memory = share if memory is None else memory
     capped = can_cap_memory()  # else the parent watches each worker's memory itself
     results: dict[int, Any] = {}
@@ -291,3 +295,25 @@ def map_isolated(func: Callable, items: Sequence, *, initializer: Callable, init
             with contextlib.suppress(Exception):
                 w.conn.close()
     return [results[i] for i in range(len(items))]
+
+
+MAX_DEFAULT_WORKERS = 4  # beyond this the disk and the parent's bookkeeping dominate
+
+
+def default_workers() -> int:
+    """The CPU count, capped at MAX_DEFAULT_WORKERS."""
+    return min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
+
+
+def default_start_method() -> str:
+    """fork where the platform has it (workers inherit the loaded roadmap instead of pickling it);
+    RBXL_START_METHOD=spawn runs every pool as on Windows."""
+    import multiprocessing as mp
+
+    return os.environ.get("RBXL_START_METHOD") or ("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def pool_context() -> BaseContext:
+    import multiprocessing as mp
+
+    return mp.get_context(default_start_method())

@@ -24,10 +24,11 @@ from conftest import ROOT
 from rbxl import workers
 from rbxl.checks import ACCEPTED, REJECTED
 from rbxl.form import plan
+from rbxl.pipeline import run_validation
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 from rbxl.text import clean_text, safe_filename
-from rbxl.validate import validate
+from rbxl.validation import validate
 
 TAHUN, PERIODE = 2023, "TW1"
 UNIT = "KEC-JATI"
@@ -48,7 +49,11 @@ def batch(tmp_path: Path, good: Path) -> Path:
 
 
 def run(paths, roadmap, **kw):
-    return validate(list(paths) if isinstance(paths, list) else [paths], roadmap, TAHUN, PERIODE, workers=2, **kw)
+    """validate(); with out=..., the pipeline's run_validation (archive, log and findings files)."""
+    paths = list(paths) if isinstance(paths, list) else [paths]
+    if "out" in kw:
+        return run_validation(paths, roadmap, TAHUN, PERIODE, kw.pop("out"), workers=2, **kw).report
+    return validate(paths, roadmap, TAHUN, PERIODE, workers=2, **kw)
 
 
 def sub_named(report, suffix: str):

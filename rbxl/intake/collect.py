@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.message
 import email.policy
 import email.utils
 import io
@@ -320,13 +321,15 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
             raw_name = part.get_filename() or ""
             if part.get_content_type() == "message/rfc822":  # a forwarded message: open it like any e-mail
                 inner = part.get_payload(0) if part.is_multipart() else None
-                if inner is not None:
+                if isinstance(inner, email.message.Message):
                     data = inner.as_bytes()
                     budget.take(item.source, len(data))
                     attachments.append((raw_name if raw_name.lower().endswith(".eml") else "pesan-terusan.eml", data))
                 continue
             if raw_name:
                 payload = part.get_payload(decode=True) or b""
+                if not isinstance(payload, bytes):  # decode=True gives bytes for a leaf part
+                    payload = b""
                 budget.take(item.source, len(payload))
                 attachments.append((raw_name, payload))
     except Rejected:

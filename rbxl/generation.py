@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,9 +14,10 @@ from pathlib import Path
 from .atomic import write_text
 from .form import FormSpec, plan
 from .master.model import Roadmap
-from .paths import period_dir, templates_dir  # noqa: F401  (period_dir: re-exported)
+from .paths import templates_dir
 from .template import write_template
 from .text import safe_filename
+from .workers import default_workers, pool_context
 
 MANIFEST = "manifest.csv"
 
@@ -40,50 +40,61 @@ def template_name(spec: FormSpec) -> str:
     return safe_filename(f"{spec.unit_kode}_{slug(spec.unit_singkatan)}_{spec.tahun}-{spec.periode}.xlsx")
 
 
-_WORKER: dict = {}
+@dataclass(frozen=True)
+class TemplatePlan:
+    """One template generate will write: the unit's FormSpec and where it goes."""
+
+    spec: FormSpec
+    file: Path
+    email: str
 
 
-def _init(roadmap: Roadmap) -> None:
-    _WORKER["roadmap"] = roadmap  # once per worker, not pickled with every job
-
-
-def _one(args: tuple[str, int, str, Path], roadmap: Roadmap | None = None) -> Generated:
-    kode, tahun, periode, folder = args
-    roadmap = roadmap or _WORKER["roadmap"]
-    spec = plan(roadmap, kode, tahun, periode)
-    path = write_template(spec, folder / template_name(spec))
-    u = roadmap.units[kode]
-    return Generated(kode, u.nama, path, u.email, spec.row_count())
-
-
-def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: list[str] | None = None,
-             progress: Callable[[Generated], None] | None = None, workers: int | None = None) -> list[Generated]:
-    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them."""
+def plan_templates(roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                   units: list[str] | None = None) -> list[TemplatePlan]:
+    """Decide every template of a period without writing anything (unknown units fail here)."""
     roadmap.check_period(tahun, periode)
     codes = list(dict.fromkeys(units)) if units else roadmap.reporting_units()
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = templates_dir(out, tahun, periode)
-    jobs = [(code, tahun, periode, folder) for code in codes]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    results: list[Generated] = []
-    if workers > 1 and len(jobs) >= 8:
-        import multiprocessing as mp
+    plans = []
+    for code in codes:
+        spec = plan(roadmap, code, tahun, periode)
+        plans.append(TemplatePlan(spec, folder / template_name(spec), roadmap.units[code].email))
+    return plans
 
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(roadmap,)) as pool:
-            for g in pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 4))):
+
+def _write_one(p: TemplatePlan) -> Generated:
+    path = write_template(p.spec, p.file)
+    return Generated(p.spec.unit_kode, p.spec.unit_nama, path, p.email, p.spec.row_count())
+
+
+def write_templates(plans: list[TemplatePlan], manifest: Path, progress: Callable[[Generated], None] | None = None,
+                    workers: int | None = None) -> list[Generated]:
+    """Write the planned templates (in worker processes when there are many) and the manifest."""
+    workers = workers if workers is not None else default_workers()
+    results: list[Generated] = []
+    if workers > 1 and len(plans) >= 8:
+        with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
+            for g in pool.map(_write_one, plans, chunksize=max(1, len(plans) // (workers * 4))):
                 results.append(g)
                 if progress:
                     progress(g)
     else:
-        for job in jobs:
-            g = _one(job, roadmap)
+        for p in plans:
+            g = _write_one(p)
             results.append(g)
             if progress:
                 progress(g)
-    write_manifest(results, folder / MANIFEST)
+    write_manifest(results, manifest)
     return results
+
+
+def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: list[str] | None = None,
+             progress: Callable[[Generated], None] | None = None, workers: int | None = None) -> list[Generated]:
+    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them."""
+    plans = plan_templates(roadmap, tahun, periode, out, units)
+    return write_templates(plans, templates_dir(out, tahun, periode) / MANIFEST, progress, workers)
 
 
 MANIFEST_FIELDS = ["unit", "nama", "email", "file", "baris_ra_utama", "baris_ra_pendukung",

@@ -1,4 +1,4 @@
-"""Validate returned files: collect, read and check each one, pick one per unit, archive all.
+"""Validate returned files: collect, read and check each one, pick one per unit (reads only).
 
 Each workbook is parsed in a worker process with a deadline and a memory cap (workers.py), so
 a parser that panics, aborts or runs away on a hostile file fails alone and the file gets a
@@ -8,25 +8,30 @@ finding instead of a crash.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .archive import write_archive as _archive
-from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check, check_csv
-from .findings import ERROR, Finding, finding
+from .checks import Submission, check, check_csv
+from .enums import Verdict
+from .findings import ERROR, Finding, finding, flatten
 from .form import FormSpec
 from .intake import Received, Rejected, collect, read_workbook
 from .intake.guard import short
-from .lock import period_lock
 from .master.model import Roadmap
-from .paths import own_outputs
-from .workers import Failure, map_isolated
+from .workers import Failure, default_workers, map_isolated
 
 
 @dataclass
 class Report:
+    """The result of validating a period's returned files.
+
+    `submissions`: one per workbook received (duplicates and superseded copies included), each
+    with its verdict and findings; `chosen`: the file whose values count, per unit;
+    `expected`: the units that should report; `missing`: those with no usable file.
+    `archive` and `findings_file` are set by the pipeline once it has written them.
+    """
+
     tahun: int
     periode: str
     submissions: list[Submission]
@@ -47,12 +52,16 @@ class Report:
             out += s.findings
         return out
 
+    def flatten(self, names: list[str]) -> list[list[object]]:
+        """Every finding as a row of the named fields/parameters: report.flatten(["code", "cell"])."""
+        return flatten(self.all_findings(), names)
+
     @property
     def ok(self) -> bool:
         """No error in any file that counts: superseded and duplicate copies do not."""
-        live = [s for s in self.submissions if s.verdict not in (SUPERSEDED, DUPLICATE)]
+        live = [s for s in self.submissions if s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE)]
         return not any(f.severity == ERROR for f in self.findings) and all(
-            s.verdict != REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
+            s.verdict != Verdict.REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -110,12 +119,16 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 # --- orchestration -------------------------------------------------------------------------
 
-def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path | None = None,
+def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
              on_total: Callable[[int], None] | None = None) -> Report:
-    """Check every returned file; with `out`, archive the inputs and write the findings files."""
+    """Check every returned file and choose one per unit; reads only, writes nothing.
+
+    `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
+    Archiving and the findings files are the pipeline's job (pipeline.run_validation).
+    """
     roadmap.check_period(tahun, periode)
-    everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
+    everything, findings = collect(paths, exclude=exclude or [])
     items = [i for i in everything if not i.note]
     kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
     as_csv = [sub for sub in (check_csv(i, roadmap) for i in kept if i.ext == ".csv") if sub]
@@ -135,7 +148,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
               if original[item.sha256] != idx}
     if on_total:
         on_total(len(unique))
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = workers or default_workers()
     checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress)}
 
     submissions: list[Submission] = []
@@ -145,7 +158,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
             sub = Submission(item, unit=base.unit, tahun=base.tahun, periode=base.periode,
                              findings=[finding("FILE_DUPLICATE", file=item.source, unit=base.unit,
                                                detail=dup_of[idx])])
-            sub.verdict = DUPLICATE
+            sub.verdict = Verdict.DUPLICATE
         else:
             sub = base
             sub.item = item
@@ -155,12 +168,6 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
     report.kept = kept
     _choose(report)
-    if out is not None:
-        with period_lock(out, tahun, periode):
-            report.archive = _archive(report, Path(out))
-            from .feedback import write_feedback
-
-            write_feedback(report, roadmap, Path(out))
     return report
 
 
@@ -177,5 +184,5 @@ def _choose(report: Report) -> None:
         winner = subs[-1]
         report.chosen[unit] = winner
         for s in subs[:-1]:
-            s.verdict = SUPERSEDED
+            s.verdict = Verdict.SUPERSEDED
             s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))

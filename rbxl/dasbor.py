@@ -31,10 +31,10 @@ from .figures import (
     figures,
 )
 from .form import periode_label
-from .laporan.text import clean_text  # shared with the report: controls and bidi overrides out
 from .master.model import Roadmap
 from .paths import dasbor_path
 from .snapshot import load_tables
+from .text import clean_text as _clean_line
 
 # Text colour / background pairs: every pair is held to a contrast of at least 4.5:1 by a test.
 PALETTE = {
@@ -59,6 +59,12 @@ TONE = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("no
         Verdict.REJECTED: ("bad", "✖"), NOT_RETURNED: ("bad", "○"), REJECTED_FILE: ("bad", "✖"),
         ON_TIME: ("ok", "✔"), LATE: ("warn", "!"), TIME_UNKNOWN: ("none", "?")}
 UNREPORTED = "Belum dilaporkan"
+
+
+def clean_text(s: object) -> str:
+    """Unit text without control characters or bidi overrides (rbxl.text), line breaks kept."""
+    return _clean_line(s, keep_newlines=True)
+
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 

@@ -11,16 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .archive import write_archive
 from .consolidation import Tables, consolidate
 from .dasbor import write_period_dasbor
 from .errors import OutputError
 from .feedback import write_feedback
+from .lock import period_lock
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
 from .perbaikan import Perbaikan, write_perbaikan
 from .snapshot import save_tables
-from .validation import Report, _archive, validate
+from .validation import Report, validate
 
 
 @dataclass
@@ -47,13 +49,14 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
                    workers: int | None = None, progress: Callable[[], None] | None = None,
                    on_total: Callable[[int], None] | None = None) -> Validated:
     """Validate, then archive every received file, write the findings workbook, the feedback notes
-    and the perbaikan files."""
+    and the perbaikan files, holding the period's lock for all of it."""
     out = Path(out)
-    report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
-                      progress=progress, on_total=on_total)
-    _archive(report, out)
-    write_feedback(report, roadmap, out)
-    return Validated(report, write_perbaikan(report, roadmap, out))
+    with period_lock(out, tahun, periode):
+        report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
+                          workers=workers, progress=progress, on_total=on_total)
+        report.archive = write_archive(report, out)
+        write_feedback(report, roadmap, out)
+        return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
@@ -61,6 +64,12 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
                       on_total: Callable[[int], None] | None = None) -> Outputs:
     """run_validation, then the tidy tables, the monitoring workbook and the CSV folder."""
     out = Path(out)
+    with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
+        return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total)
+
+
+def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path, workers: int | None,
+         progress: Callable[[], None] | None, on_total: Callable[[int], None] | None) -> Outputs:
     checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
                              on_total=on_total)
     report = checked.report

@@ -93,3 +93,18 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield b
         b.close()
+
+
+def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]) -> dict[tuple[str, str, str], str]:
+    """Cycle hostile strings through every input cell of the named free-text fields of a unit's form.
+
+    Updates `answers` (as rbxl.sample builds them) and returns what was planted where.
+    """
+    planted: dict[tuple[str, str, str], str] = {}
+    for sheet in spec.sheets:
+        for row in sheet.rows:
+            for f in sheet.fields:
+                if f.key in fields and row.is_input(f):
+                    key = (sheet.name, row.key, f.key)
+                    answers[key] = planted[key] = payloads[len(planted) % len(payloads)]
+    return planted

@@ -836,18 +836,3 @@ def slow_xlsx(dest_dir: Path, rows: int = 99_000, cols: int = 20, name: str = "l
     for r in range(1, rows + 1):
         cells.append(f'<row r="{r}">' + "".join(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters) + "</row>")
     return _write_minimal_xlsx(_target(dest_dir, name), _sheet_xml("".join(cells)))
-
-
-def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]) -> dict[tuple[str, str, str], str]:
-    """Cycle hostile strings through every input cell of the named free-text fields of a unit's form.
-
-    Updates `answers` (as rbxl.sample builds them) and returns what was planted where.
-    """
-    planted: dict[tuple[str, str, str], str] = {}
-    for sheet in spec.sheets:
-        for row in sheet.rows:
-            for f in sheet.fields:
-                if f.key in fields and row.is_input(f):
-                    key = (sheet.name, row.key, f.key)
-                    answers[key] = planted[key] = payloads[len(planted) % len(payloads)]
-    return planted

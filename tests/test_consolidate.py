@@ -21,8 +21,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import require_soffice
-from hostile import plant_text
+from conftest import plant_text, require_soffice
 
 from rbxl.columns import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
 from rbxl.consolidation import NOT_RETURNED

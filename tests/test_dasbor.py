@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile import plant_text
+from conftest import plant_text
 
 from rbxl.cli import main
 from rbxl.dasbor import BAR, PALETTE, esc, json_for_script, linkify, num, pct, unit_view_data

@@ -19,6 +19,7 @@ from .form import (
     LABEL_PERIODE,
     LIST_SHEET,
     META_SHEET,
+    PREFILL_META,
     SHEET_IDENTITAS,
     DataSheet,
     FormSpec,
@@ -57,6 +58,7 @@ class Submission:
     periode: str = ""
     master: str = ""
     saved_at: dt.datetime | None = None
+    prefilled: str = ""  # the earlier period whose values the template was prefilled with (rbxl.history)
     values: dict[Key, object] = field(default_factory=dict)  # accepted input values
     findings: list[Finding] = field(default_factory=list)
     verdict: str = ""
@@ -115,6 +117,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         sub.decide()
         return sub
     sub.unit, sub.periode, sub.master = meta["unit"], meta.get("periode", ""), meta.get("master", "")
+    sub.prefilled = meta.get(PREFILL_META, "")
     try:
         sub.tahun = int(float(meta.get("tahun", "")))
     except ValueError:

@@ -75,6 +75,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "CONSIST_NO_STATUS": (WARNING, "Progres atau isian lain terisi tetapi status belum dipilih."),
     "ROWS_EMPTY": (WARNING, "{detail} baris belum diisi ({label} kosong): {value}. Lengkapi bila sudah ada datanya."),
     "ROWS_EMPTY_SUPPORT": (INFO, "{detail} baris dukungan belum diisi: {value}."),
+    # --- history: compared with the unit's earlier accepted periods (rbxl.history) ------------
+    "HISTORY_PROGRESS_DOWN": (WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali."),
+    "HISTORY_DONE_REOPENED": (WARNING, "Rencana aksi {kode} sudah 'Selesai' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala."),
+    "HISTORY_NOT_UPDATED": (WARNING, "{detail} baris belum diperbarui sejak {periode} (isian sama persis dengan yang terisi otomatis dari laporan {periode}): {value}. Perbarui bila ada kemajuan."),
+    "HISTORY_NOT_RETURNED": (WARNING, "Unit '{value}' belum mengumpulkan dua periode berturut-turut ({periode} dan {now})."),
     "VALUE_PERCENT_FRACTION": (WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 

@@ -17,6 +17,7 @@ from .values import NO_VALUE, format_number, parse_graded
 LAYOUT_VERSION = "1"
 HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
 META_SHEET = "_rbxl"
+PREFILL_META = "isian_lalu"  # meta key: the earlier period a template's inputs were prefilled from
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
 
@@ -124,6 +125,7 @@ class FormSpec:
     lists: dict[str, list[str]]  # list name -> values, for the hidden list sheet
     guide: list[str]
     settings: dict[str, str]
+    prefill: str = ""  # period code the inputs were prefilled from (rbxl.prefill), '' for a blank template
 
     @property
     def periode_label(self) -> str:
@@ -139,6 +141,8 @@ class FormSpec:
         """Identification written into the hidden sheet and document properties."""
         m = {"format": "rbxl-template", "layout": LAYOUT_VERSION, "unit": self.unit_kode,
              "tahun": str(self.tahun), "periode": self.periode, "master": self.fingerprint}
+        if self.prefill:
+            m[PREFILL_META] = self.prefill
         for s in self.sheets:
             m[f"baris:{s.name}"] = ";".join(r.key for r in s.rows)
         return m

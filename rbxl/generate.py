@@ -46,24 +46,39 @@ def _init(roadmap: Roadmap) -> None:
     _WORKER["roadmap"] = roadmap  # once per worker, not pickled with every job
 
 
-def _one(args: tuple[str, int, str, Path], roadmap: Roadmap | None = None) -> Generated:
-    kode, tahun, periode, folder = args
+def _one(args: tuple, roadmap: Roadmap | None = None) -> Generated:
+    kode, tahun, periode, folder, prev, last_year = args
     roadmap = roadmap or _WORKER["roadmap"]
     spec = plan(roadmap, kode, tahun, periode)
-    path = write_template(spec, folder / template_name(spec))
+    answers, marked = None, None
+    if prev is not None or last_year is not None:
+        from .prefill import apply
+
+        spec, answers, marked = apply(spec, prev, last_year)
+    path = write_template(spec, folder / template_name(spec), answers, prefilled=marked)
     u = roadmap.units[kode]
     return Generated(kode, u.nama, path, u.email, spec.row_count())
 
 
 def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: list[str] | None = None,
-             progress: Callable[[Generated], None] | None = None, workers: int | None = None) -> list[Generated]:
-    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them."""
+             progress: Callable[[Generated], None] | None = None, workers: int | None = None,
+             db: Path | None = None) -> list[Generated]:
+    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them.
+
+    With `db` (the riwayat store), each unit's inputs are prefilled with its latest accepted
+    values from an earlier period of the same year (rbxl.prefill)."""
     roadmap.check_period(tahun, periode)
     codes = list(dict.fromkeys(units)) if units else roadmap.reporting_units()
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = templates_dir(out, tahun, periode)
-    jobs = [(code, tahun, periode, folder) for code in codes]
+    if db is not None:
+        from .prefill import load_prefill
+
+        pf = load_prefill(Path(db), tahun, periode, codes)
+        jobs = [(code, tahun, periode, folder, pf.previous.get(code), pf.last_year.get(code)) for code in codes]
+    else:
+        jobs = [(code, tahun, periode, folder, None, None) for code in codes]
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     results: list[Generated] = []
     if workers > 1 and len(jobs) >= 8:

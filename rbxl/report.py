@@ -121,7 +121,8 @@ class Groups:
         return acc[0] / acc[1] if acc else ""
 
 
-def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
+def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -> Path:
+    """The monitoring workbook; with `trend` (rbxl.trend.History) also the Tren sheet (and Tahunan)."""
     import xlsxwriter
 
     with atomic_path(path) as tmp:
@@ -138,6 +139,12 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         _table_sheet(wb, F, ra, tables.rencana_aksi, status_col="status")
         _matrix(wb, F, tables)
         unit_data = _per_unit(wb, F, tables, ra)
+        if trend is not None and trend.periods:
+            from .tren_sheet import write_tahunan, write_tren
+
+            write_tren(wb, F, trend, roadmap, tables.periode, ra.rng, tables.lists)
+            if tables.periode == "TAHUNAN":
+                write_tahunan(wb, F, trend, roadmap)
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))

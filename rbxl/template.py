@@ -28,6 +28,7 @@ Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> v
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
               "in_memory": True}
 INPUT_FILL = "#FFF2CC"
+PREFILL_FILL = "#DDEBF7"  # an input prefilled from the last accepted period: still editable, visibly marked
 HEAD_FILL = "#1F4E78"
 LOCKED_FILL = "#F2F2F2"
 
@@ -53,12 +54,14 @@ class _Formats:
         self.cache[key] = self.get(**p)
         return self.cache[key]
 
-    def input(self, rule: Rule | None, num_format: str = ""):
-        key = ("input", rule.kind if rule is not None else "", num_format)
+    def input(self, rule: Rule | None, num_format: str = "", prefilled: bool = False):
+        key = ("input", rule.kind if rule is not None else "", num_format, prefilled)
         if key in self.cache:
             return self.cache[key]
-        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000", "bg_color": INPUT_FILL,
-             "locked": False}
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000",
+             "bg_color": PREFILL_FILL if prefilled else INPUT_FILL, "locked": False}
+        if prefilled:
+            p["italic"] = True
         if rule is not None and rule.kind == "date":
             p["num_format"] = "dd/mm/yyyy"
         elif rule is not None and rule.kind in ("nip", "text"):
@@ -70,8 +73,9 @@ class _Formats:
 
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
-                   created: dt.datetime | None = None) -> Path:
-    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests)."""
+                   created: dt.datetime | None = None, prefilled: set | None = None) -> Path:
+    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, and the last
+    accepted values: their keys in `prefilled` get the marked fill)."""
     import xlsxwriter
 
     path = Path(path)
@@ -94,7 +98,7 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
 
         _guide(wb, fm, spec, password)
         for sheet in spec.sheets:
-            _data_sheet(wb, fm, spec, sheet, answers, password)
+            _data_sheet(wb, fm, spec, sheet, answers, password, prefilled or set())
         _lists(wb, spec, password)
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
@@ -114,7 +118,8 @@ def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:
     _print_setup(ws, spec, repeat=None, portrait=True)
 
 
-def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password) -> None:
+def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password,
+                prefilled: set) -> None:
     ws = wb.add_worksheet(sheet.name)
     last_col = len(sheet.fields) - 1
     ws.merge_range(0, 0, 0, last_col, sheet.title, fm.get(bold=True, font_size=13))
@@ -139,8 +144,8 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
                 _capaian(ws, fm, sheet, row, r, c, f.num_format, answers)
             elif row.is_input(f):
                 rule = row.rule_for(f)
-                value = answers.get((sheet.name, row.key, f.key))
-                _write_value(ws, r, c, value, fm.input(rule, f.num_format))
+                key = (sheet.name, row.key, f.key)
+                _write_value(ws, r, c, answers.get(key), fm.input(rule, f.num_format, key in prefilled))
                 col_runs = runs.setdefault(c, [])
                 if col_runs and col_runs[-1][0] == rule and col_runs[-1][2] == r - 1:
                     col_runs[-1][2] = r

@@ -122,8 +122,11 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
-             on_total: Callable[[int], None] | None = None) -> Report:
-    """Check every returned file; with `out`, archive the inputs and write the findings files."""
+             on_total: Callable[[int], None] | None = None, history=None) -> Report:
+    """Check every returned file; with `out`, archive the inputs and write the findings files.
+
+    `history` (rbxl.history.HistoryContext, loaded from the riwayat store by the pipeline) adds
+    the checks that compare each unit with its earlier accepted period."""
     roadmap.check_period(tahun, periode)
     everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
     items = [i for i in everything if not i.note]
@@ -159,6 +162,10 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
     report.kept = kept
     _choose(report)
+    if history is not None:
+        from .history import apply_history
+
+        apply_history(report, roadmap, history)
     if out is not None:
         _archive(report, Path(out))
         from .feedback import write_feedback

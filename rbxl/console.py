@@ -167,3 +167,29 @@ def show_demo(result, roadmap) -> None:
     console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
     console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
     console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")
+
+
+def show_periods(periods, path: Path) -> None:
+    """The periods in the riwayat store, with their counts."""
+    t = Table(title=f"Riwayat: {path}")
+    for col in ("Tahun", "Periode", "Direkap", "Sidik master", "Unit", "Mengumpulkan", "Dipakai", "Nilai",
+                "Temuan"):
+        t.add_column(col, justify="right" if col in ("Unit", "Mengumpulkan", "Dipakai", "Nilai", "Temuan") else None)
+    before = None
+    for p in periods:
+        changed = before is not None and before != p.sidik_master
+        t.add_row(str(p.tahun), p.periode, p.direkap, p.sidik_master + (" (berubah)" if changed else ""),
+                  str(p.n_unit), str(p.n_dikumpulkan), str(p.n_dipakai), str(p.n_nilai), str(p.n_temuan))
+        before = p.sidik_master
+    console.print(t)
+    console.print(f"{len(periods)} periode tersimpan." if periods else "Riwayat masih kosong.")
+
+
+def show_imported(done, path: Path) -> None:
+    t = Table(title=f"Impor ke riwayat {path}")
+    for col in ("Tahun", "Periode", "Folder", "Berkas", "Unit dipakai", "Catatan"):
+        t.add_column(col, overflow="fold")
+    for d in done:
+        t.add_row(str(d.tahun), d.periode, str(d.folder), str(d.files), str(d.units_used), d.note)
+    console.print(t)
+    console.print(f"[bold green]{sum(not d.note for d in done)} periode[/] dicatat di {path}.")

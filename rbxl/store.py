@@ -384,10 +384,13 @@ def _check_version(path: Path) -> None:
         try:
             version = ro.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in ro.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            problem = ro.execute("PRAGMA quick_check(1)").fetchone()[0]
         finally:
             ro.close()
     except sqlite3.DatabaseError as err:
         raise _broken(path, err) from err
+    if problem != "ok":
+        raise _broken(path, sqlite3.DatabaseError(problem))
     if version > SCHEMA_VERSION:
         raise StoreError(f"Berkas riwayat '{path}' dibuat oleh rbxl versi lebih baru (skema {version}, versi ini "
                          f"mengenal sampai {SCHEMA_VERSION}). Berkas itu tidak diubah. Perbarui rbxl.")

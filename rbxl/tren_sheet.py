@@ -90,16 +90,17 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     if n >= 2:
         ws.conditional_format(head + 1, n + 2, area_last, n + 2,
                               {"type": "cell", "criteria": "<", "value": 0, "format": red})
-    chart = wb.add_chart({"type": "line"})
-    for i in range(len(rows)):
-        r = head + 1 + i
-        chart.add_series({"name": [SHEET, r, 1], "categories": [SHEET, head, 2, head, 1 + max(n, 1)],
-                          "values": [SHEET, r, 2, r, 1 + max(n, 1)], "marker": {"type": "circle"}})
-    chart.set_title({"name": f"Progres per area, {trend.tahun} (%)"})
-    chart.set_y_axis({"min": 0, "max": 100})
-    chart.set_legend({"position": "right"})
-    chart.set_size({"width": 640, "height": 320})
-    ws.insert_chart(top, n + 5, chart)
+    if n >= 2:  # a trend needs two points; one period's figures are on Ringkasan already
+        chart = wb.add_chart({"type": "line"})
+        for i in range(len(rows)):
+            r = head + 1 + i
+            chart.add_series({"name": [SHEET, r, 1], "categories": [SHEET, head, 2, head, 1 + n],
+                              "values": [SHEET, r, 2, r, 1 + n], "marker": {"type": "circle"}})
+        chart.set_title({"name": f"Progres per area, {trend.tahun} (%)"})
+        chart.set_y_axis({"min": 0, "max": 100})
+        chart.set_legend({"position": "right"})
+        chart.set_size({"width": 640, "height": 320})
+        ws.insert_chart(top, n + 5, chart)
 
     # --- progress per unit --------------------------------------------------------------
     top = max(area_last + 3, top + 18)
@@ -159,7 +160,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
             col = _cell(p_first, 2 + j, True) + ":" + _cell(max(p_last, p_first), 2 + j, True)
             ws.write_formula(r, 2 + j, f"=COUNTIF({col},{_cell(r, 0, True)})", F["int"], trend.punctuality[s][j])
     count_last = head + len(states)
-    if n:
+    if n >= 2:
         col = wb.add_chart({"type": "column", "subtype": "stacked"})
         colors = ["#70AD47", "#FFC000", "#FF6F61", "#A5A5A5", "#5B9BD5"]
         for i in range(len(states)):

@@ -402,8 +402,10 @@ def riwayat(ctx, out: Path, db: Path | None):
 @riwayat.command("impor", context_settings=CONTEXT)
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
 @master_option
+@click.option("--db", "own_db", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
+              help="Berkas riwayat (sama dengan 'rbxl riwayat --db').")
 @click.pass_obj
-def riwayat_impor(db: Path, path: Path, master: Path):
+def riwayat_impor(db: Path, path: Path, master: Path, own_db: Path | None):
     """Bangun riwayat dari folder periode lama (arsip/ dan log.csv), tanpa e-mail ke siapa pun.
 
     PATH: folder hasil (berisi 2023-TW1/, 2023-TW2/, ...) atau satu folder periode. Setiap
@@ -419,14 +421,17 @@ def riwayat_impor(db: Path, path: Path, master: Path):
     from .riwayat_io import import_periods
 
     roadmap, _ = read_master(master)
+    db = own_db or db
     show_imported(import_periods(path, roadmap, db), db)
 
 
 @riwayat.command("ekspor", context_settings=CONTEXT)
 @click.option("--ke", "target", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
               help="Berkas CSV tujuan. Bawaan: riwayat-nilai.csv di samping berkas riwayat.")
+@click.option("--db", "own_db", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
+              help="Berkas riwayat (sama dengan 'rbxl riwayat --db').")
 @click.pass_obj
-def riwayat_ekspor(db: Path, target: Path | None):
+def riwayat_ekspor(db: Path, target: Path | None, own_db: Path | None):
     """Tulis satu CSV rapi atas semua periode: tahun, periode, unit, lembar, kode, kolom, nilai.
 
     \b
@@ -437,6 +442,7 @@ def riwayat_ekspor(db: Path, target: Path | None):
     from .console import console
     from .riwayat_io import export_csv
 
+    db = own_db or db
     path, n = export_csv(db, target or db.with_name("riwayat-nilai.csv"))
     console.print(f"[bold green]{n} nilai[/] dari riwayat {db} ditulis ke {path}.")
 

@@ -163,10 +163,12 @@ def show_demo(result, roadmap) -> None:
     show_consolidation(result.outputs, roadmap)
     folder = result.outputs.monitoring.parent
     console.print("\n[bold]Lihat:[/]")
-    console.print(f"  1. {result.outputs.monitoring}  (Ringkasan, grafik, Indikator, Rencana Aksi, Matriks)")
+    console.print(f"  1. {result.outputs.monitoring}  (Ringkasan, grafik, Indikator, Rencana Aksi, Matriks, Tren)")
     console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
     console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
     console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")
+    if getattr(result.outputs, "store", None):
+        console.print(f"  5. {result.outputs.store}  (riwayat semua periode; lihat dengan 'rbxl riwayat')")
 
 
 def show_periods(periods, path: Path) -> None:

@@ -14,6 +14,8 @@
                      #                  target={2022: v}, sumber={2022: 'TW4'})]
     h.rows           # [RowSeries(kode, unit, area_kode, progres=[...], status=[...])]: each PD utama row
 
+    h = load_history(Path("output/rbxl.sqlite"), roadmap, 2023)  # None when there is no store yet
+
 Like rbxl.figures for one period, every rendering (the Tren and Tahunan sheets, the report,
 the dashboard) lays these numbers out and computes none of its own. A mean is the mean of the
 numeric values (AVERAGEIFS), None where there are none, never 0. `master_changed` marks a
@@ -23,6 +25,7 @@ period consolidated with another master than the stored period before it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .form import SHEET_INDIKATOR, SHEET_RA_UTAMA, periode_label
 from .history import DONE, PUNCTUALITY
@@ -169,6 +172,16 @@ def history(store: Store, roadmap: Roadmap, tahun: int, upto: str | None = None)
                    _indicators(store, roadmap, tahun, limit),
                    [RowSeries(k, u, r["area"], r["progres"], r["status"]) for (k, u), r in sorted(rows.items())],
                    tuple(roadmap.years))
+
+
+def load_history(db: Path, roadmap: Roadmap, tahun: int, upto: str | None = None) -> History | None:
+    """`history` from the store file at `db`; None when the file does not exist yet."""
+    from .store import open_store
+
+    if not Path(db).is_file():
+        return None
+    with open_store(db, create=False) as store:
+        return history(store, roadmap, tahun, upto)
 
 
 def _indicators(store: Store, roadmap: Roadmap, tahun: int, limit: int) -> list[IndicatorSeries]:

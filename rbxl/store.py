@@ -158,6 +158,11 @@ class PeriodRecord:
 
 def typed(value: object) -> tuple[str, float | None, str | None]:
     """(tipe, angka, teks) of an accepted value: numbers stay numbers, dates are ISO text."""
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs once per value
+        return "teks", None, value  # type: ignore[return-value]
+    if kind is float:
+        return "angka", value, None  # type: ignore[return-value]
     if isinstance(value, bool):
         return "teks", None, "Ya" if value else "Tidak"
     if isinstance(value, (int, float)):
@@ -210,7 +215,12 @@ class Store:
         """Replace the period's rows with `rec` in one transaction; other periods are untouched."""
         try:
             with self._write() as c:
-                c.execute("DELETE FROM periode WHERE tahun = ? AND periode = ?", (rec.tahun, rec.periode))
+                old = c.execute("SELECT id FROM periode WHERE tahun = ? AND periode = ?",
+                                (rec.tahun, rec.periode)).fetchone()
+                if old is not None:  # explicit, not left to ON DELETE CASCADE: correct even without foreign_keys
+                    for table in ("nilai", "temuan", "berkas", "unit_periode"):
+                        c.execute(f"DELETE FROM {table} WHERE periode_id = ?", (old[0],))
+                    c.execute("DELETE FROM periode WHERE id = ?", (old[0],))
                 cur = c.execute(
                     "INSERT INTO periode (tahun, periode, urutan, sidik_master, master, direkap, versi_rbxl) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -228,11 +238,12 @@ class Store:
                     "sidik_master) VALUES (?,?,?,?,?,?,?,?,?)",
                     [(pid, b.get("unit", ""), b["sumber"], b["nama_berkas"], b["sha256"], b["putusan"],
                       b.get("disimpan"), b.get("diterima"), b.get("sidik_master", "")) for b in rec.berkas])
+                # in primary-key order, so the WITHOUT ROWID b-tree is appended to, not split at random
                 c.executemany(
                     "INSERT INTO nilai (periode_id, unit, lembar, kode, kolom, area_kode, tipe, angka, teks) "
                     "VALUES (?,?,?,?,?,?,?,?,?)",
                     ((pid, unit, lembar, kode, kolom, area, *typed(v)) for unit, lembar, kode, kolom, area, v in
-                     rec.nilai))
+                     sorted(rec.nilai, key=lambda t: t[:4])))
                 c.executemany(
                     "INSERT INTO temuan (periode_id, unit, kode, tingkat, berkas, sheet, sel, nilai, pesan) "
                     "VALUES (?,?,?,?,?,?,?,?,?)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -197,8 +198,10 @@ def test_corrupt_input_raises(tmp_path: Path, content: bytes):
     bad.write_bytes(content)
     with pytest.raises(RuntimeError) as excinfo:
         soffice.convert(bad, "xlsx", tmp_path / "out")
-    if content:  # non-empty input reaches soffice; its output is in the message
-        assert "could not be loaded" in str(excinfo.value)
+    if content:  # non-empty input reaches soffice; its output is in the message. Which error it
+        # prints depends on the installed modules: Calc alone cannot load the garbage ("could not be
+        # loaded"); with Writer installed the text opens in Writer, which aborts on the Calc filter.
+        assert re.search(r"could not be loaded|no export filter|Application Error", str(excinfo.value))
     assert not (tmp_path / "out" / "bad.xlsx").exists()
     assert bad.read_bytes() == content
 

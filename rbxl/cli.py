@@ -233,12 +233,15 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], blank: bool, mast
 @period_options
 @master_option
 @out_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Cetak semua temuan sebagai JSON (untuk program lain).")
-def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, as_json: bool):
+def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, db: Path | None,
+             as_json: bool):
     """Periksa berkas yang dikembalikan unit: berkas, folder, .zip, e-mail (.eml/.msg).
 
     Berkas dikenali dari identitas tersembunyinya, bukan namanya; setiap sel dibandingkan
-    dengan master. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
+    dengan master, dan dengan laporan unit sebelumnya bila ada riwayat (<out>/rbxl.sqlite
+    atau --db); validate tidak menulis ke riwayat. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
     temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt.
     Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah.
 
@@ -249,13 +252,17 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     """
     from .console import progress_bar, show_validation
     from .findings import to_json
+    from .history import context_from
     from .master.load import read_master
+    from .store import store_path
     from .validate import validate as run
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
+    history = context_from(store_path(db, out), tahun, periode)  # compared with earlier periods, if any
     with progress_bar("Memeriksa berkas", None) as advance:
-        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total)
+        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total,
+                     history=history)
     if as_json:
         click.echo(to_json(report.all_findings()))
     else:

@@ -186,3 +186,15 @@ def load_context(store, tahun: int, periode: str) -> HistoryContext:
                                    if r["periode"] == before.periode and not r["dikumpulkan"]}
     return ctx
 
+
+
+def context_from(db, tahun: int, periode: str) -> HistoryContext | None:
+    """load_context from the store file at `db`; None when there is no store yet (nothing to compare)."""
+    from pathlib import Path
+
+    from .store import open_store
+
+    if not Path(db).is_file():
+        return None
+    with open_store(db, create=False) as store:
+        return load_context(store, tahun, periode)

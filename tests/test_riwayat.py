@@ -362,3 +362,17 @@ def test_ekspor_writes_one_tidy_guarded_csv(demo, db, tmp_path):
     assert list(data[0]) == ["tahun", "periode", "unit", "lembar", "kode", "kolom", "area_kode", "tipe", "nilai"]
     mine = {r["kolom"]: r["nilai"] for r in data if r["tahun"] == "2024"}
     assert mine == {"output": '\'=HYPERLINK("http://x","klik")', "progres": "40"}
+
+
+def test_validate_compares_with_the_store_without_writing_it(demo, db, master_path, tmp_path):
+    import json
+
+    from rbxl.cli import main
+
+    out, result = demo
+    before = db.read_bytes(), sorted(p.name for p in db.parent.glob("rbxl.sqlite*"))
+    res = CliRunner().invoke(main, ["validate", str(result.inbox), "--tahun", str(TAHUN), "--periode", "TW2",
+                                    "--master", str(master_path), "--out", str(tmp_path), "--db", str(db), "--json"])
+    found = {f["code"] for f in json.loads(res.output[res.output.index("["):])}
+    assert {"HISTORY_PROGRESS_DOWN", "HISTORY_DONE_REOPENED", "HISTORY_NOT_UPDATED", "HISTORY_NOT_RETURNED"} <= found
+    assert (db.read_bytes(), sorted(p.name for p in db.parent.glob("rbxl.sqlite*"))) == before

@@ -376,3 +376,13 @@ def test_validate_compares_with_the_store_without_writing_it(demo, db, master_pa
     found = {f["code"] for f in json.loads(res.output[res.output.index("["):])}
     assert {"HISTORY_PROGRESS_DOWN", "HISTORY_DONE_REOPENED", "HISTORY_NOT_UPDATED", "HISTORY_NOT_RETURNED"} <= found
     assert (db.read_bytes(), sorted(p.name for p in db.parent.glob("rbxl.sqlite*"))) == before
+
+
+def test_history_codes_are_in_the_catalogue_and_the_readme():
+    from rbxl.findings import CATALOG
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    codes = [c for c in CATALOG if c.startswith("HISTORY_")]
+    assert len(codes) == 4
+    for code in codes:
+        assert f"| `{code}` | Peringatan |" in readme, code

@@ -192,6 +192,34 @@ def case_read_floor(returns: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
 
 
+def case_read_gnumeric(returns: Path, work: Path) -> dict:
+    """Gnumeric re-saves (ods, xls) of the returns, read and checked in-process; `quirks_s` is the
+    part spent in quirks.py (ods re-indentation and formula scan, xls BIFF scan)."""
+    from rbxl import quirks
+    from rbxl.checks import check
+    from rbxl.intake import MAX_UNCOMPRESSED, collect, read_workbook
+
+    env = {**os.environ, "HOME": str(work)}
+    for f in sorted(returns.glob("*.xlsx")):  # outside the clock
+        for ext in ("ods", "xls"):
+            subprocess.run(["ssconvert", str(f), str(work / f"{f.stem}.{ext}")], env=env, check=True,
+                           capture_output=True)
+    roadmap = load(None)
+    items = [i for i in collect([work])[0] if not i.note]
+    specs: dict = {}
+    t = time.perf_counter()
+    for item in items:
+        check(item, read_workbook(item), roadmap, TAHUN, PERIODE, specs)
+    seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    for item in items:
+        if item.ext == ".ods":
+            quirks.read_ods(item.data, MAX_UNCOMPRESSED)
+        else:
+            quirks.xls_cells(item.data)
+    return {"seconds": seconds, "files": len(items), "quirks_s": time.perf_counter() - t}
+
+
 def case_help() -> dict:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rbxl", "--help"], check=True, capture_output=True)
@@ -206,6 +234,7 @@ CASES = {
     "trend": lambda a: case_trend(a.units, Path(a.work)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
+    "read_gnumeric": lambda a: case_read_gnumeric(Path(a.returns), Path(a.work)),
     "help": lambda a: case_help(),
 }
 
@@ -278,6 +307,10 @@ def main() -> None:
                          "lantai_s": bare["seconds"], "rasio": cons["seconds"] / bare["seconds"]})
             rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
                          "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
+            if shutil.which("ssconvert") and units < 1000:  # quirks_s (in the json): the part quirks.py adds
+                gn = run_case("read_gnumeric", reps, units=units, returns=returns)
+                rows.append({"ukuran": label, "tahap": "checks ods+xls dari Gnumeric (1 proses)", **gn,
+                             "lantai_s": floor_r["seconds"] * 2, "rasio": gn["seconds"] / (floor_r["seconds"] * 2)})
         tr = run_case("trend", 1, units=0 if a.size == "full" else 5)
         rows.append({"ukuran": "5 th x 5 periode x 47 unit" if a.size == "full" else "tiny",
                      "tahap": f"tren satu tahun (riwayat {tr['db_mb']} MB)", **tr, "lantai_s": None, "rasio": None})

@@ -43,7 +43,7 @@ DUPLICATE = "Duplikat"
 
 STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
               "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED"}
+              "SHEET_MISSING", "CELL_CHANGED", "FILE_CSV", "FILE_BLANK", "ROW_INSERTED", "ROW_DELETED"}
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -87,7 +87,8 @@ def read_meta(raw: RawWorkbook) -> dict[str, str] | None:
 
 
 def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str,
-          specs: dict[str, FormSpec] | None = None, formulas: dict[str, set[str]] | None = None) -> Submission:
+          specs: dict[str, FormSpec] | None = None, formulas: dict[str, dict[str, str]] | None = None
+          ) -> Submission:
     """Identify the file by its hidden metadata, then compare it cell by cell with its FormSpec."""
     sub = Submission(item, saved_at=raw.saved_at)
     file = item.source
@@ -136,11 +137,14 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     specs = specs if specs is not None else {}
     spec = specs.get(sub.unit) or specs.setdefault(sub.unit, plan(roadmap, sub.unit, tahun, periode))
     structure: list[Finding] = []
+    grids = _sheets_of(raw, spec)
     for sheet in spec.sheets:
-        grid = _find_sheet(raw, sheet.name)
+        grid, found_as = grids.get(sheet.name, (None, ""))
         if grid is None:
             structure.append(finding("SHEET_MISSING", file=file, unit=sub.unit, sheet=sheet.name))
             continue
+        if found_as:
+            sub.findings.append(finding("SHEET_RENAMED", file=file, unit=sub.unit, sheet=sheet.name, value=found_as))
         structure += _compare_locked(sheet, grid, file, sub.unit)
         if meta.get(f"baris:{sheet.name}") not in (None, ";".join(r.key for r in sheet.rows)):
             structure.append(finding("FILE_MASTER_CHANGED", file=file, unit=sub.unit, sheet=sheet.name,
@@ -155,21 +159,53 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         sub.decide()
         return sub
 
+    before = len(sub.findings)
     for sheet in spec.sheets:
-        grid = _find_sheet(raw, sheet.name)
-        formula_cells = (formulas or {}).get(sheet.name, set())
+        grid, found_as = grids[sheet.name]
+        formula_cells = (formulas or {}).get(found_as or sheet.name, {})
         _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
-    _extra_sheets(raw, spec, sub)
+    _blank(sub, before)
+    _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
     return sub
 
 
-def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission) -> None:
+# what an untouched template yields; any other finding means something was typed
+_NOTHING_TYPED = {"VALUE_REQUIRED", "ROWS_EMPTY", "ROWS_EMPTY_SUPPORT"}
+
+
+def _blank(sub: Submission, start: int) -> None:
+    """A template sent back untouched: one finding instead of one per empty row, and no data used."""
+    read = sub.findings[start:]
+    if sub.values or any(f.code not in _NOTHING_TYPED for f in read):
+        return
+    del sub.findings[start:]
+    sub.findings.append(finding("FILE_BLANK", file=sub.item.source, unit=sub.unit))
+
+
+def check_csv(item: Received, roadmap: Roadmap) -> Submission | None:
+    """A template saved as CSV: the unit its first lines name is told to send the xlsx/ods.
+
+    CSV keeps the text of one sheet only (no identity, no other sheet), so nothing from it is
+    used. Data sheets name the unit on their second line, the Petunjuk on its third:
+    '... (KODE-UNIT) ...'. A CSV that names no unit stays a skipped file.
+    """
+    head = item.data[:8192].decode("latin-1").splitlines()[:6]  # unit codes are ASCII
+    for line in head:
+        for code in re.findall(r"\(([A-Za-z0-9-]+)\)", line):
+            if code in roadmap.units:
+                sub = Submission(item, unit=code, findings=[finding("FILE_CSV", file=item.source, unit=code)])
+                sub.decide()
+                return sub
+    return None
+
+
+def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission, renamed: set[str]) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
                                                          META_SHEET.casefold()}
     for name in raw.sheets:
-        if name.strip().casefold() in known:
+        if name.strip().casefold() in known or name in renamed:
             continue
         grid = raw.sheets[name]
         filled = [(r, c, v) for r, row in enumerate(grid) for c, v in enumerate(row) if v not in ("", None)]
@@ -206,6 +242,39 @@ def _find_sheet(raw: RawWorkbook, name: str) -> list[list] | None:
         if n.strip().casefold() == name.casefold():
             return raw.sheets[n]
     return None
+
+
+def _sheets_of(raw: RawWorkbook, spec: FormSpec) -> dict[str, tuple[list[list], str]]:
+    """Spec sheet name -> (grid, the name it was found under when the unit renamed it, else "").
+
+    A sheet missing under its name is looked for by its content: the sheet (not otherwise
+    claimed) whose header row holds the spec's column headers.
+    """
+    out: dict[str, tuple[list[list], str]] = {}
+    missing = []
+    for sheet in spec.sheets:
+        grid = _find_sheet(raw, sheet.name)
+        if grid is None:
+            missing.append(sheet)
+        else:
+            out[sheet.name] = (grid, "")
+    if not missing:
+        return out
+    claimed = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
+                                                           META_SHEET.casefold()}
+    free = [n for n in raw.sheets if n.strip().casefold() not in claimed]
+    for sheet in missing:
+        best, score = None, 0.0
+        for name in free:
+            grid = raw.sheets[name]
+            heads = [_same(f.header, _cell(grid, HEADER_ROW, c)) for c, f in enumerate(sheet.fields)]
+            share = sum(heads) / len(heads)
+            if share > score:
+                best, score = name, share
+        if best is not None and score >= 0.8:  # a renamed sheet keeps its headers
+            out[sheet.name] = (raw.sheets[best], best)
+            free.remove(best)
+    return out
 
 
 def _cell(grid: list[list], r: int, c: int) -> object:
@@ -248,6 +317,9 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
         if not _same(f.header, found):
             out.append(finding("CELL_CHANGED", file=file, unit=unit, sheet=sheet.name,
                                cell=cell_name(HEADER_ROW, c), value=as_text(found), expected=f.header))
+    shifted = _shifted_rows(sheet, grid, file, unit)
+    if shifted is not None:  # one finding, not one per shifted row
+        return out + [shifted]
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         for c, f in enumerate(sheet.fields):
@@ -276,6 +348,37 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
     return out
 
 
+def _shifted_rows(sheet: DataSheet, grid: list[list], file: str, unit: str, most: int = 5) -> Finding | None:
+    """ROW_INSERTED / ROW_DELETED when the row keys read as the spec's with up to `most` rows
+    put in or taken out at one place; None when the keys are in place or changed otherwise."""
+    key = "kode" if any(f.key == "kode" for f in sheet.fields) else "label"
+    c = sheet.col(key)
+    want = [_norm(r.values.get(key, "")) for r in sheet.rows]  # _norm: "8.1" typed or read as a number
+    got = [_norm(_cell(grid, r, c)) for r in range(sheet.first_row, max(len(grid), sheet.first_row))]
+    n = len(want)
+    got += [""] * (n + most - len(got))
+    if got[:n] == want:
+        return None
+    i = next(j for j in range(n) if got[j] != want[j])
+    known = set(want)
+
+    def rows(k: int) -> str:
+        first = sheet.first_row + i + 1
+        return str(first) if k == 1 else f"{first}-{first + k - 1}"
+
+    for k in range(1, most + 1):
+        if got[i + k:n + k] == want[i:] and not known & set(got[i:i + k]):
+            extra = next((as_text(v) for r in range(sheet.first_row + i, sheet.first_row + i + k)
+                          for v in (grid[r] if r < len(grid) else []) if v not in ("", None)), "")
+            return finding("ROW_INSERTED", file=file, unit=unit, sheet=sheet.name,
+                           cell=cell_name(sheet.first_row + i, c), value=extra, detail=rows(k))
+        if i + k <= n and got[i:n - k] == want[i + k:] and not known & set(got[n - k:n]):
+            return finding("ROW_DELETED", file=file, unit=unit, sheet=sheet.name,
+                           cell=cell_name(sheet.first_row + i, c), value=", ".join(as_text(r.values.get(key)) for r in sheet.rows[i:i + k]),
+                           detail=rows(k))
+    return None
+
+
 def _short(v: object) -> str:
     s = as_text(v) if not isinstance(v, float) else format_number(v)
     return s if len(s) <= 60 else s[:57] + "..."
@@ -284,7 +387,7 @@ def _short(v: object) -> str:
 PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisasi", "kegiatan": "realisasi"}
 
 
-def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: set[str],
+def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
                  lists: dict[str, list[str]]) -> None:
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
@@ -301,8 +404,9 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
             if raw == "":
                 raw = None
             if formula_cells and cell_name(r, c) in formula_cells:
+                text = formula_cells[cell_name(r, c)]  # "" where the format keeps no text (xls)
                 sub.findings.append(finding("VALUE_FORMULA", file=sub.item.source, unit=sub.unit, sheet=sheet.name,
-                                            cell=cell_name(r, c), value=as_text(raw)))
+                                            cell=cell_name(r, c), value=text or f"hasil: {as_text(raw)}"))
                 continue
             if raw is None and (rule is None or not rule.required):
                 continue  # blank and optional: nothing to read
@@ -311,7 +415,8 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
-            _consistency(sheet, row, r, typed, sub)
+            status_typed = _cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
+            _consistency(sheet, row, r, typed, sub, status_typed)
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -386,7 +491,8 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
     return text
 
 
-def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission) -> None:
+def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
+                 status_typed: bool = False) -> None:
     status, progres = typed.get("status"), typed.get("progres")
 
     def add(code: str, key: str, **kw) -> None:
@@ -401,5 +507,5 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
         add("CONSIST_NOT_STARTED", "progres", value=format_number(progres), detail=status)
     if status == "Selesai" and not typed.get("bukti"):
         add("CONSIST_DONE_NO_EVIDENCE", "bukti")
-    if status is None and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
+    if status is None and not status_typed and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
         add("CONSIST_NO_STATUS", "status")

@@ -137,9 +137,11 @@ def show_validation(report, roadmap) -> None:
 
 def show_consolidation(outputs, roadmap) -> None:
     show_validation(outputs.report, roadmap)
+    from .consolidate import counted_findings
+
     t = outputs.tables
-    n_err = count(outputs.report.all_findings(), ERROR)
-    n_warn = count(outputs.report.all_findings(), WARNING)
+    counted = counted_findings(outputs.report)  # the kept file's findings, not superseded ones
+    n_err, n_warn = count(counted, ERROR), count(counted, WARNING)
     table = Table(title=f"Rekap {outputs.report.periode} {outputs.report.tahun}")
     table.add_column("Uraian")
     table.add_column("Jumlah", justify="right")

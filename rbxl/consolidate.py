@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import Submission
+from .checks import DUPLICATE, SUPERSEDED, Submission
+from .findings import SEVERITY_ID, Finding
 from .form import (
     IDENTITAS_INPUTS,
     SHEET_IDENTITAS,
@@ -60,7 +61,8 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         state = sub.verdict if sub else (REJECTED_FILE if unit in rejected_units else NOT_RETURNED)
         _rows(t, roadmap, spec, sub, state)
         u = roadmap.units[unit]
-        t.unit.append({"unit": unit, "nama": u.nama, "jenis": u.jenis, "dikumpulkan": "Ya" if (
+        t.unit.append({"unit": unit, "singkatan": u.singkatan or unit, "nama": u.nama, "jenis": u.jenis,
+                       "kelompok": u.kelompok, "dikumpulkan": "Ya" if (
             sub or unit in rejected_units) else "Tidak", "data_dipakai": "Ya" if sub else "Tidak",
             "putusan": state, "berkas": sub.item.name if sub else "", "email": u.email})
         if sub:
@@ -71,11 +73,32 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
                          "diterima": s.item.mtime.isoformat(sep=" ") if s.item.mtime else "",
                          "disimpan": s.saved_at.isoformat(sep=" ") if s.saved_at else "",
                          "sha256": s.item.sha256, "putusan": s.verdict})
+    counts = {id(f) for f in counted_findings(report)}
     for f in report.all_findings():
-        t.temuan.append({"tingkat": {"error": "Kesalahan", "warning": "Peringatan"}.get(f.severity, "Info"),
-                         "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet, "sel": f.cell,
-                         "nilai": f.value, "pesan": f.message})
+        level = SEVERITY_ID.get(f.severity, "Info")
+        if id(f) not in counts:  # still listed, under a level the per-unit counts do not match
+            level = f"{level} ({NOT_COUNTED})"
+        t.temuan.append({"tingkat": level, "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet,
+                         "sel": f.cell, "nilai": f.value, "pesan": f.message})
     return t
+
+
+NOT_COUNTED = "berkas tidak dipakai"
+
+
+def counted_findings(report: Report) -> list[Finding]:
+    """The findings totals count: per unit, those of the file whose data is used.
+
+    A unit with no usable file counts its files' findings, except superseded and duplicate
+    copies; findings about inputs that are not workbooks always count.
+    """
+    out = list(report.findings)
+    for s in report.submissions:
+        chosen = report.chosen.get(s.unit) if s.unit else None
+        if s.verdict in (SUPERSEDED, DUPLICATE) or (chosen is not None and s is not chosen):
+            continue
+        out += s.findings
+    return out
 
 
 def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, state: str) -> None:
@@ -107,6 +130,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
                                   target if isinstance(target, (int, float)) else None, ind.arah)
                 t.indikator.append({
                     "kode": ind.kode, "tabel": ind.tabel, "area_kode": ind.area_kode, "indikator": ind.nama,
+                    "nama_singkat": ind.label,
                     "satuan": ind.satuan, "jenis_nilai": ind.jenis_nilai, "arah": ind.arah,
                     "daftar": ind.daftar_kategori if ind.is_kategori else "",
                     "baseline": row.values["baseline"], "target": target, "realisasi": real,

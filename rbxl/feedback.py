@@ -54,10 +54,12 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
                                            "format": red})
         ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Perlu",
                                            "format": yellow})
-        rows = [[SEVERITY_ID.get(f.severity, f.severity), f.code, f.unit, f.file, f.sheet, f.cell, f.value, f.message]
-                for f in report.all_findings()]
-        ws = table("Temuan", ["Tingkat", "Kode", "Unit", "Berkas", "Sheet", "Sel", "Nilai Ditemukan", "Pesan"], rows,
-                   [11, 22, 16, 40, 22, 7, 24, 70])
+        # each finding with its file's verdict, so a superseded file's findings read as such
+        placed = [(f, "") for f in report.findings] + [(f, s.verdict) for s in report.submissions for f in s.findings]
+        rows = [[SEVERITY_ID.get(f.severity, f.severity), f.code, f.unit, f.file, verdict, f.sheet, f.cell, f.value,
+                 f.message] for f, verdict in placed]
+        ws = table("Temuan", ["Tingkat", "Kode", "Unit", "Berkas", "Putusan Berkas", "Sheet", "Sel",
+                              "Nilai Ditemukan", "Pesan"], rows, [11, 22, 16, 40, 16, 22, 7, 24, 70])
         ws.conditional_format(1, 0, max(len(rows), 1), 0, {"type": "cell", "criteria": "==", "value": '"Kesalahan"',
                                                            "format": red})
         missing = [[u, roadmap.units[u].nama, roadmap.units[u].email or "(belum ada e-mail di master)"]

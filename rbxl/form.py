@@ -157,14 +157,25 @@ def _text(label: str, max_len: int, prompt: str = "", required: bool = False) ->
     return Rule("text", label, max_len=max_len, prompt=prompt, required=required)
 
 
+# Whether 75,5 or 75.5 is a number depends on the computer's language setting, not on rbxl.
+DECIMAL_HINT = "Pemisah desimal ikut bahasa komputer: koma (75,5) bila Indonesia, titik (75.5) bila Inggris."
+PASTE_HINT = ("Bila menyalin dari berkas lain, tempel nilainya saja (Tempel Khusus > Hanya Nilai, atau "
+              "Ctrl+Shift+V); tempel biasa (Ctrl+V) mengunci sel dan menghapus daftar pilihannya.")
+DATE_HINT = ("Ketik dengan nama bulan (5 April 2023) atau tahun-bulan-tanggal (2023-04-05); "
+             "sel menampilkan nama bulan, periksa bahwa tanggal dan bulannya benar.")
+DATE_FORMAT = "d mmmm yyyy"  # the month by name: 05/04/2023 read the other way round shows as 4 May
+
+
+PASTE_SHORT = "Menyalin dari berkas lain: Ctrl+Shift+V (tempel nilai saja)."
 STATUS = Rule("list", "Status", daftar=LIST_STATUS_AKSI,
-              prompt="Pilih status pelaksanaan rencana aksi sampai akhir periode.")
+              prompt=f"Pilih status pelaksanaan rencana aksi sampai akhir periode. {PASTE_SHORT}")
 PROGRES = Rule("decimal", "Progres (%)", low=0, high=100,
-               prompt="Persentase kemajuan 0-100 sampai akhir periode (kumulatif). Selesai = 100.")
+               prompt=f"Persentase kemajuan 0-100 sampai akhir periode (kumulatif). Selesai = 100. {DECIMAL_HINT}")
 STATUS_DUKUNGAN = Rule("list", "Status Dukungan", daftar=LIST_STATUS_DUKUNGAN,
-                       prompt="Pilih status dukungan unit Anda untuk rencana aksi ini.")
+                       prompt=f"Pilih status dukungan unit Anda untuk rencana aksi ini. {PASTE_SHORT}")
 REALISASI_KEGIATAN = Rule("decimal", "Realisasi", low=0, high=1e9,
-                          prompt="Angka realisasi kumulatif sampai akhir periode, satuan sama dengan target.")
+                          prompt="Angka realisasi kumulatif sampai akhir periode, satuan sama dengan target. "
+                                 + DECIMAL_HINT)
 OUTPUT = _text("Output/Hasil", 1000, "Hasil nyata yang sudah dicapai (dokumen, kegiatan, jumlah).")
 BUKTI = _text("Bukti Dukung", 500, "Nama dokumen, nomor SK, atau tautan (link) bukti dukung.")
 KENDALA = _text("Kendala", 1000, "Hambatan yang dihadapi, bila ada.")
@@ -176,14 +187,14 @@ SUMBER = _text("Sumber Data", 300, "Dokumen atau sistem asal angka realisasi.")
 def realisasi_rule(ind: Indikator, roadmap: Roadmap) -> Rule:
     if ind.is_kategori:
         return Rule("list", "Realisasi", daftar=ind.daftar_kategori,
-                    prompt=f"Pilih dari daftar: {', '.join(roadmap.choices(ind.daftar_kategori))}.")
+                    prompt=f"{PASTE_SHORT} Pilih dari daftar: {', '.join(roadmap.choices(ind.daftar_kategori))}.")
     low = ind.nilai_min if ind.nilai_min is not None else 0.0
     high = ind.nilai_maks if ind.nilai_maks is not None else 1e9
     what = "persen 0-100" if ind.jenis_nilai == "persen" else f"angka {format_number(low)}-{format_number(high)}"
     if high >= 1e9:
         what = f"angka minimal {format_number(low)}"
     return Rule("decimal", "Realisasi", low=low, high=high,
-                prompt=f"Isi {what}, kumulatif sampai akhir periode. Gunakan koma desimal sesuai Excel Anda.")
+                prompt=f"Isi {what}, kumulatif sampai akhir periode. {DECIMAL_HINT}")
 
 
 # --- plan -------------------------------------------------------------------------------
@@ -332,7 +343,7 @@ IDENTITAS_INPUTS = [
     ("telepon", "Nomor Telepon/HP", _text("Nomor Telepon/HP", 30, "Nomor yang dapat dihubungi.", True)),
     ("email", "E-mail", _text("E-mail", 100, "Alamat e-mail untuk umpan balik.")),
     ("tanggal", "Tanggal Pengisian", Rule("date", "Tanggal Pengisian", required=True,
-                                          prompt="Tanggal pengisian, misal 05/04/2023.")),
+                                          prompt="Tanggal pengisian. " + DATE_HINT)),
 ]
 
 
@@ -373,8 +384,13 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
     lines += ["", "ATURAN",
               "- Isi hanya sel berwarna kuning. Sel lain terkunci dan diperiksa kembali saat berkas diterima.",
               "- Jangan menambah, menghapus, menyalin atau mengurutkan ulang baris, dan jangan mengganti nama sheet.",
-              "- Angka boleh memakai koma desimal (75,5). Persentase diisi 0-100 tanpa tanda %.",
+              "- Angka desimal: pemisahnya mengikuti bahasa komputer Anda. Bila Excel/LibreOffice berbahasa "
+              "Indonesia, pakai koma (75,5); bila berbahasa Inggris, pakai titik (75.5). Angka yang benar tampil "
+              "rata kanan; bila rata kiri atau ditolak, ganti pemisahnya. Persentase diisi 0-100 tanpa tanda %.",
+              "- Tanggal: " + DATE_HINT + " Jangan mengetik 05/04/2023: komputer berbahasa Inggris membacanya "
+              "4 Mei (May).",
               "- Pilih status dan kategori dari daftar pilihan (klik sel, lalu panah di sebelah kanan).",
+              "- " + PASTE_HINT,
               "- Jangan mengetik rumus di sel isian; ketik nilainya."]
     if periode != "TAHUNAN":
         lines.append("- Realisasi dan progres diisi kumulatif sejak 1 Januari sampai akhir periode, "

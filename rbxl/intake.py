@@ -65,7 +65,7 @@ class RawWorkbook:
     visibility: dict[str, str] = field(default_factory=dict)
     saved_at: dt.datetime | None = None  # the time saved inside the file (docProps / meta.xml)
     format: str = ""
-    formulas: dict[str, set[str]] = field(default_factory=dict)  # sheet -> cells holding a formula (xlsx)
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {cell: formula text}
 
 
 class Rejected(Exception):
@@ -285,7 +285,7 @@ def read_workbook(item: Received) -> RawWorkbook:
         raise Rejected(finding("FILE_EMPTY", file=item.source))
     data = item.data
     saved_at = None
-    formulas: dict[str, set[str]] = {}
+    formulas: dict[str, dict[str, str]] = {}
     fmt = item.ext.lstrip(".")
     if kind == "ole":
         data, fmt = _open_ole(item)
@@ -294,6 +294,7 @@ def read_workbook(item: Received) -> RawWorkbook:
         saved_at, fmt, formulas = _guard_package(item)
     else:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail="bukan format xlsx, xls atau ods"))
+    data, formulas, fix = _other_apps(data, fmt, formulas)
     try:
         from python_calamine import CalamineWorkbook
 
@@ -304,10 +305,23 @@ def read_workbook(item: Received) -> RawWorkbook:
                 raise
             wb = _from_named_file(data, fmt)  # calamine sniffs some valid ods only by their extension
         visibility = {m.name: str(m.visible).rsplit(".", 1)[-1].lower() for m in wb.sheets_metadata}
-        sheets = _Sheets(wb, item)
+        sheets = _Sheets(wb, item, fix)
     except Exception as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError...
         raise _calamine_rejection(item, err) from err
     return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
+
+
+def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):
+    """Bytes calamine reads right, formula cells, and a fix for grids (see quirks.py)."""
+    from . import quirks
+
+    if fmt == "ods":
+        data, found = quirks.read_ods(data, MAX_UNCOMPRESSED)
+        return data, found, None
+    if fmt == "xls":
+        cells = quirks.xls_cells(data)
+        return data, cells.formulas, cells.fix
+    return data, formulas, None
 
 
 def _from_named_file(data: bytes, fmt: str):
@@ -354,9 +368,9 @@ class _Sheets(dict):
     list sheets are never parsed.
     """
 
-    def __init__(self, wb, item: Received):
+    def __init__(self, wb, item: Received, fix=None):
         super().__init__()
-        self._wb, self._item = wb, item
+        self._wb, self._item, self._fix = wb, item, fix
         self._names = list(wb.sheet_names)
 
     def _load(self, name: str) -> list[list]:
@@ -367,7 +381,10 @@ class _Sheets(dict):
                     raise Rejected(finding("FILE_TOO_LARGE", file=self._item.source, sheet=name,
                                            detail=f"dimensi lembar kerja tidak wajar ({sheet.height} baris x "
                                                   f"{sheet.width} kolom)"))
-                dict.__setitem__(self, name, sheet.to_python(skip_empty_area=False))
+                grid = sheet.to_python(skip_empty_area=False)
+                if self._fix:
+                    self._fix(name, grid)
+                dict.__setitem__(self, name, grid)
             except Exception as err:
                 raise _calamine_rejection(self._item, err) from err
         return dict.__getitem__(self, name)
@@ -441,7 +458,7 @@ def _ole_saved_time(data: bytes) -> dt.datetime | None:
 
 
 
-def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, set[str]]]:
+def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, dict[str, str]]]:
     """Check an xlsx/ods zip before parsing: members, sizes, ratios, cell positions, times."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(item.data))
@@ -463,7 +480,7 @@ def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, s
                 raise Rejected(finding("FILE_TOO_LARGE", file=item.source,
                                        detail=f"rasio kompresi {i.file_size // max(i.compress_size, 1)}:1 (bom zip)"))
         fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
-        formulas: dict[str, set[str]] = {}
+        formulas: dict[str, dict[str, str]] = {}
         try:
             parts = _sheet_parts(zf, names)
             for i in infos:
@@ -476,7 +493,8 @@ def _guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, s
                 if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                     xml = _read_member(zf, i, MAX_UNCOMPRESSED)
                     _guard_sheet_xml(item, xml, i.filename)
-                    cells = {m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)} if b"<f" in xml else set()
+                    cells = {m.group(1).decode(): _xml_text(m.group(2)) for m in _FORMULA_CELL.finditer(xml)
+                             } if b"<f" in xml else {}
                     if cells and i.filename in parts:
                         formulas[parts[i.filename]] = cells
             saved = _saved_time(zf, names)
@@ -490,7 +508,14 @@ _PARSED_PARTS = {"xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "do
                  "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "content.xml", "styles.xml", "meta.xml"}
 
 # Excel, LibreOffice, WPS and xlsxwriter all write r first: <c r="H5" s="3"><f>...
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f[ >]')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f(?:/>|\s[^>]*/>|(?:\s[^>]*)?>([^<]*)</f>)')
+
+
+def _xml_text(raw: bytes | None) -> str:
+    """A formula as typed ('=1+1'); a shared formula's copies have no text of their own."""
+    from xml.sax.saxutils import unescape
+
+    return "=" + unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if raw else ""
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from .atomic import atomic_path, write_text
 from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
-from .master.model import Roadmap
+from .master.model import UNIT_GROUPS, Roadmap
 from .template import WB_OPTIONS, fit_height, write_list_sheet
 
 STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
@@ -39,7 +39,8 @@ RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area",
            Col("bukti", "Bukti Dukung", 26), Col("kendala", "Kendala", 26), Col("tindak_lanjut", "Tindak Lanjut", 26),
            Col("keterangan", "Keterangan", 26)]
 IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
-            Col("indikator", "Indikator Kinerja", 36), Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
+            Col("indikator", "Indikator Kinerja", 36), Col("nama_singkat", "Nama Singkat", 20),
+            Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
             Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
             Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
             Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
@@ -134,11 +135,15 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
         ind = _Data("Indikator", IND_COLS, len(tables.indikator))
         keg = _Data("Kegiatan Prioritas", KEG_COLS, len(tables.kegiatan))
         ra = _Data("Rencana Aksi", RA_COLS, len(tables.rencana_aksi))
-        _indicator_sheet(wb, F, ind, tables.indikator, tables)
+        # the Indikator sheet in the master's order (Tabel 3.4 first), so the chart reads like the Perbup
+        order = {i.kode: n for n, i in enumerate(roadmap.indikator)}
+        ra_order = {r.kode: n for n, r in enumerate(roadmap.rencana_aksi)}
+        _indicator_sheet(wb, F, ind, sorted(tables.indikator, key=lambda r: order.get(r["kode"], len(order))),
+                         tables)
         _indicator_sheet(wb, F, keg, tables.kegiatan, tables)
         _table_sheet(wb, F, ra, tables.rencana_aksi, status_col="status")
-        _matrix(wb, F, tables)
-        unit_data = _per_unit(wb, F, tables, ra)
+        _matrix(wb, F, tables, ra_order)
+        unit_data, unit_order = _per_unit(wb, F, tables, ra)
         if trend is not None and trend.periods:
             from .tren_sheet import write_tahunan, write_tren
 
@@ -150,7 +155,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
         write_list_sheet(wb, dict(sorted(tables.lists.items())))
-        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data)
+        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, unit_order)
         summary.activate()
         wb.close()
     return path
@@ -259,10 +264,10 @@ def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> No
                                                              {"criteria": ">=", "type": "number", "value": 80}]})
 
 
-def _matrix(wb, F, tables: Tables) -> None:
+def _matrix(wb, F, tables: Tables, ra_order: dict[str, int]) -> None:
     """Actions x units, the status each unit reported (values: a view, not a summary)."""
     ws = wb.add_worksheet("Matriks")
-    codes = list(dict.fromkeys(r["kode"] for r in tables.rencana_aksi))
+    codes = sorted(dict.fromkeys(r["kode"] for r in tables.rencana_aksi), key=lambda k: ra_order.get(k, len(ra_order)))
     units = list(dict.fromkeys(r["unit"] for r in tables.rencana_aksi))
     cell = {(r["kode"], r["unit"]): r for r in tables.rencana_aksi}
     ws.write_string(0, 0, "Kode", F["head"])
@@ -299,11 +304,13 @@ def _matrix(wb, F, tables: Tables) -> None:
     ws.fit_to_pages(1, 0)
 
 
-UNIT_COLS = [Col("unit", "Unit", 16), Col("nama", "Nama Unit", 34), Col("jenis", "Jenis", 15),
+UNIT_COLS = [Col("unit", "Unit", 16), Col("singkatan", "Singkatan", 14), Col("nama", "Nama Unit", 34),
+             Col("jenis", "Jenis", 15), Col("kelompok", "Kelompok", 30),
              Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
              Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
              Col("n_utama", "Baris Utama", 9), Col("n_selesai", "Selesai", 9), Col("n_berjalan", "Sedang Berjalan", 9),
              Col("n_belum", "Belum Dimulai", 9), Col("n_tidak", "Tidak Dapat Dilaksanakan", 11),
+             Col("n_kosong", "Belum Dilaporkan", 10),
              Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
              Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
 
@@ -313,8 +320,12 @@ CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_priorita
               "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
 
 
-def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
+def _per_unit(wb, F, tables: Tables, ra: _Data) -> tuple[_Data, list[dict]]:
+    """The Per Unit sheet, its rows grouped by unit kind and sorted by name within a kind, so each
+    kind is one contiguous block that one Ringkasan chart can read."""
     data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
+    rows = sorted(tables.unit, key=lambda r: (UNIT_GROUPS.index(r["kelompok"]) if r.get("kelompok") in UNIT_GROUPS
+                                              else len(UNIT_GROUPS), str(r.get("singkatan", "")).casefold()))
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
@@ -337,23 +348,63 @@ def _per_unit(wb, F, tables: Tables, ra: _Data) -> _Data:
         formulas[key] = (lambda s: lambda a, u: (
             f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")',
             by_status.n(u, "Utama", s)))(status)
-    for i, row in enumerate(tables.unit):
+    status_cells = [data.index[k] for k in ("n_selesai", "n_berjalan", "n_belum", "n_tidak")]
+    for i, row in enumerate(rows):
         for c, col in enumerate(data.cols):
             if col.key in formulas:
                 formula, cached = formulas[col.key](data.cell("unit", i), row["unit"])
                 ws.write_formula(i + 1, c, formula, _fmt(F, col.num_format or "0"), cached)
                 row[col.key] = cached
+            elif col.key == "n_kosong":  # lead rows with no status: the unit's file is missing or left them blank
+                cached = row["n_utama"] - sum(row[k] for k in ("n_selesai", "n_berjalan", "n_belum", "n_tidak"))
+                first, last = col_letter(min(status_cells)), col_letter(max(status_cells))
+                ws.write_formula(i + 1, c, f"={data.cell('n_utama', i)}-SUM({first}{i + 2}:{last}{i + 2})",
+                                 F["int"], cached)
+                row[col.key] = cached
             else:
                 _value(ws, i + 1, c, row.get(col.key), F["wrap"])
-    if tables.unit:
+        ws.set_row(i + 1, fit_height((row.get(col.key), col.width) for col in data.cols))  # wrapped names
+    if rows:
         c = data.index["putusan"]
         _traffic(ws, F, 1, c, len(tables.unit), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red",
                                                    "Perlu perbaikan": "yellow", "Diterima": "green",
                                                    "Diterima dengan catatan": "green"})
-    return data
+    return data, rows
 
 
-def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data) -> None:
+# Ringkasan is printed (A4 portrait, one page wide): charts are stacked under the tables at the
+# tables' width, so printing scales nothing down, and a chart starts a new page when it would not fit.
+CHART_WIDTH = 700  # px: columns A-E of the Ringkasan
+PAGE_HEIGHT = 940  # px of sheet per printed A4 portrait page at that width (margins and footer off)
+ROW_PX = 20  # default row height
+STATUS_COLORS = {"n_selesai": "#548235", "n_berjalan": "#FFC000", "n_belum": "#E06666", "n_tidak": "#7F7F7F",
+                 "n_kosong": "#D9D9D9"}
+
+
+class _Stack:
+    """Places charts one under another from a sheet row, with page breaks between printed pages."""
+
+    def __init__(self, ws, row: int, used_px: int):
+        self.ws, self.row, self.used = ws, row, used_px
+        self.breaks: list[int] = []
+
+    def add(self, chart, height: int) -> None:
+        if self.used + height > PAGE_HEIGHT:
+            self.breaks.append(self.row)
+            self.used = 0
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        self.ws.insert_chart(self.row, 0, chart, {"x_offset": 2, "y_offset": 4})
+        rows = -(-(height + 8) // ROW_PX) + 1
+        self.row += rows
+        self.used += rows * ROW_PX
+
+    def close(self) -> None:
+        if self.breaks:
+            self.ws.set_h_pagebreaks(self.breaks)
+
+
+def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data,
+             unit_rows: list[dict]) -> None:
     ws.set_column(0, 0, 42)
     ws.set_column(1, 4, 14)
     ws.write_string(0, 0, f"MONITORING ROAD MAP REFORMASI BIROKRASI - {PERIODE_LABEL[tables.periode].upper()} "
@@ -361,7 +412,7 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}")
     ws.write_string(3, 0, "Uraian", F["head"])
     ws.write_string(3, 1, "Jumlah", F["head"])
-    ra_rows, unit_rows, ind_rows = tables.rencana_aksi, tables.unit, tables.indikator
+    ra_rows, ind_rows = tables.rencana_aksi, tables.indikator
     utama = countifs(ra_rows, peran="Utama")
     by_status = {s: countifs(ra_rows, peran="Utama", status=s) for s in STATUSES}
     figures = [
@@ -410,44 +461,83 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
                          countifs(ra_rows, area_kode=area.kode, peran="Utama", status="Selesai"))
     last_area = top + len(areas)
 
+    stack = _Stack(ws, last_area + 2, (last_area + 2) * ROW_PX + 20)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({"name": "Rata-rata progres (%)", "categories": ["Ringkasan", top + 1, 0, last_area, 0],
                       "values": ["Ringkasan", top + 1, 2, last_area, 2], "fill": {"color": "#2E75B6"},
-                      "data_labels": {"value": True, "num_format": "0"}})
-    chart.set_title({"name": "Progres rencana aksi per area (PD utama)"})
-    chart.set_x_axis({"min": 0, "max": 100, "name": "%"})
-    chart.set_y_axis({"reverse": True})
+                      "gap": 60, "data_labels": {"value": True, "num_format": "0", "position": "outside_end",
+                                                 "font": {"size": 9}}})
+    _chart_text(chart, "Progres rencana aksi per area (PD utama, %)")
+    chart.set_x_axis({"min": 0, "max": 110, "major_unit": 20, "num_font": {"size": 9},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 620, "height": 340})
-    ws.insert_chart(3, 6, chart)
-
-    n_units = len(unit_rows)
-    stacked = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    colors = ["#70AD47", "#FFC000", "#FF6F61", "#A5A5A5"]
-    for key, status, color in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, colors, strict=True):
-        c = units.index[key]
-        stacked.add_series({"name": status, "categories": ["Per Unit", 1, 0, n_units, 0],
-                            "values": ["Per Unit", 1, c, n_units, c], "fill": {"color": color}, "gap": 40})
-    stacked.set_title({"name": "Status rencana aksi per unit (PD utama)"})
-    stacked.set_y_axis({"reverse": True, "num_font": {"size": 7}})
-    stacked.set_legend({"position": "bottom"})
-    stacked.set_size({"width": 620, "height": max(360, 14 * n_units)})
-    ws.insert_chart(21, 6, stacked)
-
-    n_ind = len(ind_rows)
-    cap = wb.add_chart({"type": "bar"})
-    c = ind.index["capaian"]
-    cap.add_series({"name": "Capaian (%)", "categories": ["Indikator", 1, ind.index["kode"], n_ind, ind.index["kode"]],
-                    "values": ["Indikator", 1, c, n_ind, c], "fill": {"color": "#5B9BD5"},
-                    "data_labels": {"value": True, "num_format": "0"}})
-    cap.set_title({"name": "Capaian indikator terhadap target tahun ini (%)"})
-    cap.set_y_axis({"reverse": True})
-    cap.set_legend({"none": True})
-    cap.set_size({"width": 620, "height": max(340, 18 * n_ind)})
-    ws.insert_chart(last_area + 3, 0, cap)
-    ws.set_landscape()
+    stack.add(chart, 300)
+    if ind_rows:
+        stack.add(_capaian_chart(wb, ind, ind_rows, tables.tahun), 110 + 26 * len(ind_rows))
+    for kelompok in UNIT_GROUPS:
+        block = [i for i, r in enumerate(unit_rows) if r.get("kelompok") == kelompok]
+        if block:
+            stack.add(_status_chart(wb, units, unit_rows, block, kelompok), max(200, 120 + 22 * len(block)))
+    stack.close()
     ws.set_paper(9)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.fit_to_pages(1, 0)
+    ws.set_footer("&LRingkasan&RHalaman &P dari &N")
+
+
+def _chart_text(chart, title: str) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_chartarea({"border": {"none": True}})
+
+
+def capaian_axis_max(values: list) -> int:
+    """Room for the longest bar and its label: 20% over the largest capaian, at least 125, in steps
+    of 25; capped at 300 so one runaway value does not flatten every other bar."""
+    top = max([v for v in values if _is_number(v)] + [100])
+    return int(min(300, max(125, -(-(top * 1.2) // 25) * 25)))
+
+
+def _capaian_chart(wb, ind: _Data, rows: list[dict], tahun: int):
+    """Capaian per indicator, labelled with its short name; the red line at 100 is the target."""
+    n = len(rows)
+    c, names = ind.index["capaian"], ind.index["nama_singkat"]
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "Capaian (%)", "categories": ["Indikator", 1, names, n, names],
+                      "values": ["Indikator", 1, c, n, c], "fill": {"color": "#5B9BD5"}, "gap": 50,
+                      "data_labels": {"value": True, "num_format": '0"%"', "position": "outside_end",
+                                      "font": {"size": 9}}})
+    _chart_text(chart, f"Capaian indikator terhadap target {tahun} (garis merah = target 100%)")
+    # major unit 100 puts the only strong gridline at the target; minor lines every 25 help reading
+    chart.set_x_axis({"min": 0, "max": capaian_axis_max([r.get("capaian") for r in rows]), "major_unit": 100,
+                      "minor_unit": 25, "num_format": '0"%"', "num_font": {"size": 9},
+                      "major_gridlines": {"visible": True, "line": {"color": "#C00000", "width": 2}},
+                      "minor_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
+    chart.set_legend({"none": True})
+    return chart
+
+
+def _status_chart(wb, units: _Data, rows: list[dict], block: list[int], kelompok: str):
+    """Lead-row status per unit for one kind of unit, labelled with the unit's short name."""
+    first, last = block[0] + 1, block[-1] + 1
+    names = units.index["singkatan"]
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for key, label in zip(STATUS_COLORS, [*STATUSES, "Belum Dilaporkan"], strict=True):
+        c = units.index[key]
+        chart.add_series({"name": label, "categories": ["Per Unit", first, names, last, names],
+                          "values": ["Per Unit", first, c, last, c], "gap": 50,
+                          "fill": {"color": STATUS_COLORS[key]}, "border": {"color": "#FFFFFF"}})
+    most = max((rows[i].get("n_utama") or 0 for i in block), default=0)
+    _chart_text(chart, f"Status rencana aksi PD utama: {kelompok} ({len(block)} unit)")
+    axis = {"min": 0, "major_unit": 1 if most <= 10 else 5, "num_font": {"size": 9},
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    if 0 < most <= 10:
+        axis["max"] = most  # e.g. one lead row per kecamatan: full-width bars, not half-empty ones
+    chart.set_x_axis(axis)
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    return chart
 
 
 def _csv_safe(v: object) -> object:

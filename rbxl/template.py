@@ -11,10 +11,13 @@ from pathlib import Path
 
 from .atomic import atomic_path
 from .form import (
+    DATE_FORMAT,
+    DATE_HINT,
     GUIDE_SHEET,
     HEADER_ROW,
     LIST_SHEET,
     META_SHEET,
+    PASTE_HINT,
     DataSheet,
     FormSpec,
     Row,
@@ -63,7 +66,7 @@ class _Formats:
         if prefilled:
             p["italic"] = True
         if rule is not None and rule.kind == "date":
-            p["num_format"] = "dd/mm/yyyy"
+            p["num_format"] = DATE_FORMAT
         elif rule is not None and rule.kind in ("nip", "text"):
             p["num_format"] = "@"
         elif num_format:
@@ -103,19 +106,74 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
         wb.close()
+        lock_structure(tmp, password)
     return path
 
 
+def lock_structure(path: str | Path, password: str = "") -> None:
+    """Protect the workbook structure (no renaming, adding, deleting, unhiding or moving sheets).
+
+    XlsxWriter has no API for it: `<workbookProtection lockStructure="1"/>` is put into
+    xl/workbook.xml after writing, where the schema wants it (before bookViews).
+    """
+    import zipfile
+
+    path = Path(path)
+    with zipfile.ZipFile(path) as zf:
+        members = [(i, zf.read(i)) for i in zf.infolist()]
+    attrs = 'lockStructure="1"' + (f' workbookPassword="{_password_hash(password)}"' if password else "")
+    tag = f"<workbookProtection {attrs}/>".encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, body in members:
+            if info.filename == "xl/workbook.xml" and b"<workbookProtection" not in body:
+                body = body.replace(b"<bookViews>", tag + b"<bookViews>", 1)
+            zf.writestr(info, body, compress_type=info.compress_type)
+
+
+def _password_hash(password: str) -> str:
+    """The legacy 16-bit hash Excel stores for sheet and workbook protection (ECMA-376 Part 4)."""
+    digest = 0
+    for char in password[::-1]:
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    return f"{digest ^ len(password) ^ 0xCE4B:X}"
+
+
+# Column units: the column fits an A4 portrait page (0.4" margins) at 100%. LibreOffice prints this
+# sheet unscaled whatever fit-to-width says (seen in its PDF export), so the width itself must fit.
+GUIDE_WIDTH = 76
+
+
 def _guide(wb, fm: _Formats, spec: FormSpec, password) -> None:
+    """The Petunjuk sheet: one wrapped line of guidance per row, each row tall enough for its
+    wrapped text (spreadsheets do not grow row heights on open), one column as wide as the page."""
     ws = wb.add_worksheet(GUIDE_SHEET)
-    ws.set_column(0, 0, 120, fm.get(text_wrap=True, valign="top"))
-    title = fm.get(bold=True, font_size=13, text_wrap=True)
-    head = fm.get(bold=True, text_wrap=True, font_color=HEAD_FILL)
+    body = fm.get(text_wrap=True, valign="top")
+    ws.set_column(0, 0, GUIDE_WIDTH, body)
+    title = fm.get(bold=True, font_size=13, text_wrap=True, valign="top")
+    head = fm.get(bold=True, text_wrap=True, valign="bottom", font_color=HEAD_FILL)
     for i, line in enumerate(spec.guide):
-        fmt = title if i == 0 else (head if line.isupper() and line else None)
+        if i == 0:
+            fmt, height = title, guide_height(line, font_size=13)
+        elif line.isupper() and line:
+            fmt, height = head, 22.0  # a little air above each heading
+        else:
+            fmt, height = body, guide_height(line)
         ws.write_string(i, 0, line, fmt)
+        ws.set_row(i, height)
     ws.protect(password, {"format_columns": True, "format_rows": True, "autofilter": True})
     _print_setup(ws, spec, repeat=None, portrait=True)
+    ws.print_area(0, 0, max(len(spec.guide) - 1, 0), 0)
+
+
+def guide_height(text: str, font_size: float = 11) -> float:
+    """Points for a Petunjuk line wrapped in the guide column. 1.15 characters per column unit:
+    LibreOffice's substitute font (DejaVu Sans, the widest of the usual ones) fits about 1.25 and
+    Calibri more, so the estimate errs towards a spare line, never a cut one."""
+    per_line = max(int(GUIDE_WIDTH * 1.15 * 11 / font_size), 10)
+    lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
+    return min(round(lines * font_size * 1.4 + 2, 1), 409.0)
 
 
 def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password,
@@ -225,7 +283,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                   "error_title": "Isian tidak valid"[:32]}
     if rule.kind == "list":
         opts |= {"validate": "list", "source": f"={list_name(rule.daftar)}",
-                 "error_message": f"Pilih {rule.label} dari daftar."}
+                 "error_message": f"Pilih {rule.label} dari daftar. {PASTE_HINT}"[:255]}
     elif rule.kind == "decimal":
         opts |= {"validate": "decimal", "criteria": "between", "minimum": rule.low, "maximum": rule.high,
                  "error_message": _bounds_message(rule)}
@@ -237,7 +295,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
                  "error_message": "NIP harus 18 digit angka."}
     elif rule.kind == "date":
         opts |= {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
-                 "maximum": dt.date(2100, 12, 31), "error_message": "Isi tanggal yang valid, misal 05/04/2023."}
+                 "maximum": dt.date(2100, 12, 31), "error_message": f"Isi tanggal yang valid. {DATE_HINT}"[:255]}
     else:
         return
     if not opts["input_message"]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_bytes, write_text
-from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check
+from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check, check_csv
 from .findings import ERROR, Finding, finding
 from .form import FormSpec
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
@@ -131,6 +131,11 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
     items = [i for i in everything if not i.note]
     kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
+    as_csv = [sub for sub in (check_csv(i, roadmap) for i in kept if i.ext == ".csv") if sub]
+    if as_csv:  # a template saved as CSV is the unit's return, rejected, not a skipped file
+        sources = {sub.item.source for sub in as_csv}
+        kept = [i for i in kept if i.source not in sources]
+        findings = [f for f in findings if f.file not in sources]
     # identical bytes: the oldest copy (by file time, then name) is the original, others duplicates
     original: dict[str, int] = {}
     far = dt.datetime.max
@@ -158,6 +163,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
             sub = base
             sub.item = item
         submissions.append(sub)
+    submissions += as_csv
 
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
     report.kept = kept

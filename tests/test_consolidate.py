@@ -422,7 +422,7 @@ def test_changing_a_status_updates_the_summary_after_recalculation(run, wb_value
 def test_charts_exist_and_point_at_the_right_ranges(run, wb_formulas, csv_tables):
     with zipfile.ZipFile(run.outputs.monitoring) as zf:
         names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
-        assert len(names) == 3, names
+        assert len(names) == 5, names
         charts = [ET.fromstring(zf.read(n)) for n in names]
         drawing_rels = " ".join(zf.read(n).decode() for n in zf.namelist()
                                 if n.startswith("xl/drawings/_rels/"))
@@ -463,32 +463,65 @@ def test_charts_exist_and_point_at_the_right_ranges(run, wb_formulas, csv_tables
     assert val == ("Ringkasan", "C", first, "C", last)
     assert all(ws.cell(r, 3).data_type == "f" for r in range(first, last + 1))
 
-    # stacked status chart: four series over Per Unit, one row per unit
-    [(stacked, st)] = by_sheet["Per Unit"]
-    grouping = stacked.find(".//c:grouping", NS)
-    assert grouping is not None and grouping.get("val") == "stacked"
+    # status per unit: one stacked chart per kind of unit, each over its own block of Per Unit rows,
+    # labelled with the units' short names (47 units in one panel cannot be read when printed)
     pu = wb_formulas["Per Unit"]
     n_units = len(run.roadmap.units)
     assert pu.max_row == n_units + 1
-    unit_col = column_letter_of(pu, "Unit")
-    assert [name for name, _, _ in st] == STATUSES
-    for name, cat, val in st:
-        col = column_letter_of(pu, name)
-        assert cat == ("Per Unit", unit_col, 2, unit_col, n_units + 1), name
-        assert val == ("Per Unit", col, 2, col, n_units + 1), name
+    name_col, kind_col = column_letter_of(pu, "Singkatan"), column_letter_of(pu, "Kelompok")
+    blocks = []
+    for stacked, st in by_sheet["Per Unit"]:
+        grouping = stacked.find(".//c:grouping", NS)
+        assert grouping is not None and grouping.get("val") == "stacked"
+        assert [name for name, _, _ in st] == [*STATUSES, "Belum Dilaporkan"]
+        _, cat, _ = st[0]
+        assert cat[1] == name_col and cat[3] == name_col
+        first, last = cat[2], cat[4]
+        for name, cat2, val in st:
+            col = column_letter_of(pu, name)
+            assert cat2 == cat and val == ("Per Unit", col, first, col, last), name
+        kinds = {pu[f"{kind_col}{r}"].value for r in range(first, last + 1)}
+        names = [pu[f"{name_col}{r}"].value for r in range(first, last + 1)]
+        assert len(kinds) == 1 and names == sorted(names, key=str.casefold), (kinds, names)
+        assert all(names)
+        title = "".join(t.text or "" for t in stacked.findall(".//c:title//a:t", NS))
+        assert kinds.pop() in title and f"({len(names)} unit)" in title
+        assert _ax(stacked, "catAx", "tickLblSkip") == "1"
+        blocks.append((first, last))
+    assert sorted(blocks) == blocks and blocks[0][0] == 2 and blocks[-1][1] == n_units + 1
+    assert sum(b - a + 1 for a, b in blocks) == n_units and len(blocks) == 3
 
-    # capaian chart: Indikator's Capaian column over every indicator row
-    [(_, cap)] = by_sheet["Indikator"]
+    # capaian chart: Indikator's Capaian column, labelled by the short names (not codes), with the
+    # 100% target as the only strong gridline and labels outside the bar ends, inside the axis
+    [(cap_chart, cap)] = by_sheet["Indikator"]
     assert len(cap) == 1
     n_ind = len(csv_tables["indikator"])
     assert n_ind == len(run.outputs.tables.indikator) > 0
     ind = wb_formulas["Indikator"]
     c = column_letter_of(ind, "Capaian (%)")
-    k = column_letter_of(ind, "Kode")
+    k = column_letter_of(ind, "Nama Singkat")
     _, cat, val = cap[0]
     assert val == ("Indikator", c, 2, c, n_ind + 1)
     assert cat == ("Indikator", k, 2, k, n_ind + 1)
     assert ind.max_row == n_ind + 1
+    labels = {i.kode: i.label for i in run.roadmap.indikator}
+    kode = column_letter_of(ind, "Kode")
+    for r in range(2, n_ind + 2):
+        assert ind[f"{k}{r}"].value == labels[ind[f"{kode}{r}"].value]
+    assert all(r["nama_singkat"] == labels[r["kode"]] for r in csv_tables["indikator"])  # the tidy table too
+    top = float(_ax(cap_chart, "valAx", "max"))
+    caps = [r["capaian"] for r in run.outputs.tables.indikator if isinstance(r["capaian"], (int, float))]
+    assert top >= 125 and top >= min(300, max(caps) * 1.2)
+    assert _ax(cap_chart, "valAx", "majorUnit") == "100"
+    assert cap_chart.find(".//c:valAx/c:majorGridlines", NS) is not None
+    pos = cap_chart.find(".//c:dLbls/c:dLblPos", NS)  # absent = outEnd, the bar default
+    assert cap_chart.find(".//c:dLbls/c:showVal", NS) is not None and (pos is None or pos.get("val") == "outEnd")
+    assert _ax(cap_chart, "catAx", "tickLblSkip") == "1"
+
+
+def _ax(chart, axis: str, tag: str) -> str | None:
+    el = chart.find(f".//c:{axis}//c:{tag}", NS)
+    return None if el is None else el.get("val")
 
 
 # --------------------------------------------------------------------------- 6

@@ -99,7 +99,7 @@ def test_a_quarter_of_real_returns_gets_the_right_verdicts(roadmap, tmp_path):
     assert "FILE_EMPTY" in codes["kosong.xlsx"]
     assert "FILE_ENCRYPTED" in codes["DPK terkunci.xlsx"]
     assert "FILE_WRONG_PERIOD" in codes["BPBD TW2.xlsx"]
-    assert "CELL_CHANGED" in codes["DP4 edit.xlsx"]
+    assert "ROW_DELETED" in codes["DP4 edit.xlsx"]  # one finding, not one per shifted row
     # one accepted file per returning unit; DP4's only file was rejected
     assert set(report.chosen) == set(pds) - {"DP4"}
     assert "DP4" in report.missing and "BAG-ORGANISASI" in report.missing

@@ -34,6 +34,7 @@ from rbxl.form import (
     plan,
 )
 from rbxl.generate import MANIFEST, generate, read_manifest
+from rbxl.template import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 MANIFEST_COUNTS = {"baris_ra_utama": SHEET_RA_UTAMA, "baris_ra_pendukung": SHEET_RA_PENDUKUNG,
@@ -217,6 +218,48 @@ def test_every_sheet_protected_inputs_unlocked_everything_else_locked(books, spe
 
 
 # --- 3. data validation ------------------------------------------------------------------
+
+def test_workbook_structure_is_protected_so_sheets_cannot_be_renamed_or_unhidden(books, roadmap, tmp_path):
+    """Excel honours <workbookProtection lockStructure="1"/>. LibreOffice 7.4 and Gnumeric neither
+    import nor write it (measured: a LibreOffice or Gnumeric re-save drops it), which is why a
+    renamed sheet is also found by its content when a file comes back."""
+    for code, wb in books.items():
+        assert wb.security is not None and wb.security.lockStructure, code
+        assert not wb.security.workbookPassword, code  # no password in the shipped master
+    import dataclasses
+
+    spec = plan(roadmap, "BAG-ORGANISASI", TAHUN, PERIODE)
+    spec = dataclasses.replace(spec, settings={**spec.settings, "sandi_proteksi": "rahasia"})
+    wb = openpyxl.load_workbook(write_template(spec, tmp_path / "bersandi.xlsx"))
+    sheet_hash = wb[GUIDE_SHEET].protection.password  # the hash xlsxwriter wrote for the sheets
+    assert wb.security.lockStructure and wb.security.workbookPassword == sheet_hash
+
+
+def test_guide_and_input_messages_work_in_both_locales_and_say_to_paste_values_only(books, specs):
+    """Indonesian-locale computers take 75,5, English-locale ones 75.5; 05/04/2023 means 4 May on
+    the latter, so dates are typed with the month's name and shown with it; Ctrl+V removes a
+    cell's dropdown, so every list message says to paste values only."""
+    for code, wb in books.items():
+        guide = "\n".join(str(r[0]) for r in wb[GUIDE_SHEET].iter_rows(values_only=True) if r[0])
+        assert "75,5" in guide and "75.5" in guide and "Inggris" in guide, code
+        assert "Hanya Nilai" in guide and "Ctrl+Shift+V" in guide, code
+        assert "nama bulan" in guide and "2023-04-05" in guide, code
+        spec = specs[code]
+        indexes = {s.name: dv_index(wb[s.name]) for s in spec.sheets}
+        for sheet, row, f, r, c in input_cells(spec):
+            rule = row.rule_for(f)
+            if rule is None:
+                continue
+            (dv,) = indexes[sheet.name][(r, c)]
+            where = (code, sheet.name, row.key, f.key)
+            if rule.kind == "list":
+                assert "Ctrl+Shift+V" in dv.error and "Ctrl+Shift+V" in dv.prompt, where
+            elif rule.kind == "decimal":
+                assert "75,5" in dv.prompt and "75.5" in dv.prompt, where
+            elif rule.kind == "date":
+                assert "April" in dv.prompt and "2023-04-05" in dv.prompt and "April" in dv.error, where
+                assert "mmmm" in wb[sheet.name].cell(r, c).number_format, where
+
 
 def test_input_rules_are_data_validations_with_named_lists(books, specs):
     for code, wb in books.items():
@@ -550,3 +593,21 @@ def test_templates_survive_a_libreoffice_round_trip(paths, specs, tmp_path):
                     assert _at(after, r0, c0) == _at(before, r0, c0), (code, sheet.name, row.key, f.key)
             for c0 in range(len(sheet.fields)):
                 assert _at(after, HEADER_ROW, c0) == _at(before, HEADER_ROW, c0), (code, sheet.name)
+
+
+def test_petunjuk_fits_a_portrait_page_and_every_row_shows_its_wrapped_text(roadmap, tmp_path):
+    """The layout half of the print check (the LibreOffice half is tests/test_print.py): a column
+    no wider than an A4 portrait page, every line wrapped, every row tall enough for its lines."""
+    import math
+
+    spec = plan(roadmap, "BAG-ORGANISASI", 2023, "TW1")
+    ws = openpyxl.load_workbook(write_template(spec, tmp_path / "t.xlsx"))[GUIDE_SHEET]
+    width = ws.column_dimensions["A"].width
+    assert width <= 80  # LibreOffice prints this sheet unscaled: ~0.09" per unit, 7.47" printable
+    chars_per_line = width * 1.25  # what DejaVu Sans, LibreOffice's usual substitute, fits
+    for r, line in enumerate(spec.guide, start=1):
+        cell = ws.cell(r, 1)
+        assert (cell.value or "") == line and (not line or cell.alignment.wrap_text), r
+        size = cell.font.sz or 11
+        lines = max(1, math.ceil(len(line) / (chars_per_line * 11 / size)))
+        assert ws.row_dimensions[r].height >= lines * size * 1.2, (r, line)

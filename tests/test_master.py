@@ -90,9 +90,11 @@ def test_groups_resolve_through_the_master(roadmap):
     assert len(roadmap.resolve(("SELURUH-PD",))) == 43
     pelayanan = roadmap.resolve(("UNIT-PELAYANAN",))
     assert "DINDUKCAPIL" in pelayanan and "KEC-CEPU" in pelayanan and "BAG-HUKUM" not in pelayanan
-    # "Perangkat Daerah terkait area perubahan" = the area's Pokja (Tabel 3.23), minus the lead
+    # "Perangkat Daerah terkait area perubahan" = every Pokja of Tabel 3.23, minus the lead
     assert roadmap.leads(_ra(roadmap, "1.a.1")) == ["BAG-ORGANISASI"]
-    assert roadmap.supports(_ra(roadmap, "1.a.1")) == ["INSPEKTORAT", "BAPPEDA", "BKD"]
+    assert roadmap.supports(_ra(roadmap, "1.a.1")) == [
+        "INSPEKTORAT", "BAPPEDA", "BKD", "BAG-HUKUM", "BPPKAD", "DPK", "DINKOMINFO", "BAG-PBJ", "BAG-ADPEM",
+        "DPMPTSP"]
     assert roadmap.leads(_ra(roadmap, "5.m")) == ["BKD", "BPPKAD"]
     assert "KEC-JATI" in roadmap.supports(_ra(roadmap, "8.3.a"))
 
@@ -135,7 +137,7 @@ def test_text_where_a_number_is_expected(grids):
     g2[1][_col(g2, "Target 2022")] = "empat"
     _, findings = build_roadmap(grids)
     got = [(f.sheet, f.cell, f.value) for f in findings if f.code == "MASTER_NOT_NUMBER"]
-    assert got == [("Indikator", "N2", "enam puluh lima"), ("Kegiatan Prioritas", "G2", "empat")]
+    assert got == [("Indikator", "P2", "enam puluh lima"), ("Kegiatan Prioritas", "G2", "empat")]
 
 
 def test_year_column_missing(grids):
@@ -160,7 +162,7 @@ def test_bad_choice_and_unknown_area(grids):
     g[3][_col(g, "Area")] = "A9"
     _, findings = build_roadmap(grids)
     codes = _codes(findings)
-    assert ("MASTER_BAD_CHOICE", "Indikator", "I3") in codes
+    assert ("MASTER_BAD_CHOICE", "Indikator", "J3") in codes
     assert ("MASTER_UNKNOWN_AREA", "Indikator", "C4") in codes
 
 
@@ -229,8 +231,8 @@ def test_unknown_list_and_unknown_link(grids):
     g[1][_col(g, "Sama Dengan")] = "IND-9.9-99"
     _, findings = build_roadmap(grids)
     codes = _codes(findings)
-    assert ("MASTER_UNKNOWN_LIST", "Indikator", f"H{row + 1}") in codes
-    assert ("MASTER_UNKNOWN_LINK", "Indikator", "T2") in codes
+    assert ("MASTER_UNKNOWN_LIST", "Indikator", f"I{row + 1}") in codes
+    assert ("MASTER_UNKNOWN_LINK", "Indikator", "V2") in codes
 
 
 def test_bad_year_setting(grids):
@@ -257,3 +259,124 @@ def test_bad_email_is_a_warning_with_its_cell(grids):
     assert roadmap is not None
     f = [f for f in findings if f.code == "MASTER_BAD_EMAIL"]
     assert [(x.severity, x.sheet, x.cell) for x in f] == [(WARNING, "Unit", "F4")]
+
+
+# --- provenance and the parts of the Perbup the master carries (issue 11, "The master") ---------
+
+def test_road_map_rows_are_supported_by_every_pokja_and_say_so(roadmap):
+    members = {u for units in roadmap.pokja.values() for u in units}
+    for kode in ("1.a.1", "1.a.2", "1.a.3", "1.a.4", "1.a.5"):
+        ra = _ra(roadmap, kode)
+        assert set(roadmap.supports(ra)) | set(roadmap.leads(ra)) == members, kode
+        assert "Tabel 3.23" in ra.catatan and "kedelapan area" in ra.catatan, kode
+
+
+def test_later_names_are_notes_not_perbup_spellings(roadmap):
+    assert "BKPSDM" not in roadmap.units["BKD"].alias  # the Perbup never writes it
+    assert "BKPSDM" in roadmap.units["BKD"].catatan and "Bapperida" in roadmap.units["BAPPEDA"].catatan
+
+
+def test_unit_notes_state_their_provenance_without_internal_paths(master_grids):
+    g = master_grids["Unit"]
+    note, status = _col(g, "Catatan"), _col(g, "Status Sumber")
+    for row in g[1:]:
+        assert "shared/" not in row[note] and ".md" not in row[note], row[0]
+        assert row[status] in ("Terkonfirmasi", "Inferensi", "Sebagian inferensi", "Perbup"), row[0]
+        if row[status] != "Perbup":
+            assert "sumber publik" in row[note] and "LKjIP" in row[note], row[0]
+
+
+def test_indeks_rb_sasaran_follows_tabel_3_4(roadmap):
+    ind = _ind(roadmap, "IND-3.4-01")
+    assert ind.sasaran == ""  # Tabel 3.4 puts it on the Tujuan line with an empty Sasaran
+    assert "Meningkatkan kualitas tata kelola pemerintahan" in ind.catatan
+
+
+def test_row_codes_rbxl_gave_are_marked(roadmap):
+    for kode in ("8.1", "8.2", "8.3.a", "8.3.b", "8.3.c"):
+        assert "diberikan rbxl" in _ra(roadmap, kode).catatan, kode
+
+
+def test_bounds_and_grade_bands_carry_their_source(roadmap, master_grids):
+    for ind in roadmap.indikator:
+        assert ind.dasar_batas, ind.kode
+        if ind.nilai_min is not None:
+            assert "asumsi" in ind.dasar_batas.casefold(), ind.kode
+    g = master_grids["Pilihan"]
+    sumber = {r[0]: r[_col(g, "Sumber")] for r in g[1:]}
+    assert "PermenPANRB" in sumber["PREDIKAT_SAKIP"] and "Asumsi" in sumber["PREDIKAT_SAKIP"]
+
+
+def test_sakip_target_80_a_is_warned_against_the_bands(master_path):
+    _, findings = load_master(master_path)
+    band = [f for f in findings if f.code == "MASTER_GRADE_BAND"]
+    assert [(f.severity, f.sheet, f.cell, f.value) for f in band] == [(WARNING, "Indikator", "S3", "80 A")]
+    assert "BB" in band[0].message
+
+
+def test_grade_band_check_follows_the_pilihan_sheet(grids):
+    g = grids["Pilihan"]
+    row = next(i for i, r in enumerate(g) if r[0] == "PREDIKAT_SAKIP" and r[1] == "A")
+    g[row][_col(g, "Keterangan")] = "> 79 - 90"
+    _, findings = build_roadmap(grids)
+    assert not [f for f in findings if f.code == "MASTER_GRADE_BAND"]
+
+
+def test_quick_wins_are_carried(roadmap):
+    assert [q.nama for q in roadmap.quick_wins] == [
+        "Pembangunan Mall Pelayanan Publik", "Mewujudkan Blora Satu Data", "Satu Perangkat Daerah Satu Inovasi"]
+    assert all(q.sumber.startswith("Bab III D") and q.area_kode == "A8" for q in roadmap.quick_wins)
+
+
+def test_pmprb_weights_are_carried_and_summed(roadmap):
+    by = {b.kode: b for b in roadmap.bobot}
+    assert by["RB-PEMDA"].bobot == 50 and by["RB-PD"].bobot == 50
+    assert roadmap.bobot_rincian("RB") == 100
+    assert roadmap.bobot_rincian("K") == 100
+    assert roadmap.bobot_rincian("P") == 60 and by["P"].bobot == 60
+    assert roadmap.bobot_rincian("P.1") == 20 and roadmap.bobot_rincian("P.3") == 30
+    assert roadmap.bobot_rincian("H") == 40 and by["H"].bobot == 40
+    assert roadmap.bobot_rincian("H.1") == 10 and roadmap.bobot_rincian("H.4") == 10
+    # the Perbup's slip, kept as written
+    assert by["P.2"].bobot == 10 and roadmap.bobot_rincian("P.2") == 11
+    assert [b.komponen for b in roadmap.bobot if b.induk == "P.2"].count("Maturitas SPIP") == 2
+    area = {b.area_kode: b.bobot for b in roadmap.bobot if b.induk == "P.3"}
+    assert area["A3"] == 4.5 and area["A4"] == 3.75
+
+
+def test_master_check_warns_about_the_weighting_slip(master_path):
+    _, findings = load_master(master_path)
+    got = {(f.code, f.sheet) for f in findings if f.severity == WARNING}
+    assert ("MASTER_WEIGHT_SUM", "Bobot PMPRB") in got and ("MASTER_WEIGHT_REPEAT", "Bobot PMPRB") in got
+    total = next(f for f in findings if f.code == "MASTER_WEIGHT_SUM")
+    assert "tertulis 10" in total.message and "berjumlah 11" in total.message
+
+
+def test_weight_sums_are_computed_not_typed(grids):
+    g = grids["Bobot PMPRB"]
+    row = next(i for i, r in enumerate(g) if r[0] == "P.1.A1")
+    g[row][_col(g, "Bobot (%)")] = 5  # the typed 'Jumlah Rincian' cache stays 20: the loader must not trust it
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap.bobot_rincian("P.1") == 23
+    assert any(f.code == "MASTER_WEIGHT_SUM" and "P.1 " in f.message for f in findings)
+
+
+def test_unknown_weight_parent_is_an_error(grids):
+    g = grids["Bobot PMPRB"]
+    g[5][_col(g, "Induk")] = "X.9"
+    _, findings = build_roadmap(grids)
+    assert ("MASTER_UNKNOWN_PARENT", "Bobot PMPRB", "B6") in _codes(findings)
+
+
+def test_master_without_the_newer_sheets_still_loads(grids):
+    del grids["Quick Wins"], grids["Bobot PMPRB"]
+    roadmap, findings = build_roadmap(grids)
+    assert roadmap is not None and not _codes(findings)
+    assert roadmap.quick_wins == [] and roadmap.bobot == []
+
+
+def test_short_names_for_charts(roadmap):
+    labels = [i.label for i in roadmap.indikator]
+    assert len(set(labels)) == len(labels)  # one chart bar each, told apart by name
+    assert all(len(x) <= 36 for x in labels)
+    assert _ind(roadmap, "IND-3.4-01").label == "Indeks RB"

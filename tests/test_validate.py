@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -23,7 +24,7 @@ import hostile
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import require_soffice
+from conftest import require_soffice, require_ssconvert, ssconvert
 
 from rbxl.checks import (
     ACCEPTED,
@@ -207,6 +208,23 @@ def test_libreoffice_resaved_files_are_accepted_with_same_values(roadmap, filled
         assert_same_values(answers, report.chosen[unit].values)
 
 
+# --- 2b. Gnumeric re-save ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_gnumeric_resaved_files_are_accepted_with_same_values(roadmap, filled, tmp_path, fmt):
+    """Gnumeric indents its ods XML and gives its xls number formats ids calamine takes for dates."""
+    require_ssconvert()
+    for path, _ in filled.values():
+        ssconvert(path, tmp_path / fmt, fmt)
+
+    report = run([tmp_path / fmt], roadmap)
+
+    assert {s.unit: s.verdict for s in report.submissions} == {u: ACCEPTED for u in UNITS}, \
+        [(f.code, f.sheet, f.cell, f.value) for f in report.all_findings()]
+    for unit, (_, answers) in filled.items():
+        assert_same_values(answers, report.chosen[unit].values)
+
+
 # --- 3. one test per finding code ---------------------------------------------------------------
 
 def test_value_not_in_list_status_sudah(roadmap, spec, tmp_path):
@@ -217,6 +235,8 @@ def test_value_not_in_list_status_sudah(roadmap, spec, tmp_path):
     assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, addr(spec, SHEET_RA_UTAMA, key, "status"), "Sudah")
     assert f.severity == ERROR and sub.verdict == NEEDS_FIX
     assert (SHEET_RA_UTAMA, key, "status") not in sub.values
+    assert "CONSIST_NO_STATUS" not in [f.code for f in sub.findings]  # one finding per cause
+    assert "Ctrl+Shift+V" in f.message  # a pasted cell lost its dropdown: paste values only
 
 
 def test_list_value_in_other_case_is_accepted_as_the_list_spelling(roadmap, spec, tmp_path):
@@ -314,6 +334,31 @@ def test_value_bad_date_kemarin(roadmap, spec, tmp_path):
     assert sub.verdict == NEEDS_FIX
 
 
+@pytest.mark.libreoffice
+def test_date_survives_a_libreoffice_round_trip_and_shows_the_month_by_name(roadmap, tmp_path):
+    """4 May 2023 stays 4 May after LibreOffice re-saves the file, and the cell shows 'May' (the
+    month by name), so 05/04/2023 read the other way round on an English-locale computer is seen."""
+    require_soffice()
+    require_ssconvert()
+    import soffice
+
+    spec = spec_of(roadmap, "KEC-JATI")
+    path, answers = fill(tmp_path / "src", spec, {(SHEET_IDENTITAS, "tanggal", "nilai"): dt.date(2023, 5, 4)})
+    ods = soffice.convert(path, "ods", tmp_path / "lo")
+
+    sub = only(run(ods, roadmap))
+    assert sub.verdict == ACCEPTED
+    assert sub.values[(SHEET_IDENTITAS, "tanggal", "nilai")] == dt.date(2023, 5, 4)
+    shown = tmp_path / "tampil"  # what a person sees in each cell, rendered by Gnumeric
+    shown.mkdir()
+    done = subprocess.run(["ssconvert", "-S", "--export-type=Gnumeric_stf:stf_assistant", "-O", "format=preserve",
+                           str(ods), str(shown / "%s.csv")], env={**os.environ, "HOME": str(shown)},
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader((shown / f"{SHEET_IDENTITAS}.csv").open(encoding="utf-8")))
+    assert ["Tanggal Pengisian", "4 May 2023"] in [r[:2] for r in rows]
+
+
 def test_date_typed_as_text_is_read_as_a_date(roadmap, spec, tmp_path):
     path, _ = fill(tmp_path, spec, {(SHEET_IDENTITAS, "tanggal", "nilai"): "05/04/2023"})
     sub = only(run(path, roadmap))
@@ -403,8 +448,27 @@ def test_value_formula_in_input_cell(roadmap, spec, tmp_path):
     sub = only(run(path, roadmap))
     assert sub.unit == UNIT
     f = the(sub, "VALUE_FORMULA")
-    assert (f.sheet, f.cell, f.severity) == (SHEET_RA_UTAMA, cell, ERROR)
+    assert (f.sheet, f.cell, f.severity, f.value) == (SHEET_RA_UTAMA, cell, ERROR, "=1+1")  # the formula, not 2
+    assert "=1+1" in f.message
     assert sub.verdict == NEEDS_FIX
+    assert (SHEET_RA_UTAMA, key, "progres") not in sub.values
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_value_formula_in_input_cell_same_verdict_in_ods_and_xls(roadmap, spec, tmp_path, fmt):
+    require_soffice()
+    import soffice
+
+    key = first_key(spec, SHEET_RA_UTAMA)
+    cell = addr(spec, SHEET_RA_UTAMA, key, "progres")
+    path, _ = fill(tmp_path / "src", spec)
+    tamper(path, lambda wb: wb[SHEET_RA_UTAMA].__setitem__(cell, "=40+2"))
+    sub = only(run(soffice.convert(path, fmt, tmp_path / fmt), roadmap))
+    f = the(sub, "VALUE_FORMULA")
+    assert (f.sheet, f.cell, sub.verdict) == (SHEET_RA_UTAMA, cell, NEEDS_FIX)
+    # xls keeps only the parsed formula, not its text: its result is shown as such
+    assert f.value == ("=40+2" if fmt == "ods" else "hasil: 42")
     assert (SHEET_RA_UTAMA, key, "progres") not in sub.values
 
 
@@ -439,7 +503,7 @@ def test_cell_changed_header(roadmap, spec, tmp_path):
     assert sub.verdict == REJECTED
 
 
-def test_row_deletion_is_cell_changed_and_rejected(roadmap, spec, tmp_path):
+def test_row_deletion_is_one_row_deleted_finding_and_rejected(roadmap, spec, tmp_path):
     sheet = spec.sheet(SHEET_RA_UTAMA)
     second = sheet.first_row + 1  # 0-based row of the second data row
     path, _ = fill(tmp_path, spec)
@@ -447,11 +511,33 @@ def test_row_deletion_is_cell_changed_and_rejected(roadmap, spec, tmp_path):
     report = run(path, roadmap)
     sub = only(report)
     assert sub.unit == UNIT
-    changed = where(sub.findings, "CELL_CHANGED")
-    assert changed and {s for s, _ in changed} == {SHEET_RA_UTAMA}
-    assert changed[0] == (SHEET_RA_UTAMA, cell_name(second, sheet.col("no")))
+    f = the(sub, "ROW_DELETED")
+    assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, cell_name(second, sheet.col("kode")), sheet.rows[1].key)
+    assert f"Baris {second + 1} " in f.message
+    assert [x.code for x in sub.findings if x.sheet == SHEET_RA_UTAMA] == ["ROW_DELETED"]
     assert sub.verdict == REJECTED and sub.values == {}
     assert UNIT not in report.chosen
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_inserted_rows_are_one_finding_not_one_per_shifted_row(roadmap, spec, tmp_path, n):
+    sheet = spec.sheet(SHEET_RA_UTAMA)
+    r = sheet.first_row + 2  # 0-based: above the third data row
+    path, _ = fill(tmp_path, spec)
+
+    def insert(wb):
+        ws = wb[SHEET_RA_UTAMA]
+        ws.insert_rows(r + 1, n)
+        ws.cell(row=r + 1, column=sheet.col("output") + 1, value="catatan sisipan")
+
+    tamper(path, insert)
+    sub = only(run(path, roadmap))
+    f = the(sub, "ROW_INSERTED")
+    assert (f.sheet, f.cell, f.value) == (SHEET_RA_UTAMA, cell_name(r, sheet.col("kode")), "catatan sisipan")
+    rows = str(r + 1) if n == 1 else f"{r + 1}-{r + n}"
+    assert f"Baris {rows} disisipkan" in f.message
+    assert [x.code for x in sub.findings if x.sheet == SHEET_RA_UTAMA] == ["ROW_INSERTED"]
+    assert sub.verdict == REJECTED
 
 
 def test_row_extra_two_rows_below_last_row(roadmap, spec, tmp_path):
@@ -493,6 +579,20 @@ def test_renamed_sheet_differing_only_in_case_and_spaces_is_found(roadmap, spec,
     tamper(path, lambda wb: setattr(wb[SHEET_KEGIATAN], "title", SHEET_KEGIATAN.upper() + " "))
     sub = only(run(path, roadmap))
     assert sub.verdict == ACCEPTED
+    assert_same_values(answers, sub.values)
+
+
+@pytest.mark.parametrize("sheet_name", [SHEET_KEGIATAN, SHEET_IDENTITAS])
+def test_renamed_sheet_is_found_by_its_content_with_a_warning(roadmap, spec, tmp_path, sheet_name):
+    path, answers = fill(tmp_path, spec)
+    tamper(path, lambda wb: setattr(wb[sheet_name], "title", "Lembar Saya"))
+    sub = only(run(path, roadmap))
+    f = the(sub, "SHEET_RENAMED")
+    assert (f.sheet, f.value, f.severity) == (sheet_name, "Lembar Saya", WARNING)
+    assert "Lembar Saya" in f.message
+    assert "SHEET_MISSING" not in [x.code for x in sub.findings]
+    assert "SHEET_EXTRA" not in [x.code for x in sub.findings]
+    assert sub.verdict == ACCEPTED_NOTES
     assert_same_values(answers, sub.values)
 
 
@@ -862,7 +962,7 @@ def test_feedback_note_names_sheet_and_cell_of_each_problem(roadmap, spec, tmp_p
     wb = openpyxl.load_workbook(report.findings_file, read_only=True)
     rows = list(wb["Temuan"].iter_rows(min_row=2, values_only=True))
     wb.close()
-    assert sorted((r[1], r[4], r[5]) for r in rows) == sorted((f.code, f.sheet, f.cell) for f in sub.findings)
+    assert sorted((r[1], r[5], r[6]) for r in rows) == sorted((f.code, f.sheet, f.cell) for f in sub.findings)
 
 
 def test_feedback_note_covers_the_chosen_file_when_another_file_is_rejected(roadmap, spec, tmp_path):

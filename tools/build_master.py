@@ -2,8 +2,10 @@
 
 A one-time transcription tool, kept for provenance: the CSV files in tools/master_data/ hold
 the Perbup's tables exactly as written (text, Indonesian decimals), and the small tables
-below (units, areas, Pokja, groups, lists, schedule, settings) are typed from the Perbup and
-shared/reference/perangkat-daerah-blora.md. After the first build the administrator edits
+below (units, areas, Pokja, groups, Quick Wins, PMPRB weights, lists, schedule, settings) are
+typed from the Perbup and, for the units the Perbup only counts, from the public sources
+collected in shared/reference/perangkat-daerah-blora.md (whose provenance the Unit notes state
+in words, since users never see that file). After the first build the administrator edits
 the workbook itself; rebuilding overwrites those edits.
 
     python tools/build_master.py [--out master/roadmap-rb-blora-2022-2026.xlsx]
@@ -25,7 +27,12 @@ from rbxl.values import decimals_of, parse_number  # noqa: E402
 
 DATA = ROOT / "tools" / "master_data"
 PERBUP = "Peraturan Bupati Blora Nomor 4 Tahun 2022"
-REF = "shared/reference/perangkat-daerah-blora.md"
+# The Perbup counts 43 SKPD but never lists them: each Unit row says where its name comes from.
+UNIT_SOURCE = ("Perbup hanya menyebut jumlah SKPD (43), tidak daftarnya; daftar unit disusun rbxl dari sumber "
+               "publik: berita, dokumen LKjIP dan RKPD Kabupaten Blora, dan situs blorakab.go.id.")
+STATUS = {"C": ("Terkonfirmasi", "Nama dan singkatan terkonfirmasi sumber publik."),
+          "I": ("Inferensi", "Tidak ditemukan di sumber publik; dimasukkan berdasarkan inferensi."),
+          "C/I": ("Sebagian inferensi", "")}
 
 KECAMATAN = ["Jati", "Randublatung", "Kradenan", "Kedungtuban", "Cepu", "Sambong", "Jiken", "Bogorejo",
              "Jepon", "Blora", "Banjarejo", "Tunjungan", "Japah", "Ngawen", "Kunduran", "Todanan"]
@@ -35,9 +42,9 @@ PD = [
     ("SETDA", "Sekretariat Daerah", "Setda", False, "", "C", ""),
     ("SETWAN", "Sekretariat DPRD", "Setwan", False, "", "C", ""),
     ("INSPEKTORAT", "Inspektorat Daerah", "Inspektorat", False, "Inspektorat", "C", ""),
-    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", "Bappeda", False, "BAPPEDA", "C", "Berganti nama menjadi Bapperida pada 2025."),
+    ("BAPPEDA", "Badan Perencanaan Pembangunan Daerah", "Bappeda", False, "BAPPEDA", "C", "Nama kemudian: Bapperida (berganti nama pada 2025; Perbup menulis Bappeda/BAPPEDA)."),
     ("BPPKAD", "Badan Pendapatan, Pengelolaan Keuangan dan Aset Daerah", "BPPKAD", False, "", "C", ""),
-    ("BKD", "Badan Kepegawaian Daerah", "BKD", False, "BKPSDM", "C", "Berganti nama menjadi BKPSDM pada 2025."),
+    ("BKD", "Badan Kepegawaian Daerah", "BKD", False, "", "C", "Nama kemudian: BKPSDM (berganti nama pada 2025; Perbup hanya menulis BKD)."),
     ("BAKESBANGPOL", "Badan Kesatuan Bangsa dan Politik", "Bakesbangpol", False, "", "C/I", "Singkatan terkonfirmasi, nama lengkap inferensi."),
     ("BPBD", "Badan Penanggulangan Bencana Daerah", "BPBD", False, "", "C", ""),
     ("DINDIK", "Dinas Pendidikan", "Dindik", True, "", "C", ""),
@@ -55,7 +62,7 @@ PD = [
     ("DPMPTSP", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "DPMPTSP", True, "DPMPSTP; DPMPSTSP", "C", ""),
     ("DINPORABUDPAR", "Dinas Kepemudaan, Olahraga, Kebudayaan dan Pariwisata", "Dinporabudpar", False, "", "C", ""),
     ("DPK", "Dinas Perpustakaan dan Kearsipan", "DPK", True, "", "C", ""),
-    ("DP4", "Dinas Pangan, Pertanian, Peternakan dan Perikanan", "DP4", False, "", "C", "Gabungan dua dinas pada Januari 2022 (44 menjadi 43 SKPD)."),
+    ("DP4", "Dinas Pangan, Pertanian, Peternakan dan Perikanan", "DP4", False, "", "C", "Gabungan dua dinas pada Januari 2022; ini menjelaskan 44 SKPD pada baseline 2021 Perbup menjadi 43."),
     ("DINPERINAKER", "Dinas Perindustrian dan Tenaga Kerja", "Dinperinaker", False, "", "C", ""),
     ("RSUD-BLORA", "RSUD dr. R. Soetijono Blora", "RSUD Blora", True, "", "C/I", "Rumah sakit terkonfirmasi; dihitung sebagai SKPD (inferensi)."),
     ("RSUD-CEPU", "RSUD dr. R. Soeprapto Cepu", "RSUD Cepu", True, "", "C/I", "Rumah sakit terkonfirmasi; dihitung sebagai SKPD (inferensi)."),
@@ -81,15 +88,81 @@ PROGRAM = {
     "C": "Program Peningkatan Kualitas Pelayanan Publik",
 }
 AREAS = [
-    ("A1", "Manajemen Perubahan", "Manajemen Perubahan", "kapabel", "B", 2, 3),
-    ("A2", "Deregulasi Kebijakan", "Penataan Peraturan Perundang-Undangan", "bersih", "A", 2, 3),
-    ("A3", "Penataan dan Penguatan Organisasi", "Penataan dan Penguatan Organisasi", "kapabel", "B", 3, 4.5),
-    ("A4", "Penataan Tatalaksana", "Penataan Tatalaksana", "prima", "C", 2.5, 3.75),
-    ("A5", "Penataan Sistem Manajemen SDM", "Penataan Sistem Manajemen Sumber Daya Manusia", "kapabel", "B", 3, 4.5),
-    ("A6", "Penguatan Akuntabilitas", "Penguatan Akuntabilitas", "bersih", "A", 2.5, 3.75),
-    ("A7", "Penguatan Pengawasan", "Penguatan Pengawasan", "bersih", "A", 2.5, 3.75),
-    ("A8", "Peningkatan Kualitas Pelayanan Publik", "Peningkatan Kualitas Pelayanan Publik", "prima", "C", 2.5, 3.75),
+    ("A1", "Manajemen Perubahan", "Manajemen Perubahan", "kapabel", "B"),
+    ("A2", "Deregulasi Kebijakan", "Penataan Peraturan Perundang-Undangan", "bersih", "A"),
+    ("A3", "Penataan dan Penguatan Organisasi", "Penataan dan Penguatan Organisasi", "kapabel", "B"),
+    ("A4", "Penataan Tatalaksana", "Penataan Tatalaksana", "prima", "C"),
+    ("A5", "Penataan Sistem Manajemen SDM", "Penataan Sistem Manajemen Sumber Daya Manusia", "kapabel", "B"),
+    ("A6", "Penguatan Akuntabilitas", "Penguatan Akuntabilitas", "bersih", "A"),
+    ("A7", "Penguatan Pengawasan", "Penguatan Pengawasan", "bersih", "A"),
+    ("A8", "Peningkatan Kualitas Pelayanan Publik", "Peningkatan Kualitas Pelayanan Publik", "prima", "C"),
 ]
+
+QUICK_WINS = [
+    ("QW-1", "Pembangunan Mall Pelayanan Publik",
+     "Tabel 2.10 menyebut kebutuhan 'membangun Mall Pelayanan Publik' dengan penanggung jawab DPMPTSP dan "
+     "Bagian Organisasi."),
+    ("QW-2", "Mewujudkan Blora Satu Data", ""),
+    ("QW-3", "Satu Perangkat Daerah Satu Inovasi", "Target inovasi perangkat daerah ada di Tabel 3.21 (sheet Kegiatan Prioritas)."),
+]
+QW_SOURCE = "Bab III D (Quick Wins), program kerja 99 hari Bupati Blora"
+QW_NOTE = ("Perbup memilih area Peningkatan Kualitas Pelayanan Publik sebagai Quick Wins dan tidak memberi target "
+           "atau rencana aksi tersendiri untuk program ini; karena itu tidak masuk template.")
+
+# Bab III D "Pelaksanaan Reformasi Birokrasi di Perangkat Daerah", as written: (kode, induk, komponen, area,
+# bobot, catatan). Parents state their weight; what their parts add up to is computed (SUMIF), never typed.
+PMPRB_D = "Bab III D (Pelaksanaan RB di Perangkat Daerah)"
+BOBOT = [
+    ("RB", "", "Hasil akhir evaluasi RB Pemerintah Kabupaten", "", None,
+     "Perbup tidak menulis bobot totalnya; jumlah rinciannya dihitung."),
+    ("RB-PEMDA", "RB", "Hasil evaluasi RB Pemerintah Daerah", "", 50, "Bobot sama (50%) untuk Pemda dan PD."),
+    ("RB-PD", "RB", "Hasil evaluasi RB Perangkat Daerah", "", 50, "Bobot sama (50%) untuk Pemda dan PD."),
+    ("K", "", "Komponen evaluasi (sama untuk Pemda dan Perangkat Daerah)", "", None,
+     "Perbup tidak menulis bobot totalnya; jumlah rinciannya dihitung."),
+    ("P", "K", "Komponen Pengungkit", "", 60, "Sama dengan komponen pengungkit evaluasi Zona Integritas (WBK/WBBM)."),
+    ("P.1", "P", "Pemenuhan", "", 20, ""),
+    ("P.2", "P", "Hasil Antara Area Perubahan", "", 10,
+     "Perbup menulis bobot 10 tetapi rinciannya 11 unsur masing-masing 1% (jumlah 11), menyebut Maturitas SPIP "
+     "dua kali (nomor 8 dan 10) dan menulis nomor 9 sebagai '8)'. Ditulis seperti di Perbup; 'rbxl master check' "
+     "memperingatkannya."),
+    ("P.3", "P", "Reform", "", 30, ""),
+    ("H", "K", "Komponen Hasil", "", 40, ""),
+    ("H.1", "H", "Akuntabilitas Kinerja dan Keuangan", "", 10, ""),
+    ("H.1.1", "H.1", "Opini BPK", "", 3, "Perbup menulis 'bobot 3' tanpa tanda %."),
+    ("H.1.2", "H.1", "Nilai SAKIP", "", 7, "Perbup menulis 'bobot 7' tanpa tanda %."),
+    ("H.2", "H", "Kualitas Pelayanan Publik: Indeks Persepsi Kualitas Pelayanan Publik (IPKP)", "", 10, ""),
+    ("H.3", "H", "Pemerintah yang Bersih dan Bebas KKN: Indeks Persepsi Kualitas Pelayanan Publik (IPKP)", "", 10,
+     "Perbup menyebut IPKP juga untuk unsur ini (sama dengan H.2); kemungkinan salah salin (unsur bebas KKN "
+     "biasanya diukur dengan indeks persepsi antikorupsi). Ditulis seperti di Perbup."),
+    ("H.4", "H", "Kinerja Organisasi", "", 10, ""),
+    ("H.4.1", "H.4", "Capaian Kinerja", "", 5, ""),
+    ("H.4.2", "H.4", "Kinerja Lainnya", "", 2, ""),
+    ("H.4.3", "H.4", "Survei Internal Organisasi", "", 3, ""),
+]
+_PEMENUHAN = {"A1": 2, "A2": 2, "A3": 3, "A4": 2.5, "A5": 3, "A6": 2.5, "A7": 2.5, "A8": 2.5}
+_REFORM = {"A1": 3, "A2": 3, "A3": 4.5, "A4": 3.75, "A5": 4.5, "A6": 3.75, "A7": 3.75, "A8": 3.75}
+_HASIL_ANTARA = ["Kualitas Pengelolaan Arsip", "Kualitas Pengelolaan Pengadaan Barang dan Jasa",
+                 "Kualitas Pengelolaan Keuangan", "Kualitas Pengelolaan Aset", "Merit Sistem", "ASN Profesional",
+                 "Kualitas Perencanaan", "Maturitas SPIP", "Kapabilitas APIP", "Maturitas SPIP",
+                 "Tingkat Kepatuhan terhadap Standar Pelayanan Publik sesuai Undang-Undang 25 Tahun 2009"]
+
+
+def _bobot_rows() -> list[tuple]:
+    """BOBOT with the per-area and hasil antara parts inserted after their parents, in Perbup order."""
+    out = []
+    for row in BOBOT:
+        out.append(row)
+        kode = row[0]
+        if kode in ("P.1", "P.3"):
+            weights = _PEMENUHAN if kode == "P.1" else _REFORM
+            out += [(f"{kode}.{a}", kode, n, a, weights[a], "") for a, n, _nl, _s, _p in AREAS]
+        if kode == "P.2":
+            out += [(f"P.2.{i:02d}", "P.2", name, "", 1,
+                     "Nomor 8 di Perbup; nama sama dengan P.2.10." if i == 8 else
+                     "Tertulis '8)' di Perbup." if i == 9 else
+                     "Nomor 10 di Perbup; nama sama dengan P.2.08 (Maturitas SPIP disebut dua kali)." if i == 10
+                     else "") for i, name in enumerate(_HASIL_ANTARA, start=1)]
+    return out
 
 # Tabel 3.23, in its order (Pokja 6 is Pengawasan = A7, Pokja 7 is Akuntabilitas = A6)
 POKJA = [
@@ -109,8 +182,11 @@ GROUPS = [
     ("UNIT-PELAYANAN", "Semua Unit Pelayanan", "UNIT_PELAYANAN", "",
      "Unit dengan 'Unit Pelayanan Publik' = Ya di sheet Unit.",
      "Penandaan unit pelayanan adalah inferensi; administrator dapat mengubahnya."),
-    ("POKJA-AREA", "Perangkat Daerah terkait area perubahan Reformasi Birokrasi", "POKJA_AREA", "",
-     "Kelompok Kerja area baris tersebut (Tabel 3.23, sheet Pokja).", ""),
+    ("POKJA-RB", "Perangkat Daerah terkait area perubahan Reformasi Birokrasi", "POKJA_SEMUA", "",
+     "Semua anggota Kelompok Kerja kedelapan area (Tabel 3.23, sheet Pokja).",
+     "Keputusan: Perbup tidak menyebut areanya dan baris yang memakainya (1.a.1-1.a.5, road map) mencakup "
+     "kedelapan area, jadi dibaca harfiah sebagai seluruh Pokja. Untuk Pokja satu area saja, pakai jenis "
+     "POKJA_AREA."),
     ("TIM-TPP", "Tim Pelaksana TPP", "DAFTAR", "BKD;BPPKAD",
      "Asumsi: Perbup tidak merinci anggota Tim Pelaksana TPP; perhitungan TPP dikerjakan unsur kepegawaian (BKD) dan keuangan (BPPKAD).",
      "Dapat diubah administrator."),
@@ -131,7 +207,7 @@ LISTS = {
     ],
     "OPINI_BPK": [("WTP", "Wajar Tanpa Pengecualian"), ("WDP", "Wajar Dengan Pengecualian"),
                   ("TW", "Tidak Wajar"), ("TMP", "Tidak Menyatakan Pendapat")],
-    "PREDIKAT_SAKIP": [("AA", "> 90"), ("A", "> 80 - 90"), ("BB", "> 70 - 80"), ("B", "> 60 - 70"),
+    "PREDIKAT_SAKIP": [("AA", "> 90 - 100"), ("A", "> 80 - 90"), ("BB", "> 70 - 80"), ("B", "> 60 - 70"),
                        ("CC", "> 50 - 60"), ("C", "> 30 - 50"), ("D", "0 - 30")],
     "PERIODE": [("TW1", "Triwulan I (Januari-Maret)"), ("TW2", "Triwulan II (s.d. Juni)"),
                 ("TW3", "Triwulan III (s.d. September)"), ("TW4", "Triwulan IV (s.d. Desember)"),
@@ -143,9 +219,19 @@ LISTS = {
              ("sama", "Harus sama dengan target")],
     "JENIS_UNIT": [("Perangkat Daerah", ""), ("Bagian Setda", "Bagian di Sekretariat Daerah")],
     "JENIS_GRUP": [("SEMUA_PD", "Semua Perangkat Daerah"), ("UNIT_PELAYANAN", "Unit bertanda pelayanan publik"),
-                   ("POKJA_AREA", "Pokja area baris tersebut"), ("DAFTAR", "Daftar unit di kolom Anggota")],
+                   ("POKJA_AREA", "Pokja area baris tersebut"),
+                   ("POKJA_SEMUA", "Semua anggota Pokja kedelapan area (Tabel 3.23)"),
+                   ("DAFTAR", "Daftar unit di kolom Anggota")],
     "YA_TIDAK": [("Ya", ""), ("Tidak", "")],
     "PROGRAM": [("A", PROGRAM["A"]), ("B", PROGRAM["B"]), ("C", PROGRAM["C"])],
+}
+
+# Where a list's values come from when it is not the Perbup (shown in the Pilihan sheet's Sumber column).
+LIST_SOURCES = {
+    "PREDIKAT_SAKIP": "Asumsi: rentang predikat evaluasi AKIP Kementerian PANRB (PermenPANRB Nomor 88 Tahun 2021 "
+                      "tentang Evaluasi AKIP); Perbup tidak memuatnya dan rbxl belum mencocokkannya dengan naskah "
+                      "resmi. Perbup menulis target 2026 '80 A', padahal menurut rentang ini 80 berpredikat BB.",
+    "OPINI_BPK": "Jenis opini BPK atas laporan keuangan (UU Nomor 15 Tahun 2004); Perbup hanya memakai WTP.",
 }
 
 # deadline: (month, day, year offset) after the period
@@ -167,6 +253,20 @@ SETTINGS = [
      "Ditampilkan di sheet Petunjuk."),
     ("sandi_proteksi", "", "Kata sandi proteksi sheet template (opsional). Proteksi bukan keamanan: isi tetap diperiksa terhadap master."),
 ]
+
+
+class Formula:
+    def __init__(self, text: str, cached):
+        self.text, self.cached = text, cached
+
+
+def _sumif(row: int, kode: str, bobot: list[tuple]):
+    """'Jumlah Rincian' of a weighting line: a live SUMIF over its parts, with the value it gives."""
+    parts = [b for _k, i, _n, _a, b, _c in bobot if i == kode and b is not None]
+    if not parts:
+        return (None, None)
+    n = len(bobot) + 1
+    return Formula(f'=SUMIF($B$2:$B${n},A{row},$E$2:$E${n})', sum(parts)), None
 
 
 def read_csv(name: str) -> list[dict]:
@@ -213,15 +313,21 @@ def build(out: Path) -> None:
     data: dict[str, list[list]] = {}
 
     data["Pengaturan"] = [[(k, None), (v or None, None), (d, None)] for k, v, d in SETTINGS]
-    units = [[(k, None), (n, None), (s, None), ("Perangkat Daerah", None), (None if k == "SETDA" else None, None),
-              (None, None), ("Ya" if pel else "Tidak", None), (al or None, None), (st, None),
-              (("Sumber: " + REF + ". " + c).strip(), None)] for k, n, s, pel, al, st, c in PD]
+    units = [[(k, None), (n, None), (s, None), ("Perangkat Daerah", None), (None, None),
+              (None, None), ("Ya" if pel else "Tidak", None), (al or None, None), (STATUS[st][0], None),
+              (" ".join(x for x in (UNIT_SOURCE, STATUS[st][1], c) if x), None)] for k, n, s, pel, al, st, c in PD]
     units += [[(k, None), (n, None), (s, None), ("Bagian Setda", None), ("SETDA", None), (None, None), ("Tidak", None),
-               (al, None), ("C", None), (c, None)] for k, n, s, al, c in BAGIAN]
+               (al, None), ("Perbup", None), (f"Disebut di {PERBUP}: {c}", None)] for k, n, s, al, c in BAGIAN]
     data["Unit"] = units
     data["Area"] = [[(k, None), (n, None), (nl, None), (SASARAN[sa], None), (p, None), (PROGRAM[p], None),
-                     (bp, None), (br, None), ("Tabel 2.1; Bab III 3.3.3; Bab III D (bobot PMPRB)", None), (None, None)]
-                    for k, n, nl, sa, p, bp, br in AREAS]
+                     ("Tabel 2.1; Bab III 3.3.3", None), ("Bobot PMPRB area ini: sheet Bobot PMPRB.", None)]
+                    for k, n, nl, sa, p in AREAS]
+    data["Quick Wins"] = [[(k, None), (n, None), ("A8", None), (QW_SOURCE, None), (" ".join((QW_NOTE, c)).strip(), None)]
+                          for k, n, c in QUICK_WINS]
+    bobot = _bobot_rows()
+    data["Bobot PMPRB"] = [[(k, None), (i or None, None), (n, None), (a or None, None), (b, None),
+                            _sumif(r, k, bobot), (PMPRB_D, None), (c or None, None)]
+                           for r, (k, i, n, a, b, c) in enumerate(bobot, start=2)]
     ind = read_csv("indikator.csv")
     data["Indikator"] = rows_for(S.INDIKATOR, years, ind, jenis_of=lambda r: r["jenis_nilai"])
     data["Kegiatan Prioritas"] = rows_for(S.KEGIATAN, years, read_csv("kegiatan.csv"))
@@ -238,7 +344,8 @@ def build(out: Path) -> None:
     pil_rows, ranges = [], {}
     for name, items in LISTS.items():
         first = len(pil_rows) + 2
-        pil_rows += [[(name, None), (v, None), (i + 1, None), (d or None, None)] for i, (v, d) in enumerate(items)]
+        pil_rows += [[(name, None), (v, None), (i + 1, None), (d or None, None), (LIST_SOURCES.get(name), None)]
+                     for i, (v, d) in enumerate(items)]
         ranges[name] = (first, len(pil_rows) + 1)
     data["Pilihan"] = pil_rows
     jad = []
@@ -268,7 +375,11 @@ def build(out: Path) -> None:
         f"Sumber: {PERBUP} (Lampiran I dan II). Setiap baris data punya kolom Sumber yang menyebut tabelnya.",
         "Sheet: Pengaturan (tahun, kontak), Unit (unit pelapor), Area, Indikator, Kegiatan Prioritas, Rencana Aksi, "
         "Pokja (Tabel 3.23), Grup (cara menentukan anggota 'Seluruh Perangkat Daerah' dsb.), Riwayat (Tabel 2.2-2.9), "
-        "Pilihan (daftar nilai), Jadwal (batas pengumpulan).",
+        "Quick Wins dan Bobot PMPRB (Bab III D; tidak masuk template), Pilihan (daftar nilai), Jadwal (batas "
+        "pengumpulan).",
+        "Yang bukan dari Perbup ditandai: daftar unit (kolom Status Sumber dan Catatan sheet Unit), batas nilai "
+        "indikator (kolom Dasar Batas Nilai), rentang predikat SAKIP (kolom Sumber sheet Pilihan), kode baris yang "
+        "diberikan rbxl (kolom Catatan).",
         "Urutan kolom boleh diubah; nama judul kolom jangan diubah. Kode dipakai di template: jangan mengubah kode "
         "setelah template dikirim.",
         "Nilai ditulis seperti di Perbup, termasuk ketidaksesuaian antartabel; kolom Catatan menjelaskannya. "
@@ -293,7 +404,9 @@ def build(out: Path) -> None:
                     fmt = fmts.setdefault(num_format, wb.add_format({"num_format": num_format, "valign": "top"}))
                 if value is None:
                     continue
-                if isinstance(value, dt.date):
+                if isinstance(value, Formula):
+                    ws.write_formula(r, c, value.text, fmt, value.cached)
+                elif isinstance(value, dt.date):
                     ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), fmt)
                 elif isinstance(value, (int, float)):
                     ws.write_number(r, c, value, fmt)

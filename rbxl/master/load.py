@@ -18,7 +18,18 @@ from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
 from . import schema as S
-from .model import Area, Grup, Indikator, Kegiatan, RencanaAksi, Roadmap, Unit, number_of
+from .model import (
+    Area,
+    Bobot,
+    Grup,
+    Indikator,
+    Kegiatan,
+    QuickWin,
+    RencanaAksi,
+    Roadmap,
+    Unit,
+    number_of,
+)
 
 MASTER_NAME = "roadmap-rb-blora-2022-2026.xlsx"
 DEFAULT_MASTER = Path("master") / MASTER_NAME
@@ -113,6 +124,8 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     def grid_of(sheet: S.Sheet) -> list[list] | None:
         real = by_norm.get(S.norm_header(sheet.name))
         if real is None:
+            if sheet.optional:  # an older master: the sheet is read as empty
+                return [[S.header_of(c, None) for c in sheet.columns]]
             findings.append(finding("MASTER_SHEET_MISSING", file=file, sheet=sheet.name))
             return None
         return grids[real]
@@ -173,9 +186,7 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
                 kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")),
                 nama_lampiran=as_text(rec.get("nama_lampiran")) or as_text(rec.get("nama")),
                 sasaran=as_text(rec.get("sasaran")), program=as_text(rec.get("program")),
-                program_nama=as_text(rec.get("program_nama")),
-                bobot_pemenuhan=parse_number(rec.get("bobot_pemenuhan")),
-                bobot_reform=parse_number(rec.get("bobot_reform")))
+                program_nama=as_text(rec.get("program_nama")))
     grup = {}
     for rec in tables[S.GRUP.name].records:
         if rec.get("kode"):
@@ -223,11 +234,22 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
             jadwal[(int(tahun), as_text(rec["periode"]))] = date
 
     riwayat = [dict(r) for r in tables[S.RIWAYAT.name].records]
+    t = tables[S.QUICK_WINS.name]
+    quick_wins = []
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        ck.area(S.QUICK_WINS.name, as_text(rec.get("area_kode")), cells.get("area_kode", ""))
+        quick_wins.append(QuickWin(kode=as_text(rec.get("kode")), nama=as_text(rec.get("nama")),
+                                   area_kode=as_text(rec.get("area_kode")), sumber=as_text(rec.get("sumber")),
+                                   catatan=as_text(rec.get("catatan"))))
+    bobot = ck.bobot(tables[S.BOBOT_PMPRB.name])
 
     roadmap = Roadmap(settings=settings, years=years, units=units, areas=areas, indikator=indikator,
                       kegiatan=kegiatan, rencana_aksi=rencana,
                       pokja={k: tuple(v) for k, v in pokja.items()}, grup=grup, pilihan=lists,
-                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, source=source)
+                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, source=source,
+                      quick_wins=quick_wins, bobot=bobot)
+    ck.weight_sums(roadmap, tables[S.BOBOT_PMPRB.name])
+    ck.grade_bands(indikator, tables[S.INDIKATOR.name], meanings, years)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
         if not any(ra.aksi_for(y) for y in years):
             findings.append(finding("MASTER_NO_ACTION", file=file, sheet=S.RENCANA_AKSI.name,
@@ -399,7 +421,8 @@ class _Checker:
             penanggung_jawab=self.refs(sheet.name, rec, cells, "penanggung_jawab", "Penanggung Jawab"),
             dasar_penanggung_jawab=as_text(rec.get("dasar_penanggung_jawab")),
             sama_dengan=as_text(rec.get("sama_dengan")), sumber=as_text(rec.get("sumber")),
-            catatan=as_text(rec.get("catatan")))
+            catatan=as_text(rec.get("catatan")), nama_singkat=as_text(rec.get("nama_singkat")),
+            dasar_batas=as_text(rec.get("dasar_batas")))
 
     def kegiatan(self, rec: dict, cells: dict, years) -> Kegiatan:
         sheet = S.KEGIATAN
@@ -425,6 +448,63 @@ class _Checker:
             pd_pendukung=self.refs(sheet.name, rec, cells, "pd_pendukung", "PD Pendukung"),
             sumber=as_text(rec.get("sumber")), catatan=as_text(rec.get("catatan")))
 
+    def bobot(self, t: _Table) -> list[Bobot]:
+        sheet = S.BOBOT_PMPRB.name
+        codes = {as_text(r.get("kode")) for r in t.records}
+        out = []
+        for rec, cells in zip(t.records, t.cells, strict=True):
+            induk = as_text(rec.get("induk"))
+            if induk and induk not in codes:
+                self.add("MASTER_UNKNOWN_PARENT", sheet, cells.get("induk", ""), value=induk)
+            self.area(sheet, as_text(rec.get("area_kode")), cells.get("area_kode", ""))
+            out.append(Bobot(kode=as_text(rec.get("kode")), induk=induk, komponen=as_text(rec.get("komponen")),
+                             area_kode=as_text(rec.get("area_kode")), bobot=parse_number(rec.get("bobot")),
+                             sumber=as_text(rec.get("sumber")), catatan=as_text(rec.get("catatan"))))
+        return out
+
+    def weight_sums(self, roadmap: Roadmap, t: _Table) -> None:
+        """A stated weight against the sum of its parts, and a part named twice under one parent."""
+        sheet = S.BOBOT_PMPRB.name
+        for b, cells in zip(roadmap.bobot, t.cells, strict=True):
+            total = roadmap.bobot_rincian(b.kode)
+            if b.bobot is not None and total is not None and abs(total - b.bobot) > 1e-9:
+                self.add("MASTER_WEIGHT_SUM", sheet, cells.get("bobot", ""), label=f"{b.kode} {b.komponen}",
+                         stated=b.bobot, total=total,
+                         detail=f"Catatan master: {b.catatan}" if b.catatan else "Periksa rinciannya.")
+        seen: dict[tuple[str, str], int] = {}
+        for b, cells, row in zip(roadmap.bobot, t.cells, t.rows, strict=True):
+            key = (b.induk, re.sub(r"\s+", " ", b.komponen).strip().casefold())
+            if not b.induk:
+                continue
+            if key in seen:
+                parent = next((p for p in roadmap.bobot if p.kode == b.induk), None)
+                self.add("MASTER_WEIGHT_REPEAT", sheet, cells.get("komponen", ""), value=b.komponen,
+                         label=f"{b.induk} {parent.komponen if parent else ''}".strip(), other_row=seen[key])
+            else:
+                seen[key] = row
+
+    def grade_bands(self, indikator: list[Indikator], t: _Table, meanings: dict[str, dict[str, str]],
+                    years) -> None:
+        """A graded value ('80 A') whose number falls in another grade's band in the Pilihan sheet."""
+        for ind, cells in zip(indikator, t.cells, strict=True):
+            if ind.jenis_nilai != "angka_predikat":
+                continue
+            bands = parse_bands(meanings.get(ind.daftar_kategori, {}))
+            for key, header, raw in [("baseline", "Baseline", ind.baseline)] + [
+                    (f"target_{y}", f"Target {y}", ind.targets.get(y)) for y in years]:
+                if not isinstance(raw, str):
+                    continue
+                number, grade = parse_graded(raw)
+                if number is None or grade is None or grade not in bands:
+                    continue
+                expected = next((g for g, band in bands.items() if _in_band(number, band)), None)
+                if expected and expected != grade:
+                    low, high, open_low = bands[grade]
+                    self.add("MASTER_GRADE_BAND", S.INDIKATOR.name, cells.get(key, ""), value=raw, column=header,
+                             label=f"{ind.kode} {ind.nama}", number=number, expected=expected, grade=grade,
+                             detail=f"{grade} = {'> ' if open_low else ''}{format_number(low)} - "
+                                    f"{format_number(high)}")
+
     def links(self, indikator: list[Indikator], years, cells: dict[str, str]) -> None:
         by_code = {i.kode: i for i in indikator}
         for i in indikator:
@@ -447,6 +527,21 @@ class _Checker:
                 self.add("MASTER_LINK_DIFFERS", S.INDIKATOR.name, cells.get(i.kode, ""), value=i.kode,
                          label=f"{i.kode} {i.nama} ({i.tabel})", other=other.kode, other_table=other.tabel,
                          detail="; ".join(diffs))
+
+
+def parse_bands(meanings: dict[str, str]) -> dict[str, tuple[float, float, bool]]:
+    """Grade -> (low, high, low excluded) from Pilihan descriptions such as '> 80 - 90' or '0 - 30'."""
+    out = {}
+    for grade, text in meanings.items():
+        m = re.fullmatch(r"\s*(>)?\s*(\d+(?:[.,]\d+)?)\s*-\s*(\d+(?:[.,]\d+)?)\s*", text or "")
+        if m:
+            out[grade] = (parse_number(m[2]), parse_number(m[3]), bool(m[1]))
+    return out
+
+
+def _in_band(number: float, band: tuple[float, float, bool]) -> bool:
+    low, high, open_low = band
+    return (number > low if open_low else number >= low) and number <= high
 
 
 def _shown(raw: object) -> str:

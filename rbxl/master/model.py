@@ -28,6 +28,16 @@ class Unit:
     def is_pd(self) -> bool:
         return self.jenis == "Perangkat Daerah"
 
+    @property
+    def kelompok(self) -> str:
+        """The kind a report groups units by, so a chart of 47 units can be split into readable ones."""
+        if not self.is_pd:
+            return UNIT_GROUPS[2]
+        return UNIT_GROUPS[1] if self.nama.casefold().startswith("kecamatan") else UNIT_GROUPS[0]
+
+
+UNIT_GROUPS = ("Dinas, Badan, Sekretariat dan RSUD", "Kecamatan", "Bagian Setda")
+
 
 @dataclass(frozen=True)
 class Area:
@@ -37,8 +47,6 @@ class Area:
     sasaran: str
     program: str
     program_nama: str = ""
-    bobot_pemenuhan: float | None = None
-    bobot_reform: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,13 @@ class Indikator:
     sama_dengan: str = ""
     sumber: str = ""
     catatan: str = ""
+    nama_singkat: str = ""
+    dasar_batas: str = ""
+
+    @property
+    def label(self) -> str:
+        """The short name for charts, else the Perbup's full name."""
+        return self.nama_singkat or self.nama
 
     @property
     def is_kategori(self) -> bool:
@@ -114,8 +129,29 @@ class RencanaAksi:
 class Grup:
     kode: str
     nama: str
-    jenis: str  # SEMUA_PD | UNIT_PELAYANAN | POKJA_AREA | DAFTAR
+    jenis: str  # SEMUA_PD | UNIT_PELAYANAN | POKJA_AREA | POKJA_SEMUA | DAFTAR
     anggota: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuickWin:
+    kode: str
+    nama: str
+    area_kode: str
+    sumber: str = ""
+    catatan: str = ""
+
+
+@dataclass(frozen=True)
+class Bobot:
+    """One line of the PMPRB weighting as the Perbup states it; parents sum their `induk` children."""
+    kode: str
+    induk: str
+    komponen: str
+    area_kode: str
+    bobot: float | None
+    sumber: str = ""
+    catatan: str = ""
 
 
 @dataclass
@@ -133,8 +169,15 @@ class Roadmap:
     jadwal: dict[tuple[int, str], dt.date]
     riwayat: list[dict] = field(default_factory=list)
     pilihan_keterangan: dict[str, dict[str, str]] = field(default_factory=dict)  # list -> value -> meaning
+    quick_wins: list[QuickWin] = field(default_factory=list)
+    bobot: list[Bobot] = field(default_factory=list)
     fingerprint: str = ""
     source: str = ""
+
+    def bobot_rincian(self, kode: str) -> float | None:
+        """The sum of a weighting line's parts (None when it has none): computed, never typed."""
+        parts = [b.bobot for b in self.bobot if b.induk == kode and b.bobot is not None]
+        return sum(parts) if parts else None
 
     # --- groups -----------------------------------------------------------------------
     def resolve(self, refs: tuple[str, ...], area_kode: str = "") -> list[str]:
@@ -180,6 +223,8 @@ class Roadmap:
             return [u.kode for u in self.units.values() if u.unit_pelayanan]
         if grup.jenis == "POKJA_AREA":
             return list(self.pokja.get(area_kode, ()))
+        if grup.jenis == "POKJA_SEMUA":  # every Pokja of Tabel 3.23, in Pokja order
+            return list(dict.fromkeys(u for members in self.pokja.values() for u in members))
         return [c for c in grup.anggota if c in self.units]
 
     def leads(self, ra: RencanaAksi) -> list[str]:

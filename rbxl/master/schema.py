@@ -33,6 +33,7 @@ class Sheet:
     columns: tuple[Column, ...]
     key: str = "kode"  # the column whose value must be unique ("" = none)
     note: str = ""
+    optional: bool = False  # added after the first masters shipped: a master without it still loads
 
     def expanded(self, years: tuple[int, ...]) -> list[tuple[Column, int | None]]:
         out: list[tuple[Column, int | None]] = []
@@ -72,7 +73,7 @@ UNIT = Sheet("Unit", (
     Column("email", "E-mail", TEXT, width=30),
     Column("unit_pelayanan", "Unit Pelayanan Publik", CHOICE, True, "YA_TIDAK", width=12),
     Column("alias", "Variasi Penulisan di Perbup", TEXT, width=30),
-    Column("status_sumber", "Status Sumber", TEXT, width=10),
+    Column("status_sumber", "Status Sumber", TEXT, width=16),
     NOTE,
 ), note="Unit pelapor: 43 Perangkat Daerah dan Bagian Setda yang memimpin baris Perbup.")
 
@@ -83,8 +84,6 @@ AREA = Sheet("Area", (
     Column("sasaran", "Sasaran", TEXT, True, width=36),
     Column("program", "Program", CHOICE, True, "PROGRAM", width=9),
     Column("program_nama", "Nama Program", TEXT, width=50),
-    Column("bobot_pemenuhan", "Bobot Pemenuhan PMPRB (%)", NUMBER, width=12),
-    Column("bobot_reform", "Bobot Reform PMPRB (%)", NUMBER, width=12),
     SOURCE, NOTE,
 ))
 
@@ -94,12 +93,14 @@ INDIKATOR = Sheet("Indikator", (
     Column("area_kode", "Area", CODE, True, width=7),
     Column("sasaran", "Sasaran", TEXT, width=30),
     Column("indikator", "Indikator Kinerja", TEXT, True, width=44),
+    Column("nama_singkat", "Nama Singkat", TEXT, width=24),  # chart labels; blank = the full name
     Column("satuan", "Satuan", TEXT, width=12),
     Column("jenis_nilai", "Jenis Nilai", CHOICE, True, "JENIS_NILAI", width=15),
     Column("daftar_kategori", "Daftar Kategori", TEXT, width=16),
     Column("arah", "Arah", CHOICE, True, "ARAH", width=8),
     Column("nilai_min", "Nilai Minimum", NUMBER, width=9),
     Column("nilai_maks", "Nilai Maksimum", NUMBER, width=9),
+    Column("dasar_batas", "Dasar Batas Nilai", TEXT, width=36),
     Column("baseline", f"Baseline {BASELINE_YEAR}", VALUE, width=10),
     Column("target", "Target {tahun}", VALUE, width=10, per_year=True),
     Column("penanggung_jawab", "Penanggung Jawab", REFS, True, width=18),
@@ -164,7 +165,27 @@ PILIHAN = Sheet("Pilihan", (
     Column("nilai", "Nilai", TEXT, True, width=30),
     Column("urutan", "Urutan", NUMBER, True, width=8),
     Column("keterangan", "Keterangan", TEXT, width=60),
+    Column("sumber", "Sumber", TEXT, width=40),
 ), key="")
+
+QUICK_WINS = Sheet("Quick Wins", (
+    Column("kode", "Kode", CODE, True, width=8),
+    Column("nama", "Quick Win", TEXT, True, width=40),
+    Column("area_kode", "Area", CODE, True, width=7),
+    SOURCE, NOTE,
+), note="Program Quick Wins Bab III D; tidak masuk template (Perbup tidak memberi target atau rencana aksi).",
+    optional=True)
+
+BOBOT_PMPRB = Sheet("Bobot PMPRB", (
+    Column("kode", "Kode", CODE, True, width=12),
+    Column("induk", "Induk", CODE, width=10),
+    Column("komponen", "Komponen / Unsur", TEXT, True, width=50),
+    Column("area_kode", "Area", CODE, width=7),
+    Column("bobot", "Bobot (%)", NUMBER, width=9),
+    # a SUMIF formula in the workbook; the loader recomputes it rather than trusting the cell
+    Column("jumlah_rincian", "Jumlah Rincian (%)", NUMBER, width=10),
+    SOURCE, NOTE,
+), note="Bobot evaluasi RB (PMPRB) menurut Bab III D, seperti ditulis Perbup.", optional=True)
 
 JADWAL = Sheet("Jadwal", (
     Column("tahun", "Tahun", NUMBER, True, width=8),
@@ -180,7 +201,7 @@ PENGATURAN = Sheet("Pengaturan", (
 ), key="kunci")
 
 SHEETS: tuple[Sheet, ...] = (PENGATURAN, UNIT, AREA, INDIKATOR, KEGIATAN, RENCANA_AKSI, POKJA, GRUP,
-                             RIWAYAT, PILIHAN, JADWAL)
+                             RIWAYAT, QUICK_WINS, BOBOT_PMPRB, PILIHAN, JADWAL)
 
 RIWAYAT_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 
@@ -188,5 +209,5 @@ RIWAYAT_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 LIST_STATUS_AKSI = "STATUS_AKSI"
 LIST_STATUS_DUKUNGAN = "STATUS_DUKUNGAN"
 PERIODS = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
-GROUP_KINDS = ("SEMUA_PD", "UNIT_PELAYANAN", "POKJA_AREA", "DAFTAR")
+GROUP_KINDS = ("SEMUA_PD", "UNIT_PELAYANAN", "POKJA_AREA", "POKJA_SEMUA", "DAFTAR")
 UNIT_KINDS = ("Perangkat Daerah", "Bagian Setda")

@@ -155,6 +155,9 @@ def show_consolidation(outputs, roadmap) -> None:
     for note in outputs.notes:
         console.print(f"[bold yellow]Perhatian:[/] {note}")
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
+    if getattr(outputs, "store", None):
+        n = len(outputs.trend.periods) if outputs.trend else 0
+        console.print(f"[bold]Riwayat:[/] {outputs.store} (periode ini tercatat; {n} periode tahun ini di sheet Tren)")
     console.print(f"[bold]Tabel CSV:[/] {outputs.csv_folder}")
 
 

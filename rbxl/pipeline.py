@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .consolidate import Tables, consolidate
 from .errors import OutputError
@@ -14,6 +15,9 @@ from .paths import csv_dir, monitoring_path
 from .report import write_csv_tables, write_monitoring
 from .snapshot import save_tables
 from .validate import Report, validate
+
+if TYPE_CHECKING:
+    from .trend import History
 
 
 @dataclass
@@ -24,7 +28,7 @@ class Outputs:
     csv_folder: Path
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
     store: Path | None = None  # the riwayat store the period was recorded in
-    trend: object = None  # rbxl.trend.History of the year, up to this period
+    trend: History | None = None  # the year's trend up to this period (rbxl.trend)
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,

@@ -7,6 +7,7 @@
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
+    <out>/rbxl.sqlite                       the riwayat store of every period (rbxl.store), unless --db
 """
 
 from __future__ import annotations
@@ -51,7 +52,14 @@ def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
 
 
+def store_file(out: str | Path) -> Path:
+    """The default riwayat store, beside the period folders."""
+    return Path(out) / "rbxl.sqlite"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
+    store = store_file(out)
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path, snapshot_path)]
+                                             findings_path, monitoring_path, snapshot_path)] + [
+        store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]

@@ -14,7 +14,7 @@ import dataclasses
 from pathlib import Path
 
 from .form import SHEET_IDENTITAS, SHEET_INDIKATOR, FormSpec, periode_label
-from .store import Previous, open_store, untyped
+from .store import Previous, open_store
 from .template import Answers
 from .values import format_number
 
@@ -36,17 +36,7 @@ def load_prefill(db: Path, tahun: int, periode: str, units: list[str]) -> Prefil
         return Prefill()
     with open_store(db, create=False) as store:
         return Prefill(store.latest_values(tahun, periode, units),
-                       store.latest_values(tahun - 1, "TAHUNAN", units) | _year_end(store, tahun - 1, units))
-
-
-def _year_end(store, tahun: int, units: list[str]) -> dict[str, Previous]:
-    """The TAHUNAN period itself counts as the year's close too (latest_values looks before it)."""
-    out = {}
-    for r in store.values(tahun=tahun, units=units):
-        if r["periode"] == "TAHUNAN":
-            prev = out.setdefault(r["unit"], Previous(tahun, "TAHUNAN", {}))
-            prev.values[(r["lembar"], r["kode"], r["kolom"])] = untyped(r["tipe"], r["angka"], r["teks"])
-    return out
+                       store.latest_values(tahun - 1, "TAHUNAN", units, inclusive=True))
 
 
 def apply(spec: FormSpec, prev: Previous | None, last_year: Previous | None) -> tuple[FormSpec, Answers, set]:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputError
+from .paths import store_file
 
-DEFAULT_NAME = "rbxl.sqlite"
 ENV_DB = "RBXL_DB"
 ENV_TIMEOUT = "RBXL_DB_TIMEOUT"  # seconds a writer waits for another rbxl (default 30)
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -116,7 +116,7 @@ def store_path(db: str | Path | None, out: str | Path) -> Path:
         return Path(db)
     if os.environ.get(ENV_DB):
         return Path(os.environ[ENV_DB])
-    return Path(out) / DEFAULT_NAME
+    return store_file(out)
 
 
 def _timeout() -> float:
@@ -298,9 +298,11 @@ class Store:
                + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.tahun, p.urutan")
         return self.query(sql, tuple(params))
 
-    def latest_values(self, tahun: int, periode: str, units: Iterable[str] | None = None) -> dict[str, Previous]:
-        """Per unit, its accepted values from its latest period of `tahun` before `periode`."""
-        rank = PERIOD_RANK[periode]
+    def latest_values(self, tahun: int, periode: str, units: Iterable[str] | None = None,
+                      inclusive: bool = False) -> dict[str, Previous]:
+        """Per unit, its accepted values from its latest period of `tahun` before `periode`
+        (or up to and including it, with `inclusive`)."""
+        rank = PERIOD_RANK[periode] + (1 if inclusive else 0)
         rows = self.query(
             "SELECT p.periode, p.urutan, n.unit, n.lembar, n.kode, n.kolom, n.tipe, n.angka, n.teks "
             "FROM nilai n JOIN periode p ON p.id = n.periode_id "

@@ -386,3 +386,12 @@ def test_history_codes_are_in_the_catalogue_and_the_readme():
     assert len(codes) == 4
     for code in codes:
         assert f"| `{code}` | Peringatan |" in readme, code
+
+
+def test_the_store_is_never_read_back_as_a_returned_file(tmp_path, roadmap):
+    from rbxl.validate import validate
+
+    with open_store(tmp_path / "rbxl.sqlite") as st:  # a store (and its -wal) inside the folder checked
+        st.conn.execute("SELECT 1")
+        report = validate([tmp_path], roadmap, TAHUN, "TW1", tmp_path, workers=1)
+    assert not report.submissions and not report.kept and not report.findings

@@ -312,7 +312,9 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
     """Jalankan seluruh siklus dengan data contoh: template, isian contoh, validasi, rekap.
 
     Isian contoh diberi tanda [CONTOH]; beberapa unit sengaja belum mengumpulkan dan
-    beberapa berkas sengaja berisi kesalahan, agar semua fitur terlihat.
+    beberapa berkas sengaja berisi kesalahan, agar semua fitur terlihat. Sesudah TW1 (atau
+    TW2, TW3, S1) demo menjalankan periode berikutnya: template terisi otomatis dari riwayat,
+    satu unit mundur, satu unit tidak memperbarui isian, dan sheet Tren di workbook monitoring.
 
     \b
     Contoh:

@@ -263,16 +263,23 @@ def test_master_change_is_recorded_and_marked(demo, db, roadmap, tmp_path):
 # --------------------------------------------------------------------------- TAHUNAN
 
 
-def test_tahunan_builds_the_years_picture_and_next_year_shows_it(demo, db, roadmap, tmp_path):
-    store = tmp_path / "rbxl.sqlite"
+@pytest.fixture(scope="module")
+def tahunan(demo, db, roadmap, tmp_path_factory):
+    """TAHUNAN 2023 consolidated on a copy of the demo's store, three units reporting."""
+    tmp = tmp_path_factory.mktemp("tahunan")
+    store = tmp / "rbxl.sqlite"
     con = sqlite3.connect(db)
     con.execute(f"VACUUM INTO '{store}'")
     con.close()
-    inbox = tmp_path / "kiriman"
+    inbox = tmp / "kiriman"
     for unit in ("BAG-ORGANISASI", "BAG-HUKUM", "DPK"):
         spec = plan(roadmap, unit, TAHUN, "TAHUNAN")
         write_template(spec, inbox / template_name(spec), answers_for(spec))
-    outputs = run_consolidation([inbox], roadmap, TAHUN, "TAHUNAN", tmp_path / "hasil", db=store)
+    return tmp, store, run_consolidation([inbox], roadmap, TAHUN, "TAHUNAN", tmp / "hasil", db=store)
+
+
+def test_tahunan_builds_the_years_picture_and_next_year_shows_it(tahunan, roadmap):
+    tmp_path, store, outputs = tahunan
     wb = openpyxl.load_workbook(outputs.monitoring, data_only=True)
     ws = wb["Tahunan"]
     trend = outputs.trend
@@ -298,6 +305,16 @@ def test_tahunan_builds_the_years_picture_and_next_year_shows_it(demo, db, roadm
     assert PREFILL_META not in meta
     guide = "\n".join(str(c.value) for c in wb["Petunjuk"]["A"] if c.value)
     assert f"REALISASI INDIKATOR AKHIR {TAHUN}" in guide and "IND-3.4-01" in guide
+
+
+@pytest.mark.libreoffice
+def test_tahunan_formulas_survive_a_full_libreoffice_recalculation(tahunan, tmp_path):
+    require_soffice()
+    _, _, outputs = tahunan
+    [converted] = _soffice().convert_many([outputs.monitoring], "xlsx", tmp_path / "lo", recalc=True)
+    n, bad, filled = compare_recalculated(outputs.monitoring, converted)
+    assert not bad, bad[:10]
+    assert any(s == "Tahunan" for s, _, _ in filled)
 
 
 # --------------------------------------------------------------------------- CLI: list, import, export

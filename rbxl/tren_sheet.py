@@ -57,7 +57,8 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     live = n > 0 and trend.periods[-1].periode == periode  # this period's column can be a formula
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 36)
-    ws.set_column(2, 2 + n + 14, 10)
+    ws.set_column(2, 1 + n, 17)  # period columns also hold the punctuality states ('Belum mengumpulkan')
+    ws.set_column(2 + n, 2 + n + 14, 10)
     ws.write_string(0, 0, f"TREN {trend.tahun}: PROGRES, KETEPATAN PENGUMPULAN DAN INDIKATOR", F["title"])
     ws.write_string(1, 0, "Periode lalu diambil dari berkas riwayat (rbxl.sqlite); kolom periode ini dihitung rumus "
                           "dari sheet Rencana Aksi. Perubahan = periode terakhir dikurangi periode sebelumnya."
@@ -168,6 +169,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
             col.add_series({"name": [SHEET, r, 0], "categories": [SHEET, head, 2, head, 1 + n],
                             "values": [SHEET, r, 2, r, 1 + n], "fill": {"color": colors[i % len(colors)]}})
         col.set_title({"name": "Ketepatan pengumpulan per periode (unit)"})
+        col.set_y_axis({"min": 0})
         col.set_legend({"position": "bottom"})
         col.set_size({"width": 640, "height": 300})
         ws.insert_chart(top, n + 5, col)

@@ -10,6 +10,7 @@
     h.areas          # [AreaSeries(kode, nama, progres=[... per period])]
     h.units          # [UnitSeries(unit, nama, progres=[...], ketepatan=[...], n_selesai=[...])]
     h.punctuality    # {'Tepat waktu': [n per period], 'Terlambat': ..., 'Ditolak': ..., 'Belum mengumpulkan': ...}
+    h.status_counts  # {'Selesai': [n PD utama rows per period], ...} in the master's STATUS_AKSI order
     h.indikator      # [IndicatorSeries(kode, nama, ..., riwayat={2017: v}, baseline, realisasi={2022: v},
                      #                  target={2022: v}, sumber={2022: 'TW4'})]
     h.rows           # [RowSeries(kode, unit, area_kode, progres=[...], status=[...])]: each PD utama row
@@ -30,6 +31,7 @@ from pathlib import Path
 from .form import SHEET_INDIKATOR, SHEET_RA_UTAMA, periode_label
 from .history import DONE, PUNCTUALITY
 from .master.model import Roadmap
+from .master.schema import LIST_STATUS_AKSI
 from .store import Store, untyped
 
 
@@ -98,6 +100,7 @@ class History:
     indikator: list[IndicatorSeries]
     rows: list[RowSeries] = field(default_factory=list)
     years: tuple[int, ...] = ()
+    status_counts: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def labels(self) -> list[str]:
@@ -168,10 +171,12 @@ def history(store: Store, roadmap: Roadmap, tahun: int, upto: str | None = None)
                         states.get(u, [""] * n), done.get(u, [0] * n)) for u in unit_codes]
     areas = [AreaSeries(a.kode, a.nama, [_mean(v) for v in by_area.get(a.kode, [[] for _ in range(n)])])
              for a in roadmap.areas.values()]
+    statuses = roadmap.choices(LIST_STATUS_AKSI)
+    status_counts = {s: [sum(r["status"][i] == s for r in rows.values()) for i in range(n)] for s in statuses}
     return History(tahun, periods, [_mean(v) for v in overall], areas, units, punctuality,
                    _indicators(store, roadmap, tahun, limit),
                    [RowSeries(k, u, r["area"], r["progres"], r["status"]) for (k, u), r in sorted(rows.items())],
-                   tuple(roadmap.years))
+                   tuple(roadmap.years), status_counts)
 
 
 def load_history(db: Path, roadmap: Roadmap, tahun: int, upto: str | None = None) -> History | None:

@@ -199,6 +199,8 @@ def test_tren_sheet_cached_values_equal_the_trend_view_and_each_period(demo, db,
         assert v1 == pytest.approx(fig1.area(a.kode).rencana_aksi.mean_progress)
         assert v2 == pytest.approx(fig2.area(a.kode).rencana_aksi.mean_progress)
         assert change == pytest.approx(v2 - v1)
+    for i, fig in enumerate((fig1, fig2)):  # statuses per period agree with each period's own figures
+        assert {k: v[i] for k, v in trend.status_counts.items()} == fig.headline.rencana_aksi.by_status
     # the unit that went backwards shows a negative change
     back = findings(result, "HISTORY_PROGRESS_DOWN")[0].unit
     unit_rows = [r for r in ws.iter_rows(min_row=1, max_col=5, values_only=True) if r[0] == back]

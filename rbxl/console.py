@@ -189,7 +189,9 @@ def show_periods(periods, path: Path) -> None:
                   str(p.n_unit), str(p.n_dikumpulkan), str(p.n_dipakai), str(p.n_nilai), str(p.n_temuan))
         before = p.sidik_master
     console.print(t)
-    console.print(f"{len(periods)} periode tersimpan." if periods else "Riwayat masih kosong.")
+    size = path.stat().st_size / 2**20 if path.is_file() else 0
+    console.print((f"{len(periods)} periode tersimpan" if periods else "Riwayat masih kosong")
+                  + f" ({size:.1f} MB; cadangkan dengan menyalin berkas ini saat rbxl tidak berjalan).")
 
 
 def show_imported(done, path: Path) -> None:

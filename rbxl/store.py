@@ -201,8 +201,8 @@ class Store:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so a second writer waits here."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise _locked(self.path, err) from err
+        except sqlite3.DatabaseError as err:
+            raise _broken(self.path, err) from err
         try:
             yield self.conn
             self.conn.execute("COMMIT")
@@ -342,6 +342,9 @@ def _broken(path: Path, err: Exception) -> StoreError:
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return _locked(path, err)
+    if "readonly" in text or "read-only" in text or "disk i/o" in text or "full" in text:
+        return StoreError(f"Berkas riwayat '{path}' tidak dapat ditulis ({err}). Periksa izin tulis dan ruang "
+                          "disk folder itu, atau pilih lokasi lain dengan --db.")
     return StoreError(f"Berkas riwayat '{path}' rusak atau bukan basis data riwayat rbxl ({err}). Berkas itu "
                       "tidak diubah. Pulihkan dari cadangan, atau pindahkan berkas itu lalu jalankan "
                       "'rbxl riwayat impor' untuk membangun ulang riwayat dari folder periode.")

@@ -250,3 +250,16 @@ def test_newer_version_check_happens_before_any_write(tmp_path):
         open_store(path)
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # not switched to WAL
+
+
+
+def test_a_write_refused_by_sqlite_is_told_as_not_writable(store_file):
+    from rbxl.store import Store
+
+    before = dump(store_file)
+    ro = sqlite3.connect(f"{store_file.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(StoreError, match="tidak dapat ditulis") as err:
+        Store(store_file, ro).replace_period(record(2023, "TW3", 5))  # sqlite: readonly database
+    assert str(store_file) in str(err.value) and err.value.exit_code == 4
+    ro.close()
+    assert dump(store_file) == before

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, RbxlError
+from .errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
 
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
 PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
@@ -301,6 +301,42 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
                                     on_total=advance.total, db=db)
     show_consolidation(outputs, roadmap)
     sys.exit(EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
+
+
+@main.command(context_settings=CONTEXT)
+@period_options
+@click.option("--per-pokja", is_flag=True,
+              help="Tulis satu dokumen per Pokja area (bahan rapat pleno) di <out>/<tahun>-<periode>/pokja/, "
+                   "bukan laporan untuk Bupati.")
+@click.option("--pdf", is_flag=True, help="Tulis juga PDF lewat LibreOffice (bila terpasang).")
+@master_option
+@out_option
+def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, out: Path):
+    """Tulis laporan hasil monitoring dan evaluasi (Word) dari periode yang sudah direkap.
+
+    Membaca rekap yang ditulis 'rbxl consolidate' (rekap-<tahun>-<periode>.json) dan menulis
+    <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, daftar isi, pendahuluan,
+    ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan untuk pimpinan,
+    lampiran. Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
+    keadaan unit anggota Pokja. Tanpa LibreOffice, --pdf hanya memberi catatan (dokumen Word tetap
+    ditulis). Kode keluar: 0 berhasil, 2 periode belum direkap, 4 berkas lama sedang terbuka
+    (hasil baru disimpan sebagai '... (baru).docx') atau LibreOffice gagal membuat PDF.
+
+    \b
+    Contoh:
+      rbxl laporan --tahun 2023 --periode TW1
+      rbxl laporan --tahun 2023 --periode TW1 --pdf
+      rbxl laporan --tahun 2023 --periode S1 --per-pokja --out hasil/
+    """
+    from .console import show_laporan
+    from .laporan import write_laporan
+    from .master.load import read_master
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf)
+    show_laporan(result)
+    sys.exit(EXIT_OK if result.ok else EXIT_IO)
 
 
 @main.command(context_settings=CONTEXT)

@@ -202,3 +202,18 @@ def show_imported(done, path: Path) -> None:
         t.add_row(str(d.tahun), d.periode, str(d.folder), str(d.files), str(d.units_used), d.note)
     console.print(t)
     console.print(f"[bold green]{sum(not d.note for d in done)} periode[/] dicatat di {path}.")
+
+
+def show_laporan(result) -> None:
+    for path in result.documents:
+        console.print(f"Dokumen Word: {path}")
+    for path in result.pdfs:
+        console.print(f"PDF: {path}")
+    if result.trend:
+        console.print(f"Tren dibandingkan dengan periode: {', '.join(result.trend)}")
+    for note in result.notes:
+        console.print(f"[yellow]Catatan:[/] {note}")
+    for note in result.locked:
+        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+    for note in result.failed:
+        err_console.print(f"[bold red]PDF gagal:[/] {note}")

@@ -8,10 +8,12 @@ numeric progress cells), so a test can hold any rendering against this one objec
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .consolidate import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
 from .master.model import Roadmap
 from .master.schema import LIST_STATUS_AKSI
 
@@ -19,6 +21,16 @@ UTAMA = "Utama"
 PENDUKUNG = "Pendukung"
 ERROR_LABEL, WARNING_LABEL = "Kesalahan", "Peringatan"
 CAPAIAN_STATES = (TARGET_MET, TARGET_NOT_MET, NO_DATA)
+BELUM_DIMULAI, TIDAK_DAPAT = "Belum Dimulai", "Tidak Dapat Dilaksanakan"
+# Periods that end after 30 June: a row still Belum Dimulai then has half a year or less left.
+SECOND_HALF = ("TW3", "TW4", "S2", "TAHUNAN")
+# Reporting compliance of a unit in one period, judged against the master's Jadwal deadline
+# by the time saved inside the chosen file (the file system time is when it was copied).
+ON_TIME, LATE, TIME_UNKNOWN = "Tepat waktu", "Terlambat", "Waktu tidak diketahui"
+KEPATUHAN_STATES = (ON_TIME, LATE, TIME_UNKNOWN, REJECTED_FILE, NOT_RETURNED)
+# Earlier periods of the same year that a period's trend compares with (same rhythm).
+EARLIER = {"TW1": (), "TW2": ("TW1",), "TW3": ("TW1", "TW2"), "TW4": ("TW1", "TW2", "TW3"),
+           "S1": (), "S2": ("S1",), "TAHUNAN": ()}
 
 
 def _is_number(v: object) -> bool:
@@ -64,6 +76,9 @@ class Headline:
     rencana_aksi: StatusCounts
     indikator: int  # indicator rows (unit x indicator)
     indikator_by_state: dict[str, int]  # Tercapai / Belum tercapai / Belum ada data
+    kegiatan: int = 0  # kegiatan prioritas rows (unit x kegiatan)
+    kegiatan_by_state: dict[str, int] = field(default_factory=dict)
+    kepatuhan: dict[str, int] = field(default_factory=dict)  # units per KEPATUHAN_STATES
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,11 @@ class AreaFigure:
     nama: str
     rencana_aksi: StatusCounts
     indikator_by_state: dict[str, int]
+    kegiatan_by_state: dict[str, int] = field(default_factory=dict)
+    pokja: tuple[str, ...] = ()  # member units of the area's Pokja (Tabel 3.23)
+    pokja_kepatuhan: dict[str, int] = field(default_factory=dict)  # member units per KEPATUHAN_STATES
+    indikator: int = 0  # indicator rows of the area (unit x indicator)
+    kegiatan: int = 0  # kegiatan prioritas rows of the area (unit x kegiatan)
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,20 @@ class UnitFigure:
     n_pendukung: int
     n_kesalahan: int
     n_peringatan: int
+    disimpan: str = ""  # time saved inside the chosen file (ISO), '' when unknown
+    kepatuhan: str = ""  # one of KEPATUHAN_STATES
+
+
+@dataclass(frozen=True)
+class Catatan:
+    """Facts for the leadership to act on, selected from the period's rows (nothing invented)."""
+
+    belum_dimulai: list[dict]  # PD utama rows still Belum Dimulai; empty before the second half
+    indikator_below: list[dict]  # indicator rows Belum tercapai
+    kegiatan_below: list[dict]  # kegiatan prioritas rows Belum tercapai
+    not_returned: list[UnitFigure]  # units that sent nothing, or only rejected files
+    tidak_dapat: list[dict]  # PD utama rows Tidak Dapat Dilaksanakan (their kendala is the reason)
+    second_half: bool
 
 
 @dataclass
@@ -102,6 +136,9 @@ class PeriodFigures:
     indikator: list[dict] = field(default_factory=list)
     kegiatan: list[dict] = field(default_factory=list)
     rencana_aksi: list[dict] = field(default_factory=list)
+    batas_waktu: dt.date | None = None  # the master's Jadwal deadline of the period
+    kegiatan_area: dict[str, str] = field(default_factory=dict)  # kegiatan kode -> area kode
+    catatan: Catatan | None = None
 
     def area(self, kode: str) -> AreaFigure:
         return next(a for a in self.areas if a.kode == kode)
@@ -109,9 +146,67 @@ class PeriodFigures:
     def unit(self, kode: str) -> UnitFigure:
         return next(u for u in self.units if u.unit == kode)
 
+    def utama_rows(self, area: str | None = None) -> list[dict]:
+        """Rencana aksi rows as their PD utama reported them (the rows status counts are over)."""
+        return [r for r in self.rencana_aksi if r.get("peran") == UTAMA and area in (None, r.get("area_kode"))]
+
+    def indikator_rows(self, area: str | None = None) -> list[dict]:
+        return [r for r in self.indikator if area in (None, r.get("area_kode"))]
+
+    def kegiatan_rows(self, area: str | None = None) -> list[dict]:
+        return [r for r in self.kegiatan if area in (None, self.kegiatan_area.get(r.get("kode", "")))]
+
+    def pokja_units(self, area: str) -> list[UnitFigure]:
+        members = self.area(area).pokja
+        return [u for u in self.units if u.unit in members]
+
+    def catatan_for(self, area: str | None = None) -> Catatan:
+        """The Catatan of the whole period, or of one area (its rows and its Pokja's units)."""
+        c = self.catatan or build_catatan(self)
+        if area is None:
+            return c
+        members = set(self.area(area).pokja)
+        return Catatan([r for r in c.belum_dimulai if r.get("area_kode") == area],
+                       [r for r in c.indikator_below if r.get("area_kode") == area],
+                       [r for r in c.kegiatan_below if self.kegiatan_area.get(r.get("kode", "")) == area],
+                       [u for u in c.not_returned if u.unit in members],
+                       [r for r in c.tidak_dapat if r.get("area_kode") == area], c.second_half)
+
 
 def status_counts(rows: list[dict], statuses: list[str]) -> StatusCounts:
     return StatusCounts(len(rows), count_by(rows, "status", statuses), mean(r.get("progres") for r in rows))
+
+
+def kepatuhan_of(putusan: str, disimpan: str, deadline: dt.date | None) -> str:
+    """On time / late against the deadline, or the consolidation state of a unit without data."""
+    if putusan in (NOT_RETURNED, REJECTED_FILE):
+        return putusan
+    try:
+        saved = dt.datetime.fromisoformat(disimpan).date() if disimpan else None
+    except ValueError:
+        saved = None
+    if saved is None or deadline is None:
+        return TIME_UNKNOWN
+    return ON_TIME if saved <= deadline else LATE
+
+
+def build_catatan(fig: PeriodFigures) -> Catatan:
+    utama = fig.utama_rows()
+    second_half = fig.periode in SECOND_HALF
+    return Catatan(
+        belum_dimulai=[r for r in utama if r.get("status") == BELUM_DIMULAI] if second_half else [],
+        indikator_below=[r for r in fig.indikator if r.get("status_capaian") == TARGET_NOT_MET],
+        kegiatan_below=[r for r in fig.kegiatan if r.get("status_capaian") == TARGET_NOT_MET],
+        not_returned=[u for u in fig.units if not u.data_dipakai],
+        tidak_dapat=[r for r in utama if r.get("status") == TIDAK_DAPAT], second_half=second_half)
+
+
+def not_returned_twice(current: PeriodFigures, previous: PeriodFigures | None) -> list[UnitFigure]:
+    """Units without usable data in this period and in the previous one (empty without history)."""
+    if previous is None:
+        return []
+    before = {u.unit for u in previous.units if not u.data_dipakai}
+    return [u for u in current.units if not u.data_dipakai and u.unit in before]
 
 
 def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
@@ -126,11 +221,22 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
         rencana_aksi=status_counts(utama, statuses),
         indikator=len(tables.indikator),
         indikator_by_state=count_by(tables.indikator, "status_capaian", CAPAIAN_STATES),
+        kegiatan=len(tables.kegiatan),
+        kegiatan_by_state=count_by(tables.kegiatan, "status_capaian", CAPAIAN_STATES),
     )
+    kegiatan_area = {k.kode: k.area_kode for k in roadmap.kegiatan}
     areas = [AreaFigure(a.kode, a.nama, status_counts([r for r in utama if r.get("area_kode") == a.kode], statuses),
                         count_by([r for r in tables.indikator if r.get("area_kode") == a.kode], "status_capaian",
-                                 CAPAIAN_STATES))
+                                 CAPAIAN_STATES),
+                        count_by([r for r in tables.kegiatan if kegiatan_area.get(r.get("kode")) == a.kode],
+                                 "status_capaian", CAPAIAN_STATES),
+                        tuple(roadmap.pokja.get(a.kode, ())),
+                        indikator=sum(r.get("area_kode") == a.kode for r in tables.indikator),
+                        kegiatan=sum(kegiatan_area.get(r.get("kode")) == a.kode for r in tables.kegiatan))
              for a in roadmap.areas.values()]
+    deadline = roadmap.jadwal.get((tables.tahun, tables.periode))
+    saved = {(b.get("unit"), b.get("nama_berkas")): b.get("disimpan") or "" for b in tables.berkas
+             if b.get("putusan") not in ("Digantikan", "Duplikat", "Ditolak")}
     by_unit: dict[str, list[dict]] = {}
     for r in tables.rencana_aksi:
         by_unit.setdefault(r.get("unit", ""), []).append(r)
@@ -141,6 +247,7 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
     units = []
     for u in tables.unit:
         rows = by_unit.get(u["unit"], [])
+        disimpan = saved.get((u["unit"], u.get("berkas")), "") if u.get("data_dipakai") == "Ya" else ""
         units.append(UnitFigure(
             unit=u["unit"], nama=u.get("nama", ""), jenis=u.get("jenis", ""),
             dikumpulkan=u.get("dikumpulkan") == "Ya", data_dipakai=u.get("data_dipakai") == "Ya",
@@ -148,7 +255,16 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
             utama=status_counts([r for r in rows if r.get("peran") == UTAMA], statuses),
             n_pendukung=sum(r.get("peran") == PENDUKUNG for r in rows),
             n_kesalahan=levels.get((u["unit"], ERROR_LABEL), 0),
-            n_peringatan=levels.get((u["unit"], WARNING_LABEL), 0)))
-    return PeriodFigures(tables.tahun, tables.periode, statuses, headline, areas, units,
-                         indikator=list(tables.indikator), kegiatan=list(tables.kegiatan),
-                         rencana_aksi=list(tables.rencana_aksi))
+            n_peringatan=levels.get((u["unit"], WARNING_LABEL), 0),
+            disimpan=disimpan, kepatuhan=kepatuhan_of(u.get("putusan", ""), disimpan, deadline)))
+    def compliance(us: list[UnitFigure]) -> dict[str, int]:
+        return count_by([{"k": u.kepatuhan} for u in us], "k", KEPATUHAN_STATES)
+
+    headline = dataclasses.replace(headline, kepatuhan=compliance(units))
+    areas = [dataclasses.replace(a, pokja_kepatuhan=compliance([u for u in units if u.unit in a.pokja]))
+             for a in areas]
+    fig = PeriodFigures(tables.tahun, tables.periode, statuses, headline, areas, units,
+                        indikator=list(tables.indikator), kegiatan=list(tables.kegiatan),
+                        rencana_aksi=list(tables.rencana_aksi), batas_waktu=deadline, kegiatan_area=kegiatan_area)
+    fig.catatan = build_catatan(fig)
+    return fig

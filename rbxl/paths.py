@@ -7,6 +7,7 @@
                             csv/         tidy tables
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
+                            laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.laporan)
     <out>/rbxl.sqlite                       the riwayat store of every period (rbxl.store), unless --db
 """
 
@@ -52,6 +53,16 @@ def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"rekap-{tahun}-{periode}.json"
 
 
+def laporan_path(out: str | Path, tahun: int, periode: str) -> Path:
+    """The monitoring report to the Bupati (rbxl.laporan); its PDF sits beside it."""
+    return period_dir(out, tahun, periode) / f"laporan-monev-{tahun}-{periode}.docx"
+
+
+def pokja_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """One packet per Pokja area for the rapat pleno (rbxl laporan --per-pokja)."""
+    return period_dir(out, tahun, periode) / "pokja"
+
+
 def store_file(out: str | Path) -> Path:
     """The default riwayat store, beside the period folders."""
     return Path(out) / "rbxl.sqlite"
@@ -61,5 +72,6 @@ def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
     store = store_file(out)
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path, snapshot_path)] + [
+                                             findings_path, monitoring_path, snapshot_path, laporan_path,
+                                             pokja_dir)] + [
         store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]

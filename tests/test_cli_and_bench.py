@@ -31,7 +31,7 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0, path
         assert "Contoh:" in result.output, path
         seen.append(" ".join(path))
-    assert {"generate", "validate", "consolidate", "demo", "master check"} <= set(seen)
+    assert {"generate", "validate", "consolidate", "demo", "master check", "laporan"} <= set(seen)
 
 
 def test_version():
@@ -51,7 +51,7 @@ def test_benchmark_script_runs_on_a_tiny_size(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text())
     stages = {r["tahap"] for r in data["rows"]}
-    assert {"generate (1 proses)", "consolidate (ujung ke ujung)", "rbxl --help"} <= stages
+    assert {"generate (1 proses)", "consolidate (ujung ke ujung)", "laporan docx (tanpa PDF)", "rbxl --help"} <= stages
     assert all(r["seconds"] > 0 and r["peak_mb"] > 0 for r in data["rows"])
     assert "cpus" in data["machine"]
 

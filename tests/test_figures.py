@@ -75,3 +75,55 @@ def test_snapshot_of_a_period_never_consolidated(tmp_path):
     with pytest.raises(UsageError, match="belum direkap") as err:
         load_tables(tmp_path, 2024, "TW2")
     assert err.value.exit_code == 2
+
+
+def test_kepatuhan_against_the_jadwal_deadline():
+    import datetime as dt
+
+    from rbxl.consolidate import NOT_RETURNED, REJECTED_FILE
+    from rbxl.figures import LATE, ON_TIME, TIME_UNKNOWN, kepatuhan_of
+
+    deadline = dt.date(2023, 4, 15)
+    assert kepatuhan_of("Diterima", "2023-04-15 23:59:00", deadline) == ON_TIME  # the whole last day counts
+    assert kepatuhan_of("Perlu perbaikan", "2023-04-16 00:01:00", deadline) == LATE
+    assert kepatuhan_of("Diterima", "", deadline) == TIME_UNKNOWN
+    assert kepatuhan_of("Diterima", "bukan waktu", deadline) == TIME_UNKNOWN
+    assert kepatuhan_of("Diterima", "2023-04-01 08:00:00", None) == TIME_UNKNOWN
+    assert kepatuhan_of(NOT_RETURNED, "", deadline) == NOT_RETURNED
+    assert kepatuhan_of(REJECTED_FILE, "2023-04-01 08:00:00", deadline) == REJECTED_FILE
+
+
+def test_area_pokja_and_catatan_figures_add_up(run):  # noqa: F811
+    from rbxl.figures import KEPATUHAN_STATES
+
+    fig = figures(run.outputs.tables, run.roadmap)
+    h = fig.headline
+    assert sum(h.kepatuhan.values()) == h.expected and list(h.kepatuhan) == list(KEPATUHAN_STATES)
+    assert h.kegiatan == len(run.outputs.tables.kegiatan) == sum(h.kegiatan_by_state.values())
+    for state in h.kegiatan_by_state:  # every kegiatan row belongs to exactly one area
+        assert sum(a.kegiatan_by_state[state] for a in fig.areas) == h.kegiatan_by_state[state]
+    for a in fig.areas:
+        assert a.pokja == tuple(run.roadmap.pokja.get(a.kode, ()))
+        assert sum(a.pokja_kepatuhan.values()) == len([u for u in fig.units if u.unit in a.pokja])
+        assert len(fig.utama_rows(a.kode)) == a.rencana_aksi.total
+        assert a.indikator == len(fig.indikator_rows(a.kode)) == sum(a.indikator_by_state.values())
+        assert a.kegiatan == len(fig.kegiatan_rows(a.kode)) == sum(a.kegiatan_by_state.values())
+    c = fig.catatan
+    assert not c.second_half and c.belum_dimulai == []  # TW1 ends in the first half of the year
+    assert len(c.indikator_below) == h.indikator_by_state["Belum tercapai"]
+    assert len(c.tidak_dapat) == h.rencana_aksi.by_status["Tidak Dapat Dilaksanakan"]
+    assert {u.unit for u in c.not_returned} == {u.unit for u in fig.units if not u.data_dipakai}
+    for a in fig.areas:  # an area's Catatan is the whole Catatan narrowed to its rows and members
+        ca = fig.catatan_for(a.kode)
+        assert all(r["area_kode"] == a.kode for r in ca.indikator_below + ca.tidak_dapat)
+        assert {u.unit for u in ca.not_returned} <= set(a.pokja)
+    assert sum(len(fig.catatan_for(a.kode).tidak_dapat) for a in fig.areas) == len(c.tidak_dapat)
+
+
+def test_not_returned_twice_needs_the_previous_period(run):  # noqa: F811
+    from rbxl.figures import not_returned_twice
+
+    fig = figures(run.outputs.tables, run.roadmap)
+    assert not_returned_twice(fig, None) == []
+    missing = [u.unit for u in fig.units if not u.data_dipakai]
+    assert [u.unit for u in not_returned_twice(fig, fig)] == missing and missing

@@ -1,0 +1,490 @@
+"""`rbxl laporan`: the Word report and the Pokja packets, read back and held against the data.
+
+One module-scoped demo run (47 units of the shipped master, 2023 TW1) is consolidated; hostile
+unit text and a late file are then written into its snapshot, and the report is rendered from
+it. python-docx reads the document back: every table is matched, by its header row, with the
+period's CSV or with rbxl.figures, and the test fails on a table it does not know. A real
+LibreOffice converts the document to PDF; pdftotext and pdftoppm check what a reader sees.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import require_soffice
+from docx import Document
+from docx.oxml.ns import qn
+from render import require_poppler
+
+from rbxl.cli import main
+from rbxl.consolidate import Tables
+from rbxl.figures import LATE, PeriodFigures, figures
+from rbxl.laporan import pokja_path, write_laporan
+from rbxl.paths import csv_dir, laporan_path, snapshot_path
+from rbxl.snapshot import load_tables, save_tables
+from rbxl.values import format_number, parse_number
+
+TAHUN, PERIODE = 2023, "TW1"
+FORMULA = "=cmd|' /C calc'!A0"
+CONTROL = "awal\x07\x1b[2J\x00tengah\u202eexe.xlsx\u2066akhir"
+LONG = "Kendala panjang sekali. " * 2200  # ~50,000 characters
+LATE_UNIT = "BKD"
+
+
+@dataclass
+class Period:
+    roadmap: object
+    out: Path
+    fig: PeriodFigures
+    docx: Path
+    csv: dict[str, list[dict]]
+    hostile: dict[str, str]  # field -> text written into the snapshot (unit = HOSTILE)
+    hostile_unit: str
+
+
+@pytest.fixture(scope="module")
+def period(tmp_path_factory, roadmap) -> Period:
+    from rbxl.demo import run_demo
+
+    out = tmp_path_factory.mktemp("laporan") / "hasil"
+    run_demo(roadmap, out, TAHUN, PERIODE)
+    tables = load_tables(out, TAHUN, PERIODE)
+    # hostile text in three PD utama rows of one unit that returned its file
+    rows = [r for r in tables.rencana_aksi if r["peran"] == "Utama" and r["unit"] == "BAG-HUKUM"]
+    hostile = {"kendala": FORMULA, "tindak_lanjut": CONTROL, "output": LONG}
+    rows[0].update(hostile)
+    rows[1]["kendala"] = LONG
+    # a file saved after the deadline (15 April 2023 in the shipped Jadwal)
+    chosen = next(u["berkas"] for u in tables.unit if u["unit"] == LATE_UNIT)
+    for b in tables.berkas:
+        if b["unit"] == LATE_UNIT and b["nama_berkas"] == chosen:
+            b["disimpan"] = "2023-05-02 08:00:00"
+    save_tables(tables, out)
+    result = write_laporan(roadmap, out, TAHUN, PERIODE)
+    assert result.documents == [laporan_path(out, TAHUN, PERIODE)] and not result.locked
+    folder = csv_dir(out, TAHUN, PERIODE)
+    data = {n: list(csv.DictReader((folder / f"{n}.csv").open(encoding="utf-8")))
+            for n in ("indikator", "kegiatan_prioritas", "rencana_aksi", "unit")}
+    return Period(roadmap, out, figures(load_tables(out, TAHUN, PERIODE), roadmap), result.documents[0], data,
+                  hostile, "BAG-HUKUM")
+
+
+# --------------------------------------------------------------------------- reading the document back
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _text(el) -> str:
+    parts = []
+    for node in el.iter(f"{W}t", f"{W}br"):
+        parts.append("\n" if node.tag == f"{W}br" else (node.text or ""))
+    return "".join(parts)
+
+
+def read_back(path: Path) -> tuple[list[tuple[int, str]], list[tuple[str, list[list[str]]]]]:
+    """Headings (level, text) and tables (the heading above them, rows of cell texts), in order."""
+    doc = Document(str(path))
+    headings, tables, current = [], [], ""
+    for el in doc.element.body.iterchildren():
+        if el.tag == f"{W}p":
+            style = el.find(f"{W}pPr/{W}pStyle")
+            sid = style.get(f"{W}val") if style is not None else ""
+            if sid.startswith("Heading"):
+                current = _text(el)
+                headings.append((int(sid[-1]), current))
+        elif el.tag == f"{W}tbl":
+            rows = [[_text(tc) for tc in tr.iter(f"{W}tc")] for tr in el.iter(f"{W}tr")]
+            tables.append((current, rows))
+    return headings, tables
+
+
+def shown(v: str, decimals: int | None = None) -> str:
+    """How the report writes a CSV value: Indonesian numbers, '–' for nothing, text as it is."""
+    if v == "":
+        return "–"
+    if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@", "\t", "\r"):  # the CSV's injection guard
+        v = v[1:]
+    n = parse_number(v) if re.fullmatch(r"-?\d+(\.\d+)?", v) else None
+    return format_number(n, decimals) if n is not None else v
+
+
+MARK = {"Tercapai": "✓ Tercapai", "Belum tercapai": "✗ Belum tercapai", "Belum ada data": "– Belum ada data"}
+
+
+def _status(r: dict) -> str:
+    return r["status"] or ("Belum mengumpulkan" if r["pengumpulan"] == "Belum mengumpulkan" else "Belum dilaporkan")
+
+
+def _by(rows: list[dict], *keys: str) -> dict[tuple, dict]:
+    out = {}
+    for r in rows:
+        out.setdefault(tuple(r[k] for k in keys), r)
+    return out
+
+
+def test_headings_fields_and_layout(period):
+    headings, _ = read_back(period.docx)
+    h1 = [t for lvl, t in headings if lvl == 1]
+    assert h1 == ["I. PENDAHULUAN", "II. RINGKASAN CAPAIAN", "III. CAPAIAN PER AREA PERUBAHAN",
+                  "IV. KEPATUHAN PELAPORAN", "V. CATATAN UNTUK PIMPINAN", "LAMPIRAN"]
+    h2 = [t for lvl, t in headings if lvl == 2]
+    for n, a in enumerate(period.fig.areas, 1):
+        assert f"3.{n} {a.nama}" in h2
+    assert "5.2 Rekomendasi (diisi Bagian Organisasi)" in h2
+    with zipfile.ZipFile(period.docx) as z:
+        body = z.read("word/document.xml").decode()
+        footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+        settings = z.read("word/settings.xml").decode()
+    assert 'TOC \\o "1-2"' in body and "PAGE" in footers and "updateFields" in settings
+    with zipfile.ZipFile(period.docx) as z:  # charts: PNG at print resolution (16 cm at 200 dpi)
+        from PIL import Image
+
+        charts = [Image.open(io.BytesIO(z.read(n))) for n in z.namelist() if n.startswith("word/media/")]
+    assert len(charts) == 3 and all(c.format == "PNG" and c.width >= 1250 for c in charts)  # >= 200 dpi
+    doc = Document(str(period.docx))
+    portrait = doc.sections[0]
+    assert (portrait.page_width, portrait.page_height) == (7560310, 10692130)  # A4 in EMU
+    assert doc.sections[-1].page_width > doc.sections[-1].page_height  # Lampiran: landscape
+    for t in doc.tables:
+        first = t.rows[0]._tr
+        if len(t.rows) > 1:
+            assert first.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+
+
+def test_every_table_number_equals_the_csv_or_the_figures(period):
+    fig, data = period.fig, period.csv
+    h = fig.headline
+    ind = _by(data["indikator"], "kode", "unit")
+    keg = _by(data["kegiatan_prioritas"], "kode", "unit")
+    ra = _by([r for r in data["rencana_aksi"] if r["peran"] == "Utama"], "kode", "nama_unit")
+    units = _by(data["unit"], "unit")
+    unit_by_name = {u.nama: u for u in fig.units}
+    labels = {"Unit pelapor (diharapkan)": h.expected, "Unit yang mengumpulkan": h.returned,
+              "Unit yang datanya dipakai": h.used, "Unit belum mengumpulkan": h.not_returned,
+              "Rencana aksi (baris PD utama)": h.rencana_aksi.total, "   - Belum dilaporkan": h.rencana_aksi.unreported,
+              "Indikator (baris)": h.indikator, "Kegiatan prioritas (baris)": h.kegiatan}
+    labels.update({f"   - {s}": n for s, n in h.rencana_aksi.by_status.items()})
+    _, tables = read_back(period.docx)
+    checked, rows_checked = 0, 0
+    for heading, rows in tables:
+        head, body = rows[0], rows[1:]
+        if head == ["Uraian", "Jumlah"]:
+            state_block = None
+            for label, value in body:
+                if label == "Rata-rata progres PD utama (%)":
+                    assert value == format_number(h.rencana_aksi.mean_progress, 1)
+                elif label in ("Indikator (baris)", "Kegiatan prioritas (baris)"):
+                    state_block = h.indikator_by_state if label.startswith("Indikator") else h.kegiatan_by_state
+                    assert value == format_number(labels[label]), label
+                elif state_block is not None and label.strip("- ").strip() in state_block:
+                    assert value == format_number(state_block[label.strip("- ").strip()]), label
+                else:
+                    assert value == format_number(labels[label]), label
+                rows_checked += 1
+        elif head == ["Keadaan", "Jumlah unit"]:
+            assert {k: parse_number(v) for k, v in body} == h.kepatuhan
+        elif head[:2] == ["Kode", "Area Perubahan"]:
+            for r in body:
+                a = fig.area(r[0])
+                c = a.rencana_aksi
+                assert r[2:] == [format_number(c.total), *[format_number(c.by_status[s]) for s in fig.statuses],
+                                 format_number(c.unreported),
+                                 "–" if c.mean_progress is None else format_number(c.mean_progress, 1)]
+                rows_checked += 1
+        elif head[:4] in (["Kode", "Indikator", "Satuan", "Baseline 2021"], ["Kode", "Kegiatan prioritas", "Satuan",
+                                                                              "Baseline 2021"]):
+            src = ind if head[1] == "Indikator" else keg
+            for kode, _name, _sat, base, target, real, cap, mark, unit in body:
+                r = src[(kode, unit)]
+                assert [base, target, real, cap, mark] == [shown(r["baseline"]), shown(r["target"]),
+                                                           shown(r["realisasi"]), shown(r["capaian"], 1),
+                                                           MARK[r["status_capaian"]]], kode
+                rows_checked += 1
+        elif head[:3] == ["Kode", "Indikator", "Unit"]:
+            for kode, _name, unit, target, real, cap, mark in body:
+                r = ind[(kode, unit)]
+                assert [target, real, cap, mark] == [shown(r["target"]), shown(r["realisasi"]),
+                                                     shown(r["capaian"], 1), MARK[r["status_capaian"]]]
+                rows_checked += 1
+            assert len(body) == len(data["indikator"])
+        elif head[:3] == ["Kode", "Rencana aksi", "PD utama"] and len(head) == 6:
+            for kode, _aksi, unit, status, prog, _out in body:
+                r = ra[(kode, unit)]
+                assert [status, prog] == [_status(r), shown(r["progres"], 1)], (kode, unit)
+                rows_checked += 1
+        elif head[:3] == ["Kode", "Rencana aksi", "PD utama"]:  # Catatan: Belum Dimulai / Tidak Dapat
+            for r in body:
+                assert ra[(r[0], r[2])]["status"] in ("Belum Dimulai", "Tidak Dapat Dilaksanakan")
+        elif head == ["Kode", "Uraian", "Unit", "Target", "Realisasi", "Capaian (%)"]:
+            for kode, _u, unit, target, real, cap in body:
+                r = ind.get((kode, unit)) or keg[(kode, unit)]
+                assert r["status_capaian"] == "Belum tercapai"
+                assert [target, real, cap] == [shown(r["target"]), shown(r["realisasi"]), shown(r["capaian"], 1)]
+            n_below = sum(r["status_capaian"] == "Belum tercapai" for r in data["indikator"] + data[
+                "kegiatan_prioritas"])
+            assert len(body) == n_below
+        elif head[:2] == ["No", "Unit"]:
+            assert len(body) == h.expected
+            for _no, nama, putusan, _when, state, n_utama, prog, err, warn in body:
+                u = unit_by_name[nama]
+                c = units[(u.unit,)]
+                assert [putusan, n_utama, prog, err, warn] == [c["putusan"], shown(c["n_utama"]),
+                                                               shown(c["progres"], 1), shown(c["n_err"]),
+                                                               shown(c["n_warn"])]
+                assert state == u.kepatuhan
+                rows_checked += 1
+        elif head[:4] == ["Kode", "Tabel", "Area", "Indikator"]:  # L.1
+            assert len(body) == len(data["indikator"])
+            for r_doc in body:
+                r = ind[(r_doc[0], r_doc[11])]
+                assert r_doc[6:10] == [shown(r["baseline"]), shown(r["target"]), shown(r["realisasi"]),
+                                       shown(r["capaian"], 1)]
+                rows_checked += 1
+        elif head[:3] == ["Kode", "Area", "Kegiatan prioritas"]:  # L.2
+            assert len(body) == len(data["kegiatan_prioritas"])
+            for r_doc in body:
+                r = keg[(r_doc[0], r_doc[9])]
+                assert r_doc[4:8] == [shown(r["baseline"]), shown(r["target"]), shown(r["realisasi"]),
+                                      shown(r["capaian"], 1)]
+                rows_checked += 1
+        elif head[:4] == ["Kode", "Area", "Rencana aksi", "PD utama"]:  # L.3
+            assert len(body) == len(ra)
+            for r_doc in body:
+                r = ra[(r_doc[0], r_doc[3])]
+                assert [r_doc[4], r_doc[5]] == [_status(r), shown(r["progres"], 1)]
+                rows_checked += 1
+        elif head[:2] == ["Unit", "Nama unit"]:  # L.4
+            assert len(body) == len(data["unit"])
+            for r_doc in body:
+                c = units[(r_doc[0],)]
+                n = len(fig.statuses)
+                assert r_doc[3] == shown(c["n_utama"]) and r_doc[3 + n + 2] == shown(c["progres"], 1)
+                assert r_doc[-3:] == [shown(c["n_pendukung"]), shown(c["n_err"]), shown(c["n_warn"])]
+                rows_checked += 1
+        elif len(head) == 1 and head[0].startswith("[DIISI ADMINISTRATOR]"):
+            continue
+        else:
+            pytest.fail(f"table under '{heading}' with header {head} is not checked against the data")
+        checked += 1
+    assert checked >= 30 and rows_checked > 500, (checked, rows_checked)
+
+
+def test_catatan_and_kepatuhan_state_the_computed_facts(period):
+    doc = Document(str(period.docx))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    c = period.fig.catatan
+    assert "Tidak dinilai: Triwulan I 2023 berakhir pada semester pertama." in text
+    assert f"{len(c.indikator_below)} baris indikator dan {len(c.kegiatan_below)} baris kegiatan prioritas" in text
+    assert f"{len(c.not_returned)} unit tanpa data yang dapat dipakai" in text
+    assert f"{len(c.tidak_dapat)} baris dinyatakan Tidak Dapat Dilaksanakan" in text
+    assert "Riwayat periode sebelumnya belum tersedia" in text
+    assert period.fig.unit(LATE_UNIT).kepatuhan == LATE and period.fig.headline.kepatuhan[LATE] == 1
+    assert "[DIISI ADMINISTRATOR]" in "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+def test_hostile_unit_text_lands_as_cut_clean_literal_text(period):
+    with zipfile.ZipFile(period.docx) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    body = _text(Document(str(period.docx)).element.body)
+    assert FORMULA in body  # kept literally, as text
+    assert "cmd" not in "".join(re.findall(r"<w:instrText[^>]*>([^<]*)<", xml))  # never a field
+    assert "awal[2Jtengahexe.xlsxakhir" in body  # controls and bidi overrides gone, the rest kept
+    for ch in ("\x07", "\x1b", "\x00", "\u202e", "\u2066"):
+        assert ch not in xml
+    assert f"dipotong; teks lengkap {format_number(len(LONG.strip()))} karakter" in body
+    assert "Kendala panjang sekali. " * 70 not in body  # nothing near 50,000 characters in one place
+
+
+def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_path, monkeypatch):
+    require_soffice()
+    require_poppler()
+    from rbxl.laporan.pdf import to_pdf
+
+    pdf = tmp_path / "laporan.pdf"
+    assert to_pdf([(period.docx, pdf)]) == [pdf]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    for a in period.fig.areas:
+        assert a.nama in flat, a.nama
+    h = period.fig.headline
+    assert re.search(rf"Unit pelapor \(diharapkan\) {h.expected}\b", flat)
+    assert re.search(rf"Unit yang datanya dipakai {h.used}\b", flat)
+    assert f"Rata-rata progres PD utama (%) {format_number(h.rencana_aksi.mean_progress, 1)}" in flat
+    # the table of contents was filled by Writer: headings with page numbers, not the placeholder
+    assert "Daftar isi diisi saat dokumen dibuka" not in flat
+    assert re.search(r"I\. PENDAHULUAN\.{5,}\s*\d+", text)
+    # pages as PNG to look at: RBXL_PNG_DIR keeps them (as for tests/test_print.py), else the test's tmp dir
+    png = Path(os.environ.get("RBXL_PNG_DIR") or tmp_path / "png") / "laporan"
+    png.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(png / "hal")], check=True)
+    pages = sorted(png.glob("hal-*.png"))
+    assert len(pages) > 20 and all(p.stat().st_size > 3000 for p in pages)
+
+    # the old PDF open in a viewer that locks it (Windows): the new one is kept as '(baru)'
+    import rbxl.atomic
+    from rbxl.errors import OutputError
+
+    real_replace, old = rbxl.atomic.os.replace, pdf.read_bytes()
+
+    def locked(src, dst, *a, **k):
+        if Path(dst) == pdf:
+            raise PermissionError(13, "The process cannot access the file", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    (item,) = to_pdf([(period.docx, pdf)])
+    monkeypatch.undo()
+    assert isinstance(item, OutputError) and item.exit_code == 4 and "(baru)" in str(item)
+    assert pdf.read_bytes() == old and pdf.with_name("laporan (baru).pdf").stat().st_size > 10000
+
+
+def test_per_pokja_packets_hold_only_their_area(period):
+    fig = period.fig
+    result = write_laporan(period.roadmap, period.out, TAHUN, PERIODE, per_pokja=True)
+    assert [p.name for p in result.documents] == [pokja_path(period.out, TAHUN, PERIODE, a.kode, a.nama).name
+                                                  for a in fig.areas]
+    assert result.documents[0].name == "pokja-A1-manajemen-perubahan-2023-TW1.docx"
+    names = {u.unit: u.nama for u in fig.units}
+    for a, path in zip(fig.areas, result.documents, strict=True):
+        headings, tables = read_back(path)
+        assert [t for lvl, t in headings if lvl == 2 and t.startswith("3.")] == [f"3.1 {a.nama}"]
+        for _heading, rows in tables:
+            head, body = rows[0], rows[1:]
+            if head[:4] == ["Kode", "Area", "Rencana aksi", "PD utama"]:
+                assert {r[1] for r in body} <= {a.kode}
+                assert len(body) == a.rencana_aksi.total
+            if head[:2] == ["No", "Unit"]:  # only the Pokja's member units, each once
+                assert sorted(r[1] for r in body) == sorted(names[u] for u in a.pokja)
+            if head == ["Keadaan", "Jumlah unit"]:
+                assert sum(int(v) for _, v in body) == len(a.pokja)
+            if head[:4] == ["Kode", "Tabel", "Area", "Indikator"]:
+                assert {r[2] for r in body} <= {a.kode}
+                assert len(body) == a.indikator
+            if head == ["Uraian", "Jumlah"] and _heading.startswith("2.1"):  # the area's own figures
+                got = dict(body)
+                assert got["Rencana aksi (baris PD utama)"] == format_number(a.rencana_aksi.total)
+                assert got["Indikator (baris)"] == format_number(a.indikator)
+                assert got["Kegiatan prioritas (baris)"] == format_number(a.kegiatan)
+                mean = a.rencana_aksi.mean_progress
+                assert got["Rata-rata progres PD utama (%)"] == ("–" if mean is None else format_number(mean, 1))
+
+
+def test_trend_and_second_half_facts_from_earlier_periods(period, tmp_path, roadmap):
+    base = load_tables(period.out, TAHUN, PERIODE)
+    out = tmp_path / "hasil"
+    for p, shift in (("TW1", 0.0), ("TW2", 10.0), ("TW3", 20.0)):
+        t = Tables(**copy.deepcopy(base.__dict__))
+        t.periode = p
+        for r in t.rencana_aksi:
+            if isinstance(r.get("progres"), float):
+                r["progres"] = min(100.0, r["progres"] + shift)
+        save_tables(t, out)
+    figs = [figures(load_tables(out, TAHUN, p), roadmap) for p in ("TW1", "TW2", "TW3")]
+    result = write_laporan(roadmap, out, TAHUN, "TW3")
+    assert result.trend == ["TW1 2023", "TW2 2023"]
+    headings, tables = read_back(result.documents[0])
+    assert (2, "2.5 Perkembangan dari Periode Sebelumnya") in headings
+    trend = next(rows for h, rows in tables if h.startswith("2.5"))
+    assert trend[0] == ["Area perubahan", "Triwulan I", "Triwulan II", "Triwulan III"]
+    for row, a in zip(trend[1:], figs[0].areas, strict=False):
+        assert row[1:] == [format_number(f.area(a.kode).rencana_aksi.mean_progress, 1) for f in figs]
+    text = "\n".join(p.text for p in Document(str(result.documents[0])).paragraphs)
+    c = figs[2].catatan
+    assert c.second_half and len(c.belum_dimulai) > 0
+    assert f"{len(c.belum_dimulai)} baris masih Belum Dimulai" in text
+    twice = ", ".join(sorted(u.nama for u in figs[2].units if not u.data_dipakai))
+    assert "Dua periode berturut-turut (Triwulan II 2023 dan Triwulan III 2023): " in text
+    assert all(name in text for name in twice.split(", "))
+
+
+def test_cli_never_consolidated_period_and_locked_output(period, tmp_path, monkeypatch):
+    runner = CliRunner()
+    res = runner.invoke(main, ["laporan", "--tahun", "2024", "--periode", "TW2", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "belum direkap" in res.output
+
+    import rbxl.atomic
+
+    target = laporan_path(period.out, TAHUN, PERIODE)
+    old = target.read_bytes()
+    real_replace = rbxl.atomic.os.replace
+
+    def locked(src, dst, *a, **k):
+        if Path(dst) == target:
+            raise PermissionError(13, "The process cannot access the file", str(dst))
+        return real_replace(src, dst, *a, **k)
+
+    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    res = runner.invoke(main, ["laporan", "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(period.out)])
+    monkeypatch.undo()
+    alt = target.with_name(f"{target.stem} (baru).docx")
+    assert res.exit_code == 4, res.output
+    assert alt.is_file() and target.read_bytes() == old
+    assert "(baru)" in res.output
+    assert Document(str(alt)).paragraphs  # the new document is whole
+    assert not list(target.parent.glob(".~rbxl-*"))
+
+
+def test_cli_subprocess_writes_the_report(period, tmp_path):
+    out = tmp_path / "hasil"
+    shutil.copytree(snapshot_path(period.out, TAHUN, PERIODE).parent, out / f"{TAHUN}-{PERIODE}",
+                    ignore=shutil.ignore_patterns("arsip", "templates", "contoh-kiriman"))
+    proc = subprocess.run([sys.executable, "-m", "rbxl", "laporan", "--tahun", str(TAHUN), "--periode", PERIODE,
+                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert laporan_path(out, TAHUN, PERIODE).is_file()
+    assert "laporan-monev-2023-TW1.docx" in proc.stdout
+
+
+def test_pdf_without_libreoffice_keeps_the_docx_alone(period, tmp_path):
+    out = tmp_path / "hasil"
+    shutil.copytree(snapshot_path(period.out, TAHUN, PERIODE).parent, out / f"{TAHUN}-{PERIODE}",
+                    ignore=shutil.ignore_patterns("arsip", "templates", "contoh-kiriman"))
+    env = {**os.environ, "PATH": str(tmp_path / "kosong")}  # no soffice on this PATH
+    proc = subprocess.run([sys.executable, "-m", "rbxl", "laporan", "--tahun", str(TAHUN), "--periode", PERIODE,
+                           "--pdf", "--out", str(out)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "LibreOffice (soffice) tidak terpasang" in proc.stdout
+    assert laporan_path(out, TAHUN, PERIODE).is_file()
+    assert not laporan_path(out, TAHUN, PERIODE).with_suffix(".pdf").exists()
+
+
+def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
+    require_soffice()
+    from rbxl.laporan.pdf import PdfFailed, to_pdf
+
+    target = tmp_path / "laporan.pdf"
+    with pytest.raises(PdfFailed, match="tidak selesai dalam 0,5 detik") as err:
+        to_pdf([(period.docx, target)], timeout=0.5)
+    assert err.value.exit_code == 4 and not target.exists()
+
+
+def test_earlier_periods_of_the_year_and_the_one_just_before(period, tmp_path, roadmap):
+    from rbxl.laporan.history import earlier_figures, previous_of
+
+    base = load_tables(period.out, TAHUN, PERIODE)
+    out = tmp_path / "hasil"
+    for p in ("TW1", "TW3", "S1"):
+        t = Tables(**copy.deepcopy(base.__dict__))
+        t.periode = p
+        save_tables(t, out)
+    tw4 = earlier_figures(out, TAHUN, "TW4", roadmap)
+    assert [f.periode for f in tw4] == ["TW1", "TW3"] and previous_of("TW4", tw4).periode == "TW3"
+    tw3 = earlier_figures(out, TAHUN, "TW3", roadmap)
+    assert [f.periode for f in tw3] == ["TW1"] and previous_of("TW3", tw3) is None  # TW2 missing: not in a row
+    assert [f.periode for f in earlier_figures(out, TAHUN, "S2", roadmap)] == ["S1"]
+    assert [f.periode for f in earlier_figures(out, TAHUN, "TAHUNAN", roadmap)] == ["TW1", "TW3"]
+    assert previous_of("TAHUNAN", earlier_figures(out, TAHUN, "TAHUNAN", roadmap)) is None
+    assert earlier_figures(out, TAHUN + 1, "TW2", roadmap) == []  # another year is not this year's trend

@@ -51,8 +51,8 @@ def load(n_units: int | None):
     return roadmap
 
 
-def make_returns(roadmap, folder: Path, n: int) -> list[Path]:
-    """Filled workbooks for the first n units; every 25th has mistakes."""
+def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]:
+    """Filled workbooks for the first n units; every 25th has mistakes, or the first `mistakes`."""
     from rbxl.form import plan
     from rbxl.sample import add_mistakes, answers_for
     from rbxl.template import write_template
@@ -62,7 +62,7 @@ def make_returns(roadmap, folder: Path, n: int) -> list[Path]:
     for i, unit in enumerate(list(roadmap.units)[:n]):
         spec = plan(roadmap, unit, TAHUN, PERIODE)
         answers = answers_for(spec)
-        if i % 25 == 7:
+        if (i < mistakes) if mistakes else (i % 25 == 7):
             add_mistakes(spec, answers)
         paths.append(write_template(spec, folder / f"{unit}.xlsx", answers))
     return paths
@@ -71,7 +71,7 @@ def make_returns(roadmap, folder: Path, n: int) -> list[Path]:
 def case_generate(n_units, workers, work: Path) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
-    from rbxl.generate import generate
+    from rbxl.generation import generate
 
     roadmap = load(n_units)
     t = time.perf_counter()
@@ -192,6 +192,55 @@ def case_read_floor(returns: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
 
 
+def case_perbaikan(n_units, n_fix: int, work: Path) -> dict:
+    """What the perbaikan files add to consolidate: `n_fix` units need a fix (validate untimed)."""
+    from rbxl.paths import own_outputs
+    from rbxl.perbaikan import write_perbaikan
+    from rbxl.validation import validate
+
+    roadmap = load(n_units)
+    returns = work / "kembali"
+    make_returns(roadmap, returns, len(roadmap.units), mistakes=n_fix)
+    report = validate([returns], roadmap, TAHUN, PERIODE, exclude=own_outputs(work / "out", TAHUN, PERIODE))
+    t = time.perf_counter()
+    done = write_perbaikan(report, roadmap, work / "out")
+    return {"seconds": time.perf_counter() - t, "files": sum(1 for p in done if p.path)}
+
+
+def case_tarik(n_messages: int, returns: Path, work: Path) -> dict:
+    """`tarik` from a real local Dovecot: n messages, one per returned workbook, the rest plain mail
+    or a PDF (so BODYSTRUCTURE, not the attachment count, decides). Filling the mailbox is untimed."""
+    from email.message import EmailMessage
+    from email.utils import make_msgid
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import dovecot
+
+    from rbxl.tarik import tarik
+
+    files = sorted(returns.glob("*.xlsx"))
+    msgs = []
+    for i in range(n_messages):
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"] = f"unit{i}@blorakab.go.id", "organisasi@blorakab.go.id", f"Pesan {i}"
+        m["Message-ID"] = make_msgid(domain="blorakab.go.id")
+        m.set_content("Terlampir." if i < len(files) else "Undangan rapat koordinasi.")
+        if i < len(files):
+            m.add_attachment(files[i].read_bytes(), maintype="application",
+                             subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename=files[i].name)
+        elif i % 3 == 0:
+            m.add_attachment(b"%PDF-1.4 " + os.urandom(20_000), maintype="application", subtype="pdf",
+                             filename="undangan.pdf")
+        msgs.append(m.as_bytes())
+    with dovecot.Dovecot() as server:
+        server.append(msgs)
+        t = time.perf_counter()
+        result = tarik(server.settings("starttls"), TAHUN, PERIODE, work)
+        seconds = time.perf_counter() - t
+    assert len(result.saved) == len(files[:n_messages]), (len(result.saved), len(files))
+    return {"seconds": seconds, "files": len(result.saved), "messages": result.examined}
+
+
 def case_laporan(n_units, work: Path, returns: Path) -> dict:
     """rbxl laporan without the PDF step, from a period consolidated beforehand (not timed)."""
     from rbxl.laporan import write_laporan
@@ -246,6 +295,8 @@ CASES = {
     "trend": lambda a: case_trend(a.units, Path(a.work)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
+    "perbaikan": lambda a: case_perbaikan(a.units, a.fix, Path(a.work)),
+    "tarik": lambda a: case_tarik(a.messages, Path(a.returns), Path(a.work)),
     "laporan": lambda a: case_laporan(a.units, Path(a.work), Path(a.returns)),
     "read_gnumeric": lambda a: case_read_gnumeric(Path(a.returns), Path(a.work)),
     "help": lambda a: case_help(),
@@ -270,6 +321,11 @@ def run_case(name: str, repeat: int, **kw) -> dict:
     return {**last, "seconds": statistics.median(times), "runs": times, "peak_mb": max(peaks)}
 
 
+def tarik_available() -> bool:
+    """The tarik case starts a real Dovecot, which needs the package and root (mail uid 65534)."""
+    return (shutil.which("dovecot") is not None or Path("/usr/sbin/dovecot").exists()) and os.geteuid() == 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--case")
@@ -277,6 +333,8 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=0)
     ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--returns")
+    ap.add_argument("--fix", type=int, default=20)
+    ap.add_argument("--messages", type=int, default=200)
     ap.add_argument("--size", choices=["tiny", "full"], default="full")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
@@ -328,6 +386,19 @@ def main() -> None:
                 gn = run_case("read_gnumeric", reps, units=units, returns=returns)
                 rows.append({"ukuran": label, "tahap": "checks ods+xls dari Gnumeric (1 proses)", **gn,
                              "lantai_s": floor_r["seconds"] * 2, "rasio": gn["seconds"] / (floor_r["seconds"] * 2)})
+            if units >= 1000:
+                continue
+            n_fix = 20 if a.size == "full" else 2
+            fix = run_case("perbaikan", reps, units=units, fix=n_fix)
+            rows.append({"ukuran": label, "tahap": f"berkas perbaikan ({n_fix} unit)", **fix,
+                         "lantai_s": None, "rasio": None})
+            if tarik_available():
+                n_msg = 200 if a.size == "full" else 12
+                pull = run_case("tarik", reps, messages=n_msg, returns=returns)
+                rows.append({"ukuran": label, "tahap": f"tarik IMAP ({n_msg} pesan, {pull['files']} berlampiran)",
+                             **pull, "lantai_s": None, "rasio": None})
+            else:
+                print("tarik: dilewati (dovecot tidak terpasang atau bukan root)", file=sys.stderr)
         tr = run_case("trend", 1, units=0 if a.size == "full" else 5)
         rows.append({"ukuran": "5 th x 5 periode x 47 unit" if a.size == "full" else "tiny",
                      "tahap": f"tren satu tahun (riwayat {tr['db_mb']} MB)", **tr, "lantai_s": None, "rasio": None})

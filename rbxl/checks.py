@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .findings import ERROR, Finding, finding
+from .enums import StatusRole, Verdict
+from .findings import ERROR, REJECTING, WARNING, Finding, finding
 from .form import (
     GUIDE_SHEET,
     HEADER_ROW,
@@ -19,6 +20,7 @@ from .form import (
     LABEL_PERIODE,
     LIST_SHEET,
     META_SHEET,
+    PERBAIKAN_SHEET,
     PREFILL_META,
     SHEET_IDENTITAS,
     DataSheet,
@@ -29,21 +31,13 @@ from .form import (
     plan,
 )
 from .intake import RawWorkbook, Received
-from .master.load import cell_name
 from .master.model import Roadmap
 from .values import as_text, format_number, parse_date, parse_graded, parse_number
+from .xlsx import cell_name
 
-# verdicts (Indonesian, shown to users as they are)
-ACCEPTED = "Diterima"
-ACCEPTED_NOTES = "Diterima dengan catatan"
-NEEDS_FIX = "Perlu perbaikan"  # value errors: valid values are used, the unit must fix the rest
-REJECTED = "Ditolak"  # structure or identity errors: nothing from the file is used
-SUPERSEDED = "Digantikan"
-DUPLICATE = "Duplikat"
-
-STRUCTURAL = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
-              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_MASTER_CHANGED",
-              "SHEET_MISSING", "CELL_CHANGED", "FILE_CSV", "FILE_BLANK", "ROW_INSERTED", "ROW_DELETED"}
+# verdicts (rbxl.enums.Verdict), under the short names the checks and tests use
+ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX = Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES, Verdict.NEEDS_FIX
+REJECTED, SUPERSEDED, DUPLICATE = Verdict.REJECTED, Verdict.SUPERSEDED, Verdict.DUPLICATE
 
 Key = tuple[str, str, str]  # (sheet name, row key, field key)
 
@@ -61,19 +55,19 @@ class Submission:
     prefilled: str = ""  # the earlier period whose values the template was prefilled with (rbxl.history)
     values: dict[Key, object] = field(default_factory=dict)  # accepted input values
     findings: list[Finding] = field(default_factory=list)
-    verdict: str = ""
+    verdict: Verdict | str = ""  # "" until decide()
 
     @property
     def usable(self) -> bool:
-        return self.verdict in (ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX)
+        return bool(self.verdict) and Verdict(self.verdict).usable
 
     def decide(self) -> None:
         codes = {f.code for f in self.findings if f.severity == ERROR}
-        if codes & STRUCTURAL:
+        if codes & REJECTING:
             self.verdict = REJECTED
         elif codes:
             self.verdict = NEEDS_FIX
-        elif self.findings and any(f.severity == "warning" for f in self.findings):
+        elif self.findings and any(f.severity == WARNING for f in self.findings):
             self.verdict = ACCEPTED_NOTES
         else:
             self.verdict = ACCEPTED
@@ -155,7 +149,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     elif old_master:
         add("FILE_OLD_MASTER", value=sub.master)
     sub.findings += _dedupe(structure)
-    if any(f.code in STRUCTURAL for f in structure):
+    if any(f.code in REJECTING for f in structure):
         sub.decide()
         return sub
 
@@ -163,7 +157,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     for sheet in spec.sheets:
         grid, found_as = grids[sheet.name]
         formula_cells = (formulas or {}).get(found_as or sheet.name, {})
-        _read_inputs(sheet, grid, sub, formula_cells, spec.lists)
+        _read_inputs(sheet, grid, sub, formula_cells, spec)
     _blank(sub, before)
     _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
@@ -203,7 +197,7 @@ def check_csv(item: Received, roadmap: Roadmap) -> Submission | None:
 def _extra_sheets(raw: RawWorkbook, spec: FormSpec, sub: Submission, renamed: set[str]) -> None:
     """A sheet the unit added (a copy of a table filled there instead?) is reported, not ignored."""
     known = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
-                                                         META_SHEET.casefold()}
+                                                         META_SHEET.casefold(), PERBAIKAN_SHEET.casefold()}
     for name in raw.sheets:
         if name.strip().casefold() in known or name in renamed:
             continue
@@ -261,7 +255,7 @@ def _sheets_of(raw: RawWorkbook, spec: FormSpec) -> dict[str, tuple[list[list], 
     if not missing:
         return out
     claimed = {s.name.casefold() for s in spec.sheets} | {GUIDE_SHEET.casefold(), LIST_SHEET.casefold(),
-                                                           META_SHEET.casefold()}
+                                                           META_SHEET.casefold(), PERBAIKAN_SHEET.casefold()}
     free = [n for n in raw.sheets if n.strip().casefold() not in claimed]
     for sheet in missing:
         best, score = None, 0.0
@@ -388,7 +382,8 @@ PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisa
 
 
 def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
-                 lists: dict[str, list[str]]) -> None:
+                 spec: FormSpec) -> None:
+    lists = spec.lists
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
     inputs = [(c, f) for c, f in enumerate(sheet.fields) if f.input and not f.formula]
@@ -416,7 +411,7 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
             status_typed = _cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
-            _consistency(sheet, row, r, typed, sub, status_typed)
+            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed)
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -492,7 +487,8 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
 
 
 def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
-                 status_typed: bool = False) -> None:
+                 role: StatusRole | None, status_typed: bool = False) -> None:
+    """Status against progress and evidence, by what the status means (the master names it)."""
     status, progres = typed.get("status"), typed.get("progres")
 
     def add(code: str, key: str, **kw) -> None:
@@ -501,11 +497,11 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
 
     if progres is not None and 0 < progres < 1:
         add("VALUE_PERCENT_FRACTION", "progres", value=format_number(progres), detail=format_number(progres * 100))
-    if status == "Selesai" and progres is not None and progres < 100:
-        add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres))
-    if status == "Belum Dimulai" and progres is not None and progres > 0:
+    if role == StatusRole.DONE and progres is not None and progres < 100:
+        add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres), detail=status)
+    if role == StatusRole.NOT_STARTED and progres is not None and progres > 0:
         add("CONSIST_NOT_STARTED", "progres", value=format_number(progres), detail=status)
-    if status == "Selesai" and not typed.get("bukti"):
-        add("CONSIST_DONE_NO_EVIDENCE", "bukti")
+    if role == StatusRole.DONE and not typed.get("bukti"):
+        add("CONSIST_DONE_NO_EVIDENCE", "bukti", detail=status)
     if status is None and not status_typed and any(k in typed for k in ("progres", "output", "bukti", "kendala", "tindak_lanjut")):
         add("CONSIST_NO_STATUS", "status")

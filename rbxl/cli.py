@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .enums import Period
 from .errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
 
 DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
-PERIODS = ["TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN"]
+PERIODS = [p.value for p in Period]
 
 class IdFormatter(click.HelpFormatter):
     """click's help layout with Indonesian headings."""
@@ -30,11 +31,19 @@ class IdFormatter(click.HelpFormatter):
         super().write_heading(self.HEADINGS.get(heading, heading))
 
 
-click.Context.formatter_class = IdFormatter
+class IdContext(click.Context):
+    """A context whose help uses IdFormatter; set on rbxl's own commands only, so other click
+    programs in the same process (a host application, a test runner) keep their own help."""
+
+    formatter_class = IdFormatter
+
+
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
 
 
 class IdCommand(click.Command):
+    context_class = IdContext
+
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)
         if option is not None:
@@ -104,7 +113,9 @@ def _usage_error_id(err: click.UsageError) -> None:
 class RbxlGroup(click.Group):
     """Turns RbxlError into an Indonesian message and its documented exit code."""
 
+    context_class = IdContext
     command_class = IdCommand
+    group_class = type  # subgroups are RbxlGroups too
 
     def main(self, *args, **kwargs):
         if kwargs.get("standalone_mode", True):
@@ -144,7 +155,8 @@ def main():
 
     Alur: master -> generate (template per unit) -> validate (periksa berkas kembali)
     -> consolidate (rekap Pemda). Kode keluar: 0 berhasil, 1 ada kesalahan/berkas ditolak,
-    2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis.
+    2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis, 5 server
+    e-mail menolak login atau tidak dapat dihubungi.
 
     \b
     Contoh:
@@ -214,7 +226,7 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], blank: bool, mast
       rbxl generate --tahun 2023 --periode TW2 --tanpa-isian-lalu
     """
     from .console import progress_bar, show_generated
-    from .generate import generate as run
+    from .generation import generate as run
     from .master.load import read_master
     from .store import store_path
 
@@ -241,8 +253,10 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
 
     Berkas dikenali dari identitas tersembunyinya, bukan namanya; setiap sel dibandingkan
     dengan master, dan dengan laporan unit sebelumnya bila ada riwayat (<out>/rbxl.sqlite
-    atau --db); validate tidak menulis ke riwayat. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
-    temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt.
+    atau --db; validate tidak menulis ke riwayat). Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
+    temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt, dan unit yang
+    harus memperbaiki berkasnya mendapat perbaikan/<unit>_..._perbaikan.xlsx (isiannya sendiri,
+    sel yang salah ditandai merah dengan catatan).
     Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah.
 
     \b
@@ -250,23 +264,25 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
       rbxl validate kiriman/ --tahun 2023 --periode TW1
       rbxl validate surat.eml arsip.zip --tahun 2023 --periode TW1 --json
     """
-    from .console import progress_bar, show_validation
+    from .console import progress_bar, show_perbaikan, show_validation
     from .findings import to_json
     from .history import context_from
     from .master.load import read_master
+    from .pipeline import run_validation
     from .store import store_path
-    from .validate import validate as run
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     history = context_from(store_path(db, out), tahun, periode)  # compared with earlier periods, if any
     with progress_bar("Memeriksa berkas", None) as advance:
-        report = run(list(paths), roadmap, tahun, periode, out, progress=advance.step, on_total=advance.total,
-                     history=history)
+        checked = run_validation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
+                                 on_total=advance.total, history=history)
+    report = checked.report
     if as_json:
         click.echo(to_json(report.all_findings()))
     else:
         show_validation(report, roadmap)
+        show_perbaikan(checked.perbaikan)
     sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -370,10 +386,15 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
 @main.command(context_settings=CONTEXT)
 @period_options
 @click.option("--unit", "units", multiple=True, metavar="KODE",
-              help="Hanya unit ini (boleh diulang). Bawaan: semua unit di manifest.")
+              help="Hanya unit ini (boleh diulang). Bawaan: semua unit yang dituju.")
+@click.option("--umpan-balik", "umpan_balik", is_flag=True,
+              help="Kirim umpan balik + berkas perbaikan kepada unit yang harus memperbaiki berkasnya "
+                   "(hasil validate terakhir).")
+@click.option("--pengingat", is_flag=True,
+              help="Kirim pengingat (dengan batas waktu dari sheet Jadwal) kepada unit yang belum mengirim berkas.")
 @click.option("--dry-run", is_flag=True,
               help="Jangan kirim apa pun: tulis setiap pesan sebagai .eml di <out>/<tahun>-<periode>/email/.")
-@click.option("--ulang", is_flag=True, help="Kirim lagi juga ke unit yang sudah menerima berkas yang sama.")
+@click.option("--ulang", is_flag=True, help="Kirim lagi juga ke unit yang sudah menerima pesan yang sama.")
 @click.option("--template", "template", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
               help="Templat subjek dan isi e-mail (baris 1 'Subjek: ...', baris kosong, isi). "
                    "Bawaan: templat bawaan rbxl.")
@@ -381,14 +402,19 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
               help="Pengaturan SMTP (TOML, bagian [smtp]). Bawaan: rbxl.toml di folder kerja bila ada.")
 @master_option
 @out_option
-def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang: bool, template: Path | None,
-          config: Path | None, master: Path, out: Path):
+def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, pengingat: bool, dry_run: bool,
+          ulang: bool, template: Path | None, config: Path | None, master: Path, out: Path):
     """Kirim template setiap unit lewat e-mail ke alamat unit di master (satu e-mail per unit).
 
     Berkas diambil dari <out>/<tahun>-<periode>/templates/ (manifest.csv hasil generate); setiap
     unit hanya menerima berkasnya sendiri. Unit tanpa alamat e-mail di master dilewati. Setiap
     pesan dicatat di <out>/<tahun>-<periode>/email/kirim-log.csv; bila diulang, hanya unit yang
-    belum menerima berkas yang sama yang dikirimi. Kode keluar 1 bila ada pengiriman gagal.
+    belum menerima pesan yang sama yang dikirimi. Kode keluar 1 bila ada pengiriman gagal.
+
+    --umpan-balik mengirim isi umpan-balik/<unit>.txt dan berkas perbaikan/<unit>_..._perbaikan.xlsx
+    kepada unit yang berkasnya Perlu perbaikan atau Ditolak. --pengingat mengingatkan unit yang
+    belum mengirim berkas (tidak ada di arsip), paling banyak sekali sehari per unit. Keduanya
+    dibalas pada utas e-mail template (In-Reply-To/References).
 
     Server SMTP diatur di rbxl.toml (bagian [smtp]: host, port, security = starttls|ssl|none,
     user, from, from_name, reply_to, timeout) atau variabel lingkungan RBXL_SMTP_HOST,
@@ -400,19 +426,88 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], dry_run: bool, ulang
       rbxl kirim --tahun 2023 --periode TW1 --dry-run
       rbxl kirim --tahun 2023 --periode TW1
       rbxl kirim --tahun 2023 --periode TW1 --unit BAPPEDA --ulang
+      rbxl kirim --tahun 2023 --periode TW1 --umpan-balik
+      rbxl kirim --tahun 2023 --periode TW1 --pengingat --dry-run
       rbxl kirim --tahun 2023 --periode TW1 --config smtp.toml --template surat.txt
     """
-    from .kirim import echo_outcome, load_smtp_settings, password_prompt, show_result
+    from .console import echo_outcome, show_kirim
+    from .kirim import PENGINGAT, TEMPLATE, UMPAN_BALIK, load_smtp_settings, password_prompt
     from .kirim import kirim as run
     from .master.load import read_master
 
+    if umpan_balik and pengingat:
+        raise click.UsageError("Pilih salah satu: --umpan-balik atau --pengingat.")
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     smtp = load_smtp_settings(config)
+    jenis = UMPAN_BALIK if umpan_balik else PENGINGAT if pengingat else TEMPLATE
     result = run(roadmap, tahun, periode, out, list(units) or None, smtp=smtp, template=template,
-                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome)
-    show_result(result)
+                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome, jenis=jenis)
+    show_kirim(result)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
+
+
+@main.command(context_settings=CONTEXT)
+@period_options
+@click.option("--sejak", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None, metavar="TANGGAL",
+              help="Periksa pesan sejak tanggal ini (2023-04-01 atau 01/04/2023). Bawaan: sehari sebelum "
+                   "template periode ini dikirim (log pengiriman).")
+@click.option("--folder", "mail_folder", default=None, metavar="FOLDER",
+              help="Folder kotak surat. Bawaan: 'folder' di [imap], lalu INBOX.")
+@click.option("--tandai", is_flag=True, help="Beri tanda (kata kunci rbxl-diambil) pada pesan yang diambil.")
+@click.option("--periksa", is_flag=True, help="Langsung jalankan validate pada folder masuk/ setelah mengambil.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), metavar="BERKAS",
+              help="Pengaturan IMAP (TOML, bagian [imap]). Bawaan: rbxl.toml di folder kerja bila ada.")
+@master_option
+@out_option
+def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool, periksa: bool,
+          config: Path | None, master: Path, out: Path):
+    """Ambil berkas kiriman unit dari kotak surat (IMAP) ke <out>/<tahun>-<periode>/masuk/.
+
+    Hanya pesan yang membawa lembar kerja (lampiran, di dalam zip, atau di dalam pesan
+    terusan) yang diunduh, utuh sebagai .eml bernama sidik Message-ID-nya; bila diulang hanya
+    pesan baru yang diambil (juga setelah sambungan terputus). Surat tidak pernah dihapus,
+    dipindah atau ditandai terbaca. Log: <out>/<tahun>-<periode>/email/tarik-log.csv.
+
+    Server IMAP diatur di rbxl.toml (bagian [imap]: host, port, security = ssl|starttls|none,
+    user, folder, timeout, cafile, max_mb) atau variabel lingkungan RBXL_IMAP_HOST, RBXL_IMAP_PORT,
+    RBXL_IMAP_SECURITY, RBXL_IMAP_USER, RBXL_IMAP_FOLDER, RBXL_IMAP_CAFILE, RBXL_IMAP_MAX_MB. Kata
+    sandi hanya dari RBXL_IMAP_PASSWORD atau diketik saat diminta.
+    Kode keluar: 0 berhasil, 5 login ditolak atau server tidak dapat dihubungi/terputus (jalankan
+    lagi untuk melanjutkan), dengan --periksa 1 bila ada berkas ditolak atau kesalahan.
+
+    \b
+    Contoh:
+      rbxl tarik --tahun 2023 --periode TW1
+      rbxl tarik --tahun 2023 --periode TW1 --sejak 2023-04-01 --tandai
+      rbxl tarik --tahun 2023 --periode TW1 --periksa
+    """
+    from .console import progress_bar, show_perbaikan, show_tarik, show_validation
+    from .mail.config import load_imap_settings, password_prompt
+    from .master.load import read_master
+    from .paths import inbox_dir
+    from .pipeline import run_validation
+    from .tarik import tarik as run
+
+    roadmap, _ = read_master(master)
+    roadmap.check_period(tahun, periode)
+    settings = load_imap_settings(config)
+    if mail_folder:
+        settings.folder = mail_folder
+    with progress_bar("Mengambil pesan", None) as advance:
+        result = run(settings, tahun, periode, out, since=sejak.date() if sejak else None, tandai=tandai,
+                     password=password_prompt("IMAP"), on_total=advance.total, progress=lambda f: advance())
+    show_tarik(result)
+    if not periksa:
+        sys.exit(EXIT_OK)
+    folder = inbox_dir(out, tahun, periode)
+    with progress_bar("Memeriksa berkas", None) as advance:
+        checked = run_validation([folder], roadmap, tahun, periode, out, progress=advance.step,
+                                 on_total=advance.total)
+    show_validation(checked.report, roadmap)
+    show_perbaikan(checked.perbaikan)
+    sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
+
 
 
 @main.group(cls=RbxlGroup, context_settings=CONTEXT, invoke_without_command=True)

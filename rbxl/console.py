@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .findings import ERROR, SEVERITY_ID, WARNING, Finding, count
+from .master.schema import RIWAYAT_YEARS
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -23,7 +24,7 @@ def error(message: str) -> None:
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, total: int) -> Iterator:
+def progress_bar(label: str, total: int | None) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -76,7 +77,7 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
                          ("Kegiatan prioritas", len(roadmap.kegiatan)),
                          ("Rencana aksi", len(roadmap.rencana_aksi)),
                          ("Pokja (area)", len(roadmap.pokja)), ("Grup", len(roadmap.grup)),
-                         ("Riwayat 2016-2021", len(roadmap.riwayat))]:
+                         (f"Riwayat {RIWAYAT_YEARS[0]}-{RIWAYAT_YEARS[-1]}", len(roadmap.riwayat))]:
             t.add_row(label, str(n))
         for kind, n in kinds.items():
             t.add_row(f"Unit: {kind}", str(n))
@@ -105,13 +106,13 @@ def show_generated(results, out: Path, tahun: int, periode: str) -> None:
 
 
 def show_validation(report, roadmap) -> None:
-    from .checks import REJECTED
+    from .enums import Verdict
 
     t = Table(title=f"Berkas {report.periode} {report.tahun}")
     for col in ("Berkas", "Unit", "Putusan", "Kesalahan", "Peringatan"):
         t.add_column(col, overflow="fold")
     for s in report.submissions:
-        style = "red" if s.verdict == REJECTED else ("yellow" if s.verdict == "Perlu perbaikan" else None)
+        style = "red" if s.verdict == Verdict.REJECTED else ("yellow" if s.verdict == Verdict.NEEDS_FIX else None)
         t.add_row(s.item.source, s.unit, s.verdict, str(count(s.findings, ERROR)), str(count(s.findings, WARNING)),
                   style=style)
     console.print(t)
@@ -135,9 +136,21 @@ def show_validation(report, roadmap) -> None:
     console.print(verdict)
 
 
+def show_perbaikan(done) -> None:
+    files = [p.path for p in done if p.path]
+    if files:
+        console.print(f"[bold]Berkas perbaikan[/] untuk {len(files)} unit di {files[0].parent} (kirim dengan "
+                      "rbxl kirim --umpan-balik).")
+    text_only = [p.unit for p in done if not p.path]
+    if text_only:
+        console.print(f"[dim]{len(text_only)} unit berkasnya tidak terbaca; mereka hanya mendapat umpan balik "
+                      f"teks: {', '.join(text_only)}[/]")
+
+
 def show_consolidation(outputs, roadmap) -> None:
     show_validation(outputs.report, roadmap)
-    from .consolidate import counted_findings
+    show_perbaikan(outputs.perbaikan)
+    from .consolidation import counted_findings
 
     t = outputs.tables
     counted = counted_findings(outputs.report)  # the kept file's findings, not superseded ones
@@ -202,6 +215,87 @@ def show_imported(done, path: Path) -> None:
         t.add_row(str(d.tahun), d.periode, str(d.folder), str(d.files), str(d.units_used), d.note)
     console.print(t)
     console.print(f"[bold green]{sum(not d.note for d in done)} periode[/] dicatat di {path}.")
+
+
+# --- kirim ------------------------------------------------------------------------------------
+_KIRIM_STYLE = {"terkirim": "green", "gagal": "red", "dilewati": "yellow", "contoh": "cyan"}
+_KIRIM_TITLE = {"template": "Pengiriman template ", "umpan-balik": "Pengiriman umpan balik ",
+                "pengingat": "Pengiriman pengingat "}
+
+
+def echo_outcome(o) -> None:
+    """One line per unit while sending (on stderr, so it never mixes with a password prompt)."""
+    from rich.markup import escape
+
+    from .mail.sendlog import SUDAH, TERKIRIM
+
+    if o.hasil == TERKIRIM:
+        text = f"terkirim ke {o.alamat}" + (f" ({o.keterangan})" if o.keterangan else "")
+    elif o.hasil == SUDAH:
+        text = "sudah terkirim sebelumnya, dilewati"
+    else:
+        text = f"{o.hasil}: {o.keterangan}"
+    err_console.print(f"  {escape(o.unit)}: [{_KIRIM_STYLE.get(o.hasil, 'dim')}]{escape(text)}[/]")
+
+
+def show_kirim(result) -> None:
+    from rich.markup import escape
+
+    from .form import PERIODE_LABEL
+    from .mail.sendlog import SUDAH
+
+    shown = [o for o in result.outcomes if o.hasil != SUDAH]
+    label = f"{PERIODE_LABEL.get(result.periode, result.periode)} {result.tahun}"
+    if shown:
+        t = Table(title=("Uji coba e-mail " if result.dry_run else _KIRIM_TITLE.get(result.jenis, "")) + label)
+        for col in ("Unit", "Nama", "Alamat", "Berkas", "Hasil", "Keterangan"):
+            t.add_column(col, overflow="fold", ratio=3 if col == "Keterangan" else None)
+        for o in shown:
+            t.add_row(*(escape(v) for v in (o.unit, o.nama, o.alamat or "-", o.berkas or "-", o.hasil,
+                                            o.keterangan)), style=_KIRIM_STYLE.get(o.hasil))
+        console.print(t)
+    elif not result.outcomes:
+        console.print(f"Tidak ada unit yang perlu dikirimi ({result.jenis}) untuk {label}.")
+    no_mail = [o for o in result.skipped if not o.alamat]
+    if no_mail:
+        console.print(f"[yellow]{len(no_mail)} unit belum punya alamat e-mail di master:[/] "
+                      f"{', '.join(o.unit for o in no_mail)}. Isi kolom E-mail di sheet Unit, lalu jalankan "
+                      "perintah ini lagi.")
+    if result.already_sent:
+        console.print(f"{len(result.already_sent)} unit sudah menerima pesan yang sama sebelumnya dan tidak "
+                      "dikirimi lagi (pakai --ulang untuk mengirim ulang).")
+    if result.dry_run:
+        console.print(f"[bold cyan]Uji coba:[/] {len(result.drafts)} pesan ditulis sebagai .eml di "
+                      f"{result.folder}; tidak ada yang dikirim.")
+    else:
+        console.print(f"Terkirim: {len(result.sent)}, gagal: {len(result.failed)}, "
+                      f"dilewati: {len(result.skipped)}, sudah terkirim sebelumnya: {len(result.already_sent)}.")
+    if result.aborted:
+        console.print(f"[bold red]Pengiriman dihentikan:[/] {escape(result.aborted)}")
+    if result.failed:
+        console.print("[bold red]Ada e-mail yang gagal dikirim.[/] Jalankan perintah yang sama lagi untuk "
+                      "mencoba ulang hanya yang belum terkirim.")
+    console.print(f"Log pengiriman: {result.log}")
+
+
+# --- tarik ------------------------------------------------------------------------------------
+def show_tarik(result) -> None:
+    from rich.markup import escape
+
+    console.print(f"Kotak surat {escape(result.mailbox)}: {result.examined} pesan diperiksa ({result.since_note}).")
+    if result.outcomes:
+        t = Table(title="Pesan dengan lampiran")
+        for col in ("UID", "Pengirim", "Subjek", "Lampiran", "Hasil", "Keterangan"):
+            t.add_column(col, overflow="fold", ratio=2 if col in ("Lampiran", "Keterangan") else None)
+        for f in result.outcomes:
+            style = "green" if f.hasil == "disimpan" else "yellow"
+            t.add_row(*(escape(v) for v in (str(f.uid), f.sender, f.subject, "; ".join(f.lampiran), f.hasil,
+                                            f.keterangan)), style=style)
+        console.print(t)
+    console.print(f"Disimpan: {len(result.saved)} pesan baru di {result.folder}; sudah ada dari sebelumnya: "
+                  f"{result.already}; dilewati: {len(result.skipped)}.")
+    if result.saved:
+        console.print(f"Periksa dengan: rbxl validate {result.folder} --tahun ... --periode ... (atau pakai --periksa).")
 
 
 def show_laporan(result) -> None:

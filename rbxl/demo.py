@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .atomic import write_bytes, write_text
 from .form import plan
-from .generate import generate, template_name
+from .generation import generate, template_name
 from .master.model import Roadmap
-from .paths import period_dir
+from .paths import demo_inbox_dir
 from .pipeline import Outputs, run_consolidation
 from .prefill import apply as prefill_apply
 from .prefill import load_prefill
@@ -47,7 +47,7 @@ def run_demo(roadmap: Roadmap, out: str | Path, tahun: int = 2023, periode: str 
 
 def _first_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, progress) -> Demo:
     generate(roadmap, tahun, periode, out, db=store_path(None, out))
-    inbox = period_dir(out, tahun, periode) / "contoh-kiriman"
+    inbox = demo_inbox_dir(out, tahun, periode)
     units = roadmap.reporting_units()
     featured = {"INSPEKTORAT", "DINKES", "KEC-CEPU", "DPK", "BAPPEDA", "DINSOSP3A"}
     missing = [u for u in units[4::9] if u not in featured]  # a few units do not return anything
@@ -107,7 +107,7 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
              f"terakhir yang diterima setiap unit."]
     if missing:
         story.append(f"Belum mengumpulkan dua periode berturut-turut: {', '.join(missing)}.")
-    inbox = period_dir(out, tahun, periode) / "contoh-kiriman"
+    inbox = demo_inbox_dir(out, tahun, periode)
     clean = {u for u, sub in first.outputs.report.chosen.items() if sub.verdict == "Diterima"}
     backwards = max((u for u in units if u in clean and u in pf.previous),
                     key=lambda u: len(_progress_rows(pf.previous[u])), default=None)

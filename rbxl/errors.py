@@ -7,6 +7,7 @@ EXIT_FINDINGS = 1  # a file was rejected or an error was found in the data
 EXIT_USAGE = 2  # bad options or arguments
 EXIT_MASTER = 3  # the master workbook cannot be read at all
 EXIT_IO = 4  # an output could not be written
+EXIT_MAIL = 5  # the mail server refused the login or could not be reached / dropped the connection
 
 
 class RbxlError(Exception):
@@ -31,3 +32,9 @@ class OutputError(RbxlError):
     """An output file or folder could not be written."""
 
     exit_code = EXIT_IO
+
+
+class MailError(RbxlError):
+    """The mail server refused the login, could not be reached, or dropped the connection."""
+
+    exit_code = EXIT_MAIL

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
+from .enums import Verdict
 from .findings import ERROR, SEVERITY_ID, WARNING
 from .master.model import Roadmap
 from .paths import feedback_dir, findings_path
 from .template import WB_OPTIONS, fit_height
+from .xlsx import header_format, print_a4
 
 
 def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
@@ -17,8 +19,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
     path = findings_path(out, report.tahun, report.periode)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
-        head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
-                              "valign": "top", "border": 1})
+        head = header_format(wb, valign="top")
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         red = wb.add_format({"bg_color": "#F8CBAD"})
         yellow = wb.add_format({"bg_color": "#FFE699"})
@@ -37,10 +38,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
                 ws.set_row(r, fit_height(zip(row, widths, strict=False)))
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-            ws.set_landscape()
-            ws.set_paper(9)
-            ws.fit_to_pages(1, 0)
-            ws.repeat_rows(0)
+            print_a4(ws, repeat_row=0)
             return ws
 
         files = [[s.item.source, s.unit, roadmap.units[s.unit].nama if s.unit in roadmap.units else "", s.verdict,
@@ -50,7 +48,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
         ws = table("Berkas", ["Berkas", "Unit", "Nama Unit", "Putusan", "Kesalahan", "Peringatan",
                               "Disimpan (di dalam berkas)", "SHA-256"], files, [50, 16, 36, 20, 10, 10, 20, 30])
         n = max(len(files), 1)
-        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Ditolak",
+        ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": Verdict.REJECTED.value,
                                            "format": red})
         ws.conditional_format(1, 3, n, 3, {"type": "text", "criteria": "containing", "value": "Perlu",
                                            "format": yellow})
@@ -82,7 +80,7 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
     """
     by_unit: dict[str, list] = {}
     for s in report.submissions:
-        if s.unit in roadmap.units and s.verdict not in ("Digantikan", "Duplikat"):
+        if s.unit in roadmap.units and s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE):
             by_unit.setdefault(s.unit, []).append(s)
     out: dict[str, str] = {}
     for unit, subs in by_unit.items():

@@ -13,16 +13,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .consolidate import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
+from .consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
+from .enums import STATUS_ORDER, Role, Severity, StatusRole, Verdict
 from .master.model import Roadmap
-from .master.schema import LIST_STATUS_AKSI
 
-UTAMA = "Utama"
-PENDUKUNG = "Pendukung"
-ERROR_LABEL, WARNING_LABEL = "Kesalahan", "Peringatan"
+UTAMA, PENDUKUNG = Role.LEAD.value, Role.SUPPORT.value
+ERROR_LABEL, WARNING_LABEL = Severity.ERROR.label, Severity.WARNING.label
 CAPAIAN_STATES = (TARGET_MET, TARGET_NOT_MET, NO_DATA)
-BELUM_DIMULAI, TIDAK_DAPAT = "Belum Dimulai", "Tidak Dapat Dilaksanakan"
-# Periods that end after 30 June: a row still Belum Dimulai then has half a year or less left.
+# Periods that end after 30 June: a row still not started then has half a year or less left.
 SECOND_HALF = ("TW3", "TW4", "S2", "TAHUNAN")
 # Reporting compliance of a unit in one period, judged against the master's Jadwal deadline
 # by the time saved inside the chosen file (the file system time is when it was copied).
@@ -39,7 +37,7 @@ def _is_number(v: object) -> bool:
 
 def mean(values: Iterable[object]) -> float | None:
     """AVERAGEIFS: the mean of the numeric values, None where there are none (never 0)."""
-    nums = [float(v) for v in values if _is_number(v)]  # type: ignore[arg-type]
+    nums = [float(v) for v in values if _is_number(v)]
     return sum(nums) / len(nums) if nums else None
 
 
@@ -58,7 +56,7 @@ class StatusCounts:
     """Rencana aksi rows led by a unit (PD utama), by reported status."""
 
     total: int
-    by_status: dict[str, int]  # every status of the master's list, in the list's order
+    by_status: dict[str, int]  # every status of the master's list, done first (enums.STATUS_ORDER)
     mean_progress: float | None  # of the rows with a numeric progress; None when none
 
     @property
@@ -115,11 +113,11 @@ class UnitFigure:
 class Catatan:
     """Facts for the leadership to act on, selected from the period's rows (nothing invented)."""
 
-    belum_dimulai: list[dict]  # PD utama rows still Belum Dimulai; empty before the second half
+    belum_dimulai: list[dict]  # PD utama rows still not started; empty before the second half
     indikator_below: list[dict]  # indicator rows Belum tercapai
     kegiatan_below: list[dict]  # kegiatan prioritas rows Belum tercapai
     not_returned: list[UnitFigure]  # units that sent nothing, or only rejected files
-    tidak_dapat: list[dict]  # PD utama rows Tidak Dapat Dilaksanakan (their kendala is the reason)
+    tidak_dapat: list[dict]  # PD utama rows that cannot be carried out (their kendala is the reason)
     second_half: bool
 
 
@@ -190,15 +188,21 @@ def kepatuhan_of(putusan: str, disimpan: str, deadline: dt.date | None) -> str:
     return ON_TIME if saved <= deadline else LATE
 
 
+def _named(fig: PeriodFigures, role: StatusRole) -> str:
+    """The master's name for a status meaning (fig.statuses follows enums.STATUS_ORDER)."""
+    return fig.statuses[STATUS_ORDER.index(role)]
+
+
 def build_catatan(fig: PeriodFigures) -> Catatan:
     utama = fig.utama_rows()
+    not_started, cannot = _named(fig, StatusRole.NOT_STARTED), _named(fig, StatusRole.CANNOT)
     second_half = fig.periode in SECOND_HALF
     return Catatan(
-        belum_dimulai=[r for r in utama if r.get("status") == BELUM_DIMULAI] if second_half else [],
+        belum_dimulai=[r for r in utama if r.get("status") == not_started] if second_half else [],
         indikator_below=[r for r in fig.indikator if r.get("status_capaian") == TARGET_NOT_MET],
         kegiatan_below=[r for r in fig.kegiatan if r.get("status_capaian") == TARGET_NOT_MET],
         not_returned=[u for u in fig.units if not u.data_dipakai],
-        tidak_dapat=[r for r in utama if r.get("status") == TIDAK_DAPAT], second_half=second_half)
+        tidak_dapat=[r for r in utama if r.get("status") == cannot], second_half=second_half)
 
 
 def not_returned_twice(current: PeriodFigures, previous: PeriodFigures | None) -> list[UnitFigure]:
@@ -211,7 +215,7 @@ def not_returned_twice(current: PeriodFigures, previous: PeriodFigures | None) -
 
 def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
     """Compute the figures of one consolidated period from its tidy tables."""
-    statuses = roadmap.choices(LIST_STATUS_AKSI)
+    statuses = roadmap.statuses()  # STATUS_ORDER: done, in progress, not started, cannot
     utama = [r for r in tables.rencana_aksi if r.get("peran") == UTAMA]
     headline = Headline(
         expected=len(tables.unit),
@@ -236,7 +240,7 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
              for a in roadmap.areas.values()]
     deadline = roadmap.jadwal.get((tables.tahun, tables.periode))
     saved = {(b.get("unit"), b.get("nama_berkas")): b.get("disimpan") or "" for b in tables.berkas
-             if b.get("putusan") not in ("Digantikan", "Duplikat", "Ditolak")}
+             if b.get("putusan") not in (Verdict.SUPERSEDED, Verdict.DUPLICATE, Verdict.REJECTED)}
     by_unit: dict[str, list[dict]] = {}
     for r in tables.rencana_aksi:
         by_unit.setdefault(r.get("unit", ""), []).append(r)

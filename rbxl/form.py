@@ -8,10 +8,12 @@ typed twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .master.model import Indikator, Roadmap, number_of
-from .master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
+from .enums import Period, StatusRole
+from .master.model import Indikator, RencanaAksi, Roadmap, number_of
+from .master.schema import BASELINE_YEAR, LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from .values import NO_VALUE, format_number, parse_graded
 
 LAYOUT_VERSION = "1"
@@ -20,6 +22,7 @@ META_SHEET = "_rbxl"
 PREFILL_META = "isian_lalu"  # meta key: the earlier period a template's inputs were prefilled from
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
+PERBAIKAN_SHEET = "Perbaikan"  # first sheet of a perbaikan file: rbxl's own, never read as data
 
 SHEET_IDENTITAS = "Identitas"
 SHEET_RA_UTAMA = "Rencana Aksi Utama"
@@ -27,10 +30,11 @@ SHEET_RA_PENDUKUNG = "Rencana Aksi Pendukung"
 SHEET_INDIKATOR = "Indikator"
 SHEET_KEGIATAN = "Kegiatan Prioritas"
 
-PERIODE_LABEL = {"TW1": "Triwulan I", "TW2": "Triwulan II", "TW3": "Triwulan III", "TW4": "Triwulan IV",
-                 "S1": "Semester I", "S2": "Semester II", "TAHUNAN": "Tahunan"}
-PERIODE_END = {"TW1": "31 Maret", "TW2": "30 Juni", "TW3": "30 September", "TW4": "31 Desember",
-               "S1": "30 Juni", "S2": "31 Desember", "TAHUNAN": "31 Desember"}
+PERIODE_LABEL = {p.value: p.label for p in Period}  # period code -> 'Triwulan I' (defined in enums)
+PERIODE_END = {p.value: p.end for p in Period}  # period code -> '31 Maret'
+
+
+BASELINE_HEADER = f"Baseline {BASELINE_YEAR}"
 
 
 def periode_label(tahun: int, periode: str) -> str:
@@ -115,6 +119,11 @@ class DataSheet:
 
 @dataclass
 class FormSpec:
+    """What one unit's workbook holds for a year and period: sheets, rows, locked and input cells.
+
+    The template writer renders it and the checker reads a returned file against it.
+    """
+
     unit_kode: str
     unit_nama: str
     unit_singkatan: str
@@ -126,6 +135,15 @@ class FormSpec:
     guide: list[str]
     settings: dict[str, str]
     prefill: str = ""  # period code the inputs were prefilled from (rbxl.prefill), '' for a blank template
+    status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # from the master
+
+    def status_role(self, value: object, daftar: str = LIST_STATUS_AKSI) -> StatusRole | None:
+        """What a status typed in this workbook means (None: blank or not in the list)."""
+        return self.status_roles.get(daftar, {}).get(value) if isinstance(value, str) else None
+
+    def status_named(self, role: StatusRole, daftar: str = LIST_STATUS_AKSI) -> str:
+        """The master's name for a meaning, e.g. DONE -> 'Selesai'."""
+        return next(v for v, r in self.status_roles.get(daftar, {}).items() if r == role)
 
     @property
     def periode_label(self) -> str:
@@ -199,130 +217,170 @@ def realisasi_rule(ind: Indikator, roadmap: Roadmap) -> Rule:
 
 # --- plan -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Plan:
+    """What every sheet builder needs to know about the workbook being planned."""
+
+    roadmap: Roadmap
+    unit_kode: str
+    tahun: int
+    periode: str
+    sub: str  # the subtitle under each sheet's title
+    note_cum: str  # '' for a yearly report, else how cumulative values are read
+    real_head: str  # the Realisasi column header
+    roles: dict[str, set[str]]  # what the unit leads, supports, reports (Roadmap.roles)
+
+
 def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec:
     """Everything the unit's workbook for (tahun, periode) holds, from the master alone."""
     roadmap.check_period(tahun, periode)
     unit = roadmap.unit(unit_kode)
     label = periode_label(tahun, periode)
     cumulative = periode != "TAHUNAN"
-    real_head = f"Realisasi s.d. {PERIODE_END[periode]} {tahun}" + (" (kumulatif)" if cumulative else "")
-    sub = f"{unit.nama} ({unit.kode}) - {label}"
-    note_cum = ("Realisasi diisi kumulatif sejak 1 Januari sampai akhir periode dan dibandingkan dengan target "
-                "tahunan. " if cumulative else "")
-    sheets: list[DataSheet] = [_identitas(roadmap, unit_kode, tahun, periode, sub)]
-
-    roles = roadmap.roles(unit_kode)
-    lead_rows, support_rows = [], []
-    for ra in roadmap.rencana_aksi:
-        aksi = ra.aksi_for(tahun)
-        if aksi is None:
-            continue
-        area = roadmap.areas[ra.area_kode].nama if ra.area_kode in roadmap.areas else ra.area_kode
-        kegiatan = f"{ra.kelompok} - {ra.kegiatan}" if ra.kelompok else ra.kegiatan
-        if ra.kode in roles["lead"]:
-            lead_rows.append(Row(ra.kode, {"no": len(lead_rows) + 1, "kode": ra.kode, "area": area,
-                                           "kegiatan": kegiatan, "aksi": aksi,
-                                           "pendukung": roadmap.describe_refs(ra.pd_pendukung)}))
-        elif ra.kode in roles["support"]:
-            support_rows.append(Row(ra.kode, {"no": len(support_rows) + 1, "kode": ra.kode, "area": area,
-                                              "kegiatan": kegiatan, "aksi": aksi,
-                                              "utama": roadmap.describe_refs(ra.pd_utama)}))
-    if lead_rows:
-        sheets.append(DataSheet(
-            SHEET_RA_UTAMA, f"RENCANA AKSI YANG DIPIMPIN (PD UTAMA) - TAHUN {tahun}", sub,
-            "Isi kolom berwarna kuning untuk setiap baris. " + note_cum.replace("Realisasi", "Progres"),
-            [Field("no", "No", 5), Field("kode", "Kode", 8), Field("area", "Area Perubahan", 18),
-             Field("kegiatan", "Kegiatan / Sub Kegiatan", 32), Field("aksi", f"Rencana Aksi {tahun}", 40),
-             Field("pendukung", "PD Pendukung", 18),
-             Field("status", "Status Pelaksanaan", 18, True, STATUS),
-             Field("progres", f"Progres s.d. {PERIODE_END[periode]} (%)", 12, True, PROGRES, num_format="0.##"),
-             Field("output", "Output / Hasil yang Dicapai", 32, True, OUTPUT),
-             Field("bukti", "Bukti Dukung (dokumen/tautan)", 28, True, BUKTI),
-             Field("kendala", "Kendala", 26, True, KENDALA),
-             Field("tindak_lanjut", "Tindak Lanjut", 26, True, TINDAK)],
-            lead_rows, "ra_utama"))
-    if support_rows:
-        sheets.append(DataSheet(
-            SHEET_RA_PENDUKUNG, f"RENCANA AKSI YANG DIDUKUNG (PD PENDUKUNG) - TAHUN {tahun}", sub,
-            "Laporkan dukungan unit Anda kepada PD utama. Isi kolom berwarna kuning.",
-            [Field("no", "No", 5), Field("kode", "Kode", 8), Field("area", "Area Perubahan", 18),
-             Field("kegiatan", "Kegiatan / Sub Kegiatan", 32), Field("aksi", f"Rencana Aksi {tahun}", 40),
-             Field("utama", "PD Utama", 18),
-             Field("status", "Status Dukungan", 18, True, STATUS_DUKUNGAN),
-             Field("keterangan", "Keterangan Dukungan", 36, True, KETERANGAN),
-             Field("bukti", "Bukti Dukung (dokumen/tautan)", 28, True, BUKTI)],
-            support_rows, "ra_pendukung"))
-
-    ind_rows = []
-    for ind in roadmap.indikator:
-        if ind.kode not in roles["indikator"]:
-            continue
-        target_raw = ind.targets.get(tahun)
-        ket = []
-        if ind.jenis_nilai == "angka_predikat":
-            _, grade = parse_graded(target_raw) if isinstance(target_raw, str) else (None, None)
-            target_cell = number_of(target_raw)
-            if grade:
-                ket.append(f"Target predikat {grade}.")
-        elif ind.is_kategori:
-            target_cell = ind.target_text(tahun)
-        else:
-            target_cell = number_of(target_raw)
-            if target_cell is None and isinstance(target_raw, str):
-                target_cell = target_raw
-        if target_raw is None:
-            ket.append("Target tahun ini tidak tercantum di Perbup.")
-        if ind.sama_dengan:
-            ket.append(f"Indikator sama dengan {ind.sama_dengan}.")
-        ind_rows.append(Row(
-            ind.kode,
-            {"no": len(ind_rows) + 1, "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
-             "baseline": _cell(ind.baseline), "target": _cell(target_cell), "ket_target": " ".join(ket)},
-            rules={"realisasi": realisasi_rule(ind, roadmap)},
-            calc={"arah": ind.arah, "daftar": ind.daftar_kategori if ind.is_kategori else "",
-                  "urutan": roadmap.choices(ind.daftar_kategori) if ind.is_kategori else []}))
-    if ind_rows:
-        sheets.append(DataSheet(
-            SHEET_INDIKATOR, f"INDIKATOR KINERJA - TAHUN {tahun}", sub,
-            note_cum + "Capaian dihitung otomatis sesuai arah indikator.",
-            [Field("no", "No", 5), Field("kode", "Kode", 12), Field("indikator", "Indikator Kinerja", 36),
-             Field("satuan", "Satuan", 11), Field("baseline", "Baseline 2021", 10),
-             Field("target", f"Target {tahun}", 10), Field("ket_target", "Keterangan Target", 22),
-             Field("realisasi", real_head, 14, True, None),
-             Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
-             Field("sumber_data", "Sumber Data", 24, True, SUMBER),
-             Field("keterangan", "Keterangan", 28, True, KETERANGAN)],
-            ind_rows, "indikator"))
-
-    keg_rows = []
-    for keg in roadmap.kegiatan:
-        if keg.kode not in roles["kegiatan"]:
-            continue
-        target_raw = keg.targets.get(tahun)
-        if isinstance(target_raw, str) and target_raw.strip() in NO_VALUE:
-            continue  # the Perbup sets no target for this year ("-")
-        area = roadmap.areas[keg.area_kode].nama if keg.area_kode in roadmap.areas else keg.area_kode
-        keg_rows.append(Row(
-            keg.kode, {"no": len(keg_rows) + 1, "kode": keg.kode, "area": area, "kegiatan": keg.nama,
-                       "satuan": keg.satuan, "baseline": _cell(keg.baseline), "target": _cell(target_raw)},
-            calc={"arah": "naik", "daftar": ""}))
-    if keg_rows:
-        sheets.append(DataSheet(
-            SHEET_KEGIATAN, f"KEGIATAN PRIORITAS - TAHUN {tahun}", sub,
-            note_cum + "Capaian = realisasi / target x 100.",
-            [Field("no", "No", 5), Field("kode", "Kode", 12), Field("area", "Area Perubahan", 18),
-             Field("kegiatan", "Kegiatan Prioritas", 40), Field("satuan", "Satuan", 12),
-             Field("baseline", "Baseline 2021", 10), Field("target", f"Target {tahun}", 10),
-             Field("realisasi", real_head, 14, True, REALISASI_KEGIATAN, num_format="#,##0.##"),
-             Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
-             Field("keterangan", "Keterangan", 30, True, KETERANGAN)],
-            keg_rows, "kegiatan"))
-
+    p = _Plan(roadmap, unit_kode, tahun, periode, sub=f"{unit.nama} ({unit.kode}) - {label}",
+              note_cum=("Realisasi diisi kumulatif sejak 1 Januari sampai akhir periode dan dibandingkan dengan "
+                        "target tahunan. " if cumulative else ""),
+              real_head=f"Realisasi s.d. {PERIODE_END[periode]} {tahun}" + (" (kumulatif)" if cumulative else ""),
+              roles=roadmap.roles(unit_kode))
+    sheets: list[DataSheet] = [_identitas(roadmap, unit_kode, tahun, periode, p.sub)]
+    sheets += [sheet for build in SHEET_BUILDERS if (sheet := build(p)) is not None]
     used_lists = {LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN}
     used_lists |= {r.calc["daftar"] for s in sheets for r in s.rows if r.calc.get("daftar")}
     lists = {name: roadmap.choices(name) for name in sorted(used_lists)}
     return FormSpec(unit.kode, unit.nama, unit.singkatan, tahun, periode, roadmap.fingerprint, sheets, lists,
-                    _guide(roadmap, unit_kode, tahun, periode, sheets), dict(roadmap.settings))
+                    _guide(roadmap, unit_kode, tahun, periode, sheets), dict(roadmap.settings),
+                    {name: dict(roles) for name, roles in roadmap.status_roles.items()})
+
+
+def _actions(p: _Plan, role: str, unless: str = "") -> list[tuple[RencanaAksi, str, str, str]]:
+    """(rencana aksi, area name, kegiatan text, this year's aksi) of the rows the unit has in `role`
+    (and not in `unless`)."""
+    out = []
+    for ra in p.roadmap.rencana_aksi:
+        aksi = ra.aksi_for(p.tahun)
+        if aksi is None or ra.kode not in p.roles[role] or (unless and ra.kode in p.roles[unless]):
+            continue
+        area = p.roadmap.areas[ra.area_kode].nama if ra.area_kode in p.roadmap.areas else ra.area_kode
+        out.append((ra, area, f"{ra.kelompok} - {ra.kegiatan}" if ra.kelompok else ra.kegiatan, aksi))
+    return out
+
+
+def _ra_utama_sheet(p: _Plan) -> DataSheet | None:
+    rows = [Row(ra.kode, {"no": i, "kode": ra.kode, "area": area, "kegiatan": kegiatan, "aksi": aksi,
+                          "pendukung": p.roadmap.describe_refs(ra.pd_pendukung)})
+            for i, (ra, area, kegiatan, aksi) in enumerate(_actions(p, "lead"), start=1)]
+    if not rows:
+        return None
+    return DataSheet(
+        SHEET_RA_UTAMA, f"RENCANA AKSI YANG DIPIMPIN (PD UTAMA) - TAHUN {p.tahun}", p.sub,
+        "Isi kolom berwarna kuning untuk setiap baris. " + p.note_cum.replace("Realisasi", "Progres"),
+        [Field("no", "No", 5), Field("kode", "Kode", 8), Field("area", "Area Perubahan", 18),
+         Field("kegiatan", "Kegiatan / Sub Kegiatan", 32), Field("aksi", f"Rencana Aksi {p.tahun}", 40),
+         Field("pendukung", "PD Pendukung", 18),
+         Field("status", "Status Pelaksanaan", 18, True, STATUS),
+         Field("progres", f"Progres s.d. {PERIODE_END[p.periode]} (%)", 12, True, PROGRES, num_format="0.##"),
+         Field("output", "Output / Hasil yang Dicapai", 32, True, OUTPUT),
+         Field("bukti", "Bukti Dukung (dokumen/tautan)", 28, True, BUKTI),
+         Field("kendala", "Kendala", 26, True, KENDALA),
+         Field("tindak_lanjut", "Tindak Lanjut", 26, True, TINDAK)],
+        rows, "ra_utama")
+
+
+def _ra_pendukung_sheet(p: _Plan) -> DataSheet | None:
+    rows = [Row(ra.kode, {"no": i, "kode": ra.kode, "area": area, "kegiatan": kegiatan, "aksi": aksi,
+                          "utama": p.roadmap.describe_refs(ra.pd_utama)})
+            # a unit that leads a row reports it on the Utama sheet only
+            for i, (ra, area, kegiatan, aksi) in enumerate(_actions(p, "support", unless="lead"), start=1)]
+    if not rows:
+        return None
+    return DataSheet(
+        SHEET_RA_PENDUKUNG, f"RENCANA AKSI YANG DIDUKUNG (PD PENDUKUNG) - TAHUN {p.tahun}", p.sub,
+        "Laporkan dukungan unit Anda kepada PD utama. Isi kolom berwarna kuning.",
+        [Field("no", "No", 5), Field("kode", "Kode", 8), Field("area", "Area Perubahan", 18),
+         Field("kegiatan", "Kegiatan / Sub Kegiatan", 32), Field("aksi", f"Rencana Aksi {p.tahun}", 40),
+         Field("utama", "PD Utama", 18),
+         Field("status", "Status Dukungan", 18, True, STATUS_DUKUNGAN),
+         Field("keterangan", "Keterangan Dukungan", 36, True, KETERANGAN),
+         Field("bukti", "Bukti Dukung (dokumen/tautan)", 28, True, BUKTI)],
+        rows, "ra_pendukung")
+
+
+def _indikator_row(p: _Plan, ind: Indikator, no: int) -> Row:
+    target_raw = ind.targets.get(p.tahun)
+    ket = []
+    target_cell: object
+    if ind.jenis_nilai == "angka_predikat":
+        _, grade = parse_graded(target_raw) if isinstance(target_raw, str) else (None, None)
+        target_cell = number_of(target_raw)
+        if grade:
+            ket.append(f"Target predikat {grade}.")
+    elif ind.is_kategori:
+        target_cell = ind.target_text(p.tahun)
+    else:
+        target_cell = number_of(target_raw)
+        if target_cell is None and isinstance(target_raw, str):
+            target_cell = target_raw
+    if target_raw is None:
+        ket.append("Target tahun ini tidak tercantum di Perbup.")
+    if ind.sama_dengan:
+        ket.append(f"Indikator sama dengan {ind.sama_dengan}.")
+    return Row(
+        ind.kode,
+        {"no": no, "kode": ind.kode, "indikator": ind.nama, "satuan": ind.satuan,
+         "baseline": _cell(ind.baseline), "target": _cell(target_cell), "ket_target": " ".join(ket)},
+        rules={"realisasi": realisasi_rule(ind, p.roadmap)},
+        calc={"arah": ind.arah, "daftar": ind.daftar_kategori if ind.is_kategori else "",
+              "urutan": p.roadmap.choices(ind.daftar_kategori) if ind.is_kategori else []})
+
+
+def _indikator_sheet(p: _Plan) -> DataSheet | None:
+    mine = [ind for ind in p.roadmap.indikator if ind.kode in p.roles["indikator"]]
+    rows = [_indikator_row(p, ind, i) for i, ind in enumerate(mine, start=1)]
+    if not rows:
+        return None
+    return DataSheet(
+        SHEET_INDIKATOR, f"INDIKATOR KINERJA - TAHUN {p.tahun}", p.sub,
+        p.note_cum + "Capaian dihitung otomatis sesuai arah indikator.",
+        [Field("no", "No", 5), Field("kode", "Kode", 12), Field("indikator", "Indikator Kinerja", 36),
+         Field("satuan", "Satuan", 11), Field("baseline", BASELINE_HEADER, 10),
+         Field("target", f"Target {p.tahun}", 10), Field("ket_target", "Keterangan Target", 22),
+         Field("realisasi", p.real_head, 14, True, None),
+         Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
+         Field("sumber_data", "Sumber Data", 24, True, SUMBER),
+         Field("keterangan", "Keterangan", 28, True, KETERANGAN)],
+        rows, "indikator")
+
+
+def _kegiatan_sheet(p: _Plan) -> DataSheet | None:
+    rows: list[Row] = []
+    for keg in p.roadmap.kegiatan:
+        if keg.kode not in p.roles["kegiatan"]:
+            continue
+        target_raw = keg.targets.get(p.tahun)
+        if isinstance(target_raw, str) and target_raw.strip() in NO_VALUE:
+            continue  # the Perbup sets no target for this year ("-")
+        area = p.roadmap.areas[keg.area_kode].nama if keg.area_kode in p.roadmap.areas else keg.area_kode
+        rows.append(Row(
+            keg.kode, {"no": len(rows) + 1, "kode": keg.kode, "area": area, "kegiatan": keg.nama,
+                       "satuan": keg.satuan, "baseline": _cell(keg.baseline), "target": _cell(target_raw)},
+            calc={"arah": "naik", "daftar": ""}))
+    if not rows:
+        return None
+    return DataSheet(
+        SHEET_KEGIATAN, f"KEGIATAN PRIORITAS - TAHUN {p.tahun}", p.sub,
+        p.note_cum + "Capaian = realisasi / target x 100.",
+        [Field("no", "No", 5), Field("kode", "Kode", 12), Field("area", "Area Perubahan", 18),
+         Field("kegiatan", "Kegiatan Prioritas", 40), Field("satuan", "Satuan", 12),
+         Field("baseline", BASELINE_HEADER, 10), Field("target", f"Target {p.tahun}", 10),
+         Field("realisasi", p.real_head, 14, True, REALISASI_KEGIATAN, num_format="#,##0.##"),
+         Field("capaian", "Capaian (%)", 10, formula="capaian", num_format="0.0"),
+         Field("keterangan", "Keterangan", 30, True, KETERANGAN)],
+        rows, "kegiatan")
+
+
+# The data sheets after Identitas, in workbook order: one builder per sheet.
+SHEET_BUILDERS: tuple[Callable[[_Plan], DataSheet | None], ...] = (
+    _ra_utama_sheet, _ra_pendukung_sheet, _indikator_sheet, _kegiatan_sheet)
 
 
 def _cell(raw: object) -> object:

@@ -6,6 +6,8 @@ IFERROR, MATCH, COUNTA, COUNTIF, COUNTIFS, AVERAGEIFS, SUM); tests hold them to 
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .values import capaian, capaian_kategori
 
 
@@ -23,7 +25,7 @@ def capaian_formula(target: str, realisasi: str, arah: str, daftar_name: str = "
     return f'=IF(AND({ok},{target}<>0),{realisasi}/{target}*100,"")'
 
 
-def capaian_value(target: object, realisasi: object, arah: str, ordered: list[str] | None = None):
+def capaian_value(target: object, realisasi: object, arah: str, ordered: list[str] | None = None) -> float | str:
     """The value the formula above yields, for the cached result ('' when it shows blank)."""
     if ordered:
         if target in (None, "") or realisasi in (None, ""):
@@ -36,5 +38,5 @@ def capaian_value(target: object, realisasi: object, arah: str, ordered: list[st
     return "" if v is None else v
 
 
-def _is_num(v: object) -> bool:
+def _is_num(v: object) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)

@@ -5,8 +5,8 @@ punctuality against the master's Jadwal, the files, every accepted value, the fi
 `history_findings` and `not_returned_again` are pure: the pipeline loads the earlier values
 from the store and passes them in, so checks never open a database.
 
-The status that means "done" is the master's 'Selesai' (the STATUS_AKSI list); when status
-roles move to the Pilihan sheet, DONE_STATUSES is where to read them from.
+What a status means (done or not) is the master's to say: the Makna Status of its Pilihan
+sheet (StatusRole), read through the FormSpec, never a status name typed here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .checks import Submission
-from .consolidate import NOT_RETURNED, REJECTED_FILE, Tables
+from .consolidation import NOT_RETURNED, REJECTED_FILE, Tables
+from .enums import StatusRole
 from .findings import Finding, finding
 from .form import (
     SHEET_INDIKATOR,
@@ -26,14 +27,12 @@ from .form import (
     periode_label,
     plan,
 )
-from .master.load import cell_name
 from .master.model import Roadmap
+from .master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 from .store import PeriodRecord, Previous
-from .validate import Report
+from .validation import Report
 from .values import format_number
-
-DONE_STATUSES = {"Selesai", "Dukungan Selesai"}
-DONE = "Selesai"
+from .xlsx import cell_name
 
 ON_TIME, LATE, REJECTED, NOT_SENT, NO_DEADLINE = (
     "Tepat waktu", "Terlambat", "Ditolak", "Belum mengumpulkan", "Tanpa batas waktu")
@@ -129,6 +128,7 @@ def history_findings(sub: Submission, spec: FormSpec, prev: Previous) -> list[Fi
             continue
         unchanged = []
         inputs = [f.key for f in sheet.fields if f.input and not f.formula]
+        daftar = LIST_STATUS_DUKUNGAN if sheet.kind == "ra_pendukung" else LIST_STATUS_AKSI
         for row in sheet.rows:
             old = {k: prev.values.get((sheet.name, row.key, k)) for k in inputs}
             new = {k: sub.values.get((sheet.name, row.key, k)) for k in inputs}
@@ -139,11 +139,12 @@ def history_findings(sub: Submission, spec: FormSpec, prev: Previous) -> list[Fi
                                        "progres"), value=format_number(p1), before=format_number(p0), periode=was,
                                        now=now, kode=row.key, **base))
                 s0, s1 = old.get("status"), new.get("status")
-                if s0 == DONE and s1 not in (None, DONE):
+                if spec.status_role(s0) == StatusRole.DONE and s1 is not None and \
+                        spec.status_role(s1) != StatusRole.DONE:
                     out.append(finding("HISTORY_DONE_REOPENED", sheet=sheet.name, cell=_cell(spec, sheet.name, row.key,
                                        "status"), value=s1, periode=was, now=now, kode=row.key, **base))
             if (sub.prefilled == prev.periode and any(v is not None for v in old.values()) and old == new
-                    and new.get("status") not in DONE_STATUSES):
+                    and spec.status_role(new.get("status"), daftar) != StatusRole.DONE):
                 unchanged.append(row.key)
         if unchanged:
             shown = ", ".join(unchanged[:15]) + (" ..." if len(unchanged) > 15 else "")

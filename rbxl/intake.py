@@ -237,6 +237,13 @@ def _from_eml(item: Received, items, findings, depth) -> None:
         found = False
         for part in msg.iter_attachments():
             raw_name = part.get_filename() or ""
+            if part.get_content_type() == "message/rfc822":  # a forwarded message: open it like any e-mail
+                inner = part.get_payload(0) if part.is_multipart() else None
+                if inner is not None:
+                    found = True
+                    _nested(item, raw_name if raw_name.lower().endswith(".eml") else "pesan-terusan.eml",
+                            inner.as_bytes(), when, items, findings, depth)
+                continue
             if not raw_name:
                 continue
             payload = part.get_payload(decode=True) or b""

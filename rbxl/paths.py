@@ -4,7 +4,10 @@
                             email/       kirim's .eml drafts and send log
                             arsip/       every received file under its SHA-256, and log.csv
                             umpan-balik/ one feedback note per unit
+                            perbaikan/   a marked-up workbook per unit that must fix something
+                            masuk/       returns fetched from the mailbox by `tarik` (.eml)
                             csv/         tidy tables
+                            contoh-kiriman/  (rbxl demo only) the sample units' returned files
                             temuan-<tahun>-<periode>.xlsx, monitoring-<tahun>-<periode>.xlsx
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
                             laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.laporan)
@@ -36,6 +39,14 @@ def feedback_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "umpan-balik"
 
 
+def perbaikan_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "perbaikan"
+
+
+def inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    return period_dir(out, tahun, periode) / "masuk"
+
+
 def csv_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "csv"
 
@@ -46,6 +57,11 @@ def findings_path(out: str | Path, tahun: int, periode: str) -> Path:
 
 def monitoring_path(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / f"monitoring-{tahun}-{periode}.xlsx"
+
+
+def demo_inbox_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """Where `rbxl demo` puts the files its sample units "send" (an input folder, not an output)."""
+    return period_dir(out, tahun, periode) / "contoh-kiriman"
 
 
 def snapshot_path(out: str | Path, tahun: int, periode: str) -> Path:
@@ -71,7 +87,7 @@ def store_file(out: str | Path) -> Path:
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
     store = store_file(out)
-    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, csv_dir,
-                                             findings_path, monitoring_path, snapshot_path, laporan_path,
+    return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
+                                             csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
                                              pokja_dir)] + [
         store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]

@@ -1,5 +1,11 @@
-"""The consolidation run: validate the returned files, consolidate, record the period in the
-riwayat store, and write every output (the monitoring workbook carries the year's trend)."""
+"""The one layer that writes: the validation and consolidation runs the CLI starts, and every file
+they leave (archive, findings workbook, feedback notes, perbaikan files, monitoring, CSV, snapshot).
+
+The core (validate, consolidate, monitoring) returns values; these functions decide what is
+written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
+A consolidation also records the period in the riwayat store (rbxl.store) and gives the
+monitoring workbook the year's trend (rbxl.trend).
+"""
 
 from __future__ import annotations
 
@@ -8,47 +14,80 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .consolidate import Tables, consolidate
+from .consolidation import Tables, consolidate
 from .errors import OutputError
+from .feedback import write_feedback
 from .master.model import Roadmap
-from .paths import csv_dir, monitoring_path
-from .report import write_csv_tables, write_monitoring
+from .monitoring import write_csv_tables, write_monitoring
+from .paths import csv_dir, monitoring_path, own_outputs
+from .perbaikan import Perbaikan, write_perbaikan
 from .snapshot import save_tables
-from .validate import Report, validate
+from .validation import Report, _archive, validate
 
 if TYPE_CHECKING:
     from .trend import History
 
 
 @dataclass
+class Validated:
+    """What a validation run produced: the report, and the units sent a marked-up file to fix."""
+
+    report: Report
+    perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
+
+
+@dataclass
 class Outputs:
+    """What a consolidation run produced: the validation report, the tables and their files."""
+
     report: Report
     tables: Tables
     monitoring: Path
     csv_folder: Path
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
+    perbaikan: list[Perbaikan] = field(default_factory=list)
     store: Path | None = None  # the riwayat store the period was recorded in
     trend: History | None = None  # the year's trend up to this period (rbxl.trend)
+
+
+def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                   workers: int | None = None, progress: Callable[[], None] | None = None,
+                   on_total: Callable[[int], None] | None = None, history=None) -> Validated:
+    """Validate, then archive every received file, write the findings workbook, the feedback notes
+    and the perbaikan files. `history` (rbxl.history.HistoryContext) adds the checks against
+    each unit's earlier periods."""
+    out = Path(out)
+    report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
+                      progress=progress, on_total=on_total, history=history)
+    _archive(report, out)
+    write_feedback(report, roadmap, out)
+    return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None, db: str | Path | None = None,
                       use_store: bool = True) -> Outputs:
-    """Validate, consolidate and write the period's outputs. With `use_store` (the default) the
-    period is recorded in the riwayat store (`db`, $RBXL_DB, or <out>/rbxl.sqlite), checked
-    against the units' earlier periods, and the monitoring workbook gets the Tren sheet."""
+    """run_validation, then the tidy tables, the monitoring workbook and the CSV folder.
+
+    With `use_store` (the default) the period is recorded in the riwayat store (`db`, $RBXL_DB,
+    or <out>/rbxl.sqlite), each unit is checked against its earlier periods, and the monitoring
+    workbook gets the Tren sheet."""
     out = Path(out)
     store = None
     if use_store:
-        from .history import load_context
         from .store import open_store, store_path
 
         store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
     try:
-        ctx = load_context(store, tahun, periode) if store else None
-        report = validate(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
-                          on_total=on_total, history=ctx)
+        ctx = None
+        if store:
+            from .history import load_context
+
+            ctx = load_context(store, tahun, periode)
+        checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                                 on_total=on_total, history=ctx)
+        report = checked.report
         tables = consolidate(report, roadmap)
         trend = None
         if store:
@@ -71,5 +110,5 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
     save_tables(tables, out)
-    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes,
+    return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend)

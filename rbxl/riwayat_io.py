@@ -57,9 +57,9 @@ def _log_rows(folder: Path) -> list[dict[str, str]]:
 
 def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | None = None) -> list[Imported]:
     """Record every period folder under `path` in the store at `db` (replacing those periods)."""
-    from .consolidate import consolidate
+    from .consolidation import consolidate
     from .history import load_context, period_record
-    from .validate import validate
+    from .validation import validate
 
     done = []
     with open_store(db) as store:
@@ -72,7 +72,7 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
             by_sha = {r["sha256"]: r for r in rows}
             files = [folder / "arsip" / r["arsip"] for r in by_sha.values() if (folder / "arsip" / r["arsip"]).is_file()]
             # oldest first, so each period is compared with the ones imported before it
-            report = validate(files, roadmap, tahun, periode, None, workers=workers,
+            report = validate(files, roadmap, tahun, periode, workers=workers,
                               history=load_context(store, tahun, periode))
             for s in report.submissions:
                 r = by_sha.get(s.item.sha256)
@@ -87,7 +87,7 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
 
 
 def _safe(v: object) -> object:
-    from .report import _csv_safe
+    from .monitoring import _csv_safe
 
     return _csv_safe(v)
 

@@ -1,6 +1,6 @@
 """Sample answers for a FormSpec: the labelled demo data of `rbxl demo`, tests and benchmarks.
 
-Answers are deterministic for a unit (seeded by its code) and consistent (Selesai = 100 %
+Answers are deterministic for a unit (seeded by its code) and consistent (done = 100 %
 with bukti dukung), unless mistakes are asked for.
 """
 
@@ -10,7 +10,9 @@ import datetime as dt
 import random
 import zlib
 
+from .enums import StatusRole as R
 from .form import DataSheet, FormSpec
+from .master.schema import LIST_STATUS_DUKUNGAN
 from .template import Answers
 
 DEMO = "[CONTOH] "
@@ -34,20 +36,20 @@ def _fill_row(spec: FormSpec, sheet: DataSheet, row, rng: random.Random, out: An
                       "jabatan": f"{DEMO}Analis Kebijakan", "telepon": "0296-000000",
                       "email": "contoh@contoh.invalid", "tanggal": dt.date(spec.tahun, 4, 5)}[row.key])
     elif sheet.kind == "ra_utama":
-        status = rng.choices(["Belum Dimulai", "Sedang Berjalan", "Selesai", "Tidak Dapat Dilaksanakan"],
-                             [1, 5, 3, 0.3])[0]
-        progres = {"Belum Dimulai": 0, "Sedang Berjalan": rng.choice([10, 25, 40, 50, 60, 75, 90]),
-                   "Selesai": 100, "Tidak Dapat Dilaksanakan": 0}[status]
-        put("status", status)
+        role = rng.choices([R.NOT_STARTED, R.IN_PROGRESS, R.DONE, R.CANNOT], [1, 5, 3, 0.3])[0]
+        progres = {R.NOT_STARTED: 0, R.IN_PROGRESS: rng.choice([10, 25, 40, 50, 60, 75, 90]),
+                   R.DONE: 100, R.CANNOT: 0}[role]
+        put("status", spec.status_named(role))
         put("progres", progres)
-        if status != "Belum Dimulai":
+        if role != R.NOT_STARTED:
             put("output", f"{DEMO}Hasil kegiatan {row.key} sampai akhir periode.")
             put("bukti", f"{DEMO}Laporan/SK nomor {rng.randrange(1, 999)}/{spec.tahun}")
-        if status in ("Sedang Berjalan", "Tidak Dapat Dilaksanakan"):
+        if role in (R.IN_PROGRESS, R.CANNOT):
             put("kendala", f"{DEMO}Keterbatasan waktu dan anggaran.")
             put("tindak_lanjut", f"{DEMO}Dilanjutkan pada periode berikutnya.")
     elif sheet.kind == "ra_pendukung":
-        put("status", rng.choice(["Sedang Mendukung", "Dukungan Selesai", "Belum Ada Dukungan", "Tidak Diminta"]))
+        role = rng.choice([R.IN_PROGRESS, R.DONE, R.NOT_STARTED, R.CANNOT])
+        put("status", spec.status_named(role, LIST_STATUS_DUKUNGAN))
         put("keterangan", f"{DEMO}Mengirim data dan menghadiri rapat koordinasi.")
     elif sheet.kind in ("indikator", "kegiatan"):
         rule = row.rule_for(sheet.field("realisasi"))
@@ -72,9 +74,10 @@ def add_mistakes(spec: FormSpec, answers: Answers) -> list[str]:
     for sheet in spec.sheets:
         if sheet.kind == "ra_utama" and sheet.rows:
             row = sheet.rows[0]
-            answers[(sheet.name, row.key, "status")] = "Selesai"
+            done_name = spec.status_named(R.DONE)
+            answers[(sheet.name, row.key, "status")] = done_name
             answers[(sheet.name, row.key, "progres")] = 80
-            done.append(f"{sheet.name} {row.key}: Selesai tetapi progres 80%")
+            done.append(f"{sheet.name} {row.key}: {done_name} tetapi progres 80%")
             if len(sheet.rows) > 1:
                 answers[(sheet.name, sheet.rows[1].key, "progres")] = "75,5"
                 done.append(f"{sheet.name} {sheet.rows[1].key}: progres diketik sebagai teks '75,5'")

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from .atomic import write_text
-from .consolidate import Tables
+from .consolidation import Tables
 from .errors import UsageError
 from .paths import snapshot_path
 

@@ -7,7 +7,9 @@ through defined names; every formula carries its cached value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .atomic import atomic_path
 from .form import (
@@ -25,14 +27,17 @@ from .form import (
     list_name,
 )
 from .formulas import capaian_formula, capaian_value
+from .xlsx import HEADER_FILL, cell_name, column_ref, print_a4
 
 Answers = dict[tuple[str, str, str], object]  # (sheet, row key, field key) -> value typed by a unit
+Marks = dict[tuple[str, str, str], str]  # (sheet, row key, field key) -> comment: what to fix there
 
 WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
               "in_memory": True}
 INPUT_FILL = "#FFF2CC"
+MARK_FILL = "#F8CBAD"  # a cell the unit must look at again (perbaikan files)
 PREFILL_FILL = "#DDEBF7"  # an input prefilled from the last accepted period: still editable, visibly marked
-HEAD_FILL = "#1F4E78"
+HEAD_FILL = HEADER_FILL
 LOCKED_FILL = "#F2F2F2"
 
 
@@ -47,22 +52,24 @@ class _Formats:
             self.cache[key] = self.wb.add_format(props)
         return self.cache[key]
 
-    def locked(self, num_format: str = ""):
-        key = ("locked", num_format)
+    def locked(self, num_format: str = "", marked: bool = False):
+        key = ("locked", num_format, marked)
         if key in self.cache:
             return self.cache[key]
-        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF", "bg_color": LOCKED_FILL}
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF",
+             "bg_color": MARK_FILL if marked else LOCKED_FILL}
         if num_format:
             p["num_format"] = num_format
         self.cache[key] = self.get(**p)
         return self.cache[key]
 
-    def input(self, rule: Rule | None, num_format: str = "", prefilled: bool = False):
-        key = ("input", rule.kind if rule is not None else "", num_format, prefilled)
+    def input(self, rule: Rule | None, num_format: str = "", marked: bool = False, prefilled: bool = False):
+        key = ("input", rule.kind if rule is not None else "", num_format, marked, prefilled)
         if key in self.cache:
             return self.cache[key]
-        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BF9000",
-             "bg_color": PREFILL_FILL if prefilled else INPUT_FILL, "locked": False}
+        fill = MARK_FILL if marked else (PREFILL_FILL if prefilled else INPUT_FILL)
+        p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#C00000" if marked else "#BF9000",
+             "bg_color": fill, "locked": False}
         if prefilled:
             p["italic"] = True
         if rule is not None and rule.kind == "date":
@@ -76,13 +83,19 @@ class _Formats:
 
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
-                   created: dt.datetime | None = None, prefilled: set | None = None) -> Path:
-    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, and the last
-    accepted values: their keys in `prefilled` get the marked fill)."""
+                   created: dt.datetime | None = None, marks: Marks | None = None,
+                   first_sheet: Callable[[Any], None] | None = None, prefilled: set | None = None) -> Path:
+    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan,
+    and the last accepted values: their keys in `prefilled` get the prefill fill, rbxl.prefill).
+
+    `marks` highlights cells and gives each a comment; `first_sheet(workbook)` adds a sheet before
+    all others (the perbaikan file's list of findings).
+    """
     import xlsxwriter
 
     path = Path(path)
     answers = answers or {}
+    marks = marks or {}
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
         fm = _Formats(wb)
@@ -99,9 +112,11 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
             wb.set_custom_property(f"rbxl_{key}", meta[key])
         password = spec.settings.get("sandi_proteksi") or ""
 
+        if first_sheet is not None:
+            first_sheet(wb)
         _guide(wb, fm, spec, password)
         for sheet in spec.sheets:
-            _data_sheet(wb, fm, spec, sheet, answers, password, prefilled or set())
+            _data_sheet(wb, fm, spec, sheet, answers, password, marks, prefilled or set())
         _lists(wb, spec, password)
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
@@ -177,7 +192,7 @@ def guide_height(text: str, font_size: float = 11) -> float:
 
 
 def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password,
-                prefilled: set) -> None:
+                marks: Marks, prefilled: set = frozenset()) -> None:
     ws = wb.add_worksheet(sheet.name)
     last_col = len(sheet.fields) - 1
     ws.merge_range(0, 0, 0, last_col, sheet.title, fm.get(bold=True, font_size=13))
@@ -198,19 +213,22 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
     for i, row in enumerate(sheet.rows):
         r = first + i
         for c, f in enumerate(sheet.fields):
+            mark = marks.get((sheet.name, row.key, f.key)) if marks else None
             if f.formula:
                 _capaian(ws, fm, sheet, row, r, c, f.num_format, answers)
             elif row.is_input(f):
                 rule = row.rule_for(f)
                 key = (sheet.name, row.key, f.key)
-                _write_value(ws, r, c, answers.get(key), fm.input(rule, f.num_format, key in prefilled))
+                _write_value(ws, r, c, answers.get(key), fm.input(rule, f.num_format, bool(mark), key in prefilled))
                 col_runs = runs.setdefault(c, [])
                 if col_runs and col_runs[-1][0] == rule and col_runs[-1][2] == r - 1:
                     col_runs[-1][2] = r
                 else:
                     col_runs.append([rule, r, r])
             else:
-                _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format))
+                _write_value(ws, r, c, row.values.get(f.key, ""), fm.locked(f.num_format, bool(mark)))
+            if mark:
+                ws.write_comment(r, c, mark, {"x_scale": 2.2, "y_scale": 2.5})
         ws.set_row(r, row_height(sheet, row, answers))
     for c, col_runs in runs.items():  # one validation per run of cells with the same rule
         for rule, r1, r2 in col_runs:
@@ -265,10 +283,8 @@ def _write_value(ws, r: int, c: int, value, fmt) -> None:
 
 
 def _capaian(ws, fm, sheet: DataSheet, row: Row, r: int, c: int, num_format: str, answers: Answers) -> None:
-    from xlsxwriter.utility import xl_rowcol_to_cell
-
-    target = xl_rowcol_to_cell(r, sheet.col("target"))
-    real = xl_rowcol_to_cell(r, sheet.col("realisasi"))
+    target = cell_name(r, sheet.col("target"))
+    real = cell_name(r, sheet.col("realisasi"))
     daftar = row.calc.get("daftar", "")
     formula = capaian_formula(target, real, row.calc.get("arah", "naik"), list_name(daftar) if daftar else "")
     ordered = row.calc.get("urutan") or None
@@ -315,15 +331,12 @@ def _bounds_message(rule: Rule) -> str:
 def write_list_sheet(wb, lists: dict[str, list[str]]):
     """The hidden sheet of dropdown values, one column per list, each behind a defined name
     (so no validation ever holds an inline list, which Excel caps at 255 characters)."""
-    from xlsxwriter.utility import xl_col_to_name
-
     ws = wb.add_worksheet(LIST_SHEET)
     for c, (name, values) in enumerate(lists.items()):
         ws.write_string(0, c, name)
         for r, v in enumerate(values, start=1):
             ws.write_string(r, c, v)
-        col = xl_col_to_name(c)
-        wb.define_name(list_name(name), f"='{LIST_SHEET}'!${col}$2:${col}${max(len(values), 1) + 1}")
+        wb.define_name(list_name(name), "=" + column_ref(LIST_SHEET, c, 1, max(len(values), 1)))
     ws.hide()
     return ws
 
@@ -344,13 +357,6 @@ def _meta(wb, meta: dict[str, str], password) -> None:
 
 
 def _print_setup(ws, spec: FormSpec, repeat: int | None, portrait: bool = False) -> None:
-    if not portrait:
-        ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    print_a4(ws, landscape=not portrait, repeat_row=repeat, footer_left=f"{spec.unit_singkatan} - {spec.periode_label}")
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    if repeat is not None:
-        ws.repeat_rows(repeat)
-    who = f"{spec.unit_singkatan} - {spec.periode_label}".replace("&", "&&")
-    ws.set_footer(f"&L{who}&RHalaman &P dari &N")
 

@@ -239,7 +239,7 @@ def write_tahunan(wb, F: dict, trend: History, roadmap: Roadmap) -> None:
     ws.write_string(0, 0, f"GAMBARAN TAHUN {trend.tahun}: PROGRES SETIAP PERIODE DAN STATUS AKHIR TAHUN", F["title"])
     ws.write_string(1, 0, "Status akhir = status terakhir yang dilaporkan tahun ini. Indikator terhadap target tahun "
                           "ini: lihat sheet Tren.")
-    statuses = roadmap.choices("STATUS_AKSI")
+    statuses = roadmap.statuses()
     head = 3 + len(statuses) + 2
     first, last = head + 1, head + len(trend.rows)
     status_col = 3 + n

@@ -28,8 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .enums import StatusRole
 from .form import SHEET_INDIKATOR, SHEET_RA_UTAMA, periode_label
-from .history import DONE, PUNCTUALITY
+from .history import PUNCTUALITY
 from .master.model import Roadmap
 from .master.schema import LIST_STATUS_AKSI
 from .store import Store, untyped
@@ -162,7 +163,7 @@ def history(store: Store, roadmap: Roadmap, tahun: int, upto: str | None = None)
     done = {u: [0] * n for u in states}
     for (_, unit), row in rows.items():
         for i, st in enumerate(row["status"]):
-            if st == DONE:
+            if roadmap.status_role(st) == StatusRole.DONE:
                 done.setdefault(unit, [0] * n)[i] += 1
 
     names = {u.kode: u.nama for u in roadmap.units.values()}
@@ -171,7 +172,7 @@ def history(store: Store, roadmap: Roadmap, tahun: int, upto: str | None = None)
                         states.get(u, [""] * n), done.get(u, [0] * n)) for u in unit_codes]
     areas = [AreaSeries(a.kode, a.nama, [_mean(v) for v in by_area.get(a.kode, [[] for _ in range(n)])])
              for a in roadmap.areas.values()]
-    statuses = roadmap.choices(LIST_STATUS_AKSI)
+    statuses = roadmap.statuses(LIST_STATUS_AKSI)
     status_counts = {s: [sum(r["status"][i] == s for r in rows.values()) for i in range(n)] for s in statuses}
     return History(tahun, periods, [_mean(v) for v in overall], areas, units, punctuality,
                    _indicators(store, roadmap, tahun, limit),

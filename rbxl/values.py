@@ -14,10 +14,6 @@ _GRADED = re.compile(r"^\s*([+-]?[\d.,]+)\s+([A-Za-z]{1,2})\s*$")
 NO_VALUE = {"", "-", "–", "na", "n/a", "NA"}
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
 def parse_number(value: object) -> float | None:
     """Read a number written the Indonesian way or the English way; None if it is not one.
 

@@ -23,11 +23,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import require_soffice
 
-from rbxl.consolidate import NOT_RETURNED
+from rbxl.columns import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
+from rbxl.consolidation import NOT_RETURNED
 from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
-from rbxl.generate import template_name
+from rbxl.generation import template_name
 from rbxl.pipeline import Outputs, run_consolidation
-from rbxl.report import IND_COLS, KEG_COLS, RA_COLS, STATUSES, UNIT_COLS, Col
 from rbxl.sample import answers_for
 from rbxl.template import write_template
 
@@ -367,7 +367,7 @@ def test_units_that_did_not_return_are_blank_not_zero_and_do_not_change_the_aver
 def test_libreoffice_recalculation_matches_every_cached_value(run, tmp_path):
     require_soffice()
     soffice = _soffice()
-    from rbxl.generate import generate
+    from rbxl.generation import generate
 
     blank = generate(run.roadmap, TAHUN, PERIODE, tmp_path / "gen", units=["BAG-ORGANISASI"], workers=1)[0].file
     filled = run.files[HOSTILE_UNIT]  # categorical (MATCH over a defined name) and numeric capaian
@@ -473,7 +473,7 @@ def test_charts_exist_and_point_at_the_right_ranges(run, wb_formulas, csv_tables
     for stacked, st in by_sheet["Per Unit"]:
         grouping = stacked.find(".//c:grouping", NS)
         assert grouping is not None and grouping.get("val") == "stacked"
-        assert [name for name, _, _ in st] == [*STATUSES, "Belum Dilaporkan"]
+        assert [name for name, _, _ in st] == [*run.roadmap.statuses(), "Belum Dilaporkan"]
         _, cat, _ = st[0]
         assert cat[1] == name_col and cat[3] == name_col
         first, last = cat[2], cat[4]
@@ -668,7 +668,7 @@ def test_kamus_and_csv_headers_do_not_depend_on_who_returned(run, tmp_path):
 
 def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, monkeypatch):
     import rbxl.atomic
-    import rbxl.report
+    import rbxl.monitoring
     from rbxl.errors import OutputError
     from rbxl.pipeline import monitoring_path
 
@@ -683,9 +683,9 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
         raise RuntimeError("disk full halfway")
 
     with monkeypatch.context() as m:
-        m.setattr(rbxl.report, "_matrix", broken)
+        m.setattr(rbxl.monitoring, "_matrix", broken)
         with pytest.raises(RuntimeError, match="disk full"):
-            rbxl.report.write_monitoring(run.outputs.tables, run.roadmap, target)
+            rbxl.monitoring.write_monitoring(run.outputs.tables, run.roadmap, target)
     assert target.read_bytes() == old
     assert not list(out.rglob(".~rbxl-*"))
 
@@ -717,7 +717,7 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
     alt.unlink()
     monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
     with pytest.raises(OutputError) as err:
-        rbxl.report.write_monitoring(outputs.tables, run.roadmap, target)
+        rbxl.monitoring.write_monitoring(outputs.tables, run.roadmap, target)
     monkeypatch.undo()
     assert err.value.exit_code == 4 and alt.name in str(err.value) and alt.is_file()
 
@@ -726,7 +726,7 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
 
 
 def test_demo_cli_writes_outputs_and_summary_agrees_with_returned_files(roadmap, master_path, tmp_path):
-    from rbxl.validate import validate
+    from rbxl.validation import validate
 
     runner, main = cli()
     result = runner.invoke(main, ["demo", "--out", str(tmp_path), "--master", str(master_path)])

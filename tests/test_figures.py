@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from test_consolidate import PERIODE, TAHUN, run, summary_cell  # noqa: F401 - module-scoped fixture
 
+from rbxl.enums import StatusRole
 from rbxl.errors import UsageError
 from rbxl.figures import figures
 from rbxl.snapshot import load_tables
@@ -47,7 +48,7 @@ def test_summary_cached_values_equal_figures(run):  # noqa: F811
     for a in fig.areas:
         _, _, prog, n, done = rows[a.kode]
         assert _close(prog.value, a.rencana_aksi.mean_progress), a.kode
-        assert n.value == a.rencana_aksi.total and done.value == a.rencana_aksi.by_status[fig.statuses[2]]
+        assert n.value == a.rencana_aksi.total and done.value == a.rencana_aksi.by_status[run.roadmap.status_named(StatusRole.DONE)]
 
 
 def test_per_unit_cached_values_equal_figures(run):  # noqa: F811
@@ -80,7 +81,7 @@ def test_snapshot_of_a_period_never_consolidated(tmp_path):
 def test_kepatuhan_against_the_jadwal_deadline():
     import datetime as dt
 
-    from rbxl.consolidate import NOT_RETURNED, REJECTED_FILE
+    from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
     from rbxl.figures import LATE, ON_TIME, TIME_UNKNOWN, kepatuhan_of
 
     deadline = dt.date(2023, 4, 15)

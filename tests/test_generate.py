@@ -33,7 +33,7 @@ from rbxl.form import (
     list_name,
     plan,
 )
-from rbxl.generate import MANIFEST, generate, read_manifest
+from rbxl.generation import MANIFEST, generate, read_manifest
 from rbxl.template import write_template
 
 TAHUN, PERIODE = 2023, "TW1"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import rbxl.kirim as kirim_mod
 from rbxl.cli import main
 from rbxl.errors import UsageError
-from rbxl.generate import generate
+from rbxl.generation import generate
 from rbxl.kirim import (
     CONTOH,
     DILEWATI,

@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from render import require_poppler
 
 from rbxl.cli import main
-from rbxl.consolidate import Tables
+from rbxl.consolidation import Tables
 from rbxl.figures import LATE, PeriodFigures, figures
 from rbxl.laporan import pokja_path, write_laporan
 from rbxl.paths import csv_dir, laporan_path, snapshot_path

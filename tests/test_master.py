@@ -261,6 +261,29 @@ def test_bad_email_is_a_warning_with_its_cell(grids):
     assert [(x.severity, x.sheet, x.cell) for x in f] == [(WARNING, "Unit", "F4")]
 
 
+@pytest.mark.parametrize("address", ["a@-x.go.id", "a@x_y.go.id", "a@x..id", "a(b)@x.go.id", "a..b@x.go.id"])
+def test_addresses_kirim_cannot_use_are_reported_by_master_check(grids, address):
+    from rbxl.mail.address import parse_addresses
+
+    g = grids["Unit"]
+    g[3][_col(g, "E-mail")] = address
+    _, findings = build_roadmap(grids)
+    assert [(f.code, f.cell, f.value) for f in findings if f.code == "MASTER_BAD_EMAIL"] == [
+        ("MASTER_BAD_EMAIL", "F4", address)]
+    assert parse_addresses(address) == ([], [address])  # kirim skips exactly what master check reported
+
+
+def test_two_addresses_on_separate_lines_are_two_addresses_for_master_check_and_kirim(grids):
+    from rbxl.mail.address import parse_addresses
+
+    g = grids["Unit"]
+    g[3][_col(g, "E-mail")] = "a@blorakab.go.id\nb@blorakab.go.id"
+    roadmap, findings = build_roadmap(grids)
+    assert [f for f in findings if f.code == "MASTER_BAD_EMAIL"] == []
+    unit = roadmap.units[g[3][_col(g, "Kode")]]
+    assert parse_addresses(unit.email) == (["a@blorakab.go.id", "b@blorakab.go.id"], [])
+
+
 # --- provenance and the parts of the Perbup the master carries (issue 11, "The master") ---------
 
 def test_road_map_rows_are_supported_by_every_pokja_and_say_so(roadmap):

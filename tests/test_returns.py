@@ -19,7 +19,7 @@ from test_validate import PERIODE, TAHUN, UNIT, addr, by_name, fill, first_key, 
 
 from rbxl.checks import ACCEPTED, NEEDS_FIX, REJECTED, SUPERSEDED
 from rbxl.cli import main
-from rbxl.consolidate import NOT_COUNTED, counted_findings
+from rbxl.consolidation import NOT_COUNTED, counted_findings
 from rbxl.findings import ERROR
 from rbxl.form import SHEET_RA_UTAMA
 from rbxl.paths import csv_dir, feedback_dir, findings_path, monitoring_path

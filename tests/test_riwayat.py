@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from test_consolidate import _soffice, compare_recalculated, formula_cells
 
-from rbxl.consolidate import NOT_RETURNED
+from rbxl.consolidation import NOT_RETURNED
 from rbxl.demo import run_demo
 from rbxl.figures import figures
 from rbxl.form import META_SHEET, PREFILL_META, SHEET_RA_UTAMA, plan
-from rbxl.generate import generate, template_name
+from rbxl.generation import generate, template_name
 from rbxl.history import LATE, NOT_SENT, ON_TIME, REJECTED, punctuality
 from rbxl.pipeline import run_consolidation
 from rbxl.sample import answers_for
@@ -252,7 +252,7 @@ def test_master_change_is_recorded_and_marked(demo, db, roadmap, tmp_path):
     with open_store(copy, create=False) as st:
         trend = history(st, roadmap, TAHUN)
     assert [p.master_changed for p in trend.periods] == [False, True]
-    from rbxl.report import write_monitoring
+    from rbxl.monitoring import write_monitoring
 
     _, result = demo
     path = write_monitoring(result.outputs.tables, roadmap, tmp_path / "m.xlsx", trend=trend)
@@ -295,7 +295,7 @@ def test_tahunan_builds_the_years_picture_and_next_year_shows_it(tahunan, roadma
         assert got[6] == (row.final_status or None)
         assert [g if g is not None else None for g in got[3:6]] == [v for v in row.progres]
     counts = {r[0]: r[1] for r in ws.iter_rows(min_row=5, max_row=5 + 4, max_col=2, values_only=True)}
-    for s in roadmap.choices("STATUS_AKSI"):
+    for s in roadmap.statuses():
         assert counts[s] == sum(r.final_status == s for r in trend.rows)
     # a unit that did not report TAHUNAN keeps its TW2 status as the year's final one
     tw2_only = next(r for r in trend.rows if r.status[2] == "" and r.status[1])
@@ -408,9 +408,9 @@ def test_history_codes_are_in_the_catalogue_and_the_readme():
 
 
 def test_the_store_is_never_read_back_as_a_returned_file(tmp_path, roadmap):
-    from rbxl.validate import validate
+    from rbxl.pipeline import run_validation
 
     with open_store(tmp_path / "rbxl.sqlite") as st:  # a store (and its -wal) inside the folder checked
         st.conn.execute("SELECT 1")
-        report = validate([tmp_path], roadmap, TAHUN, "TW1", tmp_path, workers=1)
+        report = run_validation([tmp_path], roadmap, TAHUN, "TW1", tmp_path, workers=1).report
     assert not report.submissions and not report.kept and not report.findings

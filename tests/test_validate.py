@@ -49,10 +49,11 @@ from rbxl.form import (
     FormSpec,
     plan,
 )
-from rbxl.master.load import cell_name
+from rbxl.pipeline import run_validation
 from rbxl.sample import answers_for
 from rbxl.template import write_template
-from rbxl.validate import Report, validate
+from rbxl.validation import Report, validate
+from rbxl.xlsx import cell_name
 
 TAHUN, PERIODE = 2023, "TW1"
 UNITS = ("BAG-ORGANISASI", "INSPEKTORAT", "KEC-JATI")
@@ -92,8 +93,11 @@ def fill(folder: Path, spec: FormSpec, changes: dict | None = None, name: str | 
 
 
 def run(paths, roadmap, **kw) -> Report:
+    """validate(); with out=..., the pipeline's run_validation (archive and findings files)."""
     if not isinstance(paths, (list, tuple)):
         paths = [paths]
+    if "out" in kw:
+        return run_validation(list(paths), roadmap, TAHUN, PERIODE, kw.pop("out"), workers=2, **kw).report
     return validate(list(paths), roadmap, TAHUN, PERIODE, workers=2, **kw)
 
 

@@ -82,11 +82,6 @@ SASARAN = {
     "kapabel": "Terwujudnya birokrasi yang kapabel",
     "prima": "Meningkatnya kualitas pelayanan publik",
 }
-PROGRAM = {
-    "A": "Program Peningkatan Efektivitas dan Efisiensi Manajemen Pemerintahan",
-    "B": "Program Peningkatan Efisiensi Kelembagaan dan Sumber Daya Manusia Aparatur",
-    "C": "Program Peningkatan Kualitas Pelayanan Publik",
-}
 AREAS = [
     ("A1", "Manajemen Perubahan", "Manajemen Perubahan", "kapabel", "B"),
     ("A2", "Deregulasi Kebijakan", "Penataan Peraturan Perundang-Undangan", "bersih", "A"),
@@ -192,40 +187,6 @@ GROUPS = [
      "Dapat diubah administrator."),
 ]
 
-LISTS = {
-    "STATUS_AKSI": [
-        ("Belum Dimulai", "Kegiatan belum dimulai pada periode ini."),
-        ("Sedang Berjalan", "Kegiatan sudah dimulai tetapi belum selesai; isi progres 1-99%."),
-        ("Selesai", "Rencana aksi tahun ini selesai; progres 100% dan sebutkan bukti dukung."),
-        ("Tidak Dapat Dilaksanakan", "Tidak dapat dilaksanakan tahun ini; jelaskan di kolom Kendala."),
-    ],
-    "STATUS_DUKUNGAN": [
-        ("Belum Ada Dukungan", "Belum ada kegiatan dukungan pada periode ini."),
-        ("Sedang Mendukung", "Dukungan sedang diberikan (data, kehadiran, dokumen)."),
-        ("Dukungan Selesai", "Dukungan yang diminta PD utama sudah diberikan."),
-        ("Tidak Diminta", "PD utama belum meminta dukungan."),
-    ],
-    "OPINI_BPK": [("WTP", "Wajar Tanpa Pengecualian"), ("WDP", "Wajar Dengan Pengecualian"),
-                  ("TW", "Tidak Wajar"), ("TMP", "Tidak Menyatakan Pendapat")],
-    "PREDIKAT_SAKIP": [("AA", "> 90 - 100"), ("A", "> 80 - 90"), ("BB", "> 70 - 80"), ("B", "> 60 - 70"),
-                       ("CC", "> 50 - 60"), ("C", "> 30 - 50"), ("D", "0 - 30")],
-    "PERIODE": [("TW1", "Triwulan I (Januari-Maret)"), ("TW2", "Triwulan II (s.d. Juni)"),
-                ("TW3", "Triwulan III (s.d. September)"), ("TW4", "Triwulan IV (s.d. Desember)"),
-                ("S1", "Semester I (Januari-Juni)"), ("S2", "Semester II (s.d. Desember)"),
-                ("TAHUNAN", "Tahunan (Januari-Desember)")],
-    "JENIS_NILAI": [("angka", "Angka"), ("persen", "Persentase 0-100"), ("kategori", "Pilihan dari Daftar Kategori"),
-                    ("angka_predikat", "Angka dengan predikat, misal '70,2 BB'")],
-    "ARAH": [("naik", "Semakin tinggi semakin baik"), ("turun", "Semakin rendah semakin baik"),
-             ("sama", "Harus sama dengan target")],
-    "JENIS_UNIT": [("Perangkat Daerah", ""), ("Bagian Setda", "Bagian di Sekretariat Daerah")],
-    "JENIS_GRUP": [("SEMUA_PD", "Semua Perangkat Daerah"), ("UNIT_PELAYANAN", "Unit bertanda pelayanan publik"),
-                   ("POKJA_AREA", "Pokja area baris tersebut"),
-                   ("POKJA_SEMUA", "Semua anggota Pokja kedelapan area (Tabel 3.23)"),
-                   ("DAFTAR", "Daftar unit di kolom Anggota")],
-    "YA_TIDAK": [("Ya", ""), ("Tidak", "")],
-    "PROGRAM": [("A", PROGRAM["A"]), ("B", PROGRAM["B"]), ("C", PROGRAM["C"])],
-}
-
 # Where a list's values come from when it is not the Perbup (shown in the Pilihan sheet's Sumber column).
 LIST_SOURCES = {
     "PREDIKAT_SAKIP": "Asumsi: rentang predikat evaluasi AKIP Kementerian PANRB (PermenPANRB Nomor 88 Tahun 2021 "
@@ -274,6 +235,14 @@ def read_csv(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def read_lists() -> dict[str, list[dict]]:
+    """The Pilihan sheet's lists, in order: daftar -> rows with nilai, keterangan, makna."""
+    lists: dict[str, list[dict]] = {}
+    for rec in read_csv("pilihan.csv"):
+        lists.setdefault(rec["daftar"], []).append(rec)
+    return lists
+
+
 def typed(text: str, jenis: str = "angka"):
     """A Perbup value as a cell: numbers become numbers (keeping their decimals), text stays."""
     text = (text or "").strip()
@@ -319,7 +288,8 @@ def build(out: Path) -> None:
     units += [[(k, None), (n, None), (s, None), ("Bagian Setda", None), ("SETDA", None), (None, None), ("Tidak", None),
                (al, None), ("Perbup", None), (f"Disebut di {PERBUP}: {c}", None)] for k, n, s, al, c in BAGIAN]
     data["Unit"] = units
-    data["Area"] = [[(k, None), (n, None), (nl, None), (SASARAN[sa], None), (p, None), (PROGRAM[p], None),
+    programs = {r["nilai"]: r["keterangan"] for r in read_lists()["PROGRAM"]}
+    data["Area"] = [[(k, None), (n, None), (nl, None), (SASARAN[sa], None), (p, None), (programs[p], None),
                      ("Tabel 2.1; Bab III 3.3.3", None), ("Bobot PMPRB area ini: sheet Bobot PMPRB.", None)]
                     for k, n, nl, sa, p in AREAS]
     data["Quick Wins"] = [[(k, None), (n, None), ("A8", None), (QW_SOURCE, None), (" ".join((QW_NOTE, c)).strip(), None)]
@@ -342,10 +312,10 @@ def build(out: Path) -> None:
             r[f"nilai_{y}"] = r.get(f"nilai_{y}", "")
     data["Riwayat"] = rows_for(S.RIWAYAT, S.RIWAYAT_YEARS, riw)
     pil_rows, ranges = [], {}
-    for name, items in LISTS.items():
+    for name, items in read_lists().items():
         first = len(pil_rows) + 2
-        pil_rows += [[(name, None), (v, None), (i + 1, None), (d or None, None), (LIST_SOURCES.get(name), None)]
-                     for i, (v, d) in enumerate(items)]
+        pil_rows += [[(name, None), (r["nilai"], None), (i + 1, None), (r["keterangan"] or None, None),
+                      (LIST_SOURCES.get(name), None), (r["makna"] or None, None)] for i, r in enumerate(items)]
         ranges[name] = (first, len(pil_rows) + 1)
     data["Pilihan"] = pil_rows
     jad = []

@@ -17,7 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..consolidate import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
+from ..consolidation import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
+from ..enums import STATUS_ORDER, StatusRole
 from ..figures import KEPATUHAN_STATES, AreaFigure, PeriodFigures, StatusCounts, UnitFigure
 from ..form import PERIODE_END, PERIODE_LABEL
 from ..master.model import Roadmap
@@ -496,13 +497,14 @@ def _catatan(doc, ctx: Context) -> None:
     doc.add_heading("5.1 Fakta dari data periode ini", 2)
     _p(doc, "Bagian ini disusun otomatis dari data yang dilaporkan unit; tidak ada penilaian di dalamnya.")
 
-    doc.add_heading("a. Rencana aksi yang masih Belum Dimulai pada semester kedua", 3)
+    not_started, cannot = (fig.statuses[STATUS_ORDER.index(r)] for r in (StatusRole.NOT_STARTED, StatusRole.CANNOT))
+    doc.add_heading(f"a. Rencana aksi yang masih {not_started} pada semester kedua", 3)
     if not c.second_half:
         _p(doc, f"Tidak dinilai: {ctx.label} berakhir pada semester pertama.")
     elif not c.belum_dimulai:
         _p(doc, "Tidak ada: setiap baris sudah dimulai atau berstatus lain.")
     else:
-        _p(doc, f"{format_number(len(c.belum_dimulai))} baris masih Belum Dimulai:")
+        _p(doc, f"{format_number(len(c.belum_dimulai))} baris masih {not_started}:")
         _table(doc, ["Kode", "Rencana aksi", "PD utama"], [1.5, 11.0, 4.5],
                [[clean_text(r.get("kode")), unit_text(r.get("aksi"), 400), clean_text(r.get("nama_unit"))]
                 for r in c.belum_dimulai])
@@ -535,11 +537,11 @@ def _catatan(doc, ctx: Context) -> None:
         _p(doc, "Riwayat periode sebelumnya belum tersedia, sehingga unit yang dua periode berturut-turut tidak "
                 "mengumpulkan belum dapat ditunjukkan.")
 
-    doc.add_heading("d. Rencana aksi yang Tidak Dapat Dilaksanakan", 3)
+    doc.add_heading(f"d. Rencana aksi yang {cannot}", 3)
     if not c.tidak_dapat:
         _p(doc, "Tidak ada.")
     else:
-        _p(doc, f"{format_number(len(c.tidak_dapat))} baris dinyatakan Tidak Dapat Dilaksanakan, dengan alasan "
+        _p(doc, f"{format_number(len(c.tidak_dapat))} baris dinyatakan {cannot}, dengan alasan "
                 "yang ditulis unit:")
         _table(doc, ["Kode", "Rencana aksi", "PD utama", "Alasan (kendala) dan tindak lanjut dari unit"],
                [1.3, 5.7, 3.0, 7.0],

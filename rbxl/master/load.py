@@ -14,9 +14,12 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
+from ..enums import StatusRole
 from ..errors import MasterError
 from ..findings import Finding, finding, has_errors
+from ..mail.address import parse_addresses
 from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
+from ..xlsx import cell_name
 from . import schema as S
 from .model import (
     Area,
@@ -46,16 +49,6 @@ def find_master(path: str | Path | None = None) -> Path:
         return DEFAULT_MASTER
     shipped = Path(__file__).resolve().parents[2] / "master" / MASTER_NAME  # a source checkout
     return shipped if shipped.exists() else DEFAULT_MASTER
-
-
-def cell_name(row: int, col: int) -> str:
-    """0-based row/col -> 'B7'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 class _Table:
@@ -152,65 +145,21 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
         ck.required_and_unique(t)
 
     pil = tables[S.PILIHAN.name]
-    pilihan: dict[str, list[tuple[float, str]]] = {}
-    meanings: dict[str, dict[str, str]] = {}
-    for rec in pil.records:
-        if rec.get("daftar") and rec.get("nilai") is not None:
-            order = parse_number(rec.get("urutan"))
-            pilihan.setdefault(as_text(rec["daftar"]), []).append((order or 0.0, as_text(rec["nilai"])))
-            meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
-    lists = {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}
+    lists, meanings = _load_pilihan(pil)
     ck.lists = lists
+    status_roles = _status_roles(pil, file, findings)
     for t in tables.values():
         ck.choices(t)
         ck.numbers(t)
 
-    units = {}
-    t = tables[S.UNIT.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        if not rec.get("kode"):
-            continue
-        for address in _split(rec.get("email")):
-            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", address):
-                findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
-                                        cell=cells.get("email", ""), value=address))
-        units[as_text(rec["kode"])] = Unit(
-            kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
-            jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),
-            unit_pelayanan=as_text(rec.get("unit_pelayanan")).casefold() == "ya",
-            alias=_split(rec.get("alias")), catatan=as_text(rec.get("catatan")))
-    areas = {}
-    for rec in tables[S.AREA.name].records:
-        if rec.get("kode"):
-            areas[as_text(rec["kode"])] = Area(
-                kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")),
-                nama_lampiran=as_text(rec.get("nama_lampiran")) or as_text(rec.get("nama")),
-                sasaran=as_text(rec.get("sasaran")), program=as_text(rec.get("program")),
-                program_nama=as_text(rec.get("program_nama")))
-    grup = {}
-    for rec in tables[S.GRUP.name].records:
-        if rec.get("kode"):
-            grup[as_text(rec["kode"])] = Grup(as_text(rec["kode"]), as_text(rec.get("nama")),
-                                              as_text(rec.get("jenis")), _split(rec.get("anggota")))
+    units = _load_units(tables[S.UNIT.name], file, findings)
+    areas = _load_areas(tables[S.AREA.name])
+    grup = _load_grup(tables[S.GRUP.name])
     ck.known_refs = set(units) | set(grup)
     ck.units = set(units)
     ck.areas = set(areas)
 
-    pokja: dict[str, list[str]] = {}
-    t = tables[S.POKJA.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        area, unit = as_text(rec.get("area_kode")), as_text(rec.get("unit_kode"))
-        ck.area(S.POKJA.name, area, cells.get("area_kode", ""))
-        if unit and unit not in units:
-            ck.unknown_ref(S.POKJA.name, unit, cells.get("unit_kode", ""), "Unit")
-        elif area and unit and unit not in pokja.setdefault(area, []):
-            pokja[area].append(unit)
-    for g_ in grup.values():
-        for ref in g_.anggota:
-            if ref not in units:
-                row = next(i for i, r in enumerate(tables[S.GRUP.name].records) if as_text(r.get("kode")) == g_.kode)
-                ck.unknown_ref(S.GRUP.name, ref, tables[S.GRUP.name].cells[row].get("anggota", ""),
-                               "Anggota (untuk DAFTAR)")
+    pokja = _load_pokja(tables[S.POKJA.name], tables[S.GRUP.name], units, grup, ck)
 
     indikator = [ck.indikator(rec, cells, years) for rec, cells in
                  zip(tables[S.INDIKATOR.name].records, tables[S.INDIKATOR.name].cells, strict=True)]
@@ -221,17 +170,7 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
     ck.links(indikator, years, {as_text(r.get("kode")): c.get("sama_dengan", "") for r, c in
                                 zip(tables[S.INDIKATOR.name].records, tables[S.INDIKATOR.name].cells, strict=True)})
 
-    jadwal: dict[tuple[int, str], dt.date] = {}
-    t = tables[S.JADWAL.name]
-    for rec, cells in zip(t.records, t.cells, strict=True):
-        tahun = parse_number(rec.get("tahun"))
-        date = parse_date(rec.get("batas_waktu"))
-        if rec.get("batas_waktu") is not None and date is None:
-            findings.append(finding("MASTER_NOT_NUMBER", file=file, sheet=S.JADWAL.name,
-                                    cell=cells["batas_waktu"], column="Batas Pengumpulan",
-                                    value=rec.get("batas_waktu")))
-        if tahun and date and rec.get("periode"):
-            jadwal[(int(tahun), as_text(rec["periode"]))] = date
+    jadwal = _load_jadwal(tables[S.JADWAL.name], file, findings)
 
     riwayat = [dict(r) for r in tables[S.RIWAYAT.name].records]
     t = tables[S.QUICK_WINS.name]
@@ -245,9 +184,9 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
 
     roadmap = Roadmap(settings=settings, years=years, units=units, areas=areas, indikator=indikator,
                       kegiatan=kegiatan, rencana_aksi=rencana,
-                      pokja={k: tuple(v) for k, v in pokja.items()}, grup=grup, pilihan=lists,
-                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, source=source,
-                      quick_wins=quick_wins, bobot=bobot)
+                      pokja=pokja, grup=grup, pilihan=lists,
+                      jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, status_roles=status_roles,
+                      source=source, quick_wins=quick_wins, bobot=bobot)
     ck.weight_sums(roadmap, tables[S.BOBOT_PMPRB.name])
     ck.grade_bands(indikator, tables[S.INDIKATOR.name], meanings, years)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
@@ -259,6 +198,90 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
             findings.append(finding("MASTER_EMPTY_GROUP", file=file, sheet=S.GRUP.name, value=g_.kode))
     roadmap.fingerprint = fingerprint(roadmap)
     return roadmap, findings
+
+
+# --- one loader per sheet ----------------------------------------------------------------------
+
+def _load_pilihan(pil: _Table) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """The lists in their Urutan order, and each value's Keterangan."""
+    pilihan: dict[str, list[tuple[float, str]]] = {}
+    meanings: dict[str, dict[str, str]] = {}
+    for rec in pil.records:
+        if rec.get("daftar") and rec.get("nilai") is not None:
+            order = parse_number(rec.get("urutan"))
+            pilihan.setdefault(as_text(rec["daftar"]), []).append((order or 0.0, as_text(rec["nilai"])))
+            meanings.setdefault(as_text(rec["daftar"]), {})[as_text(rec["nilai"])] = as_text(rec.get("keterangan"))
+    return {k: [v for _, v in sorted(vs, key=lambda x: x[0])] for k, vs in pilihan.items()}, meanings
+
+
+def _load_units(t: _Table, file: str, findings: list[Finding]) -> dict[str, Unit]:
+    units = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        if not rec.get("kode"):
+            continue
+        for address in parse_addresses(as_text(rec.get("email")))[1]:
+            findings.append(finding("MASTER_BAD_EMAIL", file=file, sheet=S.UNIT.name,
+                                    cell=cells.get("email", ""), value=address))
+        units[as_text(rec["kode"])] = Unit(
+            kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")), singkatan=as_text(rec.get("singkatan")),
+            jenis=as_text(rec.get("jenis")), induk=as_text(rec.get("induk")), email=as_text(rec.get("email")),
+            unit_pelayanan=as_text(rec.get("unit_pelayanan")).casefold() == "ya",
+            alias=_split(rec.get("alias")), catatan=as_text(rec.get("catatan")))
+    return units
+
+
+def _load_areas(t: _Table) -> dict[str, Area]:
+    areas = {}
+    for rec in t.records:
+        if rec.get("kode"):
+            areas[as_text(rec["kode"])] = Area(
+                kode=as_text(rec["kode"]), nama=as_text(rec.get("nama")),
+                nama_lampiran=as_text(rec.get("nama_lampiran")) or as_text(rec.get("nama")),
+                sasaran=as_text(rec.get("sasaran")), program=as_text(rec.get("program")),
+                program_nama=as_text(rec.get("program_nama")))
+    return areas
+
+
+def _load_grup(t: _Table) -> dict[str, Grup]:
+    grup = {}
+    for rec in t.records:
+        if rec.get("kode"):
+            grup[as_text(rec["kode"])] = Grup(as_text(rec["kode"]), as_text(rec.get("nama")),
+                                              as_text(rec.get("jenis")), _split(rec.get("anggota")))
+    return grup
+
+
+def _load_pokja(t: _Table, grup_table: _Table, units: dict[str, Unit], grup: dict[str, Grup],
+                ck: _Checker) -> dict[str, tuple[str, ...]]:
+    """Pokja members per area; unknown units there and in Grup's member lists are reported."""
+    pokja: dict[str, list[str]] = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        area, unit = as_text(rec.get("area_kode")), as_text(rec.get("unit_kode"))
+        ck.area(S.POKJA.name, area, cells.get("area_kode", ""))
+        if unit and unit not in units:
+            ck.unknown_ref(S.POKJA.name, unit, cells.get("unit_kode", ""), "Unit")
+        elif area and unit and unit not in pokja.setdefault(area, []):
+            pokja[area].append(unit)
+    for g_ in grup.values():
+        for ref in g_.anggota:
+            if ref not in units:
+                row = next(i for i, r in enumerate(grup_table.records) if as_text(r.get("kode")) == g_.kode)
+                ck.unknown_ref(S.GRUP.name, ref, grup_table.cells[row].get("anggota", ""), "Anggota (untuk DAFTAR)")
+    return {k: tuple(v) for k, v in pokja.items()}
+
+
+def _load_jadwal(t: _Table, file: str, findings: list[Finding]) -> dict[tuple[int, str], dt.date]:
+    jadwal: dict[tuple[int, str], dt.date] = {}
+    for rec, cells in zip(t.records, t.cells, strict=True):
+        tahun = parse_number(rec.get("tahun"))
+        date = parse_date(rec.get("batas_waktu"))
+        if rec.get("batas_waktu") is not None and date is None:
+            findings.append(finding("MASTER_NOT_NUMBER", file=file, sheet=S.JADWAL.name,
+                                    cell=cells["batas_waktu"], column="Batas Pengumpulan",
+                                    value=rec.get("batas_waktu")))
+        if tahun and date and rec.get("periode"):
+            jadwal[(int(tahun), as_text(rec["periode"]))] = date
+    return jadwal
 
 
 def read_master(path: str | Path) -> tuple[Roadmap, list[Finding]]:
@@ -293,6 +316,38 @@ def _split(v: object) -> tuple[str, ...]:
     if v is None:
         return ()
     return tuple(p.strip() for p in str(v).replace("\n", ";").replace(",", ";").split(";") if p.strip())
+
+
+def _status_roles(pil: _Table, file: str, findings: list[Finding]) -> dict[str, dict[str, StatusRole]]:
+    """What each status of the STATUS_* lists means, from the Pilihan sheet's Makna Status column.
+
+    The code reasons with meanings, never with status names, so the master may rename a
+    status; a list whose meanings are missing, unknown or repeated is an error, because the
+    consistency checks and the summary counts would silently stop working.
+    """
+    known = ", ".join(StatusRole)
+    roles: dict[str, dict[str, StatusRole]] = {name: {} for name in S.STATUS_LISTS}
+    for rec, cells in zip(pil.records, pil.cells, strict=True):
+        daftar, value = as_text(rec.get("daftar")), as_text(rec.get("nilai"))
+        if daftar not in roles or not value:
+            continue
+        raw = as_text(rec.get("makna")).upper()
+        if raw not in set(StatusRole):
+            findings.append(finding("MASTER_STATUS_ROLE", file=file, sheet=S.PILIHAN.name,
+                                    cell=cells.get("makna", cells.get("nilai", "")), value=value, label=daftar,
+                                    choices=known, detail=raw or "kosong"))
+            continue
+        roles[daftar][value] = StatusRole(raw)
+    for daftar, meaning in roles.items():
+        used = list(meaning.values())
+        missing = [r.value for r in StatusRole if r not in used]
+        repeated = sorted({r.value for r in used if used.count(r) > 1})
+        problems = ([f"tidak ada {', '.join(missing)}"] if missing else []) + (
+            [f"lebih dari satu {', '.join(repeated)}"] if repeated else [])
+        if problems and len(meaning) == sum(1 for r in pil.records if as_text(r.get("daftar")) == daftar):
+            findings.append(finding("MASTER_STATUS_ROLES", file=file, sheet=S.PILIHAN.name, label=daftar,
+                                    choices=known, detail="; ".join(problems)))
+    return roles
 
 
 def _years(settings: dict[str, str], file: str, findings: list[Finding]) -> tuple[int, ...]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..enums import STATUS_ORDER, StatusRole
 from ..errors import UsageError
 from ..values import NO_VALUE, parse_graded, parse_number
-from .schema import PERIODS
+from .schema import LIST_STATUS_AKSI, PERIODS
 
 Raw = float | str | None  # a cell value as the administrator wrote it
 
@@ -156,6 +157,8 @@ class Bobot:
 
 @dataclass
 class Roadmap:
+    """The checked content of the master workbook: units, areas, indicators, actions, lists."""
+
     settings: dict[str, str]
     years: tuple[int, ...]
     units: dict[str, Unit]
@@ -169,6 +172,7 @@ class Roadmap:
     jadwal: dict[tuple[int, str], dt.date]
     riwayat: list[dict] = field(default_factory=list)
     pilihan_keterangan: dict[str, dict[str, str]] = field(default_factory=dict)  # list -> value -> meaning
+    status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # STATUS_* list -> value -> role
     quick_wins: list[QuickWin] = field(default_factory=list)
     bobot: list[Bobot] = field(default_factory=list)
     fingerprint: str = ""
@@ -261,6 +265,18 @@ class Roadmap:
 
     def choices(self, name: str) -> list[str]:
         return self.pilihan.get(name, [])
+
+    def status_role(self, value: object, daftar: str = LIST_STATUS_AKSI) -> StatusRole | None:
+        """What a status typed by a unit means (None: blank or not in the list)."""
+        return self.status_roles.get(daftar, {}).get(value) if isinstance(value, str) else None
+
+    def status_named(self, role: StatusRole, daftar: str = LIST_STATUS_AKSI) -> str:
+        """The master's name for a meaning, e.g. DONE -> 'Selesai'."""
+        return next(v for v, r in self.status_roles.get(daftar, {}).items() if r == role)
+
+    def statuses(self, daftar: str = LIST_STATUS_AKSI) -> list[str]:
+        """The list's status names in STATUS_ORDER (done, in progress, not started, cannot)."""
+        return [self.status_named(role, daftar) for role in STATUS_ORDER]
 
     def reporting_units(self) -> list[str]:
         """Units that receive a workbook: every unit with at least one row in any year."""

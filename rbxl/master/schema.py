@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..enums import Period
+
 YEARS_DEFAULT = (2022, 2023, 2024, 2025, 2026)
 BASELINE_YEAR = 2021
 
@@ -166,6 +168,8 @@ PILIHAN = Sheet("Pilihan", (
     Column("urutan", "Urutan", NUMBER, True, width=8),
     Column("keterangan", "Keterangan", TEXT, width=60),
     Column("sumber", "Sumber", TEXT, width=40),
+    # what each status means to rbxl (StatusRole); filled for the STATUS_* lists only
+    Column("makna", "Makna Status", CODE, width=12),
 ), key="")
 
 QUICK_WINS = Sheet("Quick Wins", (
@@ -203,11 +207,10 @@ PENGATURAN = Sheet("Pengaturan", (
 SHEETS: tuple[Sheet, ...] = (PENGATURAN, UNIT, AREA, INDIKATOR, KEGIATAN, RENCANA_AKSI, POKJA, GRUP,
                              RIWAYAT, QUICK_WINS, BOBOT_PMPRB, PILIHAN, JADWAL)
 
-RIWAYAT_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
+RIWAYAT_YEARS = tuple(range(2016, BASELINE_YEAR + 1))  # the Perbup's history tables end at the baseline
 
 # Fixed list names the code relies on (their values live in the Pilihan sheet).
 LIST_STATUS_AKSI = "STATUS_AKSI"
 LIST_STATUS_DUKUNGAN = "STATUS_DUKUNGAN"
-PERIODS = ("TW1", "TW2", "TW3", "TW4", "S1", "S2", "TAHUNAN")
-GROUP_KINDS = ("SEMUA_PD", "UNIT_PELAYANAN", "POKJA_AREA", "POKJA_SEMUA", "DAFTAR")
-UNIT_KINDS = ("Perangkat Daerah", "Bagian Setda")
+STATUS_LISTS = (LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN)  # each value needs a Makna Status (StatusRole)
+PERIODS = tuple(p.value for p in Period)

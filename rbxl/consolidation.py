@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import DUPLICATE, SUPERSEDED, Submission
-from .findings import SEVERITY_ID, Finding
+from .checks import Submission
+from .enums import Collection, Role, Severity, Verdict
+from .findings import Finding
 from .form import (
     IDENTITAS_INPUTS,
     SHEET_IDENTITAS,
@@ -21,17 +22,22 @@ from .form import (
     plan,
 )
 from .master.model import Roadmap
-from .validate import Report
+from .validation import Report
 from .values import capaian, capaian_kategori
 
-NOT_RETURNED = "Belum mengumpulkan"
-REJECTED_FILE = "Berkas ditolak"
+NOT_RETURNED, REJECTED_FILE = Collection.NOT_RETURNED, Collection.REJECTED_FILE
 
 TARGET_MET, TARGET_NOT_MET, NO_DATA = "Tercapai", "Belum tercapai", "Belum ada data"
 
 
 @dataclass
 class Tables:
+    """A period's tidy tables: one dict per unit x item, keyed by the monitoring.*_COLS keys.
+
+    Units with no usable file keep their rows with blank values and 'Belum mengumpulkan' or
+    'Berkas ditolak' in `pengumpulan`, so nothing is averaged as zero.
+    """
+
     tahun: int
     periode: str
     rencana_aksi: list[dict] = field(default_factory=list)
@@ -51,8 +57,9 @@ def status_capaian(value: float | None) -> str:
 
 
 def consolidate(report: Report, roadmap: Roadmap) -> Tables:
+    """The tidy tables of a validated period (reads the chosen files' values, writes nothing)."""
     t = Tables(report.tahun, report.periode)
-    rejected_units = {s.unit for s in report.submissions if s.unit and s.verdict == "Ditolak"}
+    rejected_units = {s.unit for s in report.submissions if s.unit and s.verdict == Verdict.REJECTED}
     specs: dict[str, FormSpec] = {u: plan(roadmap, u, report.tahun, report.periode) for u in report.expected}
     t.lists = {k: v for spec in specs.values() for k, v in spec.lists.items()}
     for unit in report.expected:
@@ -75,15 +82,32 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
                          "sha256": s.item.sha256, "putusan": s.verdict})
     counts = {id(f) for f in counted_findings(report)}
     for f in report.all_findings():
-        level = SEVERITY_ID.get(f.severity, "Info")
+        level = Severity(f.severity).label
         if id(f) not in counts:  # still listed, under a level the per-unit counts do not match
             level = f"{level} ({NOT_COUNTED})"
         t.temuan.append({"tingkat": level, "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet,
                          "sel": f.cell, "nilai": f.value, "pesan": f.message})
+    _unit_counts(t, roadmap)
     return t
 
 
 NOT_COUNTED = "berkas tidak dipakai"
+
+
+def _unit_counts(t: Tables, roadmap: Roadmap) -> None:
+    """The Per Unit counts of every unit row, from the figures view (the monitoring workbook caches
+    the same numbers under its formulas), so the unit table is complete before anything is written."""
+    from .columns import STATUS_COUNT
+    from .enums import STATUS_ORDER
+    from .figures import figures
+
+    fig = figures(t, roadmap)
+    for row in t.unit:
+        u = fig.unit(row["unit"])
+        row.update({"n_utama": u.utama.total, "n_pendukung": u.n_pendukung, "n_kosong": u.utama.unreported,
+                    "progres": "" if u.utama.mean_progress is None else u.utama.mean_progress,
+                    "n_err": u.n_kesalahan, "n_warn": u.n_peringatan})
+        row.update({STATUS_COUNT[role]: u.utama.by_status[roadmap.status_named(role)] for role in STATUS_ORDER})
 
 
 def counted_findings(report: Report) -> list[Finding]:
@@ -95,7 +119,7 @@ def counted_findings(report: Report) -> list[Finding]:
     out = list(report.findings)
     for s in report.submissions:
         chosen = report.chosen.get(s.unit) if s.unit else None
-        if s.verdict in (SUPERSEDED, DUPLICATE) or (chosen is not None and s is not chosen):
+        if s.verdict in (Verdict.SUPERSEDED, Verdict.DUPLICATE) or (chosen is not None and s is not chosen):
             continue
         out += s.findings
     return out
@@ -107,7 +131,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
     ra_by_code = {r.kode: r for r in roadmap.rencana_aksi}
     for sheet in spec.sheets:
         if sheet.name in (SHEET_RA_UTAMA, SHEET_RA_PENDUKUNG):
-            peran = "Utama" if sheet.name == SHEET_RA_UTAMA else "Pendukung"
+            peran = (Role.LEAD if sheet.name == SHEET_RA_UTAMA else Role.SUPPORT).value
             for row in sheet.rows:
                 ra = ra_by_code[row.key]
                 g = lambda k, name=sheet.name, key=row.key: values.get((name, key, k), "")  # noqa: E731
@@ -115,7 +139,7 @@ def _rows(t: Tables, roadmap: Roadmap, spec: FormSpec, sub: Submission | None, s
                     "kode": ra.kode, "area_kode": ra.area_kode, "area": row.values["area"],
                     "kegiatan": row.values["kegiatan"], "aksi": row.values["aksi"], "unit": unit,
                     "nama_unit": spec.unit_nama, "peran": peran, "pengumpulan": state, "status": g("status"),
-                    "progres": g("progres") if peran == "Utama" else "", "output": g("output"), "bukti": g("bukti"),
+                    "progres": g("progres") if peran == Role.LEAD else "", "output": g("output"), "bukti": g("bukti"),
                     "kendala": g("kendala"), "tindak_lanjut": g("tindak_lanjut"), "keterangan": g("keterangan")})
         elif sheet.name == SHEET_INDIKATOR:
             by_code = {i.kode: i for i in roadmap.indikator}

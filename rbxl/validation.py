@@ -1,4 +1,4 @@
-"""Validate returned files: collect, read and check each one, pick one per unit, archive all.
+"""Validate returned files: collect, read and check each one, pick one per unit (reads only).
 
 Each workbook is parsed in a worker process whose address space is capped, so a parser that
 runs away on a hostile file fails alone and the file gets a finding instead of a crash.
@@ -17,16 +17,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_bytes, write_text
-from .checks import DUPLICATE, REJECTED, SUPERSEDED, Submission, check, check_csv
-from .findings import ERROR, Finding, finding
+from .checks import Submission, check, check_csv
+from .enums import Verdict
+from .findings import ERROR, WARNING, Finding, finding, flatten
 from .form import FormSpec
 from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
 from .master.model import Roadmap
-from .paths import archive_dir, own_outputs
+from .paths import archive_dir
+from .workers import default_workers, pool_context
 
 
 @dataclass
 class Report:
+    """The result of validating a period's returned files.
+
+    `submissions`: one per workbook received (duplicates and superseded copies included), each
+    with its verdict and findings; `chosen`: the file whose values count, per unit;
+    `expected`: the units that should report; `missing`: those with no usable file.
+    `archive` and `findings_file` are set by the pipeline once it has written them.
+    """
+
     tahun: int
     periode: str
     submissions: list[Submission]
@@ -47,12 +57,16 @@ class Report:
             out += s.findings
         return out
 
+    def flatten(self, names: list[str]) -> list[list[object]]:
+        """Every finding as a row of the named fields/parameters: report.flatten(["code", "cell"])."""
+        return flatten(self.all_findings(), names)
+
     @property
     def ok(self) -> bool:
         """No error in any file that counts: superseded and duplicate copies do not."""
-        live = [s for s in self.submissions if s.verdict not in (SUPERSEDED, DUPLICATE)]
+        live = [s for s in self.submissions if s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE)]
         return not any(f.severity == ERROR for f in self.findings) and all(
-            s.verdict != REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
+            s.verdict != Verdict.REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
 
 
 # --- worker side ---------------------------------------------------------------------------
@@ -83,11 +97,9 @@ def _process(item: Received) -> Submission:
 
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
                progress: Callable[[], None] | None) -> list[Submission]:
-    import multiprocessing as mp
-
     if not items:
         return []
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = pool_context()
     cap = os.name == "posix"
     results: dict[int, Submission] = {}
     pending = list(range(len(items)))
@@ -120,15 +132,18 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 # --- orchestration -------------------------------------------------------------------------
 
-def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path | None = None,
+def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
              on_total: Callable[[int], None] | None = None, history=None) -> Report:
-    """Check every returned file; with `out`, archive the inputs and write the findings files.
+    """Check every returned file and choose one per unit; reads only, writes nothing.
 
+    `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
     `history` (rbxl.history.HistoryContext, loaded from the riwayat store by the pipeline) adds
-    the checks that compare each unit with its earlier accepted period."""
+    the checks that compare each unit with its earlier accepted period.
+    Archiving and the findings files are the pipeline's job (pipeline.run_validation).
+    """
     roadmap.check_period(tahun, periode)
-    everything, findings = collect(paths, exclude=own_outputs(Path(out), tahun, periode) if out is not None else [])
+    everything, findings = collect(paths, exclude=exclude or [])
     items = [i for i in everything if not i.note]
     kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
     as_csv = [sub for sub in (check_csv(i, roadmap) for i in kept if i.ext == ".csv") if sub]
@@ -148,7 +163,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
               if original[item.sha256] != idx}
     if on_total:
         on_total(len(unique))
-    workers = workers or min(os.cpu_count() or 1, 4)
+    workers = workers or default_workers()
     checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress)}
 
     submissions: list[Submission] = []
@@ -158,7 +173,7 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
             sub = Submission(item, unit=base.unit, tahun=base.tahun, periode=base.periode,
                              findings=[finding("FILE_DUPLICATE", file=item.source, unit=base.unit,
                                                detail=dup_of[idx])])
-            sub.verdict = DUPLICATE
+            sub.verdict = Verdict.DUPLICATE
         else:
             sub = base
             sub.item = item
@@ -172,11 +187,6 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
         from .history import apply_history
 
         apply_history(report, roadmap, history)
-    if out is not None:
-        _archive(report, Path(out))
-        from .feedback import write_feedback
-
-        write_feedback(report, roadmap, Path(out))
     return report
 
 
@@ -193,7 +203,7 @@ def _choose(report: Report) -> None:
         winner = subs[-1]
         report.chosen[unit] = winner
         for s in subs[:-1]:
-            s.verdict = SUPERSEDED
+            s.verdict = Verdict.SUPERSEDED
             s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))
 
 
@@ -213,7 +223,7 @@ def _archive(report: Report, out: Path) -> None:
     if new:
         w.writerow(LOG_FIELDS)
     rows = [(s.item, s.unit, s.verdict, sum(f.severity == ERROR for f in s.findings),
-             sum(f.severity == "warning" for f in s.findings)) for s in report.submissions]
+             sum(f.severity == WARNING for f in s.findings)) for s in report.submissions]
     rows += [(i, "", "Wadah (zip/e-mail)" if i.note == "wadah" else f"Dilewati: {i.note}", 0, 0) for i in report.kept]
     for item, unit, verdict, n_err, n_warn in rows:
         ext = Path(item.name).suffix.lower() or ".bin"

@@ -11,62 +11,37 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
-from .consolidate import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .columns import (
+    BERKAS_COLS,
+    IDENTITAS_COLS,
+    IND_COLS,
+    KEG_COLS,
+    RA_COLS,
+    STATUS_COUNT,
+    TEMUAN_COLS,
+    TIDY_TABLES,
+    UNIT_COLS,
+    Col,
+)
+from .consolidation import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
+from .enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
+from .figures import PeriodFigures, UnitFigure
+from .figures import figures as compute_figures
+from .findings import ERROR, WARNING
 from .form import PERIODE_LABEL, list_name
 from .formulas import capaian_formula, capaian_value
 from .master.model import UNIT_GROUPS, Roadmap
+from .master.schema import STATUS_LISTS
 from .template import WB_OPTIONS, fit_height, write_list_sheet
+from .xlsx import cell_name, column_ref, header_format, print_a4
 
-STATUSES = ["Selesai", "Sedang Berjalan", "Belum Dimulai", "Tidak Dapat Dilaksanakan"]
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    header: str
-    width: float = 14
-    num_format: str = ""
-
-
-RA_COLS = [Col("kode", "Kode", 8), Col("area_kode", "Kode Area", 7), Col("area", "Area Perubahan", 20),
-           Col("kegiatan", "Kegiatan / Sub Kegiatan", 34), Col("aksi", "Rencana Aksi", 40), Col("unit", "Unit", 15),
-           Col("nama_unit", "Nama Unit", 28), Col("peran", "Peran", 10), Col("pengumpulan", "Pengumpulan", 18),
-           Col("status", "Status", 18), Col("progres", "Progres (%)", 10, "0.0"), Col("output", "Output", 30),
-           Col("bukti", "Bukti Dukung", 26), Col("kendala", "Kendala", 26), Col("tindak_lanjut", "Tindak Lanjut", 26),
-           Col("keterangan", "Keterangan", 26)]
-IND_COLS = [Col("kode", "Kode", 12), Col("tabel", "Tabel", 9), Col("area_kode", "Area", 6),
-            Col("indikator", "Indikator Kinerja", 36), Col("nama_singkat", "Nama Singkat", 20),
-            Col("satuan", "Satuan", 11), Col("arah", "Arah", 7),
-            Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10), Col("realisasi", "Realisasi", 10),
-            Col("capaian", "Capaian (%)", 10, "0.0"), Col("status_capaian", "Status", 14), Col("unit", "Unit", 15),
-            Col("pengumpulan", "Pengumpulan", 18), Col("sumber_data", "Sumber Data", 24),
-            Col("keterangan", "Keterangan", 26)]
-KEG_COLS = [Col("kode", "Kode", 12), Col("area", "Area", 20), Col("kegiatan", "Kegiatan Prioritas", 40),
-            Col("satuan", "Satuan", 12), Col("baseline", "Baseline 2021", 10), Col("target", "Target", 10),
-            Col("realisasi", "Realisasi", 10, "#,##0.##"), Col("capaian", "Capaian (%)", 10, "0.0"),
-            Col("status_capaian", "Status", 14), Col("unit", "Unit", 15), Col("pengumpulan", "Pengumpulan", 18),
-            Col("keterangan", "Keterangan", 26)]
-BERKAS_COLS = [Col("berkas", "Berkas (sumber)", 50), Col("nama_berkas", "Nama Berkas", 30), Col("unit", "Unit", 15),
-               Col("diterima", "Waktu Berkas", 19), Col("disimpan", "Disimpan (di dalam berkas)", 19),
-               Col("sha256", "SHA-256", 30), Col("putusan", "Putusan", 20)]
-TEMUAN_COLS = [Col("tingkat", "Tingkat", 11), Col("kode", "Kode", 22), Col("unit", "Unit", 15),
-               Col("berkas", "Berkas", 40), Col("sheet", "Sheet", 20), Col("sel", "Sel", 7),
-               Col("nilai", "Nilai Ditemukan", 22), Col("pesan", "Pesan", 70)]
-
-IDENTITAS_COLS = [Col("unit", "Kode unit", 16), Col("nama", "Nama pengisi", 28),
-                  Col("nip", "NIP pengisi (18 digit, teks)", 21), Col("jabatan", "Jabatan pengisi", 28),
-                  Col("telepon", "Nomor telepon/HP pengisi", 18), Col("email", "E-mail pengisi", 26),
-                  Col("tanggal", "Tanggal pengisian (YYYY-MM-DD)", 14)]
-
-
-def col_letter(i: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return xl_col_to_name(i)
+# Status names are the master's; their meaning (and so their colour and count column) is fixed.
+ROLE_COLOR = {StatusRole.DONE: "green", StatusRole.IN_PROGRESS: "yellow", StatusRole.NOT_STARTED: "red",
+              StatusRole.CANNOT: "grey"}
+LEAD, SUPPORT = Role.LEAD.value, Role.SUPPORT.value
 
 
 class _Data:
@@ -77,53 +52,17 @@ class _Data:
         self.index = {c.key: i for i, c in enumerate(cols)}
 
     def rng(self, key: str) -> str:
-        c = col_letter(self.index[key])
-        return f"'{self.name}'!${c}$2:${c}${max(self.n, 1) + 1}"
+        """The whole data column on its sheet (at least one row, so formulas stay valid)."""
+        return column_ref(self.name, self.index[key], 1, max(self.n, 1))
 
     def cell(self, key: str, i: int) -> str:
-        return f"{col_letter(self.index[key])}{i + 2}"
-
-
-def countifs(rows: list[dict], **crit) -> int:
-    """What COUNTIFS gives for exact-match criteria (one pass; use Groups for many look-ups)."""
-    return sum(all(r.get(k) == v for k, v in crit.items()) for r in rows)
-
-
-def averageifs(rows: list[dict], field: str, **crit) -> float | str:
-    """What IFERROR(AVERAGEIFS(...),"") gives: the mean of numeric cells, '' when there are none."""
-    vals = [r[field] for r in rows if all(r.get(k) == v for k, v in crit.items()) and _is_number(r.get(field))]
-    return sum(vals) / len(vals) if vals else ""
-
-
-def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-class Groups:
-    """COUNTIFS / AVERAGEIFS answers for one set of criteria columns, computed in one pass."""
-
-    def __init__(self, rows: list[dict], keys: tuple[str, ...], field: str = ""):
-        self.keys = keys
-        self.count: dict[tuple, int] = {}
-        self.sums: dict[tuple, list[float]] = {}
-        for r in rows:
-            k = tuple(r.get(x) for x in keys)
-            self.count[k] = self.count.get(k, 0) + 1
-            if field and _is_number(r.get(field)):
-                acc = self.sums.setdefault(k, [0.0, 0])
-                acc[0] += r[field]
-                acc[1] += 1
-
-    def n(self, *values) -> int:
-        return self.count.get(values, 0)
-
-    def mean(self, *values) -> float | str:
-        acc = self.sums.get(values)
-        return acc[0] / acc[1] if acc else ""
+        """The cell of data row i (0-based) in this sheet."""
+        return cell_name(i + 1, self.index[key])
 
 
 def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -> Path:
-    """The monitoring workbook; with `trend` (rbxl.trend.History) also the Tren sheet (and Tahunan)."""
+    """Write the monitoring workbook to `path` atomically; returns `path`. With `trend`
+    (rbxl.trend.History) it also has the Tren sheet (and, for TAHUNAN, the Tahunan sheet)."""
     import xlsxwriter
 
     with atomic_path(path) as tmp:
@@ -141,9 +80,11 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
         _indicator_sheet(wb, F, ind, sorted(tables.indikator, key=lambda r: order.get(r["kode"], len(order))),
                          tables)
         _indicator_sheet(wb, F, keg, tables.kegiatan, tables)
-        _table_sheet(wb, F, ra, tables.rencana_aksi, status_col="status")
-        _matrix(wb, F, tables, ra_order)
-        unit_data, unit_order = _per_unit(wb, F, tables, ra)
+        _table_sheet(wb, F, ra, tables.rencana_aksi,
+                     {roadmap.status_named(role): ROLE_COLOR[role] for role in STATUS_ORDER})
+        _matrix(wb, F, tables, ra_order, roadmap)
+        fig = compute_figures(tables, roadmap)  # every cached value below comes from this view
+        unit_data, unit_order = _per_unit(wb, F, tables, ra, roadmap, fig)
         if trend is not None and trend.periods:
             from .tren_sheet import write_tahunan, write_tren
 
@@ -155,7 +96,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
         write_list_sheet(wb, dict(sorted(tables.lists.items())))
-        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, unit_order)
+        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, unit_order, fig)
         summary.activate()
         wb.close()
     return path
@@ -163,8 +104,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
 
 def _formats(wb) -> dict:
     return {
-        "head": wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
-                               "valign": "vcenter", "align": "center", "border": 1}),
+        "head": header_format(wb, valign="vcenter", align="center"),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
@@ -207,26 +147,21 @@ def _setup(ws, data: _Data, F: dict, freeze_cols: int = 1) -> None:
     ws.set_row(0, 32)
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(data.n, 1), len(data.cols) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_footer("&L" + data.name.replace("&", "&&") + "&RHalaman &P dari &N")
+    print_a4(ws, repeat_row=0, footer_left=data.name)
 
 
-def _table_sheet(wb, F, data: _Data, rows: list[dict], status_col: str = "") -> None:
+def _table_sheet(wb, F, data: _Data, rows: list[dict], status_colors: dict[str, str] | None = None) -> None:
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     for i, row in enumerate(rows, start=1):
         for c, col in enumerate(data.cols):
             _value(ws, i, c, row.get(col.key), _fmt(F, col.num_format))
         ws.set_row(i, fit_height((row.get(col.key), col.width) for col in data.cols))
-    if status_col and rows:
-        c = data.index[status_col]
-        _traffic(ws, F, 1, c, len(rows), c, {"Selesai": "green", "Sedang Berjalan": "yellow",
-                                             "Belum Dimulai": "red", "Tidak Dapat Dilaksanakan": "grey"})
+    if status_colors and rows:
+        c = data.index["status"]
+        _traffic(ws, F, 1, c, len(rows), c, status_colors)
         c = data.index["pengumpulan"]
-        _traffic(ws, F, 1, c, len(rows), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red"})
+        _traffic(ws, F, 1, c, len(rows), c, {Collection.NOT_RETURNED: "grey", Collection.REJECTED_FILE: "red"})
 
 
 def _traffic(ws, F, r1, c1, r2, c2, mapping: dict[str, str]) -> None:
@@ -264,7 +199,7 @@ def _indicator_sheet(wb, F, data: _Data, rows: list[dict], tables: Tables) -> No
                                                              {"criteria": ">=", "type": "number", "value": 80}]})
 
 
-def _matrix(wb, F, tables: Tables, ra_order: dict[str, int]) -> None:
+def _matrix(wb, F, tables: Tables, ra_order: dict[str, int], roadmap: Roadmap) -> None:
     """Actions x units, the status each unit reported (values: a view, not a summary)."""
     ws = wb.add_worksheet("Matriks")
     codes = sorted(dict.fromkeys(r["kode"] for r in tables.rencana_aksi), key=lambda k: ra_order.get(k, len(ra_order)))
@@ -273,21 +208,19 @@ def _matrix(wb, F, tables: Tables, ra_order: dict[str, int]) -> None:
     ws.write_string(0, 0, "Kode", F["head"])
     ws.set_column(0, 0, 8)
     ws.set_column(1, len(units), 4.5)
-    vert = F["wb"].add_format({"bold": True, "rotation": 90, "bg_color": "#1F4E78", "font_color": "#FFFFFF",
-                               "border": 1, "align": "center"})
+    vert = header_format(F["wb"], rotation=90, align="center", text_wrap=False)
     for j, u in enumerate(units, start=1):
         ws.write_string(0, j, u, vert)
     ws.set_row(0, 90)
-    short = {"Selesai": "S", "Sedang Berjalan": "B", "Belum Dimulai": "-", "Tidak Dapat Dilaksanakan": "X",
-             "Sedang Mendukung": "B", "Dukungan Selesai": "S", "Belum Ada Dukungan": "-", "Tidak Diminta": "X"}
+    short = {name: role.short for daftar in STATUS_LISTS for name, role in roadmap.status_roles[daftar].items()}
     for i, k in enumerate(codes, start=1):
         ws.write_string(i, 0, k, F["bold"])
         for j, u in enumerate(units, start=1):
             r = cell.get((k, u))
             if r is None:
                 continue
-            text = "?" if r["pengumpulan"] in ("Belum mengumpulkan", "Berkas ditolak") else short.get(r["status"], "?")
-            if r["peran"] == "Utama":
+            text = "?" if r["pengumpulan"] in tuple(Collection) else short.get(r["status"], "?")
+            if r["peran"] == LEAD:
                 text = text + "*"
             ws.write_string(i, j, text)
     n = len(codes)
@@ -299,28 +232,10 @@ def _matrix(wb, F, tables: Tables, ra_order: dict[str, int]) -> None:
             ws.conditional_format(1, 1, n, len(units), {"type": "text", "criteria": "begins with", "value": prefix,
                                                         "format": F[color]})
     ws.freeze_panes(1, 1)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_a4(ws)
 
 
-UNIT_COLS = [Col("unit", "Unit", 16), Col("singkatan", "Singkatan", 14), Col("nama", "Nama Unit", 34),
-             Col("jenis", "Jenis", 15), Col("kelompok", "Kelompok", 30),
-             Col("dikumpulkan", "Mengumpulkan", 12), Col("data_dipakai", "Data Dipakai", 10),
-             Col("putusan", "Putusan", 20), Col("berkas", "Berkas", 30),
-             Col("n_utama", "Baris Utama", 9), Col("n_selesai", "Selesai", 9), Col("n_berjalan", "Sedang Berjalan", 9),
-             Col("n_belum", "Belum Dimulai", 9), Col("n_tidak", "Tidak Dapat Dilaksanakan", 11),
-             Col("n_kosong", "Belum Dilaporkan", 10),
-             Col("progres", "Rata-rata Progres (%)", 11, "0.0"), Col("n_pendukung", "Baris Pendukung", 10),
-             Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
-
-
-CSV_TABLES = {"rencana_aksi": RA_COLS, "indikator": IND_COLS, "kegiatan_prioritas": KEG_COLS,
-              "unit": UNIT_COLS + [Col("email", "E-mail unit (dari master)")], "identitas": IDENTITAS_COLS,
-              "berkas": BERKAS_COLS, "temuan": TEMUAN_COLS}
-
-
-def _per_unit(wb, F, tables: Tables, ra: _Data) -> tuple[_Data, list[dict]]:
+def _per_unit(wb, F, tables: Tables, ra: _Data, roadmap: Roadmap, fig: PeriodFigures) -> tuple[_Data, list[dict]]:
     """The Per Unit sheet, its rows grouped by unit kind and sorted by name within a kind, so each
     kind is one contiguous block that one Ringkasan chart can read."""
     data = _Data("Per Unit", UNIT_COLS, len(tables.unit))
@@ -329,47 +244,51 @@ def _per_unit(wb, F, tables: Tables, ra: _Data) -> tuple[_Data, list[dict]]:
     ws = wb.add_worksheet(data.name)
     _setup(ws, data, F, 2)
     temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
-    by_role = Groups(tables.rencana_aksi, ("unit", "peran"), "progres")
-    by_status = Groups(tables.rencana_aksi, ("unit", "peran", "status"))
-    by_level = Groups(tables.temuan, ("unit", "tingkat"))
-    formulas: dict[str, Callable[[str, str], tuple[str, object]]] = {
-        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama")',
-                                 by_role.n(u, "Utama")),
-        "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Pendukung")',
-                                     by_role.n(u, "Pendukung")),
+    # each formula with its cached value from the unit's figures (rbxl.figures)
+    formulas: dict[str, Callable[[str, UnitFigure], tuple[str, object]]] = {
+        "n_utama": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}")', u.utama.total),
+        "n_pendukung": lambda a, u: (f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{SUPPORT}")',
+                                     u.n_pendukung),
         "progres": lambda a, u: (f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("unit")},{a},'
-                                 f'{ra.rng("peran")},"Utama"),"")', by_role.mean(u, "Utama")),
-        "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Kesalahan")',
-                               by_level.n(u, "Kesalahan")),
-        "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"Peringatan")',
-                                by_level.n(u, "Peringatan")),
+                                 f'{ra.rng("peran")},"{LEAD}"),"")', _cached(u.utama.mean_progress)),
+        "n_err": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{ERROR.label}")',
+                               u.n_kesalahan),
+        "n_warn": lambda a, u: (f'=COUNTIFS({temuan.rng("unit")},{a},{temuan.rng("tingkat")},"{WARNING.label}")',
+                                u.n_peringatan),
     }
-    for key, status in zip(("n_selesai", "n_berjalan", "n_belum", "n_tidak"), STATUSES, strict=True):
-        formulas[key] = (lambda s: lambda a, u: (
-            f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")',
-            by_status.n(u, "Utama", s)))(status)
-    status_cells = [data.index[k] for k in ("n_selesai", "n_berjalan", "n_belum", "n_tidak")]
+    for role in STATUS_ORDER:
+        formulas[STATUS_COUNT[role]] = (lambda s: lambda a, u: (
+            f'=COUNTIFS({ra.rng("unit")},{a},{ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")',
+            u.utama.by_status[s]))(roadmap.status_named(role))
+    status_cells = [data.index[STATUS_COUNT[role]] for role in STATUS_ORDER]
     for i, row in enumerate(rows):
+        unit_fig = fig.unit(row["unit"])
         for c, col in enumerate(data.cols):
             if col.key in formulas:
-                formula, cached = formulas[col.key](data.cell("unit", i), row["unit"])
+                formula, cached = formulas[col.key](data.cell("unit", i), unit_fig)
                 ws.write_formula(i + 1, c, formula, _fmt(F, col.num_format or "0"), cached)
-                row[col.key] = cached
             elif col.key == "n_kosong":  # lead rows with no status: the unit's file is missing or left them blank
-                cached = row["n_utama"] - sum(row[k] for k in ("n_selesai", "n_berjalan", "n_belum", "n_tidak"))
-                first, last = col_letter(min(status_cells)), col_letter(max(status_cells))
-                ws.write_formula(i + 1, c, f"={data.cell('n_utama', i)}-SUM({first}{i + 2}:{last}{i + 2})",
-                                 F["int"], cached)
-                row[col.key] = cached
+                cached = unit_fig.utama.unreported
+                first, last = cell_name(i + 1, min(status_cells)), cell_name(i + 1, max(status_cells))
+                ws.write_formula(i + 1, c, f"={data.cell('n_utama', i)}-SUM({first}:{last})", F["int"], cached)
             else:
                 _value(ws, i + 1, c, row.get(col.key), F["wrap"])
         ws.set_row(i + 1, fit_height((row.get(col.key), col.width) for col in data.cols))  # wrapped names
     if rows:
         c = data.index["putusan"]
-        _traffic(ws, F, 1, c, len(tables.unit), c, {"Belum mengumpulkan": "grey", "Berkas ditolak": "red",
-                                                   "Perlu perbaikan": "yellow", "Diterima": "green",
-                                                   "Diterima dengan catatan": "green"})
+        _traffic(ws, F, 1, c, len(tables.unit), c, {Collection.NOT_RETURNED: "grey", Collection.REJECTED_FILE: "red",
+                                                   Verdict.NEEDS_FIX: "yellow", Verdict.ACCEPTED: "green",
+                                                   Verdict.ACCEPTED_NOTES: "green"})
     return data, rows
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _cached(v: float | None) -> float | str:
+    """A mean as IFERROR(AVERAGEIFS(...),"") caches it: '' where there is nothing to average."""
+    return "" if v is None else v
 
 
 # Ringkasan is printed (A4 portrait, one page wide): charts are stacked under the tables at the
@@ -404,7 +323,7 @@ class _Stack:
 
 
 def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data,
-             unit_rows: list[dict]) -> None:
+             unit_rows: list[dict], fig: PeriodFigures) -> None:
     ws.set_column(0, 0, 42)
     ws.set_column(1, 4, 14)
     ws.write_string(0, 0, f"MONITORING ROAD MAP REFORMASI BIROKRASI - {PERIODE_LABEL[tables.periode].upper()} "
@@ -412,53 +331,56 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}")
     ws.write_string(3, 0, "Uraian", F["head"])
     ws.write_string(3, 1, "Jumlah", F["head"])
-    ra_rows, ind_rows = tables.rencana_aksi, tables.indikator
-    utama = countifs(ra_rows, peran="Utama")
-    by_status = {s: countifs(ra_rows, peran="Utama", status=s) for s in STATUSES}
-    figures = [
-        ("Unit pelapor (diharapkan)", f"=COUNTA({units.rng('unit')})", len(unit_rows)),
-        ("Unit yang mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', countifs(unit_rows, dikumpulkan="Ya")),
-        ("Unit yang datanya dipakai", f'=COUNTIF({units.rng("data_dipakai")},"Ya")',
-         countifs(unit_rows, data_dipakai="Ya")),
-        ("Unit belum mengumpulkan", f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
-         countifs(unit_rows, dikumpulkan="Tidak")),
-        ("Rencana aksi (baris PD utama)", f'=COUNTIF({ra.rng("peran")},"Utama")', utama),
+    ind_rows = tables.indikator  # (the charts' row count)
+    # the cached values are the figures view's (rbxl.figures): one computation, every rendering
+    h, ra_fig = fig.headline, fig.headline.rencana_aksi
+    statuses = list(ra_fig.by_status)
+    first = 4  # 0-based row of the first figure, under the header
+    # (key, label, formula given the Excel row of every key, cached value); rows follow this order
+    Row = tuple[str, str, Callable[[dict[str, int]], str], object]
+    rows: list[Row] = [
+        ("expected", "Unit pelapor (diharapkan)", lambda at: f"=COUNTA({units.rng('unit')})", h.expected),
+        ("returned", "Unit yang mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', h.returned),
+        ("used", "Unit yang datanya dipakai", lambda at: f'=COUNTIF({units.rng("data_dipakai")},"Ya")', h.used),
+        ("not_returned", "Unit belum mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
+         h.not_returned),
+        ("utama", "Rencana aksi (baris PD utama)", lambda at: f'=COUNTIF({ra.rng("peran")},"{LEAD}")', ra_fig.total),
     ]
-    for s in STATUSES:
-        figures.append((f"   - {s}", f'=COUNTIFS({ra.rng("peran")},"Utama",{ra.rng("status")},"{s}")', by_status[s]))
-    utama_row = 4 + 4 + 1  # Excel row of "Rencana aksi (baris PD utama)"
-    figures.append(("   - Belum dilaporkan", f"=B{utama_row}-SUM(B{utama_row + 1}:B{utama_row + len(STATUSES)})",
-                    utama - sum(by_status.values())))
-    figures.append(("Rata-rata progres PD utama (%)", f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},'
-                                                      f'"Utama"),"")', averageifs(ra_rows, "progres", peran="Utama")))
-    figures.append(("Indikator (baris)", f"=COUNTA({ind.rng('kode')})", len(ind_rows)))
-    for s in (TARGET_MET, TARGET_NOT_MET, NO_DATA):
-        figures.append((f"   - {s}", f'=COUNTIF({ind.rng("status_capaian")},"{s}")',
-                        countifs(ind_rows, status_capaian=s)))
-    for i, (label, formula, cached) in enumerate(figures):
-        r = 4 + i
-        ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, formula, F["num"] if "progres" in label else F["int"], cached)
+    rows += [(f"status:{s}", f"   - {s}",
+              lambda at, s=s: f'=COUNTIFS({ra.rng("peran")},"{LEAD}",{ra.rng("status")},"{s}")', n)
+             for s, n in ra_fig.by_status.items()]
+    rows.append(("unreported", "   - Belum dilaporkan",
+                 lambda at: f"=B{at['utama']}-SUM(B{at['status:' + statuses[0]]}:B{at['status:' + statuses[-1]]})",
+                 ra_fig.unreported))
+    rows.append(("progress", "Rata-rata progres PD utama (%)",
+                 lambda at: f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("peran")},"{LEAD}"),"")',
+                 _cached(ra_fig.mean_progress)))
+    rows.append(("indikator", "Indikator (baris)", lambda at: f"=COUNTA({ind.rng('kode')})", h.indikator))
+    rows += [(f"capaian:{s}", f"   - {s}", lambda at, s=s: f'=COUNTIF({ind.rng("status_capaian")},"{s}")', n)
+             for s, n in h.indikator_by_state.items()]
+    at = {key: first + i + 1 for i, (key, *_) in enumerate(rows)}  # Excel (1-based) row of each figure
+    for i, (key, label, formula, cached) in enumerate(rows):
+        ws.write_string(first + i, 0, label)
+        ws.write_formula(first + i, 1, formula(at), F["num"] if key == "progress" else F["int"], cached)
 
     # progress per area
-    top = 4 + len(figures) + 2
-    for c, h in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", "Selesai"]):
-        ws.write_string(top, c, h, F["head"])
+    top = first + len(rows) + 2
+    done = roadmap.status_named(StatusRole.DONE)
+    for c, h_ in enumerate(["Area Perubahan", "Kode", "Rata-rata Progres (%)", "Aksi (PD utama)", done]):
+        ws.write_string(top, c, h_, F["head"])
     ws.set_row(top, 30)  # two-line headers
-    areas = list(roadmap.areas.values())
+    areas = fig.areas
     for i, area in enumerate(areas):
         r = top + 1 + i
         ws.write_string(r, 0, area.nama)
         ws.write_string(r, 1, area.kode)
-        a = f"B{r + 1}"
+        a = cell_name(r, 1)
         ws.write_formula(r, 2, f'=IFERROR(AVERAGEIFS({ra.rng("progres")},{ra.rng("area_kode")},{a},'
-                               f'{ra.rng("peran")},"Utama"),"")', F["num"],
-                         averageifs(ra_rows, "progres", area_kode=area.kode, peran="Utama"))
-        ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran="Utama"))
-        ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"Utama",'
-                               f'{ra.rng("status")},"Selesai")', F["int"],
-                         countifs(ra_rows, area_kode=area.kode, peran="Utama", status="Selesai"))
+                               f'{ra.rng("peran")},"{LEAD}"),"")', F["num"], _cached(area.rencana_aksi.mean_progress))
+        ws.write_formula(r, 3, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}")', F["int"],
+                         area.rencana_aksi.total)
+        ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}",'
+                               f'{ra.rng("status")},"{done}")', F["int"], area.rencana_aksi.by_status[done])
     last_area = top + len(areas)
 
     stack = _Stack(ws, last_area + 2, (last_area + 2) * ROW_PX + 20)
@@ -523,8 +445,9 @@ def _status_chart(wb, units: _Data, rows: list[dict], block: list[int], kelompok
     first, last = block[0] + 1, block[-1] + 1
     names = units.index["singkatan"]
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for key, label in zip(STATUS_COLORS, [*STATUSES, "Belum Dilaporkan"], strict=True):
+    for key in STATUS_COLORS:
         c = units.index[key]
+        label = units.cols[c].header  # the meaning's label (enums.StatusRole.label) or 'Belum Dilaporkan'
         chart.add_series({"name": label, "categories": ["Per Unit", first, names, last, names],
                           "values": ["Per Unit", first, c, last, c], "gap": 50,
                           "fill": {"color": STATUS_COLORS[key]}, "border": {"color": "#FFFFFF"}})
@@ -548,14 +471,13 @@ def _csv_safe(v: object) -> object:
 
 
 def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
+    """One CSV per tidy table plus KAMUS.csv (column meanings) in `folder`; returns the files."""
     import pandas as pd
 
     out = []
-    sets = {"rencana_aksi": tables.rencana_aksi, "indikator": tables.indikator, "kegiatan_prioritas": tables.kegiatan,
-            "unit": tables.unit, "identitas": tables.identitas, "berkas": tables.berkas, "temuan": tables.temuan}
     docs = []
-    for name, rows in sets.items():
-        cols = CSV_TABLES[name]  # fixed columns: the same header whoever returned
+    for name, (attr, cols) in TIDY_TABLES.items():  # fixed columns: the same header whoever returned
+        rows = getattr(tables, attr)
         keys = [c.key for c in cols]
         frame = pd.DataFrame([{k: _csv_safe(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
         buf = io.StringIO()

@@ -1,0 +1,155 @@
+"""The messages kirim sends: a text template with placeholders, filled per unit, as MIME.
+
+Three kinds share one shape: the template e-mail, the feedback (umpan balik) with the
+perbaikan workbook, and the reminder (pengingat). Feedback and reminders carry In-Reply-To and
+References pointing at the logged Message-ID of the template e-mail, so the unit's mail client
+shows one conversation per period.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from importlib import resources
+from pathlib import Path
+
+from ..errors import UsageError
+from ..form import PERIODE_LABEL
+from ..master.model import Roadmap, Unit
+
+TEMPLATE, UMPAN_BALIK, PENGINGAT = "template", "umpan-balik", "pengingat"  # the kinds of message
+TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_template.txt",
+                  PENGINGAT: "pengingat_template.txt"}
+
+PLACEHOLDERS = ("unit_nama", "unit_kode", "periode_label", "tahun", "batas_waktu", "kontak_nama",
+                "kontak_telepon", "kontak_email", "cara_pengembalian", "pengelola", "nama_pemda",
+                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran")
+
+_MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    subject: str
+    body: str
+    source: str
+
+    def render(self, context: Mapping[str, str]) -> tuple[str, str]:
+        try:
+            subject = self.subject.format_map(context)
+            body = self.body.format_map(context)
+        except (ValueError, KeyError, IndexError, AttributeError) as err:
+            raise UsageError(f"Templat e-mail {self.source} tidak dapat diisi: {err}") from None
+        return " ".join(subject.split()), body
+
+
+def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailTemplate:
+    """The subject and body: first line 'Subjek: ...', a blank line, then the body."""
+    if path is None:
+        name = TEMPLATE_FILES[kind]
+        source = f"bawaan (rbxl/{name})"
+        text = resources.files("rbxl").joinpath(name).read_text(encoding="utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise UsageError(f"Templat e-mail {path} tidak ditemukan.") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"Templat e-mail {path} harus disimpan sebagai teks UTF-8.") from None
+        except OSError as err:
+            raise UsageError(f"Templat e-mail {path} tidak dapat dibaca: {err}") from None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    m = re.match(r"\s*(?:subjek|subject)\s*:(.*)$", lines[0] if lines else "", re.IGNORECASE)
+    if not m or not m.group(1).strip():
+        raise UsageError(f"Baris pertama templat e-mail {source} harus 'Subjek: ...' (berisi judul e-mail), "
+                         "diikuti satu baris kosong lalu isi e-mail.")
+    body = "\n".join(lines[1:]).strip("\n")
+    if not body.strip():
+        raise UsageError(f"Templat e-mail {source} tidak berisi isi e-mail setelah baris Subjek.")
+    tpl = MailTemplate(m.group(1).strip(), body + "\n", source)
+    _check_placeholders(tpl)
+    return tpl
+
+
+def _check_placeholders(tpl: MailTemplate) -> None:
+    unknown: list[str] = []
+
+    def walk(text: str) -> None:
+        for _, name, spec, _ in string.Formatter().parse(text):
+            if name is None:
+                continue
+            if name not in PLACEHOLDERS and f"{{{name}}}" not in unknown:
+                unknown.append(f"{{{name}}}")
+            if spec:
+                walk(spec)
+
+    try:
+        walk(tpl.subject)
+        walk(tpl.body)
+    except ValueError as err:
+        raise UsageError(f"Templat e-mail {tpl.source} salah tulis ({err}). Tanda kurung kurawal biasa "
+                         "ditulis ganda: {{ dan }}.") from None
+    if unknown:
+        known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        raise UsageError(f"Templat e-mail {tpl.source} memakai isian yang tidak dikenal: {', '.join(unknown)}. "
+                         f"Isian yang tersedia: {known}.")
+    tpl.render({p: "x" for p in PLACEHOLDERS})  # format specs that cannot apply fail now, not midway
+
+
+def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nama_berkas: str,
+                     **extra: str) -> dict[str, str]:
+    s = roadmap.settings
+
+    def setting(key: str) -> str:
+        return (s.get(key) or "").strip() or "-"
+
+    deadline = roadmap.jadwal.get((tahun, periode))
+    context = {"unit_nama": unit.nama, "unit_kode": unit.kode, "periode_label": PERIODE_LABEL[periode],
+               "tahun": str(tahun), "batas_waktu": f"{deadline:%d/%m/%Y}" if deadline else "-",
+               "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
+               "kontak_email": setting("kontak_email"), "cara_pengembalian": setting("cara_pengembalian"),
+               "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
+               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-"}
+    return context | extra
+
+
+def mime_type(name: str) -> tuple[str, str]:
+    kind = _MIME.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    main, _, sub = kind.partition("/")
+    return main, sub
+
+
+def build_message(*, subject: str, body: str, sender: str, sender_name: str, to: list[str], reply_to: str,
+                  attachment: bytes | None, filename: str, unit: str, tahun: int, periode: str,
+                  sha256: str, kind: str = TEMPLATE, in_reply_to: str = "") -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = Address(display_name=sender_name, addr_spec=sender)
+    msg["To"] = ", ".join(to)
+    if reply_to:
+        msg["Reply-To"] = reply_to
+    msg["Date"] = formatdate(localtime=True)
+    domain = sender.rpartition("@")[2] or "rbxl.invalid"
+    msg["Message-ID"] = make_msgid(idstring=f"rbxl.{re.sub(r'[^A-Za-z0-9.-]', '', unit)}", domain=domain)
+    if in_reply_to:  # one conversation per unit and period in the unit's mail client
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
+    kind_part = "" if kind == TEMPLATE else f"; jenis={kind}"
+    msg["X-RBXL"] = f"unit={unit}; tahun={tahun}; periode={periode}; sha256={sha256}{kind_part}"
+    # Plain ASCII paragraphs stay verbatim (readable in the .eml); the rest is quoted-printable.
+    plain = body.isascii() and max(map(len, body.splitlines()), default=0) <= 900
+    msg.set_content(body, cte="7bit" if plain else "quoted-printable")
+    if attachment is not None:
+        maintype, subtype = mime_type(filename)
+        msg.add_attachment(attachment, maintype=maintype, subtype=subtype, filename=filename)
+    return msg

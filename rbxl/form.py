@@ -134,8 +134,8 @@ class FormSpec:
     lists: dict[str, list[str]]  # list name -> values, for the hidden list sheet
     guide: list[str]
     settings: dict[str, str]
-    prefill: str = ""  # period code the inputs were prefilled from (rbxl.prefill), '' for a blank template
     status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # from the master
+    prefill: str = ""  # period code the inputs were prefilled from (rbxl.prefill), '' for a blank template
 
     def status_role(self, value: object, daftar: str = LIST_STATUS_AKSI) -> StatusRole | None:
         """What a status typed in this workbook means (None: blank or not in the list)."""

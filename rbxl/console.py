@@ -194,7 +194,7 @@ def show_periods(periods, path: Path) -> None:
     t = Table(title=f"Riwayat: {path}")
     for col in ("Tahun", "Periode", "Direkap", "Sidik master", "Unit", "Mengumpulkan", "Dipakai", "Nilai",
                 "Temuan"):
-        t.add_column(col, justify="right" if col in ("Unit", "Mengumpulkan", "Dipakai", "Nilai", "Temuan") else None)
+        t.add_column(col, justify="right" if col in ("Unit", "Mengumpulkan", "Dipakai", "Nilai", "Temuan") else "left")
     before = None
     for p in periods:
         changed = before is not None and before != p.sidik_master

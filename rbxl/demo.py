@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from .atomic import write_bytes, write_text
+from .enums import StatusRole, Verdict
 from .form import plan
 from .generation import generate, template_name
 from .master.model import Roadmap
@@ -108,7 +109,7 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
     if missing:
         story.append(f"Belum mengumpulkan dua periode berturut-turut: {', '.join(missing)}.")
     inbox = demo_inbox_dir(out, tahun, periode)
-    clean = {u for u, sub in first.outputs.report.chosen.items() if sub.verdict == "Diterima"}
+    clean = {u for u, sub in first.outputs.report.chosen.items() if sub.verdict == Verdict.ACCEPTED}
     backwards = max((u for u in units if u in clean and u in pf.previous),
                     key=lambda u: len(_progress_rows(pf.previous[u])), default=None)
     untouched = next((u for u in reversed(units) if u not in missing and u in pf.previous and u != backwards), None)
@@ -123,7 +124,7 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
         rng = random.Random(i)
         if unit == backwards:
             story.append(f"{unit} melaporkan progres lebih rendah dari {first.outputs.report.periode} dan membuka "
-                         "kembali baris yang sudah Selesai: tercatat sebagai peringatan dan terlihat di sheet Tren.")
+                         "kembali baris yang sudah selesai: tercatat sebagai peringatan dan terlihat di sheet Tren.")
             _move_on(spec, answers, rng, utama=False)
             _go_backwards(spec, answers)
         elif unit == untouched:
@@ -149,7 +150,7 @@ def _go_backwards(spec, answers) -> None:
             key = (sheet.name, row.key, "progres")
             p = answers.get(key)
             if isinstance(p, (int, float)) and p >= 100 and not done:
-                answers[(sheet.name, row.key, "status")] = "Sedang Berjalan"
+                answers[(sheet.name, row.key, "status")] = spec.status_named(StatusRole.IN_PROGRESS)
                 answers[key] = 90.0
                 answers[(sheet.name, row.key, "kendala")] = f"{DEMO}Dokumen dikembalikan untuk diperbaiki."
                 done = True
@@ -159,6 +160,7 @@ def _go_backwards(spec, answers) -> None:
 
 def _move_on(spec, answers, rng, utama: bool = True) -> None:
     """A unit updates every row: progress goes up, realisations and notes are rewritten."""
+    done, going = spec.status_named(StatusRole.DONE), spec.status_named(StatusRole.IN_PROGRESS)
     for sheet in spec.sheets:
         for row in sheet.rows:
             if sheet.kind in ("indikator", "kegiatan"):
@@ -175,13 +177,13 @@ def _move_on(spec, answers, rng, utama: bool = True) -> None:
             key = (sheet.name, row.key, "progres")
             p = answers.get(key)
             status = answers.get((sheet.name, row.key, "status"))
-            if status == "Selesai":
-                answers[key] = 100.0  # a 'Selesai' sent with less than 100 in the first period is corrected
-            if status == "Selesai" or not isinstance(p, (int, float)):
+            if status == done:
+                answers[key] = 100.0  # a done row sent with less than 100 in the first period is corrected
+            if status == done or not isinstance(p, (int, float)):
                 continue
             p = min(100.0, float(p) + rng.choice([10, 15, 25, 35]))
             answers[key] = p
-            answers[(sheet.name, row.key, "status")] = "Selesai" if p >= 100 else "Sedang Berjalan"
+            answers[(sheet.name, row.key, "status")] = done if p >= 100 else going
             answers[(sheet.name, row.key, "output")] = f"{DEMO}Hasil kegiatan {row.key} sampai akhir periode."
             answers[(sheet.name, row.key, "bukti")] = f"{DEMO}Laporan/SK nomor {rng.randrange(1, 999)}/{spec.tahun}"
 

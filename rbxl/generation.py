@@ -69,7 +69,8 @@ def plan_templates(roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
     plans = []
     for code in codes:
         spec = plan(roadmap, code, tahun, periode)
-        answers, marked = None, frozenset()
+        answers: dict | None = None
+        marked: frozenset = frozenset()
         if pf is not None and (code in pf.previous or code in pf.last_year):
             spec, answers, keys = apply(spec, pf.previous.get(code), pf.last_year.get(code))
             marked = frozenset(keys)

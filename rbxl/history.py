@@ -1,7 +1,7 @@
 """What a period leaves in the riwayat store, and the checks that compare it with earlier periods.
 
 `period_record` turns one consolidation into the rows the store keeps (each unit's state and
-punctuality against the master's Jadwal, the files, every accepted value, the findings).
+punctuality as rbxl.figures judges it, the files, every accepted value, the findings).
 `history_findings` and `not_returned_again` are pure: the pipeline loads the earlier values
 from the store and passes them in, so checks never open a database.
 
@@ -15,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .checks import Submission
-from .consolidation import NOT_RETURNED, REJECTED_FILE, Tables
+from .consolidation import Tables
 from .enums import StatusRole
+from .figures import KEPATUHAN_STATES, figures
 from .findings import Finding, finding
 from .form import (
     SHEET_INDIKATOR,
@@ -34,28 +35,12 @@ from .validation import Report
 from .values import format_number
 from .xlsx import cell_name
 
-ON_TIME, LATE, REJECTED, NOT_SENT, NO_DEADLINE = (
-    "Tepat waktu", "Terlambat", "Ditolak", "Belum mengumpulkan", "Tanpa batas waktu")
-PUNCTUALITY = (ON_TIME, LATE, REJECTED, NOT_SENT, NO_DEADLINE)
+# Punctuality is the figures view's (kepatuhan): one judgement for the store, Tren and laporan.
+PUNCTUALITY = KEPATUHAN_STATES
 
 
 def _iso(v: dt.datetime | dt.date | None) -> str | None:
     return v.isoformat() if v else None
-
-
-def sent_at(sub: Submission) -> dt.datetime | None:
-    """When the unit finished its file: the time saved inside it, else the file's own time."""
-    return sub.saved_at or sub.item.mtime
-
-
-def punctuality(state: str, sent: dt.datetime | None, deadline: dt.date | None) -> str:
-    if state == NOT_RETURNED:
-        return NOT_SENT
-    if state == REJECTED_FILE:
-        return REJECTED
-    if deadline is None or sent is None:
-        return NO_DEADLINE
-    return ON_TIME if sent.date() <= deadline else LATE
 
 
 def area_index(roadmap: Roadmap) -> dict[tuple[str, str], str]:
@@ -72,15 +57,14 @@ def area_index(roadmap: Roadmap) -> dict[tuple[str, str], str]:
 
 def period_record(report: Report, tables: Tables, roadmap: Roadmap) -> PeriodRecord:
     """The rows the store keeps for one consolidated period."""
-    deadline = roadmap.jadwal.get((report.tahun, report.periode))
+    fig = figures(tables, roadmap)
     units = []
     for u in tables.unit:
-        sub = report.chosen.get(u["unit"])
-        sent = sent_at(sub) if sub else None
+        f = fig.unit(u["unit"])
         units.append({"unit": u["unit"], "nama": u.get("nama", ""), "jenis": u.get("jenis", ""),
-                      "dikumpulkan": u["dikumpulkan"] == "Ya", "data_dipakai": u["data_dipakai"] == "Ya",
-                      "keadaan": u["putusan"], "berkas": u.get("berkas", ""), "waktu_kirim": _iso(sent),
-                      "batas_waktu": _iso(deadline), "ketepatan": punctuality(u["putusan"], sent, deadline)})
+                      "dikumpulkan": f.dikumpulkan, "data_dipakai": f.data_dipakai, "keadaan": f.putusan,
+                      "berkas": f.berkas, "waktu_kirim": f.disimpan or None, "batas_waktu": _iso(fig.batas_waktu),
+                      "ketepatan": f.kepatuhan})
     berkas = [{"unit": s.unit, "sumber": s.item.source, "nama_berkas": s.item.name, "sha256": s.item.sha256,
                "putusan": s.verdict, "disimpan": _iso(s.saved_at), "diterima": _iso(s.item.mtime),
                "sidik_master": s.master} for s in report.submissions]

@@ -25,6 +25,7 @@ from .snapshot import save_tables
 from .validation import Report, _archive, validate
 
 if TYPE_CHECKING:
+    from .history import HistoryContext
     from .trend import History
 
 
@@ -52,7 +53,7 @@ class Outputs:
 
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                    workers: int | None = None, progress: Callable[[], None] | None = None,
-                   on_total: Callable[[int], None] | None = None, history=None) -> Validated:
+                   on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None) -> Validated:
     """Validate, then archive every received file, write the findings workbook, the feedback notes
     and the perbaikan files. `history` (rbxl.history.HistoryContext) adds the checks against
     each unit's earlier periods."""

@@ -74,5 +74,5 @@ def apply(spec: FormSpec, prev: Previous | None, last_year: Previous | None) -> 
         if refs:
             guide += ["", f"REALISASI INDIKATOR AKHIR {last_year.tahun} (RUJUKAN, "
                       f"{periode_label(last_year.tahun, last_year.periode)})", *refs]
-    marked = dataclasses.replace(spec, sheets=sheets, guide=guide, prefill=prev.periode if answers else "")
+    marked = dataclasses.replace(spec, sheets=sheets, guide=guide, prefill=prev.periode if prev is not None and answers else "")
     return marked, answers, set(answers)

@@ -70,7 +70,7 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
             rows = [r for r in _log_rows(folder) if r.get("putusan", "") and not r["putusan"].startswith(
                 ("Wadah", "Dilewati"))]
             by_sha = {r["sha256"]: r for r in rows}
-            files = [folder / "arsip" / r["arsip"] for r in by_sha.values() if (folder / "arsip" / r["arsip"]).is_file()]
+            files: list[str | Path] = [folder / "arsip" / r["arsip"] for r in by_sha.values() if (folder / "arsip" / r["arsip"]).is_file()]
             # oldest first, so each period is compared with the ones imported before it
             report = validate(files, roadmap, tahun, periode, workers=workers,
                               history=load_context(store, tahun, periode))

@@ -226,7 +226,7 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (rec.tahun, rec.periode, PERIOD_RANK[rec.periode], rec.sidik_master, rec.master,
                      rec.direkap or dt.datetime.now().replace(microsecond=0).isoformat(), __version__))
-                pid = cur.lastrowid
+                pid = int(cur.lastrowid or 0)
                 c.executemany(
                     "INSERT INTO unit_periode (periode_id, unit, nama, jenis, dikumpulkan, data_dipakai, keadaan, "
                     "berkas, waktu_kirim, batas_waktu, ketepatan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

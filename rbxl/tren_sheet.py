@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .consolidation import NOT_RETURNED, REJECTED_FILE
+from .enums import Period
+from .figures import LATE, ON_TIME, TIME_UNKNOWN
 from .form import list_name
 from .formulas import capaian_formula, capaian_value
 from .history import PUNCTUALITY
@@ -16,7 +19,7 @@ from .master.model import Roadmap, number_of
 from .trend import History
 
 SHEET = "Tren"
-YEAR_SHEET = "Tahunan"
+YEAR_SHEET = Period.TAHUNAN.label
 MASTER_MARK = " *"
 RIWAYAT_YEARS = (2017, 2018, 2019, 2020, 2021)
 
@@ -72,7 +75,8 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     head = top + 1
     for c, h in enumerate(["Kode", "Area Perubahan", *labels, "Perubahan"]):
         ws.write_string(head, c, h, F["head"])
-    rows = [(a.kode, a.nama, a.progres, ("area_kode", a.kode)) for a in trend.areas]
+    rows: list[tuple[str, str, list[float | None], tuple[str, str] | None]] = [
+        (a.kode, a.nama, a.progres, ("area_kode", a.kode)) for a in trend.areas]
     rows.append(("Pemda", "Semua area", trend.mean_progress, None))
     for i, (kode, nama, series, crit) in enumerate(rows):
         r = head + 1 + i
@@ -130,7 +134,8 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
 
     # --- punctuality ----------------------------------------------------------------
     top = unit_last + 3
-    ws.write_string(top, 0, "Ketepatan pengumpulan per unit (terhadap batas waktu di sheet Jadwal master)",
+    ws.write_string(top, 0, "Ketepatan pengumpulan per unit (waktu simpan di dalam berkas terhadap batas waktu di "
+                            "sheet Jadwal master)",
                     F["bold"])
     head = top + 1
     for c, h in enumerate(["Unit", "Nama Unit", *labels]):
@@ -144,8 +149,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
                 ws.write_string(r, 2 + j, s)
     p_first, p_last = head + 1, head + len(trend.units)
     if trend.units and n:
-        for text, color in ((PUNCTUALITY[0], "green"), (PUNCTUALITY[1], "yellow"), (PUNCTUALITY[2], "red"),
-                            (PUNCTUALITY[3], "grey")):
+        for text, color in ((ON_TIME, "green"), (LATE, "yellow"), (REJECTED_FILE, "red"), (NOT_RETURNED, "grey")):
             ws.conditional_format(p_first, 2, p_last, 1 + n, {"type": "cell", "criteria": "==",
                                                               "value": f'"{text}"', "format": F[color]})
     top = p_last + 2
@@ -153,7 +157,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     head = top + 1
     for c, h in enumerate(["Keadaan", "", *labels]):
         ws.write_string(head, c, h, F["head"])
-    states = [s for s in PUNCTUALITY if any(trend.punctuality[s]) or s != PUNCTUALITY[-1]]
+    states = [s for s in PUNCTUALITY if s != TIME_UNKNOWN or any(trend.punctuality[s])]
     for i, s in enumerate(states):
         r = head + 1 + i
         ws.write_string(r, 0, s)
@@ -189,24 +193,24 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     c_real = 3 + len(RIWAYAT_YEARS) + 1
     c_target = c_real + len(years)
     y_at = years.index(trend.tahun) if trend.tahun in years else None
-    for i, s in enumerate(trend.indikator):
+    for i, ser in enumerate(trend.indikator):
         r = head + 1 + i
-        ind = by_code[s.kode]
-        ws.write_string(r, 0, s.kode)
-        ws.write_string(r, 1, s.nama)
-        ws.write_string(r, 2, s.satuan or "")
+        ind = by_code[ser.kode]
+        ws.write_string(r, 0, ser.kode)
+        ws.write_string(r, 1, ser.nama)
+        ws.write_string(r, 2, ser.satuan or "")
         for j, y in enumerate(RIWAYAT_YEARS):
-            _num(ws, r, 3 + j, s.riwayat.get(y), F["wrap"])
-        _num(ws, r, 3 + len(RIWAYAT_YEARS), s.baseline, F["wrap"])
+            _num(ws, r, 3 + j, ser.riwayat.get(y), F["wrap"])
+        _num(ws, r, 3 + len(RIWAYAT_YEARS), ser.baseline, F["wrap"])
         for j, y in enumerate(years):
-            real = s.realisasi.get(y)
+            real = ser.realisasi.get(y)
             _num(ws, r, c_real + j, real, F["wrap"])
             _num(ws, r, c_target + j, target_value(ind, y), F["wrap"])
         if y_at is not None:
             t_cell, r_cell = _cell(r, c_target + y_at), _cell(r, c_real + y_at)
             daftar = ind.daftar_kategori if ind.is_kategori and ind.daftar_kategori in lists else ""
             formula = capaian_formula(t_cell, r_cell, ind.arah, list_name(daftar) if daftar else "")
-            cached = capaian_value(target_value(ind, trend.tahun), s.realisasi.get(trend.tahun, ""), ind.arah,
+            cached = capaian_value(target_value(ind, trend.tahun), ser.realisasi.get(trend.tahun, ""), ind.arah,
                                    lists.get(daftar) if daftar else None)
             ws.write_formula(r, c_target + len(years), formula, F["num"], cached)
     ind_last = head + len(trend.indikator)

@@ -9,7 +9,8 @@
     h.mean_progress  # Pemda mean progress (PD utama rows) per period, aligned with h.periods
     h.areas          # [AreaSeries(kode, nama, progres=[... per period])]
     h.units          # [UnitSeries(unit, nama, progres=[...], ketepatan=[...], n_selesai=[...])]
-    h.punctuality    # {'Tepat waktu': [n per period], 'Terlambat': ..., 'Ditolak': ..., 'Belum mengumpulkan': ...}
+    h.punctuality    # {state: [n units per period]} over figures.KEPATUHAN_STATES (on time, late, unknown,
+                     #  rejected file, not returned): the same judgement as the laporan's
     h.status_counts  # {'Selesai': [n PD utama rows per period], ...} in the master's STATUS_AKSI order
     h.indikator      # [IndicatorSeries(kode, nama, ..., riwayat={2017: v}, baseline, realisasi={2022: v},
                      #                  target={2022: v}, sumber={2022: 'TW4'})]

@@ -20,12 +20,11 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from test_consolidate import _soffice, compare_recalculated, formula_cells
 
-from rbxl.consolidation import NOT_RETURNED
+from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
 from rbxl.demo import run_demo
-from rbxl.figures import figures
+from rbxl.figures import LATE, ON_TIME, figures
 from rbxl.form import META_SHEET, PREFILL_META, SHEET_RA_UTAMA, plan
 from rbxl.generation import generate, template_name
-from rbxl.history import LATE, NOT_SENT, ON_TIME, REJECTED, punctuality
 from rbxl.pipeline import run_consolidation
 from rbxl.sample import answers_for
 from rbxl.snapshot import load_tables
@@ -171,14 +170,16 @@ def test_units_silent_two_periods_in_a_row_are_listed(demo):
     assert listed == expected and listed
 
 
-def test_punctuality_against_the_jadwal_deadline():
-    import datetime as dt
-
-    deadline = dt.date(2023, 4, 15)
-    assert punctuality("Diterima", dt.datetime(2023, 4, 15, 23, 0), deadline) == ON_TIME
-    assert punctuality("Perlu perbaikan", dt.datetime(2023, 4, 16, 8, 0), deadline) == LATE
-    assert punctuality("Berkas ditolak", None, deadline) == REJECTED
-    assert punctuality(NOT_RETURNED, None, deadline) == NOT_SENT
+def test_store_punctuality_is_the_figures_judgement(demo, db, roadmap):
+    out, result = demo
+    with open_store(db, create=False) as st:
+        stored = {(r["periode"], r["unit"]): (r["ketepatan"], r["waktu_kirim"], r["batas_waktu"])
+                  for r in st.unit_states(TAHUN)}
+    for periode, tables in (("TW1", load_tables(out, TAHUN, "TW1")), ("TW2", result.outputs.tables)):
+        fig = figures(tables, roadmap)
+        for u in fig.units:
+            assert stored[(periode, u.unit)] == (u.kepatuhan, u.disimpan or None, fig.batas_waktu.isoformat())
+    assert {k for k, _, _ in stored.values()} >= {ON_TIME, NOT_RETURNED}
 
 
 # --------------------------------------------------------------------------- Tren sheet
@@ -208,13 +209,13 @@ def test_tren_sheet_cached_values_equal_the_trend_view_and_each_period(demo, db,
     assert unit_rows[0][2] == pytest.approx(fig1.unit(back).utama.mean_progress)
     # punctuality counts: one state per expected unit each period
     counts = {r[0]: r for r in ws.iter_rows(min_row=1, max_col=4, values_only=True)
-              if r[0] in (ON_TIME, LATE, REJECTED, NOT_SENT)}
+              if r[0] in (ON_TIME, LATE, REJECTED_FILE, NOT_RETURNED)}
     silent = [sum(u not in {s.unit for s in rep.submissions} for u in rep.expected)
               for rep in (result.first.report, result.outputs.report)]
-    assert counts[NOT_SENT][2:] == tuple(silent)
+    assert counts[NOT_RETURNED][2:] == tuple(silent)
     rejected = [sum(u["putusan"] == "Berkas ditolak" for u in t.unit)
                 for t in (load_tables(out, TAHUN, "TW1"), result.outputs.tables)]
-    assert counts[REJECTED][2:] == tuple(rejected)
+    assert counts[REJECTED_FILE][2:] == tuple(rejected)
     assert sum(counts[ON_TIME][2:]) > 40  # the demo's files are saved before the Jadwal deadlines
 
 

@@ -192,6 +192,25 @@ def case_read_floor(returns: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
 
 
+def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
+    """validate over the returns plus one of each hostile file of issue #10 (the run must stay bounded)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import hostile
+
+    from rbxl.pipeline import run_validation
+
+    folder = work / "kiriman"
+    shutil.copytree(returns, folder)
+    for build, kw in [("far_cell_xlsx", {}), ("repeated_rows_ods", {}), ("corrupt_deflate_xlsx", {}),
+                      ("date_cell_xlsx", {}), ("zip_of_zips_of_zeros", {"name": "nol.zip", "inner": "nol.xlsx"}),
+                      ("zip_bomb_xlsx", {}), ("absurd_dimension_xlsx", {})]:
+        getattr(hostile, build)(folder, **kw)
+    roadmap = load(n_units)
+    t = time.perf_counter()
+    report = run_validation([folder], roadmap, TAHUN, PERIODE, work / "out", workers=workers).report
+    return {"seconds": time.perf_counter() - t, "files": len(report.submissions)}
+
+
 def case_perbaikan(n_units, n_fix: int, work: Path) -> dict:
     """What the perbaikan files add to consolidate: `n_fix` units need a fix (validate untimed)."""
     from rbxl.paths import own_outputs
@@ -300,6 +319,7 @@ CASES = {
     "laporan": lambda a: case_laporan(a.units, Path(a.work), Path(a.returns)),
     "read_gnumeric": lambda a: case_read_gnumeric(Path(a.returns), Path(a.work)),
     "help": lambda a: case_help(),
+    "hostile": lambda a: case_hostile(a.units, a.workers, Path(a.returns), Path(a.work)),
 }
 
 
@@ -378,6 +398,10 @@ def main() -> None:
                          "lantai_s": bare["seconds"], "rasio": cons["seconds"] / bare["seconds"]})
             rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
                          "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
+            if units < 1000:
+                bad = run_case("hostile", reps, units=units, returns=returns)
+                rows.append({"ukuran": label, "tahap": "validate + 7 berkas berbahaya (paralel)", **bad,
+                             "lantai_s": None, "rasio": None})
             if units < 1000:  # the report is for the real master; target < 5 s without the PDF
                 lap = run_case("laporan", reps, units=units, returns=returns)
                 rows.append({"ukuran": label, "tahap": "laporan docx (tanpa PDF)", **lap, "lantai_s": None,
@@ -408,7 +432,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
                "processor": platform.processor() or platform.machine()}
-    Path(a.json).write_text(json.dumps({"machine": machine, "rows": rows}, indent=2, ensure_ascii=False))
+    Path(a.json).write_text(json.dumps({"machine": machine, "rows": rows}, indent=2, ensure_ascii=False),
+                            encoding="utf-8")
     print(f"{'ukuran':24} {'tahap':38} {'detik':>8} {'lantai':>8} {'rasio':>6} {'memori MB':>10}")
     for r in rows:
         floor = f"{r['lantai_s']:.3f}" if r["lantai_s"] is not None else "-"

@@ -115,7 +115,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     sub.prefilled = meta.get(PREFILL_META, "")
     try:
         sub.tahun = int(float(meta.get("tahun", "")))
-    except ValueError:
+    except (ValueError, OverflowError):  # 'inf', '1e400'
         add("FILE_META_TAMPERED", sheet=META_SHEET, detail=f"tahun '{meta.get('tahun')}'")
         sub.decide()
         return sub

@@ -144,6 +144,12 @@ class RbxlGroup(click.Group):
 
             error(str(err))
             sys.exit(err.exit_code)
+        except OSError as err:  # a write that no library turned into OutputError: still exit 4, no traceback
+            from .atomic import explain
+            from .console import error
+
+            error(explain(err, err.filename or "hasil"))
+            sys.exit(EXIT_IO)
 
 
 @click.group(cls=RbxlGroup, context_settings=CONTEXT)

@@ -13,14 +13,22 @@ from rich.table import Table
 
 from .findings import ERROR, SEVERITY_ID, WARNING, Finding, count
 from .master.schema import RIWAYAT_YEARS
+from .text import clean_text
 
 # Piped output (logs, CI) gets a wide fixed width so tables stay readable.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 
+def safe(value: object) -> str:
+    """Unit text for the terminal: no control or bidi characters, no rich markup."""
+    from rich.markup import escape
+
+    return escape(clean_text(value))
+
+
 def error(message: str) -> None:
-    err_console.print(f"[bold red]Gagal:[/] {message}")
+    err_console.print(f"[bold red]Gagal:[/] {safe(message)}")
 
 
 @contextlib.contextmanager
@@ -59,7 +67,7 @@ def findings_table(findings: list[Finding], title: str = "Temuan", limit: int = 
         t.add_column(h, overflow="fold", no_wrap=k in ("code", "cell", "severity"), ratio=4 if k == "message" else None)
     for f in shown:
         style = "red" if f.severity == ERROR else ("yellow" if f.severity == WARNING else "dim")
-        t.add_row(*[SEVERITY_ID.get(f.severity, f.severity) if k == "severity" else getattr(f, k) for _, k in cols],
+        t.add_row(*[SEVERITY_ID.get(f.severity, f.severity) if k == "severity" else safe(getattr(f, k)) for _, k in cols],
                   style=style)
     if len(findings) > limit:
         t.caption = f"... {len(findings) - limit} temuan lain ada di berkas temuan"
@@ -113,7 +121,7 @@ def show_validation(report, roadmap) -> None:
         t.add_column(col, overflow="fold")
     for s in report.submissions:
         style = "red" if s.verdict == Verdict.REJECTED else ("yellow" if s.verdict == Verdict.NEEDS_FIX else None)
-        t.add_row(s.item.source, s.unit, s.verdict, str(count(s.findings, ERROR)), str(count(s.findings, WARNING)),
+        t.add_row(safe(s.item.source), safe(s.unit), s.verdict, str(count(s.findings, ERROR)), str(count(s.findings, WARNING)),
                   style=style)
     console.print(t)
     shown = [f for f in report.all_findings() if f.severity in (ERROR, WARNING)]

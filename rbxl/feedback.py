@@ -10,6 +10,7 @@ from .findings import ERROR, SEVERITY_ID, WARNING
 from .master.model import Roadmap
 from .paths import feedback_dir, findings_path
 from .template import WB_OPTIONS, fit_height
+from .text import clean_text, safe_filename
 from .xlsx import header_format, print_a4
 
 
@@ -68,7 +69,7 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
 
     notes = feedback_dir(out, report.tahun, report.periode)
     for unit, text in unit_notes(report, roadmap).items():
-        write_text(notes / f"{unit}.txt", text)
+        write_text(notes / safe_filename(f"{unit}.txt"), text)
     return path
 
 
@@ -90,7 +91,7 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
         lines = [f"Umpan balik monitoring RB {report.periode} {report.tahun}", f"Unit: {u.nama} ({u.kode})", ""]
         for s in subs:
             used = " (isi berkas ini yang dipakai)" if s is chosen else ""
-            lines += [f"Berkas: {s.item.name}{used}", f"Putusan: {s.verdict}"]
+            lines += [f"Berkas: {clean_text(s.item.name)}{used}", f"Putusan: {s.verdict}"]
             problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
             if not problems:
                 lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
@@ -99,7 +100,7 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
                     where = f"Sheet '{f.sheet}' sel {f.cell}: "
                 else:
                     where = f"Sheet '{f.sheet}': " if f.sheet else ""
-                lines.append(f"- [{SEVERITY_ID[f.severity]}] {where}{f.message}")
+                lines.append(clean_text(f"- [{SEVERITY_ID[f.severity]}] {where}{f.message}"))  # one line each
             lines.append("")
         out[unit] = "\n".join(lines)
     return out

@@ -16,6 +16,7 @@ from .form import FormSpec, plan
 from .master.model import Roadmap
 from .paths import templates_dir
 from .template import write_template
+from .text import safe_filename
 from .workers import default_workers, pool_context
 
 MANIFEST = "manifest.csv"
@@ -36,7 +37,7 @@ def slug(text: str) -> str:
 
 
 def template_name(spec: FormSpec) -> str:
-    return f"{spec.unit_kode}_{slug(spec.unit_singkatan)}_{spec.tahun}-{spec.periode}.xlsx"
+    return safe_filename(f"{spec.unit_kode}_{slug(spec.unit_singkatan)}_{spec.tahun}-{spec.periode}.xlsx")
 
 
 @dataclass(frozen=True)

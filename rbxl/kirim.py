@@ -63,6 +63,7 @@ from .mail.sendlog import (
 from .mail.smtp import Fatal, Transport, describe, reply
 from .master.model import Roadmap
 from .paths import archive_dir, email_dir, feedback_dir, perbaikan_dir, templates_dir
+from .text import safe_filename
 
 __all__ = ["CONFIG_KEYS", "CONFIG_NAME", "CONTOH", "DEFAULT_PORT", "DILEWATI", "ENV_PASSWORD", "ENV_VARS",
            "GAGAL", "LOG_FIELDS", "LOG_NAME", "PASSWORD_KEYS", "PENGINGAT", "PLACEHOLDERS", "SECURITY",
@@ -305,7 +306,7 @@ def _one(job: _Job, c: _Context) -> Outcome:
     o.message_id = msg["Message-ID"]
     if c.dry_run:
         name = f"{slug(kode)}.eml" if c.jenis == TEMPLATE else f"{slug(kode)}-{c.jenis}.eml"
-        o.eml = write_bytes(c.result.folder / name, msg.as_bytes(policy=policy.SMTP))
+        o.eml = write_bytes(c.result.folder / safe_filename(name), msg.as_bytes(policy=policy.SMTP))
         o.hasil, o.keterangan = CONTOH, f"uji coba, tidak dikirim: {o.eml.name}"
         return o
     if c.result.aborted:

@@ -20,24 +20,24 @@ import datetime as dt
 import functools
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .archive import archive_name
 from .atomic import write_text
 from .checks import NEEDS_FIX, REJECTED, Submission, check
 from .checks import _sheets_of as sheets_of  # the one rule for finding a (renamed) sheet
 from .findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
 from .generation import template_name
-from .intake import RawWorkbook, Received, Rejected, memory_limit_for_worker, read_workbook
+from .intake import RawWorkbook, Received, Rejected, read_workbook
 from .master.load import cell_name
 from .master.model import Roadmap
 from .paths import archive_dir, perbaikan_dir
 from .template import HEAD_FILL, MARK_FILL, Answers, Marks, fit_height, write_template
 from .values import as_text
+from .workers import map_isolated
 
 if TYPE_CHECKING:
     from .validation import Report
@@ -122,16 +122,8 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
         jobs.append((sub, report.tahun, report.periode, folder))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     done: list[Perbaikan] = []
-    if workers > 1 and len(jobs) >= 4:
-        import multiprocessing as mp
-
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        try:
-            with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=ctx, initializer=_init,
-                                     initargs=(roadmap, os.name == "posix")) as pool:
-                done = list(pool.map(_job, jobs))
-        except BrokenProcessPool:
-            done = []  # a worker died: do them here, one by one, where each failure is its own
+    if workers > 1 and len(jobs) >= 4:  # a worker that dies or hangs costs its unit the workbook only
+        done = map_isolated(_job, jobs, initializer=_init, initargs=(roadmap,), workers=workers, failed=_job_failed)
     if not done:
         done = [_make(*job, roadmap) for job in jobs]
     keep = {p.path.name for p in done if p.path}
@@ -146,10 +138,13 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
 _STATE: dict = {}
 
 
-def _init(roadmap: Roadmap, cap: bool) -> None:
+def _init(roadmap: Roadmap) -> None:
     _STATE["roadmap"] = roadmap
-    if cap:
-        memory_limit_for_worker()
+
+
+def _job_failed(job: tuple, why) -> Perbaikan:
+    sub = job[0]
+    return Perbaikan(sub.unit, sub.verdict, sub.item.source, None)  # the text note only
 
 
 def _job(job: tuple) -> Perbaikan:
@@ -170,7 +165,7 @@ def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Road
 
 
 def _archived(sub: Submission, out: str | Path, report: Report) -> bytes:
-    copy = archive_dir(out, report.tahun, report.periode) / f"{sub.item.sha256}{Path(sub.item.name).suffix.lower()}"
+    copy = archive_dir(out, report.tahun, report.periode) / archive_name(sub.item.sha256, sub.item.name)
     return copy.read_bytes() if copy.is_file() else b""
 
 

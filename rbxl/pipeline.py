@@ -14,18 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .archive import write_archive
 from .consolidation import Tables, consolidate
 from .errors import OutputError
 from .feedback import write_feedback
+from .lock import period_lock
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
 from .perbaikan import Perbaikan, write_perbaikan
 from .snapshot import save_tables
-from .validation import Report, _archive, validate
+from .validation import Report, validate
 
 if TYPE_CHECKING:
     from .history import HistoryContext
+    from .store import Store
     from .trend import History
 
 
@@ -55,14 +58,15 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
                    workers: int | None = None, progress: Callable[[], None] | None = None,
                    on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None) -> Validated:
     """Validate, then archive every received file, write the findings workbook, the feedback notes
-    and the perbaikan files. `history` (rbxl.history.HistoryContext) adds the checks against
-    each unit's earlier periods."""
+    and the perbaikan files, holding the period's lock for all of it. `history`
+    (rbxl.history.HistoryContext) adds the checks against each unit's earlier periods."""
     out = Path(out)
-    report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
-                      progress=progress, on_total=on_total, history=history)
-    _archive(report, out)
-    write_feedback(report, roadmap, out)
-    return Validated(report, write_perbaikan(report, roadmap, out))
+    with period_lock(out, tahun, periode):
+        report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
+                          workers=workers, progress=progress, on_total=on_total, history=history)
+        report.archive = write_archive(report, out)
+        write_feedback(report, roadmap, out)
+        return Validated(report, write_perbaikan(report, roadmap, out))
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
@@ -81,25 +85,32 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
 
         store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
     try:
-        ctx = None
-        if store:
-            from .history import load_context
-
-            ctx = load_context(store, tahun, periode)
-        checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
-                                 on_total=on_total, history=ctx)
-        report = checked.report
-        tables = consolidate(report, roadmap)
-        trend = None
-        if store:
-            from .history import period_record
-            from .trend import history
-
-            store.replace_period(period_record(report, tables, roadmap))
-            trend = history(store, roadmap, tahun, upto=periode)
+        with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
+            return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total, store)
     finally:
         if store:
             store.close()
+
+
+def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path, workers: int | None,
+         progress: Callable[[], None] | None, on_total: Callable[[int], None] | None,
+         store: Store | None) -> Outputs:
+    ctx = None
+    if store:
+        from .history import load_context
+
+        ctx = load_context(store, tahun, periode)
+    checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
+                             on_total=on_total, history=ctx)
+    report = checked.report
+    tables = consolidate(report, roadmap)
+    trend = None
+    if store:
+        from .history import period_record
+        from .trend import history
+
+        store.replace_period(period_record(report, tables, roadmap))
+        trend = history(store, roadmap, tahun, upto=periode)
     target = monitoring_path(out, tahun, periode)
     notes = []
     try:

@@ -1,30 +1,25 @@
 """Validate returned files: collect, read and check each one, pick one per unit (reads only).
 
-Each workbook is parsed in a worker process whose address space is capped, so a parser that
-runs away on a hostile file fails alone and the file gets a finding instead of a crash.
+Each workbook is parsed in a worker process with a deadline and a memory cap (workers.py), so
+a parser that panics, aborts or runs away on a hostile file fails alone and the file gets a
+finding instead of a crash.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_bytes, write_text
 from .checks import Submission, check, check_csv
 from .enums import Verdict
-from .findings import ERROR, WARNING, Finding, finding, flatten
+from .findings import ERROR, Finding, finding, flatten
 from .form import FormSpec
-from .intake import Received, Rejected, collect, memory_limit_for_worker, read_workbook
+from .intake import Received, Rejected, collect, read_workbook
+from .intake.guard import short
 from .master.model import Roadmap
-from .paths import archive_dir
-from .workers import default_workers, pool_context
+from .workers import Failure, default_workers, map_isolated
 
 
 @dataclass
@@ -73,61 +68,53 @@ class Report:
 _STATE: dict = {}
 
 
-def _init_worker(roadmap: Roadmap, tahun: int, periode: str, cap: bool) -> None:
+def _init_worker(roadmap: Roadmap, tahun: int, periode: str) -> None:
     _STATE.update(roadmap=roadmap, tahun=tahun, periode=periode, specs={})
-    if cap:
-        memory_limit_for_worker()
+    import python_calamine  # noqa: F401  (loaded before the memory cap, once per worker)
 
 
 def _process(item: Received) -> Submission:
+    """Read and check one file; whatever goes wrong, including a reader panic, is its finding."""
     roadmap, tahun, periode = _STATE["roadmap"], _STATE["tahun"], _STATE["periode"]
     specs: dict[str, FormSpec] = _STATE["specs"]
     try:
         raw = read_workbook(item)
         sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas)  # sheets load lazily
     except Rejected as rej:
-        sub = Submission(item, findings=[rej.finding])
-        sub.decide()
+        sub = _failed_submission(item, rej.finding)
     except MemoryError:
-        sub = Submission(item, findings=[finding("FILE_TOO_LARGE", file=item.source, detail="butuh memori berlebihan")])
-        sub.decide()
+        sub = _failed_submission(item, finding("FILE_TOO_LARGE", file=item.source, detail="butuh memori berlebihan"))
+    except BaseException as err:  # any other failure (a panic is a BaseException) costs this file only
+        if isinstance(err, (KeyboardInterrupt, SystemExit)):
+            raise
+        sub = _failed_submission(item, finding("FILE_UNREADABLE", file=item.source,
+                                               detail=f"pembaca berkas gagal: {short(err)}"))
     sub.item = Received(item.source, item.name, b"", item.mtime, item.sha256)  # bytes stay with the parent
     return sub
 
 
+def _failed_submission(item: Received, f: Finding) -> Submission:
+    sub = Submission(Received(item.source, item.name, b"", item.mtime, item.sha256), findings=[f])
+    sub.decide()
+    return sub
+
+
+_FAILURE_DETAIL = {"timeout": "pemeriksaan berkas melebihi batas waktu {detail} detik",
+                   "died": "pembaca berkas berhenti (memori/isi tidak wajar)",
+                   "error": "pembaca berkas gagal: {detail}"}
+
+
+def _failed(item: Received, why: Failure) -> Submission:
+    code = "FILE_UNREADABLE" if why.kind == "error" else "FILE_TOO_LARGE"
+    return _failed_submission(item, finding(code, file=item.source,
+                                            detail=_FAILURE_DETAIL[why.kind].format(detail=why.detail)))
+
+
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
                progress: Callable[[], None] | None) -> list[Submission]:
-    if not items:
-        return []
-    ctx = pool_context()
-    cap = os.name == "posix"
-    results: dict[int, Submission] = {}
-    pending = list(range(len(items)))
-    try:
-        with ProcessPoolExecutor(max(1, min(workers, len(items))), mp_context=ctx, initializer=_init_worker,
-                                 initargs=(roadmap, tahun, periode, cap)) as pool:
-            chunk = max(1, min(16, len(items) // (workers * 4) or 1))
-            for i, sub in enumerate(pool.map(_process, items, chunksize=chunk)):
-                results[i] = sub
-                if progress:
-                    progress()
-    except BrokenProcessPool:
-        pass
-    pending = [i for i in range(len(items)) if i not in results]
-    for i in pending:  # a worker died (runaway parser): find the file, alone in its own process
-        try:
-            with ProcessPoolExecutor(1, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(roadmap, tahun, periode, cap)) as pool:
-                results[i] = pool.submit(_process, items[i]).result(timeout=300)
-        except Exception:
-            sub = Submission(Received(items[i].source, items[i].name, b"", items[i].mtime, items[i].sha256),
-                             findings=[finding("FILE_TOO_LARGE", file=items[i].source,
-                                               detail="pembaca berkas berhenti (memori/isi tidak wajar)")])
-            sub.decide()
-            results[i] = sub
-        if progress:
-            progress()
-    return [results[i] for i in range(len(items))]
+    """Each file in a worker with a deadline and a memory cap (rbxl/workers.py)."""
+    return map_isolated(_process, items, initializer=_init_worker, initargs=(roadmap, tahun, periode),
+                        workers=workers, failed=_failed, progress=progress)
 
 
 # --- orchestration -------------------------------------------------------------------------
@@ -205,33 +192,3 @@ def _choose(report: Report) -> None:
         for s in subs[:-1]:
             s.verdict = Verdict.SUPERSEDED
             s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))
-
-
-LOG_FIELDS = ["waktu_periksa", "sumber", "nama_berkas", "sha256", "ukuran", "arsip", "unit", "putusan",
-              "kesalahan", "peringatan"]
-
-
-def _archive(report: Report, out: Path) -> None:
-    """Byte-for-byte copies under their SHA-256, and a log line per received file."""
-    folder = archive_dir(out, report.tahun, report.periode)
-    folder.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now().replace(microsecond=0).isoformat()
-    log = folder / "log.csv"
-    new = not log.exists()
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    if new:
-        w.writerow(LOG_FIELDS)
-    rows = [(s.item, s.unit, s.verdict, sum(f.severity == ERROR for f in s.findings),
-             sum(f.severity == WARNING for f in s.findings)) for s in report.submissions]
-    rows += [(i, "", "Wadah (zip/e-mail)" if i.note == "wadah" else f"Dilewati: {i.note}", 0, 0) for i in report.kept]
-    for item, unit, verdict, n_err, n_warn in rows:
-        ext = Path(item.name).suffix.lower() or ".bin"
-        target = folder / f"{item.sha256}{ext}"
-        if not target.exists():  # every received file, even an empty one
-            write_bytes(target, item.data)
-        w.writerow([now, item.source, item.name, item.sha256, len(item.data), target.name, unit, verdict, n_err,
-                    n_warn])
-    existing = log.read_text(encoding="utf-8") if not new else ""
-    write_text(log, existing + buf.getvalue())
-    report.archive = folder

@@ -1,12 +1,301 @@
-"""Worker processes: how many by default and how they are started (one place for both)."""
+"""Run one function over many files, each file alone in a worker with a deadline and a memory cap.
+
+A file may make a parser panic, abort the process, allocate without end or never return. Each
+worker takes one file at a time over its own pipe; the parent waits on every pipe and every
+worker's exit at once, with the nearest deadline as timeout, so nothing it waits for can hang
+it. A worker that dies or runs past the deadline is killed and replaced, and only its file gets
+a failure. Workers die with their parent: PR_SET_PDEATHSIG on Linux, and everywhere a thread
+that waits on the parent's sentinel and an EOF on the pipe when idle. The memory cap is
+RLIMIT_AS where `resource` exists; elsewhere (Windows) the parent polls each worker's memory.
+The same code runs under the `fork` and `spawn` start methods.
+"""
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import os
-from typing import TYPE_CHECKING
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
+
+FILE_SECONDS = float(os.environ.get("RBXL_FILE_SECONDS", "60"))  # per file; a template takes < 1 s
+RUN_MEMORY = 1 << 30  # the whole run: parent and workers together
+MIN_WORKER_MEMORY = 256 << 20
+BOOT_SECONDS = 120  # a worker that cannot start in this time is broken, not slow
+
+
+@dataclass
+class Failure:
+    """Why a worker gave no result for a file: 'timeout', 'died' or 'error' (with detail)."""
+
+    kind: str
+    detail: str = ""
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+def _worker_main(conn: Connection, parent_pid: int, initializer: Callable[..., object], initargs: tuple[Any, ...],
+                 func: Callable[[Any], Any], memory: int) -> None:
+    _die_with_parent(parent_pid)
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    initializer(*initargs)
+    if memory and not cap_memory(memory):
+        memory = 0
+    if not os.environ.get("RBXL_WORKER_STDERR"):
+        _quiet_stderr()
+    try:
+        conn.send((None, "ready"))  # the file's clock starts now, not while Python starts up (spawn)
+    except (EOFError, OSError):
+        os._exit(0)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            os._exit(0)
+        if msg is None:
+            os._exit(0)
+        idx, item = msg
+        try:
+            reply: Any = ("ok", func(item))
+        except BaseException as err:  # func reports its own failures; this only keeps the worker honest
+            if isinstance(err, (KeyboardInterrupt, SystemExit)):
+                os._exit(1)
+            reply = ("error", f"{type(err).__name__}: {err}"[:300])
+        try:
+            conn.send((idx, reply))
+        except (EOFError, OSError):
+            os._exit(0)
+        except Exception as err:  # a result that cannot be pickled
+            conn.send((idx, ("error", f"{type(err).__name__}: {err}"[:300])))
+
+
+def _quiet_stderr() -> None:
+    """A reader's panic message and backtrace (which may quote the file) stay off the user's screen.
+
+    Every failure becomes the file's finding instead; RBXL_WORKER_STDERR=1 keeps them for debugging.
+    """
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: the kernel kills us with the parent
+    if os.getppid() != parent_pid and os.name == "posix":
+        os._exit(1)  # the parent died before the line above
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rbxl-parent-watch", daemon=True).start()
+
+
+def cap_memory(extra: int) -> bool:
+    """Cap this process's address space at what it uses now plus `extra`; False if it cannot."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            vm = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (vm + extra, vm + extra))
+        return True
+    except (OSError, ValueError, ImportError, AttributeError):
+        return False
+
+
+def can_cap_memory() -> bool:
+    try:
+        import resource
+
+        return hasattr(resource, "RLIMIT_AS") and os.path.exists("/proc/self/statm")
+    except ImportError:
+        return False
+
+
+def rss(pid: int) -> int | None:
+    """Resident memory of a process in bytes, where the platform tells it without extra packages."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    if os.name == "nt":  # pragma: no cover - Windows only
+        with contextlib.suppress(Exception):
+            import ctypes
+            from ctypes import wintypes
+
+            class Counters(ctypes.Structure):
+                _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD)] + [
+                    (n, ctypes.c_size_t) for n in ("PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                                                   "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage",
+                                                   "QuotaNonPagedPoolUsage", "PagefileUsage", "PeakPagefileUsage")]
+
+            handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]  # QUERY_LIMITED_INFORMATION
+            try:
+                c = Counters()
+                c.cb = ctypes.sizeof(c)
+                if ctypes.windll.psapi.GetProcessMemoryInfo(handle, ctypes.byref(c), c.cb):  # type: ignore[attr-defined]
+                    return int(c.WorkingSetSize)
+            finally:
+                ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
+    return None
+
+
+# --- parent side ---------------------------------------------------------------------------
+
+class _Worker:
+    def __init__(self, ctx: BaseContext, initializer: Callable[..., object], initargs: tuple[Any, ...],
+                 func: Callable[[Any], Any], memory: int) -> None:
+        parent_end, child_end = ctx.Pipe()
+        args = (child_end, os.getpid(), initializer, initargs, func, memory)
+        self.proc = ctx.Process(target=_worker_main, args=args, daemon=True, name="rbxl-pemeriksa")  # type: ignore[attr-defined]
+        self.proc.start()
+        child_end.close()
+        self.conn = parent_end
+        self.idx: int | None = None
+        self.ready = False
+        self.started = time.monotonic()
+
+    def give(self, idx: int, item: Any) -> None:
+        self.idx, self.started = idx, time.monotonic()
+        self.conn.send((idx, item))
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.proc.kill()
+        self.proc.join(5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def share_memory(workers: int) -> tuple[int, int]:
+    """(workers, memory each may add): the run's budget less the parent, shared out, so that no
+    more workers run than the budget holds at MIN_WORKER_MEMORY each."""
+    left = RUN_MEMORY - (rss(os.getpid()) or (200 << 20))
+    n = max(1, min(workers, left // MIN_WORKER_MEMORY))
+    return n, max(MIN_WORKER_MEMORY, left // n)
+
+
+def map_isolated(func: Callable[[Any], Any], items: Sequence[Any], *, initializer: Callable[..., object],
+                 initargs: tuple[Any, ...], workers: int, failed: Callable[[Any, Failure], Any],
+                 progress: Callable[[], None] | None = None, seconds: float | None = None, memory: int | None = None,
+                 start_method: str | None = None) -> list[Any]:
+    """[func(item) for item in items], each call in a worker; a failed call gives failed(item, why)."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    if not items:
+        return []
+    seconds = FILE_SECONDS if seconds is None else seconds
+    n, share = share_memory(max(1, min(workers, len(items))))
+    ctx = mp.get_context(start_method or default_start_method())
+    memory = share if memory is None else memory
+    capped = can_cap_memory()  # else the parent watches each worker's memory itself
+    results: dict[int, Any] = {}
+    queue = collections.deque(range(len(items)))
+    retries: dict[int, int] = {}
+    pool: list[_Worker] = []
+
+    def finish(idx: int, value: Any) -> None:
+        results[idx] = value
+        if progress:
+            progress()
+
+    def drop(w: _Worker, why: Failure | None) -> None:
+        idx = w.idx
+        w.kill()
+        pool.remove(w)
+        if idx is not None and why is not None:
+            finish(idx, failed(items[idx], why))
+
+    boot_failures = 0
+    try:
+        while queue or any(w.idx is not None for w in pool):
+            while queue and len(pool) < n:
+                pool.append(_Worker(ctx, initializer, initargs, func, memory if capped else 0))
+            while queue and any(w.ready and w.idx is None for w in pool):
+                idle = next(w for w in pool if w.ready and w.idx is None)
+                idx = queue.popleft()
+                try:
+                    idle.give(idx, items[idx])
+                except (OSError, EOFError):  # the worker died while idle: not this file's fault, once
+                    idle.idx = None
+                    drop(idle, None)
+                    retries[idx] = retries.get(idx, 0) + 1
+                    if retries[idx] > 1:
+                        finish(idx, failed(items[idx], Failure("died")))
+                    else:
+                        queue.appendleft(idx)
+            busy = [w for w in pool if w.idx is not None or not w.ready]
+            if not busy:
+                continue
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + (seconds if w.ready else BOOT_SECONDS) for w in busy) - now)
+            if not capped:
+                timeout = min(timeout, 0.25)
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+            for w in busy:
+                if w.conn in ready or w.proc.sentinel in ready:
+                    try:
+                        if not w.conn.poll():
+                            raise EOFError
+                        idx, reply = w.conn.recv()
+                    except Exception:  # EOF, a broken pickle: the worker died on this file (or starting)
+                        if not w.ready:
+                            boot_failures += 1
+                        drop(w, Failure("died") if w.ready else None)
+                        if boot_failures >= 3:
+                            raise RuntimeError("proses pemeriksa tidak dapat dimulai") from None
+                        continue
+                    if idx is None:  # started up
+                        w.ready, boot_failures = True, 0
+                        continue
+                    w.idx = None
+                    finish(idx, reply[1] if reply[0] == "ok" else failed(items[idx], Failure("error", reply[1])))
+                elif not w.ready:
+                    if time.monotonic() - w.started > BOOT_SECONDS:
+                        raise RuntimeError("proses pemeriksa tidak dapat dimulai")
+                elif time.monotonic() - w.started > seconds:
+                    drop(w, Failure("timeout", f"{seconds:g}"))
+                elif not capped and (rss(w.proc.pid) or 0) > memory:
+                    drop(w, Failure("died", "memori"))
+    finally:
+        for w in list(pool):
+            with contextlib.suppress(Exception):
+                w.conn.send(None)
+        deadline = time.monotonic() + 2
+        for w in list(pool):
+            w.proc.join(max(0.0, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.kill()
+            with contextlib.suppress(Exception):
+                w.conn.close()
+    return [results[i] for i in range(len(items))]
+
 
 MAX_DEFAULT_WORKERS = 4  # beyond this the disk and the parent's bookkeeping dominate
 
@@ -16,8 +305,15 @@ def default_workers() -> int:
     return min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS)
 
 
-def pool_context() -> BaseContext:
-    """fork where the platform has it: workers inherit the loaded roadmap instead of pickling it."""
+def default_start_method() -> str:
+    """fork where the platform has it (workers inherit the loaded roadmap instead of pickling it);
+    RBXL_START_METHOD=spawn runs every pool as on Windows."""
     import multiprocessing as mp
 
-    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    return os.environ.get("RBXL_START_METHOD") or ("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def pool_context() -> BaseContext:
+    import multiprocessing as mp
+
+    return mp.get_context(default_start_method())

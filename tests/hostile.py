@@ -675,3 +675,164 @@ def desktop_ini(dest_dir: Path, name: str = "desktop.ini") -> Path:
     path = _target(dest_dir, name)
     path.write_bytes(text.encode("utf-16"))  # Explorer writes UTF-16LE with a BOM
     return path
+
+
+# --------------------------------------------------------------------------- crashers (issue #10)
+# Each reproduces one cause that used to end a whole validate run with a traceback, a hang or
+# gigabytes of memory. They change one thing in a base workbook (default: valid_xlsx_bytes).
+
+
+def _zip_records(data: bytes, member: str) -> tuple[int, int]:
+    """(central directory offset, local header offset) of `member`."""
+    eocd = data.rfind(b"PK\x05\x06")
+    cd_size, cd_off = struct.unpack_from("<II", data, eocd + 12)
+    pos = cd_off
+    while pos < cd_off + cd_size:
+        n, e, c = struct.unpack_from("<HHH", data, pos + 28)
+        if data[pos + 46: pos + 46 + n].decode("utf-8", "replace") == member:
+            return pos, struct.unpack_from("<I", data, pos + 42)[0]
+        pos += 46 + n + e + c
+    raise KeyError(member)
+
+
+def _patched(base: Path | None, member: str, change) -> bytes:
+    data = bytearray(_base_bytes(base))
+    central, local = _zip_records(bytes(data), member)
+    change(data, central, local)
+    return bytes(data)
+
+
+def _write(dest_dir: Path, name: str, data: bytes) -> Path:
+    path = _target(dest_dir, name)
+    path.write_bytes(data)
+    return path
+
+
+def corrupt_deflate_xlsx(dest_dir: Path, base: Path | None = None, name: str = "deflate-rusak.xlsx",
+                         member: str = "xl/workbook.xml") -> Path:
+    """A member's deflate stream damaged (zipfile raises zlib.error, not BadZipFile)."""
+    def change(d, central, local):
+        n, e = struct.unpack_from("<HH", d, local + 26)
+        start = local + 30 + n + e
+        d[start: start + 4] = b"\xff\xff\xff\xff"
+    return _write(dest_dir, name, _patched(base, member, change))
+
+
+def end_record_past_file_zip(dest_dir: Path, base: Path | None = None, name: str = "akhir-palsu.xlsx") -> Path:
+    """The end record puts the central directory past the file: zipfile still finds it, but every
+    member's offset turns negative (ValueError: negative seek value when a member is opened)."""
+    data = bytearray(_base_bytes(base))
+    eocd = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<I", data, eocd + 16, struct.unpack_from("<I", data, eocd + 16)[0] + len(data) * 4)
+    return _write(dest_dir, name, bytes(data))
+
+
+def zip_encryption_flag_xlsx(dest_dir: Path, base: Path | None = None, name: str = "bendera-sandi.xlsx",
+                             member: str = "xl/workbook.xml") -> Path:
+    """A member flagged as traditionally encrypted (RuntimeError: password required)."""
+    def change(d, central, local):
+        for at in (central + 8, local + 6):
+            struct.pack_into("<H", d, at, struct.unpack_from("<H", d, at)[0] | 0x1)
+    return _write(dest_dir, name, _patched(base, member, change))
+
+
+def unknown_compression_xlsx(dest_dir: Path, base: Path | None = None, name: str = "kompresi-aneh.xlsx",
+                             member: str = "xl/workbook.xml", method: int = 99) -> Path:
+    """A member with a compression method zipfile does not know (NotImplementedError)."""
+    def change(d, central, local):
+        struct.pack_into("<H", d, central + 10, method)
+        struct.pack_into("<H", d, local + 8, method)
+    return _write(dest_dir, name, _patched(base, member, change))
+
+
+def _replace_member(data: bytes, member: str, new: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, new if info.filename == member else zin.read(info))
+    return buf.getvalue()
+
+
+def non_utf8_rid_xlsx(dest_dir: Path, base: Path | None = None, name: str = "rid-biner.xlsx") -> Path:
+    """workbook.xml whose sheet relationship id holds bytes that are not UTF-8."""
+    data = _base_bytes(base)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        wb = zf.read("xl/workbook.xml")
+    wb = wb.replace(b'r:id="rId1"', b'r:id="rId\xff\xfe1"', 1)
+    return _write(dest_dir, name, _replace_member(data, "xl/workbook.xml", wb))
+
+
+def date_cell_xlsx(dest_dir: Path, value: float = -9.2e18, name: str = "tanggal-raksasa.xlsx") -> Path:
+    """A date-formatted cell holding an absurd serial number (calamine panics converting it)."""
+    path = _target(dest_dir, name)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Data")
+    ws.write_number(0, 0, value, wb.add_format({"num_format": "dd/mm/yyyy"}))
+    wb.close()
+    return path
+
+
+def far_cell_xlsx(dest_dir: Path, ref: str = "ALL100000", name: str = "sel-jauh.xlsx") -> Path:
+    """One cell at ALL100000: inside the row and column limits, but 100 million cells to allocate."""
+    sheet = _sheet_xml(f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{ref}" t="inlineStr">'
+                       f"<is><t>jauh</t></is></c></row>")
+    return _write_minimal_xlsx(_target(dest_dir, name), sheet)
+
+
+def minimal_ods_bytes(rows_xml: str) -> bytes:
+    """A minimal ods (mimetype, manifest, content) whose one sheet holds `rows_xml`."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Data">{rows_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+        'vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def repeated_rows_ods(dest_dir: Path, rows: int = 1048576, name: str = "baris-berulang.ods") -> Path:
+    """One ods row holding a value, repeated `rows` times (a few hundred bytes, a million rows)."""
+    row = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string">'
+           "<text:p>x</text:p></table:table-cell></table:table-row>")
+    return _write(dest_dir, name, minimal_ods_bytes(row))
+
+
+def zip_of_zips_of_zeros(dest_dir: Path, depth: int = 3, width: int = 8, name: str = "nol-bersarang.xlsx",
+                         zeros_mb: int = 8, inner: str = "nol.xml") -> Path:
+    """Zips of zips of zeros, `width` per level, named like a workbook (or a .zip)."""
+    return _write(dest_dir, name, zip_of_zips_of_zeros_bytes(depth, width, zeros_mb, inner))
+
+
+def zip_of_zips_of_zeros_bytes(depth: int = 3, width: int = 8, zeros_mb: int = 8, inner: str = "nol.xml") -> bytes:
+    payload, member = b"\0" * (zeros_mb * MB), inner
+    for level in range(depth):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for i in range(width):
+                zf.writestr(f"{level}-{i}-{member}", payload)
+        payload, member = buf.getvalue(), "dalam.zip"
+    return payload
+
+
+def slow_xlsx(dest_dir: Path, rows: int = 99_000, cols: int = 20, name: str = "lambat.xlsx") -> Path:
+    """A legitimate-looking sheet of numbers just under every size limit: seconds to check."""
+    cells = []
+    letters = [chr(65 + c) for c in range(cols)]
+    for r in range(1, rows + 1):
+        cells.append(f'<row r="{r}">' + "".join(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters) + "</row>")
+    return _write_minimal_xlsx(_target(dest_dir, name), _sheet_xml("".join(cells)))

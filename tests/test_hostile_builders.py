@@ -57,7 +57,7 @@ BUILDERS = [
     for name, obj in inspect.getmembers(hostile, inspect.isfunction)
     if not name.startswith("_")
     and obj.__module__ == hostile.__name__
-    and name != "valid_xlsx_bytes"
+    and not name.endswith("_bytes")  # valid_xlsx_bytes and friends return bytes, not a file
 ]
 
 

@@ -1,0 +1,368 @@
+"""Collect returned files from folders, zips and e-mails, in a stable order, bytes in memory.
+
+Nothing here follows a symbolic link found inside an input, reads rbxl's own temporary or
+lock files back, or lets one broken input stop the others: each input ends as items or as
+findings. Every input unpacks against one Budget, and the run holds at most MAX_RUN_BYTES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.message
+import email.policy
+import email.utils
+import io
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from ..atomic import LOCK_NAME, TEMP_PREFIX
+from ..findings import Finding, finding
+from ..text import safe_filename
+from .guard import (
+    CONTAINER_EXT,
+    MAX_CONTAINER_DEPTH,
+    MAX_FILE_BYTES,
+    OLE_MAGIC,
+    SPREADSHEET_EXT,
+    ZIP_MAGIC,
+    ZIP_METHODS,
+    Budget,
+    read_member,
+    short,
+    too_large,
+)
+from .model import Received, Rejected
+
+JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
+MAX_NAME = 200  # characters of a received file's name as kept (longer names are shortened, not lost)
+MAX_RUN_BYTES = 200 * 2**20  # bytes of received files one run holds in memory
+
+
+def safe_name(raw: str) -> tuple[str, bool]:
+    """Base name without any directory part, shortened if long; True when it was changed.
+
+    True when the raw name tried to leave its folder, or had to be shortened or cleaned, so
+    the unit is told under which name its file was kept.
+    """
+    raw = raw or "lampiran"
+    base = PureWindowsPath(PurePosixPath(raw.replace("\\", "/")).name).name
+    name = safe_filename(base, MAX_NAME, fallback="lampiran")
+    parts = re.split(r"[\\/]", raw)
+    unsafe = raw.startswith(("/", "\\")) or ".." in parts or bool(re.match(r"^[A-Za-z]:", raw)) or len(base) > MAX_NAME
+    return name, unsafe
+
+
+class _Run:
+    """What one collect() call gathers, and the bytes it may still hold."""
+
+    def __init__(self) -> None:
+        self.items: list[Received] = []
+        self.findings: list[Finding] = []
+        self.bytes_left = MAX_RUN_BYTES
+
+    def hold(self, source: str, n: int) -> None:
+        self.bytes_left -= n
+        if self.bytes_left < 0:
+            raise too_large(source, f"jumlah seluruh kiriman melebihi {MAX_RUN_BYTES // 2**20} MB dalam satu kali "
+                                    "pemeriksaan; periksa kiriman dalam beberapa bagian")
+
+
+def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple[list[Received], list[Finding]]:
+    """Every workbook under the given files, folders, zips and e-mails, in a stable order.
+
+    Paths in `exclude` (rbxl's own outputs: archive, templates, reports) are never read back.
+    A path named on the command line is read even if it is a link; links found inside a
+    folder are recorded as skipped and not followed.
+    """
+    run = _Run()
+    skip = [x.resolve() for x in exclude or []]
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for sub, kind in _walk(p):
+                if skip and any(sub.resolve().is_relative_to(x) for x in skip):
+                    continue
+                if kind == "file":
+                    _guarded(sub, run)
+                elif kind:
+                    run.findings.append(finding("FILE_SKIPPED", file=display(sub), detail=kind))
+        elif p.is_file():
+            _guarded(p, run)
+        else:
+            run.findings.append(finding("FILE_UNREADABLE", file=display(p), detail="berkas atau folder tidak ditemukan"))
+    return run.items, run.findings
+
+
+def display(path: Path | str) -> str:
+    """A path as text that can be written anywhere (undecodable bytes of a name become U+FFFD)."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", str(path))
+
+
+def _walk(root: Path):
+    """(path, 'file' | why it is skipped | '') under root, sorted, never through a link."""
+    out = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        base = Path(folder)
+        for d in list(dirs):
+            if _is_link(base / d):
+                out.append((base / d, "tautan simbolik/junction ke folder, tidak diikuti"))
+                dirs.remove(d)
+        for f in files:
+            path = base / f
+            if f == LOCK_NAME or f.startswith(TEMP_PREFIX):
+                out.append((path, ""))  # rbxl's own lock and unfinished temporary files
+            elif _is_link(path):
+                out.append((path, "tautan simbolik, tidak diikuti dan tidak diarsipkan"))
+            else:
+                try:
+                    regular = stat.S_ISREG(path.lstat().st_mode)
+                except OSError:
+                    regular = False
+                out.append((path, "file" if regular else "bukan berkas biasa (perangkat/pipa), tidak dibaca"))
+    return sorted(out, key=lambda x: str(x[0]))
+
+
+def _is_link(path: Path) -> bool:
+    is_junction = getattr(path, "is_junction", None)  # Windows junctions (Python 3.12+)
+    return path.is_symlink() or bool(is_junction and is_junction())
+
+
+def _guarded(path: Path, run: _Run) -> None:
+    """One input: a broken one becomes a finding, never the end of the run."""
+    try:
+        _from_file(path, run)
+    except Rejected as rej:
+        run.findings.append(rej.finding)
+    except Exception as err:
+        run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail=short(err)))
+
+
+def _looks_like_workbook(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return False
+    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
+
+
+def _skip_reason(name: str) -> str | None:
+    low = name.lower()
+    if low.startswith("~$") or low.startswith(".~lock."):
+        return "berkas kunci Office/LibreOffice, bukan hasil isian"
+    if low in JUNK_NAMES or low.startswith("._"):
+        return "berkas sistem"
+    ext = Path(low).suffix
+    if ext not in SPREADSHEET_EXT | CONTAINER_EXT:
+        return f"bukan lembar kerja ({ext or 'tanpa ekstensi'})"
+    return None
+
+
+def _file_time(seconds: float) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(seconds)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _read(path: Path, run: _Run) -> tuple[bytes, dt.datetime | None]:
+    st = path.stat()
+    if st.st_size > MAX_FILE_BYTES:
+        raise too_large(display(path), f"ukuran {st.st_size // 2**20} MB")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_FILE_BYTES + 1)  # the file may grow after stat()
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(display(path), f"ukuran lebih dari {MAX_FILE_BYTES // 2**20} MB")
+    run.hold(display(path), len(data))
+    return data, _file_time(st.st_mtime)
+
+
+def _from_file(path: Path, run: _Run) -> None:
+    source, name = display(path), safe_filename(path.name, MAX_NAME)
+    reason = _skip_reason(path.name)
+    if reason and not path.suffix and _looks_like_workbook(path):
+        reason = None  # a workbook whose extension was lost on the way (some mail clients do this)
+    if reason:
+        run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
+        if path.name.lower().startswith(("~$", ".~lock.")) or path.name.lower() in JUNK_NAMES:
+            return  # editor and system clutter is not something a unit sent
+        try:  # kept in the archive, e.g. a cover letter
+            data, mtime = _read(path, run)
+            run.items.append(Received(source, name, data, mtime, note=reason))
+        except (OSError, Rejected):
+            pass
+        return
+    try:
+        data, mtime = _read(path, run)
+    except OSError as err:
+        run.findings.append(finding("FILE_UNREADABLE", file=source, detail=short(err)))
+        return
+    _add(Received(source, name, data, mtime), run, 0, Budget())
+
+
+def _add(item: Received, run: _Run, depth: int, budget: Budget) -> None:
+    ext = item.ext
+    if ext in CONTAINER_EXT and depth == 0:  # the zip or e-mail as received goes to the archive too
+        run.items.append(Received(item.source, item.name, item.data, item.mtime, item.sha256, note="wadah"))
+    try:
+        if ext == ".zip":
+            _from_zip(item, run, depth, budget)
+        elif ext == ".eml":
+            _from_eml(item, run, depth, budget)
+        elif ext == ".msg":
+            _from_msg(item, run, depth, budget)
+        else:
+            run.items.append(item)
+    except Rejected as rej:
+        if depth and budget.spent:
+            raise  # one finding for the whole input, from its outermost level
+        run.findings.append(rej.finding)
+
+
+def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, depth: int, budget: Budget) -> None:
+    name, unsafe = safe_name(raw_name)
+    source = display(f"{parent.source}!/{raw_name}")
+    if unsafe:
+        run.findings.append(finding("FILE_UNSAFE_NAME", file=source, value=display(raw_name), detail=name))
+    reason = _skip_reason(name)
+    if reason:
+        run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
+        return
+    if depth + 1 > MAX_CONTAINER_DEPTH and Path(name).suffix.lower() in CONTAINER_EXT:
+        run.findings.append(finding("FILE_TOO_LARGE", file=source, detail="arsip bersarang terlalu dalam"))
+        return
+    if Path(name).suffix.lower() not in CONTAINER_EXT:
+        run.hold(source, len(data))
+        _charge_package(data, source, budget)
+    _add(Received(source, name, data, mtime), run, depth + 1, budget)
+
+
+def _charge_package(data: bytes, source: str, budget: Budget) -> None:
+    """An xlsx/ods inside a zip or e-mail unpacks against the same budget as its container.
+
+    Only its central directory is read here (the declared sizes); the worker's guard holds
+    the package to them.
+    """
+    if not data.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except Exception:  # a broken package is the worker's to report, with its own finding
+        return
+    budget.take(source, sum(i.file_size for i in infos), len(infos))
+
+
+def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
+    zf, infos = _open_container_zip(item, budget)
+    with zf:
+        for info in infos:
+            if info.is_dir():
+                continue
+            source = display(f"{item.source}!/{info.filename}")
+            if _skip_reason(safe_name(info.filename)[0]):
+                _nested(item, info.filename, b"", None, run, depth, budget)
+                continue
+            try:
+                if info.flag_bits & 0x1:
+                    raise Rejected(finding("FILE_ENCRYPTED", file=source))
+                if info.compress_type not in ZIP_METHODS:
+                    raise Rejected(finding("FILE_UNREADABLE", file=source,
+                                           detail=f"metode kompresi {info.compress_type} tidak dikenal"))
+                if info.file_size > MAX_FILE_BYTES:
+                    raise too_large(source, f"ukuran {info.file_size // 2**20} MB setelah diekstrak")
+                data = read_member(zf, info, MAX_FILE_BYTES, source, budget)
+            except Rejected as rej:
+                if budget.spent:
+                    raise  # the input's budget is spent: stop unpacking it
+                run.findings.append(rej.finding)
+                continue
+            _nested(item, info.filename, data, _zip_time(info), run, depth, budget)
+
+
+def _open_container_zip(item: Received, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A zip of returns: sizes and count are checked here, encryption and method per member."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(item.data))
+        infos = zf.infolist()
+    except Exception as err:
+        raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"zip rusak ({short(err)})")) from err
+    try:
+        budget.take(item.source, 0, len(infos))
+    except Rejected:
+        zf.close()
+        raise
+    return zf, infos
+
+
+def _zip_time(info: zipfile.ZipInfo) -> dt.datetime | None:
+    try:
+        return dt.datetime(*info.date_time) if info.date_time[0] >= 1980 else None
+    except (ValueError, TypeError):  # month 0, day 32: the header's date is not a date
+        return None
+
+
+def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
+    try:
+        msg = email.message_from_bytes(item.data, policy=email.policy.default)
+        when = None
+        if msg["Date"]:
+            try:
+                when = email.utils.parsedate_to_datetime(str(msg["Date"]))
+                when = when.astimezone().replace(tzinfo=None) if when.tzinfo else when
+            except (TypeError, ValueError, OverflowError, OSError):
+                when = None
+        attachments = []
+        for part in msg.iter_attachments():
+            raw_name = part.get_filename() or ""
+            if part.get_content_type() == "message/rfc822":  # a forwarded message: open it like any e-mail
+                inner = part.get_payload(0) if part.is_multipart() else None
+                if isinstance(inner, email.message.Message):
+                    data = inner.as_bytes()
+                    budget.take(item.source, len(data))
+                    attachments.append((raw_name if raw_name.lower().endswith(".eml") else "pesan-terusan.eml", data))
+                continue
+            if raw_name:
+                payload = part.get_payload(decode=True) or b""
+                if not isinstance(payload, bytes):  # decode=True gives bytes for a leaf part
+                    payload = b""
+                budget.take(item.source, len(payload))
+                attachments.append((raw_name, payload))
+    except Rejected:
+        raise
+    except Exception as err:  # the email package raises many types on broken input
+        run.findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"e-mail rusak: {short(err)}"))
+        return
+    if not attachments:
+        run.findings.append(finding("FILE_SKIPPED", file=item.source, detail="e-mail tanpa lampiran"))
+    for raw_name, payload in attachments:
+        _nested(item, raw_name, payload, when, run, depth, budget)
+
+
+def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
+    try:
+        import extract_msg
+    except ImportError:
+        run.findings.append(finding("FILE_SKIPPED", file=item.source,
+                                    detail="berkas Outlook .msg butuh paket extract-msg (pip install 'rbxl[msg]')"))
+        return
+    attachments = []
+    try:
+        msg = extract_msg.openMsg(io.BytesIO(item.data))
+        for att in msg.attachments:
+            raw_name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""
+            data = att.data if isinstance(att.data, bytes) else b""
+            if raw_name and data:
+                budget.take(item.source, len(data))
+                attachments.append((raw_name, data))
+    except Rejected:
+        raise
+    except Exception as err:
+        run.findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"berkas .msg rusak: {short(err)}"))
+        return
+    for raw_name, data in attachments:
+        _nested(item, raw_name, data, None, run, depth, budget)

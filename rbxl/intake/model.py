@@ -1,0 +1,49 @@
+"""The records intake passes on: a file as received, a workbook's cell grids, a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..findings import Finding
+
+
+@dataclass
+class Received:
+    """One file as received: where it came from, its bytes and its hash."""
+
+    source: str  # path, or 'arsip.zip!/dalam/berkas.xlsx', or 'surat.eml!/lampiran.xlsx'
+    name: str  # a safe base name
+    data: bytes
+    mtime: dt.datetime | None = None
+    sha256: str = ""
+    note: str = ""  # not a workbook to check: "wadah" (zip/e-mail) or why it was skipped; archived all the same
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def ext(self) -> str:
+        return Path(self.name).suffix.lower()
+
+
+@dataclass
+class RawWorkbook:
+    """Every sheet's cell grid (from A1) and what the file says about itself."""
+
+    sheets: dict[str, list[list]]
+    visibility: dict[str, str] = field(default_factory=dict)
+    saved_at: dt.datetime | None = None  # the time saved inside the file (docProps / meta.xml)
+    format: str = ""
+    formulas: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {cell: formula text}
+
+
+class Rejected(Exception):
+    """A file that cannot be read; carries the finding to report."""
+
+    def __init__(self, f: Finding):
+        super().__init__(f.message)
+        self.finding = f

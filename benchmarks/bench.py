@@ -110,12 +110,12 @@ def case_write_floor(n_units, work: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(specs)}
 
 
-def case_consolidate(n_units, workers, work: Path, returns: Path) -> dict:
+def case_consolidate(n_units, workers, work: Path, returns: Path, use_store: bool = True) -> dict:
     from rbxl.pipeline import run_consolidation
 
     roadmap = load(n_units)
     t = time.perf_counter()
-    out = run_consolidation([returns], roadmap, TAHUN, PERIODE, work, workers=workers)
+    out = run_consolidation([returns], roadmap, TAHUN, PERIODE, work, workers=workers, use_store=use_store)
     return {"seconds": time.perf_counter() - t, "files": len(out.report.submissions),
             "accepted": len(out.report.chosen)}
 
@@ -131,6 +131,48 @@ def case_dasbor(n_units, work: Path, returns: Path) -> dict:
     t = time.perf_counter()
     page = write_period_dasbor(tables, roadmap, work)
     return {"seconds": time.perf_counter() - t, "bytes": page.stat().st_size}
+
+
+TREND_PERIODS = ("TW1", "TW2", "TW3", "TW4", "TAHUNAN")
+
+
+def synthetic_history(roadmap, db: Path, years=None) -> None:
+    """A full store: every year x TW1-TW4 + TAHUNAN x every unit, answers as the demo's."""
+    from rbxl.form import plan
+    from rbxl.history import area_index
+    from rbxl.sample import answers_for
+    from rbxl.store import PeriodRecord, open_store
+
+    areas = area_index(roadmap)
+    with open_store(db) as store:
+        for tahun in years or roadmap.years:
+            for periode in TREND_PERIODS:
+                units, values = [], []
+                for u in roadmap.units:
+                    spec = plan(roadmap, u, tahun, periode)
+                    for (sheet, key, fld), v in answers_for(spec).items():
+                        values.append((u, sheet, key, fld, areas.get((sheet, key), ""), v))
+                    units.append({"unit": u, "nama": roadmap.units[u].nama, "dikumpulkan": True,
+                                  "data_dipakai": True, "keadaan": "Diterima", "ketepatan": "Tepat waktu"})
+                store.replace_period(PeriodRecord(tahun, periode, roadmap.fingerprint, "", units, [], values, []))
+
+
+def case_trend(n_units, work: Path) -> dict:
+    """The trend of the last year over a synthetic full history (5 years x 5 periods x 47 units)."""
+    from rbxl.store import open_store
+    from rbxl.trend import history
+
+    roadmap = load(n_units)
+    db = work / "rbxl.sqlite"
+    synthetic_history(roadmap, db)
+    with open_store(db) as store:  # checkpoint the WAL so the file size is the store's
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = db.stat().st_size / 2**20
+    t = time.perf_counter()
+    with open_store(db, create=False) as store:
+        h = history(store, roadmap, roadmap.years[-1])
+    return {"seconds": time.perf_counter() - t, "db_mb": round(size, 1), "periods": len(h.periods),
+            "rows": len(h.rows)}
 
 
 def case_check_only(n_units, returns: Path) -> dict:
@@ -281,6 +323,8 @@ CASES = {
     "generate": lambda a: case_generate(a.units, a.workers, Path(a.work)),
     "write_floor": lambda a: case_write_floor(a.units, Path(a.work)),
     "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns)),
+    "consolidate_nostore": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns), False),
+    "trend": lambda a: case_trend(a.units, Path(a.work)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
     "dasbor": lambda a: case_dasbor(a.units, Path(a.work), Path(a.returns)),
     "read_floor": lambda a: case_read_floor(Path(a.returns)),
@@ -359,10 +403,13 @@ def main() -> None:
             sys.path.insert(0, str(ROOT))
             make_returns(load(units or None), returns, n_returns)
             cons = run_case("consolidate", reps, units=units, returns=returns)
+            bare = run_case("consolidate_nostore", reps, units=units, returns=returns)
             chk = run_case("check_only", reps, units=units, returns=returns)
             floor_r = run_case("read_floor", reps, returns=returns)
             rows.append({"ukuran": label, "tahap": "consolidate (ujung ke ujung)", **cons,
                          "lantai_s": floor_r["seconds"], "rasio": cons["seconds"] / floor_r["seconds"]})
+            rows.append({"ukuran": label, "tahap": "riwayat: consolidate / tanpa riwayat", **cons,
+                         "lantai_s": bare["seconds"], "rasio": cons["seconds"] / bare["seconds"]})
             rows.append({"ukuran": label, "tahap": "intake+checks per berkas (1 proses)", **chk,
                          "lantai_s": floor_r["seconds"], "rasio": chk["seconds"] / floor_r["seconds"]})
             # the page is part of consolidate; its share of it (target: at most 0.10)
@@ -394,6 +441,9 @@ def main() -> None:
                              **pull, "lantai_s": None, "rasio": None})
             else:
                 print("tarik: dilewati (dovecot tidak terpasang atau bukan root)", file=sys.stderr)
+        tr = run_case("trend", 1, units=0 if a.size == "full" else 5)
+        rows.append({"ukuran": "5 th x 5 periode x 47 unit" if a.size == "full" else "tiny",
+                     "tahap": f"tren satu tahun (riwayat {tr['db_mb']} MB)", **tr, "lantai_s": None, "rasio": None})
         h = run_case("help", 5 if a.size == "full" else 1)
         rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
     finally:

@@ -21,6 +21,7 @@ from .form import (
     LIST_SHEET,
     META_SHEET,
     PERBAIKAN_SHEET,
+    PREFILL_META,
     SHEET_IDENTITAS,
     DataSheet,
     FormSpec,
@@ -51,6 +52,7 @@ class Submission:
     periode: str = ""
     master: str = ""
     saved_at: dt.datetime | None = None
+    prefilled: str = ""  # the earlier period whose values the template was prefilled with (rbxl.history)
     values: dict[Key, object] = field(default_factory=dict)  # accepted input values
     findings: list[Finding] = field(default_factory=list)
     verdict: Verdict | str = ""  # "" until decide()
@@ -110,6 +112,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         sub.decide()
         return sub
     sub.unit, sub.periode, sub.master = meta["unit"], meta.get("periode", ""), meta.get("master", "")
+    sub.prefilled = meta.get(PREFILL_META, "")
     try:
         sub.tahun = int(float(meta.get("tahun", "")))
     except (ValueError, OverflowError):  # 'inf', '1e400'

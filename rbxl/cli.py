@@ -81,6 +81,12 @@ def period_options(f):
     return click.option("--tahun", required=True, type=int, help="Tahun pelaporan, misal 2023.")(f)
 
 
+def db_option(f):
+    return click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                        envvar="RBXL_DB", metavar="BERKAS",
+                        help="Berkas riwayat semua periode (SQLite). Bawaan: $RBXL_DB, lalu <out>/rbxl.sqlite.")(f)
+
+
 def out_option(f):
     return click.option("--out", type=click.Path(path_type=Path), default=Path("output"),
                         help="Folder hasil. Bawaan: output")(f)
@@ -206,28 +212,37 @@ def master_check(master: Path, as_json: bool):
 @period_options
 @click.option("--unit", "units", multiple=True, metavar="KODE",
               help="Hanya unit ini (boleh diulang). Bawaan: semua unit.")
+@click.option("--tanpa-isian-lalu", "blank", is_flag=True,
+              help="Template kosong: jangan isi dengan laporan terakhir unit dari riwayat.")
 @master_option
 @out_option
-def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out: Path):
+@db_option
+def generate(tahun: int, periode: str, units: tuple[str, ...], blank: bool, master: Path, out: Path,
+             db: Path | None):
     """Buat template Excel terkunci untuk setiap unit pada satu periode.
 
-    Hasil: <out>/<tahun>-<periode>/templates/*.xlsx dan manifest.csv.
+    Hasil: <out>/<tahun>-<periode>/templates/*.xlsx dan manifest.csv. Bila riwayat sudah
+    berisi periode sebelumnya di tahun yang sama, isian setiap unit terisi dengan laporan
+    terakhirnya yang diterima (sel biru, tetap dapat diubah); --tanpa-isian-lalu untuk kosong.
 
     \b
     Contoh:
       rbxl generate --tahun 2023 --periode TW1
       rbxl generate --tahun 2023 --periode S1 --unit INSPEKTORAT --unit BAG-HUKUM
+      rbxl generate --tahun 2023 --periode TW2 --tanpa-isian-lalu
     """
     from .console import progress_bar, show_generated
     from .generation import generate as run
     from .master.load import read_master
+    from .store import store_path
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     codes = list(units) or None
     total = len(codes) if codes else len(roadmap.reporting_units())
     with progress_bar("Membuat template", total) as advance:
-        results = run(roadmap, tahun, periode, out, codes, progress=lambda g: advance())
+        results = run(roadmap, tahun, periode, out, codes, progress=lambda g: advance(),
+                      db=None if blank else store_path(db, out))
     show_generated(results, out, tahun, periode)
 
 
@@ -236,12 +251,15 @@ def generate(tahun: int, periode: str, units: tuple[str, ...], master: Path, out
 @period_options
 @master_option
 @out_option
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Cetak semua temuan sebagai JSON (untuk program lain).")
-def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, as_json: bool):
+def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, db: Path | None,
+             as_json: bool):
     """Periksa berkas yang dikembalikan unit: berkas, folder, .zip, e-mail (.eml/.msg).
 
     Berkas dikenali dari identitas tersembunyinya, bukan namanya; setiap sel dibandingkan
-    dengan master. Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
+    dengan master, dan dengan laporan unit sebelumnya bila ada riwayat (<out>/rbxl.sqlite
+    atau --db; validate tidak menulis ke riwayat). Semua berkas disalin ke <out>/<tahun>-<periode>/arsip/ (nama = SHA-256),
     temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt, dan unit yang
     harus memperbaiki berkasnya mendapat perbaikan/<unit>_..._perbaikan.xlsx (isiannya sendiri,
     sel yang salah ditandai merah dengan catatan).
@@ -254,14 +272,17 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     """
     from .console import progress_bar, show_perbaikan, show_validation
     from .findings import to_json
+    from .history import context_from
     from .master.load import read_master
     from .pipeline import run_validation
+    from .store import store_path
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
+    history = context_from(store_path(db, out), tahun, periode)  # compared with earlier periods, if any
     with progress_bar("Memeriksa berkas", None) as advance:
         checked = run_validation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
-                                 on_total=advance.total)
+                                 on_total=advance.total, history=history)
     report = checked.report
     if as_json:
         click.echo(to_json(report.all_findings()))
@@ -276,11 +297,16 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
 @period_options
 @master_option
 @out_option
-def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path):
+@db_option
+def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, out: Path, db: Path | None):
     """Periksa berkas kembali lalu buat rekap Pemda: workbook monitoring dan tabel CSV.
 
     Hasil di <out>/<tahun>-<periode>/: monitoring-<tahun>-<periode>.xlsx (ringkasan, grafik,
-    rumus hidup), temuan-<tahun>-<periode>.xlsx, csv/ (tabel rapi), arsip/ dan umpan-balik/.
+    rumus hidup, sheet Tren), temuan-<tahun>-<periode>.xlsx, csv/ (tabel rapi), arsip/ dan
+    umpan-balik/. Periode dicatat di berkas riwayat (<out>/rbxl.sqlite atau --db) dan setiap
+    unit dibandingkan dengan laporan sebelumnya (progres turun, Selesai dibuka lagi, isian
+    belum diperbarui, belum mengumpulkan dua periode berturut-turut). --periode TAHUNAN
+    menambah sheet Tahunan: progres setiap periode berdampingan dan status akhir tahun.
 
     \b
     Contoh:
@@ -294,7 +320,7 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
     roadmap.check_period(tahun, periode)
     with progress_bar("Memeriksa dan merekap", None) as advance:
         outputs = run_consolidation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
-                                    on_total=advance.total)
+                                    on_total=advance.total, db=db)
     show_consolidation(outputs, roadmap)
     sys.exit(EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
 
@@ -369,7 +395,9 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
     """Jalankan seluruh siklus dengan data contoh: template, isian contoh, validasi, rekap.
 
     Isian contoh diberi tanda [CONTOH]; beberapa unit sengaja belum mengumpulkan dan
-    beberapa berkas sengaja berisi kesalahan, agar semua fitur terlihat.
+    beberapa berkas sengaja berisi kesalahan, agar semua fitur terlihat. Sesudah TW1 (atau
+    TW2, TW3, S1) demo menjalankan periode berikutnya: template terisi otomatis dari riwayat,
+    satu unit mundur, satu unit tidak memperbarui isian, dan sheet Tren di workbook monitoring.
 
     \b
     Contoh:
@@ -511,3 +539,88 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
     show_perbaikan(checked.perbaikan)
     sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
+
+
+@main.group(cls=RbxlGroup, context_settings=CONTEXT, invoke_without_command=True)
+@out_option
+@db_option
+@click.pass_context
+def riwayat(ctx, out: Path, db: Path | None):
+    """Riwayat semua periode (satu berkas SQLite): tampilkan periode yang tersimpan.
+
+    Berkas riwayat dibuat dan diperbarui oleh 'rbxl consolidate'. Cadangkan dengan menyalin
+    satu berkas itu (saat tidak ada rbxl yang berjalan). Kode keluar 4 bila berkas riwayat
+    rusak, bukan riwayat rbxl, dibuat rbxl versi lebih baru, atau sedang dipakai.
+
+    \b
+    Contoh:
+      rbxl riwayat
+      rbxl riwayat --db /data/rbxl.sqlite
+      rbxl riwayat impor output/
+      rbxl riwayat ekspor --ke riwayat.csv
+    """
+    from .store import store_path
+
+    ctx.obj = store_path(db, out)
+    if ctx.invoked_subcommand is None:
+        from .console import show_periods
+        from .store import open_store
+
+        with open_store(ctx.obj, create=False) as store:
+            show_periods(store.periods(), ctx.obj)
+
+
+@riwayat.command("impor", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@master_option
+@click.option("--db", "own_db", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
+              help="Berkas riwayat (sama dengan 'rbxl riwayat --db').")
+@click.pass_obj
+def riwayat_impor(db: Path, path: Path, master: Path, own_db: Path | None):
+    """Bangun riwayat dari folder periode lama (arsip/ dan log.csv), tanpa e-mail ke siapa pun.
+
+    PATH: folder hasil (berisi 2023-TW1/, 2023-TW2/, ...) atau satu folder periode. Setiap
+    berkas di arsip diperiksa ulang dengan master sekarang; periode yang sama di riwayat diganti.
+
+    \b
+    Contoh:
+      rbxl riwayat impor output/
+      rbxl riwayat --db baru.sqlite impor arsip-lama/2022-TW4
+    """
+    from .console import show_imported
+    from .master.load import read_master
+    from .riwayat_io import import_periods
+
+    roadmap, _ = read_master(master)
+    db = own_db or db
+    show_imported(import_periods(path, roadmap, db), db)
+
+
+@riwayat.command("ekspor", context_settings=CONTEXT)
+@click.option("--ke", "target", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
+              help="Berkas CSV tujuan. Bawaan: riwayat-nilai.csv di samping berkas riwayat.")
+@click.option("--db", "own_db", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="BERKAS",
+              help="Berkas riwayat (sama dengan 'rbxl riwayat --db').")
+@click.pass_obj
+def riwayat_ekspor(db: Path, target: Path | None, own_db: Path | None):
+    """Tulis satu CSV rapi atas semua periode: tahun, periode, unit, lembar, kode, kolom, nilai.
+
+    \b
+    Contoh:
+      rbxl riwayat ekspor
+      rbxl riwayat ekspor --ke /tmp/riwayat.csv
+    """
+    from .console import console
+    from .riwayat_io import export_csv
+
+    db = own_db or db
+    path, n = export_csv(db, target or db.with_name("riwayat-nilai.csv"))
+    console.print(f"[bold green]{n} nilai[/] dari riwayat {db} ditulis ke {path}.")
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`
+    try:
+        main()
+    except click.exceptions.UsageError as err:
+        err.show()
+        sys.exit(EXIT_USAGE)

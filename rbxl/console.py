@@ -177,6 +177,9 @@ def show_consolidation(outputs, roadmap) -> None:
     for note in outputs.notes:
         console.print(f"[bold yellow]Perhatian:[/] {note}")
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
+    if getattr(outputs, "store", None):
+        n = len(outputs.trend.periods) if outputs.trend else 0
+        console.print(f"[bold]Riwayat:[/] {outputs.store} (periode ini tercatat; {n} periode tahun ini di sheet Tren)")
     console.print(f"[bold]Tabel CSV:[/] {outputs.csv_folder}")
     console.print(f"[bold]Dasbor (HTML):[/] {dasbor_path(outputs.csv_folder.parent.parent, t.tahun, t.periode)}")
 
@@ -188,12 +191,42 @@ def show_demo(result, roadmap) -> None:
     show_consolidation(result.outputs, roadmap)
     folder = result.outputs.monitoring.parent
     console.print("\n[bold]Lihat:[/]")
-    console.print(f"  1. {result.outputs.monitoring}  (Ringkasan, grafik, Indikator, Rencana Aksi, Matriks)")
+    console.print(f"  1. {result.outputs.monitoring}  (Ringkasan, grafik, Indikator, Rencana Aksi, Matriks, Tren)")
     console.print(f"  2. {result.outputs.report.findings_file}  (apa yang harus diperbaiki tiap unit)")
     console.print(f"  3. {folder / 'templates'}  (template yang dikirim ke unit)")
     console.print(f"  4. {result.inbox}  (contoh berkas kembali: xlsx, zip, eml)")
     console.print(f"  5. {dasbor_path(folder.parent, result.outputs.tables.tahun, result.outputs.tables.periode)}"
                   "  (dasbor untuk pimpinan: buka di browser, juga di ponsel)")
+    if getattr(result.outputs, "store", None):
+        console.print(f"  6. {result.outputs.store}  (riwayat semua periode; lihat dengan 'rbxl riwayat')")
+
+
+def show_periods(periods, path: Path) -> None:
+    """The periods in the riwayat store, with their counts."""
+    t = Table(title=f"Riwayat: {path}")
+    for col in ("Tahun", "Periode", "Direkap", "Sidik master", "Unit", "Mengumpulkan", "Dipakai", "Nilai",
+                "Temuan"):
+        t.add_column(col, justify="right" if col in ("Unit", "Mengumpulkan", "Dipakai", "Nilai", "Temuan") else "left")
+    before = None
+    for p in periods:
+        changed = before is not None and before != p.sidik_master
+        t.add_row(str(p.tahun), p.periode, p.direkap, p.sidik_master + (" (berubah)" if changed else ""),
+                  str(p.n_unit), str(p.n_dikumpulkan), str(p.n_dipakai), str(p.n_nilai), str(p.n_temuan))
+        before = p.sidik_master
+    console.print(t)
+    size = path.stat().st_size / 2**20 if path.is_file() else 0
+    console.print((f"{len(periods)} periode tersimpan" if periods else "Riwayat masih kosong")
+                  + f" ({size:.1f} MB; cadangkan dengan menyalin berkas ini saat rbxl tidak berjalan).")
+
+
+def show_imported(done, path: Path) -> None:
+    t = Table(title=f"Impor ke riwayat {path}")
+    for col in ("Tahun", "Periode", "Folder", "Berkas", "Unit dipakai", "Catatan"):
+        t.add_column(col, overflow="fold")
+    for d in done:
+        t.add_row(str(d.tahun), d.periode, str(d.folder), str(d.files), str(d.units_used), d.note)
+    console.print(t)
+    console.print(f"[bold green]{sum(not d.note for d in done)} periode[/] dicatat di {path}.")
 
 
 # --- kirim ------------------------------------------------------------------------------------

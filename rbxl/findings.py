@@ -97,6 +97,11 @@ CATALOG: dict[str, Code] = {
     "PERBAIKAN_ROW_RESTORED": Code(ERROR, "Baris '{value}' tidak ditemukan di berkas Anda (terhapus atau kodenya diubah). Baris ini dikembalikan dari master; isi kembali."),
     "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
     "PERBAIKAN_ROWS_REORDERED": Code(ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
+    # --- history: compared with the unit's earlier accepted periods (rbxl.history) ------------
+    "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali."),
+    "HISTORY_DONE_REOPENED": Code(WARNING, "Rencana aksi {kode} sudah 'Selesai' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala."),
+    "HISTORY_NOT_UPDATED": Code(WARNING, "{detail} baris belum diperbarui sejak {periode} (isian sama persis dengan yang terisi otomatis dari laporan {periode}): {value}. Perbarui bila ada kemajuan."),
+    "HISTORY_NOT_RETURNED": Code(WARNING, "Unit '{value}' belum mengumpulkan dua periode berturut-turut ({periode} dan {now})."),
     "VALUE_PERCENT_FRACTION": Code(WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
 }
 

@@ -19,6 +19,7 @@ from .values import NO_VALUE, format_number, parse_graded
 LAYOUT_VERSION = "1"
 HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
 META_SHEET = "_rbxl"
+PREFILL_META = "isian_lalu"  # meta key: the earlier period a template's inputs were prefilled from
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
 PERBAIKAN_SHEET = "Perbaikan"  # first sheet of a perbaikan file: rbxl's own, never read as data
@@ -134,6 +135,7 @@ class FormSpec:
     guide: list[str]
     settings: dict[str, str]
     status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # from the master
+    prefill: str = ""  # period code the inputs were prefilled from (rbxl.prefill), '' for a blank template
 
     def status_role(self, value: object, daftar: str = LIST_STATUS_AKSI) -> StatusRole | None:
         """What a status typed in this workbook means (None: blank or not in the list)."""
@@ -157,6 +159,8 @@ class FormSpec:
         """Identification written into the hidden sheet and document properties."""
         m = {"format": "rbxl-template", "layout": LAYOUT_VERSION, "unit": self.unit_kode,
              "tahun": str(self.tahun), "periode": self.periode, "master": self.fingerprint}
+        if self.prefill:
+            m[PREFILL_META] = self.prefill
         for s in self.sheets:
             m[f"baris:{s.name}"] = ";".join(r.key for r in s.rows)
         return m

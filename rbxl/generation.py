@@ -47,25 +47,40 @@ class TemplatePlan:
     spec: FormSpec
     file: Path
     email: str
+    answers: dict | None = None  # the unit's last accepted values (rbxl.prefill), or None: blank
+    prefilled: frozenset = frozenset()  # which answers are prefilled (marked in the template)
 
 
 def plan_templates(roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
-                   units: list[str] | None = None) -> list[TemplatePlan]:
-    """Decide every template of a period without writing anything (unknown units fail here)."""
+                   units: list[str] | None = None, db: Path | None = None) -> list[TemplatePlan]:
+    """Decide every template of a period without writing anything (unknown units fail here).
+
+    With `db` (the riwayat store), each unit's inputs are prefilled with its latest accepted
+    values from an earlier period of the same year (rbxl.prefill)."""
     roadmap.check_period(tahun, periode)
     codes = list(dict.fromkeys(units)) if units else roadmap.reporting_units()
     for code in codes:
         roadmap.unit(code)  # unknown codes fail before anything is written
     folder = templates_dir(out, tahun, periode)
+    pf = None
+    if db is not None:
+        from .prefill import apply, load_prefill
+
+        pf = load_prefill(Path(db), tahun, periode, codes)
     plans = []
     for code in codes:
         spec = plan(roadmap, code, tahun, periode)
-        plans.append(TemplatePlan(spec, folder / template_name(spec), roadmap.units[code].email))
+        answers: dict | None = None
+        marked: frozenset = frozenset()
+        if pf is not None and (code in pf.previous or code in pf.last_year):
+            spec, answers, keys = apply(spec, pf.previous.get(code), pf.last_year.get(code))
+            marked = frozenset(keys)
+        plans.append(TemplatePlan(spec, folder / template_name(spec), roadmap.units[code].email, answers, marked))
     return plans
 
 
 def _write_one(p: TemplatePlan) -> Generated:
-    path = write_template(p.spec, p.file)
+    path = write_template(p.spec, p.file, p.answers, prefilled=set(p.prefilled))
     return Generated(p.spec.unit_kode, p.spec.unit_nama, path, p.email, p.spec.row_count())
 
 
@@ -91,9 +106,11 @@ def write_templates(plans: list[TemplatePlan], manifest: Path, progress: Callabl
 
 
 def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: list[str] | None = None,
-             progress: Callable[[Generated], None] | None = None, workers: int | None = None) -> list[Generated]:
-    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them."""
-    plans = plan_templates(roadmap, tahun, periode, out, units)
+             progress: Callable[[Generated], None] | None = None, workers: int | None = None,
+             db: Path | None = None) -> list[Generated]:
+    """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them
+    (prefilled from the riwayat store at `db`, see plan_templates)."""
+    plans = plan_templates(roadmap, tahun, periode, out, units, db)
     return write_templates(plans, templates_dir(out, tahun, periode) / MANIFEST, progress, workers)
 
 

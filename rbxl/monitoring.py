@@ -60,8 +60,9 @@ class _Data:
         return cell_name(i + 1, self.index[key])
 
 
-def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
-    """Write the monitoring workbook to `path` atomically; returns `path`."""
+def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -> Path:
+    """Write the monitoring workbook to `path` atomically; returns `path`. With `trend`
+    (rbxl.trend.History) it also has the Tren sheet (and, for TAHUNAN, the Tahunan sheet)."""
     import xlsxwriter
 
     with atomic_path(path) as tmp:
@@ -84,6 +85,12 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path) -> Path:
         _matrix(wb, F, tables, ra_order, roadmap)
         fig = compute_figures(tables, roadmap)  # every cached value below comes from this view
         unit_data, unit_order = _per_unit(wb, F, tables, ra, roadmap, fig)
+        if trend is not None and trend.periods:
+            from .tren_sheet import write_tahunan, write_tren
+
+            write_tren(wb, F, trend, roadmap, tables.periode, ra.rng, tables.lists)
+            if tables.periode == "TAHUNAN":
+                write_tahunan(wb, F, trend, roadmap)
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))

@@ -12,6 +12,7 @@
                             rekap-<tahun>-<periode>.json (consolidated tables, rbxl.snapshot)
                             dasbor-<tahun>-<periode>.html (the dashboard page, rbxl.dasbor)
                             laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.laporan)
+    <out>/rbxl.sqlite                       the riwayat store of every period (rbxl.store), unless --db
 """
 
 from __future__ import annotations
@@ -84,8 +85,15 @@ def pokja_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "pokja"
 
 
+def store_file(out: str | Path) -> Path:
+    """The default riwayat store, beside the period folders."""
+    return Path(out) / "rbxl.sqlite"
+
+
 def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     """Everything rbxl writes for a period: never read back as a returned file."""
+    store = store_file(out)
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
                                              csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
-                                             pokja_dir, dasbor_path)]
+                                             pokja_dir, dasbor_path)] + [
+        store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]

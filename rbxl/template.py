@@ -36,6 +36,7 @@ WB_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_t
               "in_memory": True}
 INPUT_FILL = "#FFF2CC"
 MARK_FILL = "#F8CBAD"  # a cell the unit must look at again (perbaikan files)
+PREFILL_FILL = "#DDEBF7"  # an input prefilled from the last accepted period: still editable, visibly marked
 HEAD_FILL = HEADER_FILL
 LOCKED_FILL = "#F2F2F2"
 
@@ -62,12 +63,15 @@ class _Formats:
         self.cache[key] = self.get(**p)
         return self.cache[key]
 
-    def input(self, rule: Rule | None, num_format: str = "", marked: bool = False):
-        key = ("input", rule.kind if rule is not None else "", num_format, marked)
+    def input(self, rule: Rule | None, num_format: str = "", marked: bool = False, prefilled: bool = False):
+        key = ("input", rule.kind if rule is not None else "", num_format, marked, prefilled)
         if key in self.cache:
             return self.cache[key]
+        fill = MARK_FILL if marked else (PREFILL_FILL if prefilled else INPUT_FILL)
         p = {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#C00000" if marked else "#BF9000",
-             "bg_color": MARK_FILL if marked else INPUT_FILL, "locked": False}
+             "bg_color": fill, "locked": False}
+        if prefilled:
+            p["italic"] = True
         if rule is not None and rule.kind == "date":
             p["num_format"] = DATE_FORMAT
         elif rule is not None and rule.kind in ("nip", "text"):
@@ -80,8 +84,9 @@ class _Formats:
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
                    created: dt.datetime | None = None, marks: Marks | None = None,
-                   first_sheet: Callable[[Any], None] | None = None) -> Path:
-    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan).
+                   first_sheet: Callable[[Any], None] | None = None, prefilled: set | None = None) -> Path:
+    """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan,
+    and the last accepted values: their keys in `prefilled` get the prefill fill, rbxl.prefill).
 
     `marks` highlights cells and gives each a comment; `first_sheet(workbook)` adds a sheet before
     all others (the perbaikan file's list of findings).
@@ -111,7 +116,7 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
             first_sheet(wb)
         _guide(wb, fm, spec, password)
         for sheet in spec.sheets:
-            _data_sheet(wb, fm, spec, sheet, answers, password, marks)
+            _data_sheet(wb, fm, spec, sheet, answers, password, marks, prefilled or set())
         _lists(wb, spec, password)
         _meta(wb, meta, password)
         wb.worksheets()[0].activate()
@@ -187,7 +192,7 @@ def guide_height(text: str, font_size: float = 11) -> float:
 
 
 def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Answers, password,
-                marks: Marks) -> None:
+                marks: Marks, prefilled: set = frozenset()) -> None:
     ws = wb.add_worksheet(sheet.name)
     last_col = len(sheet.fields) - 1
     ws.merge_range(0, 0, 0, last_col, sheet.title, fm.get(bold=True, font_size=13))
@@ -213,8 +218,8 @@ def _data_sheet(wb, fm: _Formats, spec: FormSpec, sheet: DataSheet, answers: Ans
                 _capaian(ws, fm, sheet, row, r, c, f.num_format, answers)
             elif row.is_input(f):
                 rule = row.rule_for(f)
-                value = answers.get((sheet.name, row.key, f.key))
-                _write_value(ws, r, c, value, fm.input(rule, f.num_format, bool(mark)))
+                key = (sheet.name, row.key, f.key)
+                _write_value(ws, r, c, answers.get(key), fm.input(rule, f.num_format, bool(mark), key in prefilled))
                 col_runs = runs.setdefault(c, [])
                 if col_runs and col_runs[-1][0] == rule and col_runs[-1][2] == r - 1:
                     col_runs[-1][2] = r

@@ -121,10 +121,12 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
-             on_total: Callable[[int], None] | None = None) -> Report:
+             on_total: Callable[[int], None] | None = None, history=None) -> Report:
     """Check every returned file and choose one per unit; reads only, writes nothing.
 
     `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
+    `history` (rbxl.history.HistoryContext, loaded from the riwayat store by the pipeline) adds
+    the checks that compare each unit with its earlier accepted period.
     Archiving and the findings files are the pipeline's job (pipeline.run_validation).
     """
     roadmap.check_period(tahun, periode)
@@ -168,6 +170,10 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
     report.kept = kept
     _choose(report)
+    if history is not None:
+        from .history import apply_history
+
+        apply_history(report, roadmap, history)
     return report
 
 

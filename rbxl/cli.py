@@ -333,7 +333,8 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
 @click.option("--pdf", is_flag=True, help="Tulis juga PDF lewat LibreOffice (bila terpasang).")
 @master_option
 @out_option
-def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, out: Path):
+@db_option
+def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, out: Path, db: Path | None):
     """Tulis laporan hasil monitoring dan evaluasi (Word) dari periode yang sudah direkap.
 
     Membaca rekap yang ditulis 'rbxl consolidate' (rekap-<tahun>-<periode>.json) dan menulis
@@ -341,8 +342,12 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
     ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan untuk pimpinan,
     lampiran. Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
     keadaan unit anggota Pokja. Tanpa LibreOffice, --pdf hanya memberi catatan (dokumen Word tetap
-    ditulis). Kode keluar: 0 berhasil, 2 periode belum direkap, 4 berkas lama sedang terbuka
-    (hasil baru disimpan sebagai '... (baru).docx') atau LibreOffice gagal membuat PDF.
+    ditulis). Tren terhadap periode sebelumnya di tahun yang sama dan unit yang dua periode
+    berturut-turut tidak mengumpulkan diambil dari berkas riwayat (<out>/rbxl.sqlite atau --db;
+    angka yang sama dengan sheet Tren), atau dari rekap setiap periode bila belum ada riwayat.
+    Kode keluar: 0 berhasil, 2 periode belum direkap, 4 berkas lama sedang terbuka (hasil baru
+    disimpan sebagai '... (baru).docx'), LibreOffice gagal membuat PDF, atau berkas riwayat tidak
+    dapat dipakai.
 
     \b
     Contoh:
@@ -356,7 +361,7 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
-    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf)
+    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf, db=db)
     show_laporan(result)
     sys.exit(EXIT_OK if result.ok else EXIT_IO)
 
@@ -433,8 +438,9 @@ def demo(out: Path, master: Path, tahun: int, periode: str):
               help="Pengaturan SMTP (TOML, bagian [smtp]). Bawaan: rbxl.toml di folder kerja bila ada.")
 @master_option
 @out_option
+@db_option
 def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, pengingat: bool, dry_run: bool,
-          ulang: bool, template: Path | None, config: Path | None, master: Path, out: Path):
+          ulang: bool, template: Path | None, config: Path | None, master: Path, out: Path, db: Path | None):
     """Kirim template setiap unit lewat e-mail ke alamat unit di master (satu e-mail per unit).
 
     Berkas diambil dari <out>/<tahun>-<periode>/templates/ (manifest.csv hasil generate); setiap
@@ -444,7 +450,9 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, p
 
     --umpan-balik mengirim isi umpan-balik/<unit>.txt dan berkas perbaikan/<unit>_..._perbaikan.xlsx
     kepada unit yang berkasnya Perlu perbaikan atau Ditolak. --pengingat mengingatkan unit yang
-    belum mengirim berkas (tidak ada di arsip), paling banyak sekali sehari per unit. Keduanya
+    belum mengirim berkas (tidak ada di arsip), paling banyak sekali sehari per unit; bila ada
+    berkas riwayat (<out>/rbxl.sqlite atau --db), pengingat juga menyebut bila unit itu tidak
+    mengirim, atau terlambat mengirim, pada periode sebelumnya di tahun yang sama. Keduanya
     dibalas pada utas e-mail template (In-Reply-To/References).
 
     Server SMTP diatur di rbxl.toml (bagian [smtp]: host, port, security = starttls|ssl|none,
@@ -473,7 +481,8 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, p
     smtp = load_smtp_settings(config)
     jenis = UMPAN_BALIK if umpan_balik else PENGINGAT if pengingat else TEMPLATE
     result = run(roadmap, tahun, periode, out, list(units) or None, smtp=smtp, template=template,
-                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome, jenis=jenis)
+                 dry_run=dry_run, ulang=ulang, password=password_prompt(), progress=echo_outcome, jenis=jenis,
+                 db=db)
     show_kirim(result)
     sys.exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 

@@ -316,7 +316,8 @@ def show_laporan(result) -> None:
     for path in result.pdfs:
         console.print(f"PDF: {path}")
     if result.trend:
-        console.print(f"Tren dibandingkan dengan periode: {', '.join(result.trend)}")
+        source = f"berkas riwayat {result.store}" if result.store else "rekap setiap periode"
+        console.print(f"Tren dibandingkan dengan periode: {', '.join(result.trend)} (dari {source})")
     for note in result.notes:
         console.print(f"[yellow]Catatan:[/] {note}")
     for note in result.locked:

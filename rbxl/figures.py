@@ -26,9 +26,23 @@ SECOND_HALF = ("TW3", "TW4", "S2", "TAHUNAN")
 # by the time saved inside the chosen file (the file system time is when it was copied).
 ON_TIME, LATE, TIME_UNKNOWN = "Tepat waktu", "Terlambat", "Waktu tidak diketahui"
 KEPATUHAN_STATES = (ON_TIME, LATE, TIME_UNKNOWN, REJECTED_FILE, NOT_RETURNED)
+NO_DATA_STATES = (REJECTED_FILE, NOT_RETURNED)  # the states of a unit without usable data (not data_dipakai)
 # Earlier periods of the same year that a period's trend compares with (same rhythm).
 EARLIER = {"TW1": (), "TW2": ("TW1",), "TW3": ("TW1", "TW2"), "TW4": ("TW1", "TW2", "TW3"),
            "S1": (), "S2": ("S1",), "TAHUNAN": ()}
+
+# The period a year's closing (TAHUNAN) follows: its last quarter, or its last semester.
+YEAR_END = ("TW4", "S2")
+
+
+def previous_in_year(periode: str, earlier: Iterable[str]) -> str | None:
+    """The period just before `periode` in its year, if it is among `earlier` (consolidated ones);
+    None when it is not, so "two periods in a row" is never claimed across a gap."""
+    found = list(earlier)
+    if periode == "TAHUNAN":
+        return found[-1] if found and found[-1] in YEAR_END else None
+    expected = EARLIER.get(periode, ())
+    return expected[-1] if expected and expected[-1] in found else None
 
 
 def _is_number(v: object) -> bool:

@@ -44,6 +44,7 @@ from .mail.message import (
     UMPAN_BALIK,
     MailTemplate,
     build_message,
+    late_again_note,
     load_template,
     mime_type,
     template_context,
@@ -91,12 +92,14 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
           dry_run: bool = False, ulang: bool = False, password: Callable[[str], str] | None = None,
           attempts: int = ATTEMPTS, delays: tuple[float, ...] | None = None,
           sleep: Callable[[float], None] = time.sleep, progress: Callable[[Outcome], None] | None = None,
-          jenis: str = TEMPLATE, today: dt.date | None = None) -> KirimResult:
+          jenis: str = TEMPLATE, today: dt.date | None = None, db: str | Path | None = None) -> KirimResult:
     """Send (or, with dry_run, write as .eml) each selected unit's message of kind `jenis`.
 
     TEMPLATE: the unit's template from the manifest. UMPAN_BALIK: the feedback note in the body
     and the perbaikan workbook attached, for each unit the last validate found needing a fix.
-    PENGINGAT: a reminder with the deadline, for each unit with no returned file in the archive.
+    PENGINGAT: a reminder with the deadline, for each unit with no returned file in the archive;
+    with the riwayat store (`db`, $RBXL_DB or <out>/rbxl.sqlite) it also says when the unit did
+    not return, or returned late, in the period before in the same year.
     `password` asks for the SMTP password when a user is set and RBXL_SMTP_PASSWORD is not;
     without it such a run is refused before anything is sent.
     """
@@ -113,7 +116,7 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
     if jenis == UMPAN_BALIK:
         jobs = _feedback_jobs(roadmap, tahun, periode, out)
     elif jenis == PENGINGAT:
-        jobs = _reminder_jobs(roadmap, tahun, periode, out, today)
+        jobs = _reminder_jobs(roadmap, tahun, periode, out, today, db)
     else:
         jobs = [_Job(r, templates_dir(out, tahun, periode))
                 for r in _manifest_rows(templates_dir(out, tahun, periode) / MANIFEST, tahun, periode)]
@@ -176,8 +179,10 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
     return jobs
 
 
-def _reminder_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, today: dt.date) -> list[_Job]:
+def _reminder_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, today: dt.date,
+                   db: str | Path | None = None) -> list[_Job]:
     rows = _manifest_rows(templates_dir(out, tahun, periode) / MANIFEST, tahun, periode)
+    notes = _late_before(tahun, periode, out, db)
     returned = returned_units(out, tahun, periode)
     deadline = roadmap.jadwal.get((tahun, periode))
     if deadline is None:
@@ -189,8 +194,27 @@ def _reminder_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, 
     else:
         batas = f"{deadline:%d/%m/%Y} (sudah lewat {(today - deadline).days} hari)"
     # at most one reminder per unit per day unless --ulang
-    return [_Job(r, templates_dir(out, tahun, periode), {"keterangan_batas": batas},
+    return [_Job(r, templates_dir(out, tahun, periode),
+                 {"keterangan_batas": batas, "catatan_riwayat": notes.get(r["unit"].strip(), "")},
                  f"{PENGINGAT}:{today.isoformat()}") for r in rows if r["unit"].strip() not in returned]
+
+
+def _late_before(tahun: int, periode: str, out: str | Path, db: str | Path | None) -> dict[str, str]:
+    """unit -> the reminder's sentence about the period before in the year, from the riwayat store;
+    {} without a store. A store that cannot be used stops the run (StoreError, exit code 4)."""
+    from .form import periode_label
+    from .store import open_store, store_path
+    from .trend import previous_states
+
+    path = store_path(db, out)
+    if not path.is_file():
+        return {}
+    with open_store(path, create=False) as store:
+        before, states = previous_states(store, tahun, periode)
+    if before is None:
+        return {}
+    label = periode_label(tahun, before)
+    return {u: note for u, k in states.items() if (note := late_again_note(k, label))}
 
 
 def returned_units(out: str | Path, tahun: int, periode: str) -> set[str]:

@@ -17,6 +17,7 @@
     h.rows           # [RowSeries(kode, unit, area_kode, progres=[...], status=[...])]: each PD utama row
 
     h = load_history(Path("output/rbxl.sqlite"), roadmap, 2023)  # None when there is no store yet
+    before, states = previous_states(store, 2023, "TW2")  # 'TW1', {unit: punctuality in TW1}
 
 Like rbxl.figures for one period, every rendering (the Tren and Tahunan sheets, the report,
 the dashboard) lays these numbers out and computes none of its own. A mean is the mean of the
@@ -189,6 +190,19 @@ def load_history(db: Path, roadmap: Roadmap, tahun: int, upto: str | None = None
         return None
     with open_store(db, create=False) as store:
         return history(store, roadmap, tahun, upto)
+
+
+def previous_states(store: Store, tahun: int, periode: str) -> tuple[str | None, dict[str, str]]:
+    """The period just before `periode` in its year (when it was consolidated) and each unit's
+    punctuality in it, as h.units[...].ketepatan holds it; (None, {}) when there is none."""
+    from .figures import previous_in_year
+    from .store import PERIOD_RANK
+
+    stored = [p.periode for p in store.periods() if p.tahun == tahun and p.urutan < PERIOD_RANK[periode]]
+    before = previous_in_year(periode, stored)
+    if before is None:
+        return None, {}
+    return before, {r["unit"]: r["ketepatan"] for r in store.unit_states(tahun) if r["periode"] == before}
 
 
 def _indicators(store: Store, roadmap: Roadmap, tahun: int, limit: int) -> list[IndicatorSeries]:

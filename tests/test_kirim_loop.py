@@ -4,16 +4,23 @@ the deadline, both threaded to the template e-mail, through a real SMTP server (
 from __future__ import annotations
 
 import datetime as dt
+from email import policy
+from email.parser import BytesParser
 
 import pytest
 import test_kirim
 from test_kirim import NO_WAIT, PERIODE, TAHUN, cli, read_log, settings, templates, with_mail
 
+from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
+from rbxl.figures import LATE, ON_TIME
 from rbxl.form import SHEET_RA_UTAMA, plan
+from rbxl.generation import generate, template_name
 from rbxl.kirim import CONTOH, PENGINGAT, SUDAH, TERKIRIM, UMPAN_BALIK, kirim
-from rbxl.pipeline import run_validation
+from rbxl.pipeline import run_consolidation, run_validation
 from rbxl.sample import answers_for
+from rbxl.store import open_store
 from rbxl.template import write_template
+from rbxl.trend import history
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 MAIL = {"BAPPEDA": "bappeda@blorakab.go.id", "INSPEKTORAT": "inspektorat@blorakab.go.id",
@@ -128,3 +135,60 @@ def test_feedback_on_an_unreadable_file_is_text_only(rm, out, server, returned, 
     assert not list(hukum.iter_attachments())
     assert "FILE_WRONG_PERIOD" not in hukum.get_body(("plain",)).get_content()  # prose, not codes
     assert "Ditolak" in hukum.get_body(("plain",)).get_content()
+
+
+# --------------------------------------------------------------------------- late again (riwayat store)
+LATE_AGAIN = {"BAPPEDA": ON_TIME, "INSPEKTORAT": LATE, "BAG-HUKUM": NOT_RETURNED, "DPK": REJECTED_FILE}
+
+
+@pytest.fixture
+def tw1_recorded(roadmap, out, tmp_path):
+    """Two periods: TW1 consolidated into the store (<out>/rbxl.sqlite) with BAPPEDA on time,
+    INSPEKTORAT after the deadline, BAG-HUKUM silent and DPK sending another period's template
+    (rejected); then the TW2 templates, which nobody has returned yet."""
+    rm = with_mail(roadmap, {**MAIL, "DPK": "dpk@blorakab.go.id"})
+    deadline = rm.jadwal[(TAHUN, "TW1")]
+    inbox = tmp_path / "tw1"
+    for unit, periode, saved in (("BAPPEDA", "TW1", deadline - dt.timedelta(days=5)),
+                                 ("INSPEKTORAT", "TW1", deadline + dt.timedelta(days=3)),
+                                 ("DPK", "TW2", deadline - dt.timedelta(days=1))):
+        spec = plan(rm, unit, TAHUN, periode)
+        write_template(spec, inbox / template_name(spec), answers_for(spec),
+                       created=dt.datetime.combine(saved, dt.time(9, 0)))
+    run_consolidation([inbox], rm, TAHUN, "TW1", out, workers=1)
+    generate(rm, TAHUN, "TW2", out, units=[*LATE_AGAIN], workers=1)
+    return rm
+
+
+def test_reminder_says_when_a_unit_is_late_again_from_the_store(tw1_recorded, out, server):
+    rm = tw1_recorded
+    with open_store(out / "rbxl.sqlite", create=False) as st:  # the trend view holds the TW1 states
+        h = history(st, rm, TAHUN)
+    assert h.labels == ["TW1"] and {u: h.unit(u).ketepatan[0] for u in LATE_AGAIN} == LATE_AGAIN
+
+    result = kirim(rm, TAHUN, "TW2", out, smtp=settings(server.port), jenis=PENGINGAT,
+                   today=dt.date(2023, 7, 10), **NO_WAIT)
+    assert sorted((o.unit, o.hasil) for o in result.outcomes) == sorted((u, TERKIRIM) for u in LATE_AGAIN)
+    bodies = {next(u for u, a in {**MAIL, "DPK": "dpk@blorakab.go.id"}.items() if a == m["To"]):
+              m.get_body(("plain",)).get_content() for m in server.messages()}
+    said = "Berkas Triwulan I 2023 dari unit Bapak/Ibu juga"
+    assert said not in bodies["BAPPEDA"]
+    assert f"{said} kami terima setelah batas waktu." in bodies["INSPEKTORAT"]
+    assert f"{said} tidak kami terima." in bodies["BAG-HUKUM"]
+    assert f"{said} tidak dapat kami pakai karena ditolak." in bodies["DPK"]
+    assert "Batas waktu pengembalian: " in bodies["BAG-HUKUM"].split(said)[0]  # one paragraph with the deadline
+
+    # TW1 has no earlier period in the year: its reminder says nothing about history
+    first = kirim(rm, TAHUN, "TW1", out, dry_run=True, jenis=PENGINGAT, today=dt.date(2023, 4, 10))
+    assert [o.unit for o in first.outcomes] == ["BAG-HUKUM"]
+    draft = BytesParser(policy=policy.default).parsebytes(first.outcomes[0].eml.read_bytes())
+    assert "PENGINGAT" in (text := draft.get_body(("plain",)).get_content()) and "juga" not in text
+
+
+def test_reminder_with_an_unusable_store_stops_like_consolidate(rm, out, env, tmp_path):
+    bad = tmp_path / "bukan.sqlite"
+    bad.write_bytes(b"bukan riwayat " * 10)
+    result = cli(env, rm, out, "--pengingat", "--dry-run", "--db", str(bad))
+    assert result.exit_code == 4 and "bukan basis data riwayat" in result.output and str(bad) in result.output
+    assert bad.read_bytes() == b"bukan riwayat " * 10
+    assert not (out / f"{TAHUN}-{PERIODE}" / "email").exists()  # nothing sent, nothing written

@@ -15,6 +15,7 @@ import io
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -30,7 +31,7 @@ from render import require_poppler
 
 from rbxl.cli import main
 from rbxl.consolidation import Tables
-from rbxl.figures import LATE, PeriodFigures, figures
+from rbxl.figures import LATE, ON_TIME, PeriodFigures, figures
 from rbxl.laporan import pokja_path, write_laporan
 from rbxl.paths import csv_dir, laporan_path, snapshot_path
 from rbxl.snapshot import load_tables, save_tables
@@ -472,7 +473,8 @@ def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
 
 
 def test_earlier_periods_of_the_year_and_the_one_just_before(period, tmp_path, roadmap):
-    from rbxl.laporan.history import earlier_figures, previous_of
+    from rbxl.figures import previous_in_year
+    from rbxl.laporan.history import earlier_figures
 
     base = load_tables(period.out, TAHUN, PERIODE)
     out = tmp_path / "hasil"
@@ -480,11 +482,124 @@ def test_earlier_periods_of_the_year_and_the_one_just_before(period, tmp_path, r
         t = Tables(**copy.deepcopy(base.__dict__))
         t.periode = p
         save_tables(t, out)
-    tw4 = earlier_figures(out, TAHUN, "TW4", roadmap)
-    assert [f.periode for f in tw4] == ["TW1", "TW3"] and previous_of("TW4", tw4).periode == "TW3"
-    tw3 = earlier_figures(out, TAHUN, "TW3", roadmap)
-    assert [f.periode for f in tw3] == ["TW1"] and previous_of("TW3", tw3) is None  # TW2 missing: not in a row
-    assert [f.periode for f in earlier_figures(out, TAHUN, "S2", roadmap)] == ["S1"]
-    assert [f.periode for f in earlier_figures(out, TAHUN, "TAHUNAN", roadmap)] == ["TW1", "TW3"]
-    assert previous_of("TAHUNAN", earlier_figures(out, TAHUN, "TAHUNAN", roadmap)) is None
-    assert earlier_figures(out, TAHUN + 1, "TW2", roadmap) == []  # another year is not this year's trend
+
+    def codes(periode: str) -> list[str]:
+        return [f.periode for f in earlier_figures(out, TAHUN, periode, roadmap)]
+
+    assert codes("TW4") == ["TW1", "TW3"] and previous_in_year("TW4", codes("TW4")) == "TW3"
+    assert codes("TW3") == ["TW1"] and previous_in_year("TW3", codes("TW3")) is None  # TW2 missing: not in a row
+    assert codes("S2") == ["S1"] and previous_in_year("S2", codes("S2")) == "S1"
+    assert codes("TAHUNAN") == ["TW1", "TW3"] and previous_in_year("TAHUNAN", codes("TAHUNAN")) is None
+    assert previous_in_year("TAHUNAN", ["TW1", "TW2", "TW3", "TW4"]) == "TW4"
+    assert codes("TW2") == ["TW1"] and earlier_figures(out, TAHUN + 1, "TW2", roadmap) == []  # another year
+
+
+# --------------------------------------------------------------------------- with the riwayat store
+
+
+@pytest.fixture
+def two_periods(period, tmp_path) -> Path:
+    """The fixture's demo run (TW1, then TW2 prefilled from the store, as in test_riwayat) copied:
+    both period folders and a copy of its store (VACUUM INTO, as test_riwayat's tahunan does)."""
+    out = tmp_path / "hasil"
+    for p in ("TW1", "TW2"):
+        shutil.copytree(snapshot_path(period.out, TAHUN, p).parent, out / f"{TAHUN}-{p}",
+                        ignore=shutil.ignore_patterns("arsip", "templates", "contoh-kiriman", "perbaikan"))
+    con = sqlite3.connect(period.out / "rbxl.sqlite")
+    con.execute(f"VACUUM INTO '{out / 'rbxl.sqlite'}'")
+    con.close()
+    return out
+
+
+def _trend_rows(path: Path) -> list[list[str]]:
+    _, tables = read_back(path)
+    return next(rows for h, rows in tables if h.startswith("2.5"))
+
+
+def test_trend_and_two_periods_in_a_row_come_from_the_store_as_the_tren_sheet(two_periods, roadmap):
+    import openpyxl
+
+    from rbxl.figures import NO_DATA_STATES
+    from rbxl.paths import monitoring_path
+    from rbxl.store import open_store
+    from rbxl.trend import history
+
+    out = two_periods
+    # The snapshots of TW1 now say something else: the report must not read them when there is a store.
+    t1 = load_tables(out, TAHUN, "TW1")
+    for r in t1.rencana_aksi:
+        if isinstance(r.get("progres"), float):
+            r["progres"] = min(100.0, r["progres"] + 7.0)
+    save_tables(t1, out)
+    with open_store(out / "rbxl.sqlite", create=False) as st:
+        h = history(st, roadmap, TAHUN, upto="TW2")
+    assert h.labels == ["TW1", "TW2"]
+
+    result = write_laporan(roadmap, out, TAHUN, "TW2")
+    assert result.trend == ["TW1 2023"] and result.store == out / "rbxl.sqlite" and not result.notes
+    rows = _trend_rows(result.documents[0])
+    assert rows[0] == ["Area perubahan", "Triwulan I", "Triwulan II"]
+    assert len(rows) == len(h.areas) + 2
+    tren = {r[0]: r for r in openpyxl.load_workbook(monitoring_path(out, TAHUN, "TW2"), data_only=True)["Tren"]
+            .iter_rows(min_row=1, max_col=4, values_only=True) if r[0]}
+    for row, a in zip(rows[1:], h.areas, strict=False):
+        assert row == [a.nama, *[format_number(v, 1) if v is not None else "–" for v in a.progres]]
+        assert [tren[a.kode][2], tren[a.kode][3]] == pytest.approx(a.progres)  # the Tren sheet: same numbers
+    assert rows[-1] == ["Seluruh area", *[format_number(v, 1) for v in h.mean_progress]]
+    shifted = figures(load_tables(out, TAHUN, "TW1"), roadmap).headline.rencana_aksi.mean_progress
+    assert format_number(shifted, 1) != rows[-1][1]  # (the test can tell the two sources apart)
+
+    # two periods in a row: the trend view's punctuality, which is each period's figures judgement
+    no_data = {u.unit for u in h.units if u.ketepatan[0] in NO_DATA_STATES and u.ketepatan[1] in NO_DATA_STATES}
+    fig2 = figures(load_tables(out, TAHUN, "TW2"), roadmap)
+    assert no_data and no_data == {u.unit for u in fig2.units if not u.data_dipakai} & {
+        u.unit for u in figures(load_tables(out, TAHUN, "TW1"), roadmap).units if not u.data_dipakai}
+    text = "\n".join(p.text for p in Document(str(result.documents[0])).paragraphs)
+    line = next(x for x in text.splitlines() if x.startswith("Dua periode berturut-turut"))
+    assert line.startswith("Dua periode berturut-turut (Triwulan I 2023 dan Triwulan II 2023): ")
+    assert sorted(n for n in line.split(": ", 1)[1].rstrip(".").split("; ")) == sorted(
+        fig2.unit(u).nama for u in no_data)
+    assert "berkas riwayat rbxl.sqlite" in text
+
+    # The store is the source of the fact too: a unit recorded there as on time in TW1 is not listed,
+    # whatever its TW1 snapshot says.
+    gone = fig2.unit(sorted(no_data)[0])
+    con = sqlite3.connect(out / "rbxl.sqlite")
+    con.execute("UPDATE unit_periode SET ketepatan = ? WHERE unit = ? AND periode_id = "
+                "(SELECT id FROM periode WHERE tahun = ? AND periode = 'TW1')", (ON_TIME, gone.unit, TAHUN))
+    con.commit()
+    con.close()
+    again = write_laporan(roadmap, out, TAHUN, "TW2", per_pokja=True)
+    area = next(a for a in fig2.areas if gone.unit in a.pokja)
+    packet = pokja_path(out, TAHUN, "TW2", area.kode, area.nama)
+    assert packet in again.documents
+    text = "\n".join(p.text for p in Document(str(packet)).paragraphs)
+    line = next(x for x in text.splitlines() if x.startswith("Dua periode berturut-turut"))
+    assert gone.nama not in line
+    assert f"{gone.nama} ({gone.putusan})" in text  # still without data in TW2 (section c)
+
+
+def test_without_a_usable_store_the_snapshots_or_a_clear_stop(two_periods, roadmap, tmp_path):
+    from rbxl.store import open_store
+
+    out = two_periods
+    figs = [figures(load_tables(out, TAHUN, p), roadmap) for p in ("TW1", "TW2")]
+    elsewhere = tmp_path / "lain" / "rbxl.sqlite"  # no store there: the snapshots, as before the store
+    result = write_laporan(roadmap, out, TAHUN, "TW2", db=elsewhere)
+    assert result.store is None and result.trend == ["TW1 2023"] and not elsewhere.exists()
+    rows = _trend_rows(result.documents[0])
+    assert rows[-1] == ["Seluruh area", *[format_number(f.headline.rencana_aksi.mean_progress, 1) for f in figs]]
+
+    with open_store(tmp_path / "kosong.sqlite"):  # a store that does not hold the period: snapshots + a note
+        pass
+    result = write_laporan(roadmap, out, TAHUN, "TW2", db=tmp_path / "kosong.sqlite")
+    assert result.store is None and "belum tercatat" in result.notes[0]
+
+    bad = tmp_path / "bukan.sqlite"  # not a store: the consolidate message and exit code, nothing written
+    bad.write_bytes(b"ini bukan basis data" * 10)
+    target = laporan_path(out, TAHUN, "TW2")
+    target.unlink()
+    res = CliRunner().invoke(main, ["laporan", "--tahun", str(TAHUN), "--periode", "TW2", "--out", str(out),
+                                    "--db", str(bad)])
+    assert res.exit_code == 4 and "bukan basis data riwayat" in res.output and str(bad) in res.output
+    assert bad.read_bytes() == b"ini bukan basis data" * 10 and not target.exists()

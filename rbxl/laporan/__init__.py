@@ -28,6 +28,7 @@ class Laporan:
     locked: list[str] = field(default_factory=list)  # an old output was open: the new one kept as '(baru)'
     failed: list[str] = field(default_factory=list)  # LibreOffice ran but gave no PDF (timeout, crash)
     trend: list[str] = field(default_factory=list)  # earlier periods the trend compares with
+    store: Path | None = None  # the riwayat store the trend came from; None: the period snapshots
 
     @property
     def ok(self) -> bool:
@@ -41,21 +42,28 @@ def pokja_path(out: str | Path, tahun: int, periode: str, kode: str, nama: str) 
 
 
 def write_laporan(roadmap: Roadmap, out: str | Path, tahun: int, periode: str, per_pokja: bool = False,
-                  pdf: bool = False, tanggal: dt.date | None = None) -> Laporan:
-    """Write the report (or with per_pokja one packet per area) for a consolidated period."""
+                  pdf: bool = False, tanggal: dt.date | None = None, db: str | Path | None = None) -> Laporan:
+    """Write the report (or with per_pokja one packet per area) for a consolidated period.
+
+    The trend against earlier periods of the year comes from the riwayat store (`db`, $RBXL_DB,
+    or <out>/rbxl.sqlite) when it exists, else from the period snapshots; a store that cannot be
+    used stops the run (StoreError, exit code 4) before anything is written."""
     from .document import Context, build
-    from .history import earlier_figures, previous_of
+    from .history import YearTrend, year_trend
 
     fig = figures(load_tables(out, tahun, periode), roadmap)
     result = Laporan()
     try:
-        earlier = earlier_figures(out, tahun, periode, roadmap)
-    except UsageError as err:  # an unreadable earlier period costs the trend, not the report
-        earlier = []
-        result.notes.append(f"Tren tidak disertakan: {err}")
-    result.trend = [f"{f.periode} {f.tahun}" for f in earlier]
-    common = {"fig": fig, "roadmap": roadmap, "tanggal": tanggal or dt.date.today(), "earlier": earlier,
-              "previous": previous_of(periode, earlier),
+        trend, note = year_trend(out, tahun, periode, roadmap, fig, db)
+    except UsageError as err:  # an unreadable earlier snapshot costs the trend, not the report
+        trend, note = None, f"Tren tidak disertakan: {err}"
+    if note:
+        result.notes.append(note)
+    if trend is None:
+        trend = YearTrend(tahun, [periode], {}, [], None, frozenset())
+    result.trend = [f"{p} {tahun}" for p in trend.earlier]
+    result.store = trend.store
+    common = {"fig": fig, "roadmap": roadmap, "tanggal": tanggal or dt.date.today(), "trend": trend,
               "out_label": monitoring_path(out, tahun, periode).name}
     if per_pokja:
         jobs = [(pokja_path(out, tahun, periode, a.kode, a.nama), Context(area=a.kode, **common))

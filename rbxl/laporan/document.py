@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -33,6 +33,7 @@ from .docx_kit import (
     shade,
     update_fields_on_open,
 )
+from .history import YearTrend
 from .text import clean_text, unit_text
 
 FONT = "Arial"  # Word's default sans; LibreOffice substitutes the metric-compatible Liberation Sans
@@ -52,8 +53,7 @@ class Context:
     roadmap: Roadmap
     tanggal: dt.date
     area: str | None = None  # None: the report to the Bupati; an area code: that Pokja's packet
-    earlier: list[PeriodFigures] = field(default_factory=list)  # earlier periods of the year
-    previous: PeriodFigures | None = None  # the period just before (for "two periods in a row")
+    trend: YearTrend | None = None  # the year's trend and "two periods in a row" (laporan.history)
     out_label: str = ""  # the monitoring workbook's file name, cited as the source
 
     @property
@@ -321,22 +321,24 @@ def _ringkasan(doc, ctx: Context) -> None:
             "belum dilaporkan).")
     _indicator_table(doc, fig.indikator_rows(ctx.area), baseline=False)
 
-    if ctx.earlier:
-        _trend(doc, ctx)
+    if ctx.trend is not None and ctx.trend.earlier:
+        _trend(doc, ctx, ctx.trend)
 
 
-def _trend(doc, ctx: Context) -> None:
+def _trend(doc, ctx: Context, trend: YearTrend) -> None:
+    """Laid out from the YearTrend (the trend view when there is a store): no figure computed here."""
     doc.add_heading("2.5 Perkembangan dari Periode Sebelumnya", 2)
-    periods = [*ctx.earlier, ctx.fig]
-    labels = [PERIODE_LABEL[f.periode] for f in periods]
+    labels = [PERIODE_LABEL[p] for p in trend.periods]
     codes = [ctx.area] if ctx.area else [a.kode for a in ctx.fig.areas]
-    series = {ctx.fig.area(k).nama: [f.area(k).rencana_aksi.mean_progress for f in periods] for k in codes}
+    series = {ctx.fig.area(k).nama: trend.areas.get(k, [None] * len(labels)) for k in codes}
     _picture(doc, charts.trend(labels, series), "Rata-rata progres baris PD utama per periode tahun ini")
-    widths = [5.0] + [(PORTRAIT_W - 5.0) / len(periods)] * len(periods)
+    widths = [5.0] + [(PORTRAIT_W - 5.0) / len(labels)] * len(labels)
     rows = [[clean_text(name), *[pct(v) for v in values]] for name, values in series.items()]
     if not ctx.area:
-        rows.append(["Seluruh area", *[pct(f.headline.rencana_aksi.mean_progress) for f in periods]])
-    _table(doc, ["Area perubahan", *labels], widths, rows, right=set(range(1, len(periods) + 1)))
+        rows.append(["Seluruh area", *[pct(v) for v in trend.overall]])
+    _table(doc, ["Area perubahan", *labels], widths, rows, right=set(range(1, len(labels) + 1)))
+    _p(doc, f"Sumber: berkas riwayat {trend.store.name}, angka yang sama dengan sheet Tren workbook monitoring."
+       if trend.store else f"Sumber: rekap setiap periode (rekap-{trend.tahun}-<periode>.json), tanpa berkas riwayat.")
 
 
 def _indicator_table(doc, rows: list[dict], baseline: bool) -> None:
@@ -528,9 +530,10 @@ def _catatan(doc, ctx: Context) -> None:
     else:
         _p(doc, f"{format_number(len(c.not_returned))} unit tanpa data yang dapat dipakai: "
                 + "; ".join(f"{clean_text(u.nama)} ({clean_text(u.putusan)})" for u in c.not_returned) + ".")
-    if ctx.previous is not None:
-        twice = [u for u in _twice(ctx) if not ctx.area or u.unit in ctx.area_fig.pokja]
-        prev = f"{PERIODE_LABEL[ctx.previous.periode]} {ctx.previous.tahun}"
+    trend = ctx.trend
+    if trend is not None and trend.previous is not None:
+        twice = [u for u in ctx.units() if u.unit in trend.twice]
+        prev = f"{PERIODE_LABEL[trend.previous]} {trend.tahun}"
         _p(doc, f"Dua periode berturut-turut ({prev} dan {ctx.label}): "
                 + ("; ".join(clean_text(u.nama) for u in twice) if twice else "tidak ada") + ".")
     else:
@@ -558,12 +561,6 @@ def _catatan(doc, ctx: Context) -> None:
                                "Bagian ini tidak diisi oleh rbxl.").italic = True
     for _ in range(6):
         cell.add_paragraph()
-
-
-def _twice(ctx: Context) -> list[UnitFigure]:
-    from ..figures import not_returned_twice
-
-    return not_returned_twice(ctx.fig, ctx.previous)
 
 
 def _reason(r: dict) -> str:

@@ -29,7 +29,7 @@ TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_temp
 
 PLACEHOLDERS = ("unit_nama", "unit_kode", "periode_label", "tahun", "batas_waktu", "kontak_nama",
                 "kontak_telepon", "kontak_email", "cara_pengembalian", "pengelola", "nama_pemda",
-                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran")
+                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran", "catatan_riwayat")
 
 _MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
@@ -119,8 +119,25 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
                "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
                "kontak_email": setting("kontak_email"), "cara_pengembalian": setting("cara_pengembalian"),
                "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
-               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-"}
+               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-",
+               "catatan_riwayat": ""}
     return context | extra
+
+
+def late_again_note(ketepatan: str, before_label: str) -> str:
+    """The reminder's sentence for a unit that did not return, or returned late, in the period
+    before (`before_label`, e.g. 'Triwulan I 2023'); '' otherwise. It starts with a space so the
+    template can put {catatan_riwayat} straight after a sentence."""
+    from ..consolidation import NOT_RETURNED, REJECTED_FILE
+    from ..figures import LATE
+
+    if ketepatan == NOT_RETURNED:
+        return f" Berkas {before_label} dari unit Bapak/Ibu juga tidak kami terima."
+    if ketepatan == REJECTED_FILE:
+        return f" Berkas {before_label} dari unit Bapak/Ibu juga tidak dapat kami pakai karena ditolak."
+    if ketepatan == LATE:
+        return f" Berkas {before_label} dari unit Bapak/Ibu juga kami terima setelah batas waktu."
+    return ""
 
 
 def mime_type(name: str) -> tuple[str, str]:

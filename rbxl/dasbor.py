@@ -21,7 +21,7 @@ from string import Template
 
 from .atomic import write_text
 from .consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET, Tables
-from .enums import StatusRole, Verdict
+from .enums import Collection, StatusRole, Verdict
 from .figures import (
     KEPATUHAN_STATES,
     LATE,
@@ -211,7 +211,7 @@ def section_ringkasan(fig: PeriodFigures) -> str:
     ra = h.rencana_aksi
     cards = [("expected", "Unit pelapor", num(h.expected), ""),
              ("returned", "Sudah mengumpulkan", num(h.returned), f"datanya dipakai: {num(h.used)}"),
-             ("not_returned", "Belum mengumpulkan", num(h.not_returned), ""),
+             ("not_returned", str(Collection.NOT_RETURNED), num(h.not_returned), ""),
              ("ra_total", "Rencana aksi (PD utama)", num(ra.total), f"{num(ra.by_status.get(fig.done_status, 0))} selesai"),
              ("mean_progress", "Rata-rata progres", pct(ra.mean_progress), "baris PD utama yang melapor"),
              ("indikator_met", "Indikator tercapai", num(h.indikator_by_state[TARGET_MET]),

@@ -83,7 +83,12 @@ def _quiet_stderr() -> None:
     """A reader's panic message and backtrace (which may quote the file) stay off the user's screen.
 
     Every failure becomes the file's finding instead; RBXL_WORKER_STDERR=1 keeps them for debugging.
+    A fault handler inherited from the parent (pytest enables one) writes to its own copy of the
+    old stderr, so it is switched off too.
     """
+    import faulthandler
+
+    faulthandler.disable()
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)

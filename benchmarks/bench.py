@@ -121,15 +121,23 @@ def case_consolidate(n_units, workers, work: Path, returns: Path, use_store: boo
 
 
 def case_dasbor(n_units, work: Path, returns: Path) -> dict:
-    """Writing the dashboard page alone, from the tables of a consolidation of the same returns."""
+    """Writing the dashboard page alone, from the tables of a consolidation of the same returns,
+    with the trend section of a year whose every period is in the store (as consolidate writes it;
+    the trend itself is computed by consolidate before the page, so it is not timed here)."""
     from rbxl.consolidation import consolidate
     from rbxl.dasbor import write_period_dasbor
+    from rbxl.store import open_store
+    from rbxl.trend import history
     from rbxl.validation import validate
 
     roadmap = load(n_units)
     tables = consolidate(validate([returns], roadmap, TAHUN, PERIODE), roadmap)
+    db = work / "dasbor-riwayat.sqlite"
+    synthetic_history(roadmap, db, years=[TAHUN])
+    with open_store(db, create=False) as store:
+        trend = history(store, roadmap, TAHUN)
     t = time.perf_counter()
-    page = write_period_dasbor(tables, roadmap, work)
+    page = write_period_dasbor(tables, roadmap, work, trend)
     return {"seconds": time.perf_counter() - t, "bytes": page.stat().st_size}
 
 

@@ -370,12 +370,15 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
 @period_options
 @master_option
 @out_option
-def dasbor(tahun: int, periode: str, master: Path, out: Path):
+@db_option
+def dasbor(tahun: int, periode: str, master: Path, out: Path, db: Path | None):
     """Buat (ulang) halaman dasbor satu periode yang sudah direkap dengan consolidate.
 
     Hasil: <out>/<tahun>-<periode>/dasbor-<tahun>-<periode>.html, satu berkas HTML yang dapat
     dibuka tanpa internet (lampiran e-mail, WhatsApp, flashdisk, situs Pemda). consolidate
-    sudah membuatnya; perintah ini untuk membuatnya lagi dari rekap yang tersimpan.
+    sudah membuatnya; perintah ini untuk membuatnya lagi dari rekap yang tersimpan. Bila berkas
+    riwayat ada (--db, RBXL_DB, atau <out>/rbxl.sqlite), halaman juga memuat tren periode-periode
+    tahun itu sampai periode ini; tanpa riwayat, bagian tren tidak ada.
     Kode keluar 2 bila periode itu belum pernah direkap.
 
     \b
@@ -388,7 +391,7 @@ def dasbor(tahun: int, periode: str, master: Path, out: Path):
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
-    click.echo(f"Dasbor: {write_saved_dasbor(roadmap, tahun, periode, out)}")
+    click.echo(f"Dasbor: {write_saved_dasbor(roadmap, tahun, periode, out, db)}")
 
 
 @main.command(context_settings=CONTEXT)

@@ -1,6 +1,7 @@
 """The dashboard page (dasbor): one self-contained HTML file per period for the leaders' phones.
 
-It lays out the period's figures (rbxl.figures) and computes none of its own. Everything is
+It lays out the period's figures (rbxl.figures) and, when the riwayat store exists, the year's
+trend (rbxl.trend); it computes none of its own. Everything is
 inline (styles, script, SVG charts), and a Content-Security-Policy allows nothing else, so
 the file works as an e-mail attachment, from a USB stick or on a static website. Every text
 that came from a unit's file is escaped; bukti dukung becomes a link only for http(s) URLs.
@@ -34,7 +35,9 @@ from .form import periode_label
 from .master.model import Roadmap
 from .paths import dasbor_path
 from .snapshot import load_tables
+from .store import store_path
 from .text import clean_text as _clean_line
+from .trend import History, load_history
 
 # Text colour / background pairs: every pair is held to a contrast of at least 4.5:1 by a test.
 PALETTE = {
@@ -134,24 +137,41 @@ def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None, s
 
     The chart is an image with a title; its numbers are in the table that follows it.
     """
-    w, bar_x, bar_w, row_h = 420, 0, 300, 44
-    h = row_h * len(items) + (22 if target is not None else 6)
+    return grouped_chart(ident, title, [(label, [("", value, text, tone)]) for label, value, text, tone in items],
+                         scale, target)
+
+
+Bar = tuple[str, float | None, str, str]  # (label left of the bar, value, value text, tone)
+
+
+def grouped_chart(ident: str, title: str, groups: Sequence[tuple[str, Sequence[Bar]]], scale: float,
+                  target: float | None = None, sub_w: int = 0) -> str:
+    """Groups of horizontal bars as inline SVG: each group's label above its bars, each bar's own
+    short label (a period, a year) in the first `sub_w` pixels; a dashed mark at `target`."""
+    w, bar_x, row_h = 420, sub_w, 22
+    bar_w = 300 - bar_x
+    h = sum(row_h * (len(bars) + 1) for _, bars in groups) + (22 if target is not None else 6)
+    tx = None if target is None else bar_x + target / scale * bar_w
     parts = [f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
              f'aria-labelledby="{ident}-t" xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{ident}-t">{esc(title)}</title>']
-    for i, (label, value, text, tone) in enumerate(items):
-        y = i * row_h
+    y = 0
+    for label, bars in groups:
         parts.append(f'<text x="0" y="{y + 15}" class="lbl">{esc(_short(label, 48))}</text>')
-        parts.append(f'<rect x="{bar_x}" y="{y + 21}" width="{bar_w}" height="16" fill="#eceff3"/>')
-        if value is not None:
-            bw = max(0.0, min(value, scale)) / scale * bar_w
-            parts.append(f'<rect x="{bar_x}" y="{y + 21}" width="{bw:.1f}" height="16" fill="{BAR[tone]}"/>')
-        parts.append(f'<text x="{bar_x + bar_w + 6}" y="{y + 35}" class="val">{esc(text)}</text>')
-    if target is not None:  # a dashed mark at the target on every bar, clear of the labels
-        tx = target / scale * bar_w
-        for i in range(len(items)):
-            parts.append(f'<line x1="{tx:.1f}" y1="{i * row_h + 18}" x2="{tx:.1f}" y2="{i * row_h + 40}" '
-                         'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="3 2"/>')
+        for k, (sub, value, text, tone) in enumerate(bars):
+            by = y + 21 + k * row_h
+            if sub:
+                parts.append(f'<text x="0" y="{by + 14}" class="val">{esc(sub)}</text>')
+            parts.append(f'<rect x="{bar_x}" y="{by}" width="{bar_w}" height="16" fill="#eceff3"/>')
+            if value is not None:
+                bw = max(0.0, min(value, scale)) / scale * bar_w
+                parts.append(f'<rect x="{bar_x}" y="{by}" width="{bw:.1f}" height="16" fill="{BAR[tone]}"/>')
+            parts.append(f'<text x="306" y="{by + 14}" class="val">{esc(text)}</text>')
+            if tx is not None:  # a dashed mark at the target on every bar, clear of the labels
+                parts.append(f'<line x1="{tx:.1f}" y1="{by - 3}" x2="{tx:.1f}" y2="{by + 19}" '
+                             'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="3 2"/>')
+        y += row_h * (len(bars) + 1)
+    if tx is not None:
         parts.append(f'<text x="{tx:.1f}" y="{h - 3}" text-anchor="middle" class="val">target {num(target)}%</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -340,8 +360,82 @@ def section_per_unit(fig: PeriodFigures) -> str:
             '<div id="rincian-unit"></div>')
 
 
-# The page's sections in order. A trend across periods (from the history store) plugs in here
-# as one more (id, title, render) entry once that store exists.
+def _capaian_text(value: float | None, status: str) -> str:
+    return "tanpa data" if value is None else f"{pct(value)} {TONE[status][1]}"
+
+
+def _chart_and_table(title: str, chart: str, caption: str, data_table: str) -> str:
+    return (f'<h3>{title}</h3><div class="pair"><figure>{chart}<figcaption>{caption}</figcaption></figure>'
+            f"{data_table}</div>")
+
+
+def section_tren(trend: History) -> str:
+    """The year so far from the riwayat store, laid out from rbxl.trend (no figure of its own):
+    Pemda and area progress per period, punctuality per period, and each indicator's latest
+    realisation of each year against that year's target."""
+    mark = [" *" if p.master_changed else "" for p in trend.periods]
+    short = [p.periode + m for p, m in zip(trend.periods, mark, strict=True)]  # beside the bars
+    heads = [esc(p.label + m) for p, m in zip(trend.periods, mark, strict=True)]  # table columns
+    cols = set(range(1, len(heads) + 1))
+
+    series = [("Pemda (semua area)", trend.mean_progress), *((f"{a.kode} {a.nama}", a.progres) for a in trend.areas)]
+    progress = grouped_chart(
+        "g-tren-progres", f"Rata-rata progres rencana aksi PD utama per periode {trend.tahun} (persen)",
+        [(name, [(s, v, pct(v) if v is not None else "tanpa data", "main") for s, v in zip(short, values, strict=True)])
+         for name, values in series], 100, sub_w=80)
+    progress_rows = [[esc(name), *(pct(v) for v in values)] for name, values in series]
+    progress_attrs = [' data-area=""', *(f' data-area="{esc(a.kode)}"' for a in trend.areas)]
+
+    punct = grouped_chart(
+        "g-tren-ketepatan", f"Ketepatan pengumpulan per periode {trend.tahun} (jumlah unit)",
+        [(f"{TONE[k][1]} {k}", [(s, n, num(n), TONE[k][0]) for s, n in zip(short, counts, strict=True)])
+         for k, counts in trend.punctuality.items()], max(len(trend.units), 1), sub_w=80)
+    punct_rows = [[badge(k), *(num(n) for n in counts)] for k, counts in trend.punctuality.items()]
+
+    years = [y for y in trend.years if y <= trend.tahun]
+    indicators = grouped_chart(
+        "g-tren-indikator", f"Capaian indikator kinerja terhadap target setiap tahun sampai {trend.tahun} (persen)",
+        [(f"{i.kode} {i.nama}",
+          [(str(y), i.capaian[y], _capaian_text(i.capaian[y], i.status[y]), TONE[i.status[y]][0])
+           for y in years if y in i.realisasi] or [("", None, "tanpa data", "none")])
+         for i in trend.indikator], 150, target=100, sub_w=80)
+    ind_head = ["Indikator", "Satuan", *(h for y in years for h in (f"Target {y}", f"Realisasi {y}", f"Capaian {y}"))]
+    ind_rows = [[f"{esc(i.kode)}<br>{esc(i.nama)}", esc(i.satuan),
+                 *(cell for y in years for cell in (
+                     num(i.target_value.get(y), 2),
+                     num(i.realisasi.get(y), 2)
+                     + (f' <span class="kode">({esc(i.sumber[y])})</span>' if y in i.sumber else ""),
+                     (f"{pct(i.capaian[y])} " if i.capaian.get(y) is not None else "") + badge(i.status[y])))]
+                for i in trend.indikator]
+    ind_attrs = [f' data-kode="{esc(i.kode)}"' for i in trend.indikator]
+
+    changed = any(mark)
+    return (f'<h2 id="h-tren">Tren {trend.tahun}: antarperiode dan antartahun</h2>'
+            f"<p>Dari berkas riwayat (rbxl.sqlite): setiap periode {trend.tahun} yang sudah direkap, sampai "
+            "periode ini."
+            + (" * = direkap dengan versi master yang berbeda dari periode sebelumnya." if changed else "") + "</p>"
+            + _chart_and_table(
+                "Rata-rata progres per periode", progress,
+                "Grafik: rata-rata progres (0–100%) baris rencana aksi yang dilaporkan PD utama, untuk Pemda "
+                "dan setiap area, pada setiap periode. Angkanya ada pada tabel.",
+                table(f"Rata-rata progres per periode {trend.tahun} (baris PD utama)", ["Pemda / area", *heads],
+                      progress_rows, progress_attrs, "tabel-tren-progres", cols))
+            + _chart_and_table(
+                "Ketepatan pengumpulan per periode", punct,
+                "Grafik: jumlah unit menurut ketepatan pengumpulan pada setiap periode. Angkanya ada pada tabel.",
+                table(f"Ketepatan pengumpulan per periode {trend.tahun} (jumlah unit)", ["Keadaan", *heads],
+                      punct_rows, ident="tabel-tren-ketepatan", numeric=cols))
+            + _chart_and_table(
+                "Indikator terhadap target setiap tahun", indicators,
+                "Grafik: capaian tiap indikator dari realisasi terakhir yang dilaporkan setiap tahun terhadap "
+                "target tahun itu; ✔ tercapai, ✖ belum tercapai; garis putus-putus = target (100%); batang "
+                "dipotong pada 150%. Angkanya ada pada tabel; periode asal realisasi ditulis dalam kurung.",
+                table(f"Indikator kinerja: target, realisasi dan capaian setiap tahun sampai {trend.tahun}",
+                      ind_head, ind_rows, ind_attrs, "tabel-tren-indikator", set(range(2, len(ind_head))))))
+
+
+# The page's sections in order; the trend (section_tren) joins after the indicators when the
+# riwayat store has periods of the year.
 SECTIONS: list[tuple[str, str, Callable[[PeriodFigures], str]]] = [
     ("ringkasan", "Ringkasan", section_ringkasan),
     ("area", "Progres per area", section_area),
@@ -358,13 +452,17 @@ STYLE = Template((_HERE / "dasbor.css").read_text(encoding="utf-8")).substitute(
 SCRIPT = (_HERE / "dasbor.js").read_text(encoding="utf-8")
 
 
-def render(fig: PeriodFigures, generated: dt.datetime | None = None) -> str:
-    """The whole page as one HTML string."""
+def render(fig: PeriodFigures, generated: dt.datetime | None = None, trend: History | None = None) -> str:
+    """The whole page as one HTML string; with the year's `trend` (rbxl.trend), its section too."""
     generated = generated or dt.datetime.now()
     label = periode_label(fig.tahun, fig.periode)
-    nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in SECTIONS)
+    sections = list(SECTIONS)
+    if trend is not None and trend.periods:
+        at = next(i for i, (ident, _, _) in enumerate(sections) if ident == "indikator") + 1
+        sections.insert(at, ("tren", "Tren", lambda _: section_tren(trend)))
+    nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in sections)
     body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{render_(fig)}</section>'
-                   for ident, _, render_ in SECTIONS)
+                   for ident, _, render_ in sections)
     csp = (f"default-src 'none'; style-src {csp_hash(STYLE)}; script-src {csp_hash(SCRIPT)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")
     return PAGE.substitute(
@@ -373,15 +471,20 @@ def render(fig: PeriodFigures, generated: dt.datetime | None = None) -> str:
         data=json_for_script(unit_view_data(fig)))
 
 
-def write_dasbor(fig: PeriodFigures, target: str | Path) -> Path:
-    return write_text(target, render(fig))
+def write_dasbor(fig: PeriodFigures, target: str | Path, trend: History | None = None) -> Path:
+    return write_text(target, render(fig, trend=trend))
 
 
-def write_period_dasbor(tables: Tables, roadmap: Roadmap, out: str | Path) -> Path:
-    """Write <out>/<tahun>-<periode>/dasbor-<tahun>-<periode>.html for consolidated tables."""
-    return write_dasbor(figures(tables, roadmap), dasbor_path(out, tables.tahun, tables.periode))
+def write_period_dasbor(tables: Tables, roadmap: Roadmap, out: str | Path, trend: History | None = None) -> Path:
+    """Write <out>/<tahun>-<periode>/dasbor-<tahun>-<periode>.html for consolidated tables (with
+    the year's trend from the riwayat store when there is one)."""
+    return write_dasbor(figures(tables, roadmap), dasbor_path(out, tables.tahun, tables.periode), trend)
 
 
-def write_saved_dasbor(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) -> Path:
-    """The page of a period consolidated earlier (from its saved rekap), e.g. after a master fix."""
-    return write_period_dasbor(load_tables(out, tahun, periode), roadmap, out)
+def write_saved_dasbor(roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
+                       db: str | Path | None = None) -> Path:
+    """The page of a period consolidated earlier (from its saved rekap), e.g. after a master fix;
+    its trend up to that period comes from the riwayat store (`db`, $RBXL_DB or <out>/rbxl.sqlite),
+    and is left out when there is no store."""
+    trend = load_history(store_path(db, out), roadmap, tahun, upto=periode)
+    return write_period_dasbor(load_tables(out, tahun, periode), roadmap, out, trend)

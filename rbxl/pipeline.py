@@ -123,6 +123,6 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
     write_csv_tables(tables, csv_dir(out, tahun, periode))
     save_tables(tables, out)
-    write_period_dasbor(tables, roadmap, out)
+    write_period_dasbor(tables, roadmap, out, trend)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend)

@@ -15,8 +15,8 @@ from .figures import LATE, ON_TIME, TIME_UNKNOWN
 from .form import list_name
 from .formulas import capaian_formula, capaian_value
 from .history import PUNCTUALITY
-from .master.model import Roadmap, number_of
-from .trend import History
+from .master.model import Roadmap
+from .trend import History, target_value
 
 SHEET = "Tren"
 YEAR_SHEET = Period.TAHUNAN.label
@@ -41,14 +41,6 @@ def _change(ws, r: int, c_prev: int, c_cur: int, c: int, prev, cur, fmt) -> None
     a, b = _cell(r, c_prev), _cell(r, c_cur)
     cached = cur - prev if isinstance(prev, float) and isinstance(cur, float) else ""
     ws.write_formula(r, c, f'=IF(AND(ISNUMBER({a}),ISNUMBER({b})),{b}-{a},"")', fmt, cached)
-
-
-def target_value(ind, tahun: int):
-    """A year's target as the template shows it: the number, or the category text."""
-    if ind.is_kategori:
-        return ind.target_text(tahun) or ""
-    n = number_of(ind.targets.get(tahun))
-    return "" if n is None else n
 
 
 def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_rng: Callable[[str], str],

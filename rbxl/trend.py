@@ -13,7 +13,8 @@
                      #  rejected file, not returned): the same judgement as the laporan's
     h.status_counts  # {'Selesai': [n PD utama rows per period], ...} in the master's STATUS_AKSI order
     h.indikator      # [IndicatorSeries(kode, nama, ..., riwayat={2017: v}, baseline, realisasi={2022: v},
-                     #                  target={2022: v}, sumber={2022: 'TW4'})]
+                     #                  target={2022: v}, sumber={2022: 'TW4'}, target_value={2022: 70.2},
+                     #                  capaian={2022: 98.5}, status={2022: 'Belum tercapai'})]
     h.rows           # [RowSeries(kode, unit, area_kode, progres=[...], status=[...])]: each PD utama row
 
     h = load_history(Path("output/rbxl.sqlite"), roadmap, 2023)  # None when there is no store yet
@@ -30,10 +31,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .consolidation import status_capaian
 from .enums import StatusRole
 from .form import SHEET_INDIKATOR, SHEET_RA_UTAMA, periode_label
+from .formulas import capaian_value
 from .history import PUNCTUALITY
-from .master.model import Roadmap
+from .master.model import Indikator, Roadmap, number_of
 from .master.schema import LIST_STATUS_AKSI
 from .store import Store, untyped
 
@@ -89,7 +92,13 @@ class IndicatorSeries:
     baseline: object
     realisasi: dict[int, object]  # year -> the latest reported realisation of that year
     sumber: dict[int, str]  # year -> the period it came from
-    target: dict[int, object]
+    target: dict[int, object]  # the master's cell as typed ('70,2 BB')
+    # Per year, as the template and the Indikator sheet judge it: the target the template shows
+    # (number, or category text; '' where none), the year's capaian of its latest realisation
+    # (None: no data) and Tercapai / Belum tercapai / Belum ada data.
+    target_value: dict[int, float | str] = field(default_factory=dict)
+    capaian: dict[int, float | None] = field(default_factory=dict)
+    status: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +123,14 @@ class History:
 
     def unit(self, kode: str) -> UnitSeries:
         return next(u for u in self.units if u.unit == kode)
+
+
+def target_value(ind: Indikator, tahun: int) -> float | str:
+    """A year's target as the template shows it: the number, or the category text ('' for none)."""
+    if ind.is_kategori:
+        return ind.target_text(tahun) or ""
+    n = number_of(ind.targets.get(tahun))
+    return "" if n is None else n
 
 
 def _mean(values: list[float]) -> float | None:
@@ -223,7 +240,14 @@ def _indicators(store: Store, roadmap: Roadmap, tahun: int, limit: int) -> list[
         riwayat = {int(k[6:]): v for k, v in rec.items() if k.startswith("nilai_") and v not in (None, "")}
         real = {y: latest[(ind.kode, y)][2] for y in roadmap.years if (ind.kode, y) in latest}
         src = {y: latest[(ind.kode, y)][1] for y in roadmap.years if (ind.kode, y) in latest}
+        targets = {y: target_value(ind, y) for y in roadmap.years}
+        ordered = roadmap.choices(ind.daftar_kategori) if ind.is_kategori else None
+        cap = {y: _or_none(capaian_value(targets[y], real.get(y, ""), ind.arah, ordered)) for y in roadmap.years}
         out.append(IndicatorSeries(ind.kode, ind.nama, ind.satuan, ind.arah, ind.area_kode, riwayat, ind.baseline,
-                                   real, src, {y: ind.targets.get(y) for y in roadmap.years}))
+                                   real, src, {y: ind.targets.get(y) for y in roadmap.years}, targets, cap,
+                                   {y: status_capaian(c) for y, c in cap.items()}))
     return out
 
+
+def _or_none(v: float | str) -> float | None:
+    return None if v == "" else float(v)

@@ -108,3 +108,15 @@ def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]
                     key = (sheet.name, row.key, f.key)
                     answers[key] = planted[key] = payloads[len(planted) % len(payloads)]
     return planted
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, roadmap):
+    """The two-period demo: TW1 then TW2 of 2023 consolidated into <out>, one riwayat store
+    (<out>/rbxl.sqlite); returns (out, rbxl.demo.Demo)."""
+    from rbxl.demo import run_demo
+
+    out = tmp_path_factory.mktemp("riwayat") / "hasil"
+    result = run_demo(roadmap, out, 2023, "TW1")
+    assert result.first is not None and result.outputs.report.periode == "TW2"
+    return out, result

@@ -28,7 +28,18 @@ from click.testing import CliRunner
 from conftest import plant_text
 
 from rbxl.cli import main
-from rbxl.dasbor import BAR, PALETTE, esc, json_for_script, linkify, num, pct, unit_view_data
+from rbxl.consolidation import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
+from rbxl.dasbor import (
+    BAR,
+    PALETTE,
+    esc,
+    json_for_script,
+    linkify,
+    num,
+    pct,
+    section_tren,
+    unit_view_data,
+)
 from rbxl.figures import PeriodFigures, figures
 from rbxl.form import SHEET_RA_UTAMA, plan
 from rbxl.generation import template_name
@@ -36,7 +47,10 @@ from rbxl.master.load import fingerprint
 from rbxl.paths import csv_dir, dasbor_path
 from rbxl.pipeline import run_consolidation
 from rbxl.sample import answers_for
+from rbxl.snapshot import load_tables
+from rbxl.store import open_store
 from rbxl.template import write_template
+from rbxl.trend import history
 
 ROOT = Path(__file__).resolve().parents[1]
 TAHUN, PERIODE = 2023, "TW1"
@@ -466,7 +480,7 @@ def test_landmarks_headings_and_chart_alternatives(opened):
     charts = page.eval_on_selector_all("svg", """ss => ss.map(s => [s.getAttribute('role'),
         document.getElementById(s.getAttribute('aria-labelledby')).textContent,
         s.closest('figure').nextElementSibling.querySelector('table') !== null])""")
-    assert len(charts) == 3
+    assert len(charts) == 6  # three in the sections of the period, three in the trend (store present)
     for role, title, has_table in charts:
         assert role == "img" and title and has_table
     for ident in ("cari-unit", "saring-status", "pilih-unit"):
@@ -483,7 +497,7 @@ def test_screenshots_phone_and_desktop_without_page_scroll(browser, period, tmp_
             assert sizes[0] <= sizes[1], (width, sizes)
             page.screenshot(path=shots / f"dasbor-{width}x{height}.png")
             page.screenshot(path=shots / f"dasbor-{width}x{height}-penuh.png", full_page=True)
-            for ident in ("area", "indikator", "unit", "rincian", "per-unit"):
+            for ident in ("area", "indikator", "tren", "unit", "rincian", "per-unit"):
                 page.locator(f"#{ident}").screenshot(path=shots / f"dasbor-{width}-{ident}.png")
             # the hostile unit's led row: its payloads shown as text, one real https link
             page.locator("tr", has=page.locator("a[href^='https://contoh.go.id']")).screenshot(
@@ -493,7 +507,7 @@ def test_screenshots_phone_and_desktop_without_page_scroll(browser, period, tmp_
                 assert any(boxes)
         finally:
             page.context.close()
-    assert len(list(shots.glob("*.png"))) == 16
+    assert len(list(shots.glob("*.png"))) == 18
     if os.environ.get("RBXL_SHOTS"):
         shutil.copytree(shots, os.environ["RBXL_SHOTS"], dirs_exist_ok=True)
 
@@ -507,6 +521,129 @@ def test_print_stylesheet(opened, tmp_path):
     pdf = tmp_path / "dasbor.pdf"
     page.pdf(path=str(pdf), format="A4")
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+# --------------------------------------------------------------------------- trend across periods
+
+
+def test_trend_section_shows_both_periods_and_equals_the_trend_view(browser, demo, roadmap, tmp_path_factory):
+    """The two-period demo (TW1 then TW2 into one store): TW2's page lays out the trend view."""
+    out, result = demo
+    with open_store(out / "rbxl.sqlite", create=False) as st:
+        trend = history(st, roadmap, TAHUN)
+    assert [p.periode for p in trend.periods] == ["TW1", "TW2"]
+    fig1, fig2 = figures(load_tables(out, TAHUN, "TW1"), roadmap), figures(result.outputs.tables, roadmap)
+    path = dasbor_path(out, TAHUN, "TW2")
+    shots = tmp_path_factory.mktemp("shots-tren")
+    for width, height in ((390, 844), (1366, 768)):
+        o = open_page(browser, path, width, height)
+        page = o.page
+        try:
+            assert o.requests == [path.resolve().as_uri()]
+            assert [m for m in o.messages if m[0] in ("error", "warning", "pageerror")] == []
+            sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            assert sizes[0] <= sizes[1], (width, sizes)
+            page.locator("#tren").screenshot(path=shots / f"dasbor-{width}-tren.png")
+        finally:
+            page.context.close()
+    if os.environ.get("RBXL_SHOTS"):
+        shutil.copytree(shots, os.environ["RBXL_SHOTS"], dirs_exist_ok=True)
+
+    o = open_page(browser, path, 390, 844)
+    page = o.page
+    try:
+        assert page.locator("nav a[href='#tren']").count() == 1
+        head = page.eval_on_selector_all("#tabel-tren-progres thead th", "hs => hs.map(h => h.innerText.trim())")
+        assert head == ["Pemda / area", "Triwulan I 2023", "Triwulan II 2023"]
+        rows = table_rows(page, "tabel-tren-progres")
+        assert [r["area"] for r in rows] == ["", *(a.kode for a in trend.areas)]
+        shown = [[parse_num(c) for c in r["cells"][1:]] for r in rows]
+        for cells, values in zip(rows, [trend.mean_progress, *(a.progres for a in trend.areas)], strict=True):
+            assert [shown_close(c, v) for c, v in zip(cells["cells"][1:], values, strict=True)] == [True, True]
+        # each period's column is that period's own figure (the trend is not a figure of its own)
+        own = [[f.headline.rencana_aksi.mean_progress, *(f.area(a.kode).rencana_aksi.mean_progress
+                                                         for a in trend.areas)] for f in (fig1, fig2)]
+        assert [[shown_close(r["cells"][1 + j], own[j][i]) for j in (0, 1)]
+                for i, r in enumerate(rows)] == [[True, True]] * len(rows)
+        assert shown != [[s[0], s[0]] for s in shown]  # the demo's TW2 moved on from TW1
+
+        punct = {r["cells"][0].split(" ", 1)[1]: [parse_num(c) for c in r["cells"][1:]]
+                 for r in table_rows(page, "tabel-tren-ketepatan")}
+        assert punct == {k: [float(n) for n in v] for k, v in trend.punctuality.items()}
+        assert punct[NOT_RETURNED] == [fig1.headline.not_returned, fig2.headline.not_returned]
+
+        years = [y for y in trend.years if y <= TAHUN]
+        head = page.eval_on_selector_all("#tabel-tren-indikator thead th", "hs => hs.map(h => h.innerText.trim())")
+        assert head[2:] == [f"{w} {y}" for y in years for w in ("Target", "Realisasi", "Capaian")]
+        ind = table_rows(page, "tabel-tren-indikator")
+        assert [r["kode"] for r in ind] == [i.kode for i in trend.indikator]
+        met = set()
+        for r, ser in zip(ind, trend.indikator, strict=True):
+            for k, y in enumerate(years):
+                target, real, cap = r["cells"][2 + 3 * k: 5 + 3 * k]
+                assert _same(target, ser.target_value.get(y)), (ser.kode, y, target)
+                assert _same(real.split(" (")[0], ser.realisasi.get(y)), (ser.kode, y, real)
+                assert real.endswith(f"({ser.sumber[y]})") if y in ser.sumber else "(" not in real
+                assert cap.endswith(ser.status[y]), (ser.kode, y, cap)
+                if ser.capaian[y] is not None:
+                    assert shown_close(cap.split(" ")[0], ser.capaian[y]), (ser.kode, y, cap)
+                met.add(ser.status[y])
+        assert met == {TARGET_MET, TARGET_NOT_MET, NO_DATA}  # the demo reaches every verdict
+
+        charts = page.eval_on_selector_all("#tren svg", """ss => ss.map(s => [s.getAttribute('role'),
+            document.getElementById(s.getAttribute('aria-labelledby')).textContent,
+            s.closest('figure').nextElementSibling.querySelector('table').id])""")
+        assert charts == [["img", f"Rata-rata progres rencana aksi PD utama per periode {TAHUN} (persen)",
+                           "tabel-tren-progres"],
+                          ["img", f"Ketepatan pengumpulan per periode {TAHUN} (jumlah unit)", "tabel-tren-ketepatan"],
+                          ["img", f"Capaian indikator kinerja terhadap target setiap tahun sampai {TAHUN} (persen)",
+                           "tabel-tren-indikator"]]
+    finally:
+        page.context.close()
+
+
+def _same(shown: str, value: object) -> bool:
+    """A number as shown with 2 decimals, or the text as it is ('–' for blank)."""
+    if value in (None, ""):
+        return shown == "–"
+    if isinstance(value, (int, float)):
+        return parse_num(shown) is not None and math.isclose(parse_num(shown), round(float(value), 2), abs_tol=0.006)
+    return shown == str(value)
+
+
+def test_dasbor_without_a_store_has_no_trend_and_with_db_shows_it_up_to_its_period(demo, tmp_path):
+    """`rbxl dasbor` on a folder with no riwayat store writes the page without the trend section
+    (and creates no store); --db pointing at the demo's store brings it back, up to TW1 only."""
+    src, _ = demo
+    out = tmp_path / "hasil"
+    shutil.copytree(src / f"{TAHUN}-TW1", out / f"{TAHUN}-TW1", ignore=shutil.ignore_patterns("arsip", "templates"))
+    page = dasbor_path(out, TAHUN, "TW1")
+    page.unlink()
+    env = {k: v for k, v in os.environ.items() if k != "RBXL_DB"} | {"PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "rbxl", "dasbor", "--tahun", str(TAHUN), "--periode", "TW1", "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = page.read_text(encoding="utf-8")
+    assert 'data-fig="expected">47<' in text
+    assert 'id="tren"' not in text and 'href="#tren"' not in text and 'id="tabel-tren' not in text
+    assert not (out / "rbxl.sqlite").exists()  # looking for a store never creates one
+
+    proc = subprocess.run([*cmd, "--db", str(src / "rbxl.sqlite")], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = page.read_text(encoding="utf-8")
+    assert 'id="tren"' in text and "Triwulan I 2023</th>" in text and "Triwulan II 2023" not in text
+
+
+def test_trend_text_from_the_master_is_escaped(demo, roadmap):
+    out, _ = demo
+    with open_store(out / "rbxl.sqlite", create=False) as st:
+        trend = history(st, roadmap, TAHUN)
+    trend.areas[0] = dataclasses.replace(trend.areas[0], nama=XSS[0])
+    trend.indikator[0] = dataclasses.replace(trend.indikator[0], nama=XSS[1], satuan=XSS[2])
+    text = section_tren(trend)
+    assert "<script" not in text and "<img" not in text
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in text and "&quot;&gt;&lt;img src=x" in text
 
 
 # --------------------------------------------------------------------------- command line

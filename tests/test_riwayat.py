@@ -1,4 +1,4 @@
-"""History end to end on the two-period demo (TW1 then TW2 of 2023, one store).
+"""History end to end on the two-period demo (TW1 then TW2 of 2023, one store: conftest's `demo`).
 
 Covers prefilled templates, the checks that need history, the Tren sheet (cached values
 against the trend view, the store and a real LibreOffice recalculation), TAHUNAN, master
@@ -20,8 +20,7 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from test_consolidate import _soffice, compare_recalculated, formula_cells
 
-from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
-from rbxl.demo import run_demo
+from rbxl.consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET
 from rbxl.figures import LATE, ON_TIME, figures
 from rbxl.form import META_SHEET, PREFILL_META, SHEET_RA_UTAMA, plan
 from rbxl.generation import generate, template_name
@@ -33,14 +32,6 @@ from rbxl.template import PREFILL_FILL, write_template
 from rbxl.trend import history
 
 TAHUN = 2023
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, roadmap):
-    out = tmp_path_factory.mktemp("riwayat") / "hasil"
-    result = run_demo(roadmap, out, TAHUN, "TW1")
-    assert result.first is not None and result.outputs.report.periode == "TW2"
-    return out, result
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +208,28 @@ def test_tren_sheet_cached_values_equal_the_trend_view_and_each_period(demo, db,
                 for t in (load_tables(out, TAHUN, "TW1"), result.outputs.tables)]
     assert counts[REJECTED_FILE][2:] == tuple(rejected)
     assert sum(counts[ON_TIME][2:]) > 40  # the demo's files are saved before the Jadwal deadlines
+
+
+def test_trend_judges_each_indicator_per_year_like_the_indikator_sheet(demo, db, roadmap):
+    out, result = demo
+    with open_store(db, create=False) as st:
+        trend = history(st, roadmap, TAHUN)
+    tw2 = {r["kode"]: r for r in result.outputs.tables.indikator}
+    judged = set()
+    for ser in trend.indikator:
+        for y in trend.years:
+            if y not in ser.realisasi:  # no realisation that year: nothing to judge
+                assert (ser.capaian[y], ser.status[y]) == (None, NO_DATA), (ser.kode, y)
+        row = tw2.get(ser.kode)
+        if row is None or ser.sumber.get(TAHUN) != "TW2":
+            continue
+        # the year's latest realisation is TW2's: the same target, capaian and verdict as its Indikator row
+        assert ser.realisasi[TAHUN] == row["realisasi"]
+        assert ser.target_value[TAHUN] == (row["target"] if row["target"] not in (None, "-") else "")
+        assert ser.capaian[TAHUN] == (None if row["capaian"] == "" else pytest.approx(row["capaian"])), ser.kode
+        assert ser.status[TAHUN] == row["status_capaian"], ser.kode
+        judged.add(row["status_capaian"])
+    assert judged >= {TARGET_MET, TARGET_NOT_MET}
 
 
 def test_tren_charts_are_native_line_and_column_charts(demo):

@@ -1,32 +1,24 @@
 """Unit-written text made safe for a Word document: no control characters, bounded length.
 
-The text lands as literal runs (python-docx escapes it as XML), so '=cmd|...' stays text; what
-must go are characters XML 1.0 forbids (python-docx refuses them), bidi overrides that make
-text read backwards, and lengths that would fill pages. rbxl.text (h10) has the same cleaning
-for terminals and file names; the two are meant to become one.
+The text lands as literal runs (python-docx escapes it as XML), so '=cmd|...' stays text. The
+cleaning is rbxl.text's (controls, bidi overrides, surrogates), with line breaks kept; the
+report adds what XML 1.0 also refuses (U+FFFE, U+FFFF) and a cut for texts that would fill pages.
 """
 
 from __future__ import annotations
 
-import re
-
+from .. import text as _text
 from ..values import format_number
 
-# C0/C1 controls (tab and newline kept), DEL, bidi embeddings/overrides/isolates and marks,
-# line/paragraph separators, lone surrogates, and the two non-characters XML refuses.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                      "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_NEWLINES = re.compile("\r\n|\r")
-
 LIMIT = 1500  # characters of one unit-written text in the report; the workbook keeps it whole
+_XML_NONCHARS = str.maketrans("", "", "\ufffe\uffff")
 
 
 def clean_text(value: object) -> str:
     """`value` as text without control characters; line breaks kept as '\\n'."""
     if value is None:
         return ""
-    text = _NEWLINES.sub("\n", str(value))
-    return _CONTROL.sub("", text).strip()
+    return _text.clean_text(value, keep_newlines=True).translate(_XML_NONCHARS).strip()
 
 
 def unit_text(value: object, limit: int = LIMIT) -> str:

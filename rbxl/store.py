@@ -21,16 +21,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import OutputError
-from .paths import store_file
+from rbxl._version import __version__
+from rbxl.core.enums import Period
+from rbxl.core.errors import OutputError
+from rbxl.core.paths import store_file
 
 ENV_DB = "RBXL_DB"
 ENV_TIMEOUT = "RBXL_DB_TIMEOUT"  # seconds a writer waits for another rbxl (default 30)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Period order inside a year (a semester ends with its second quarter; the year closes last).
-PERIOD_RANK = {"TW1": 1, "TW2": 2, "S1": 3, "TW3": 4, "TW4": 5, "S2": 6, "TAHUNAN": 7}
 
 # Forward migrations: MIGRATIONS[i] brings user_version i to i + 1. Never edit a shipped one.
 MIGRATIONS: list[str] = [
@@ -224,7 +224,7 @@ class Store:
                 cur = c.execute(
                     "INSERT INTO periode (tahun, periode, urutan, sidik_master, master, direkap, versi_rbxl) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (rec.tahun, rec.periode, PERIOD_RANK[rec.periode], rec.sidik_master, rec.master,
+                    (rec.tahun, rec.periode, Period(rec.periode).rank, rec.sidik_master, rec.master,
                      rec.direkap or dt.datetime.now().replace(microsecond=0).isoformat(), __version__))
                 pid = int(cur.lastrowid or 0)
                 c.executemany(
@@ -302,7 +302,7 @@ class Store:
                       inclusive: bool = False) -> dict[str, Previous]:
         """Per unit, its accepted values from its latest period of `tahun` before `periode`
         (or up to and including it, with `inclusive`)."""
-        rank = PERIOD_RANK[periode] + (1 if inclusive else 0)
+        rank = Period(periode).rank + (1 if inclusive else 0)
         rows = self.query(
             "SELECT p.periode, p.urutan, n.unit, n.lembar, n.kode, n.kolom, n.tipe, n.angka, n.teks "
             "FROM nilai n JOIN periode p ON p.id = n.periode_id "
@@ -322,7 +322,7 @@ class Store:
 
     def previous_period(self, tahun: int, periode: str) -> PeriodInfo | None:
         """The stored period just before (tahun, periode), in any year."""
-        key = (tahun, PERIOD_RANK[periode])
+        key = (tahun, Period(periode).rank)
         before = [p for p in self.periods() if (p.tahun, p.urutan) < key]
         return before[-1] if before else None
 
@@ -369,7 +369,7 @@ def open_store(path: str | Path, create: bool = True) -> Store:
                                  "itu tidak diubah. Pilih lokasi lain dengan --db atau RBXL_DB.")
         _check_version(path)
     elif not create:
-        raise StoreError(f"Berkas riwayat '{path}' belum ada. Riwayat dibuat saat 'rbxl consolidate' pertama, "
+        raise StoreError(f"Berkas riwayat '{path}' belum ada. Riwayat dibuat saat 'rbxl rekap' pertama, "
                          "atau bangun dari folder periode lama dengan 'rbxl riwayat impor'.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

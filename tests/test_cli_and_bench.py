@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from rbxl import __version__
+from rbxl._version import __version__
 from rbxl.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

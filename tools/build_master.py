@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rbxl.core.values import decimals_of, parse_number  # noqa: E402
 from rbxl.master import schema as S  # noqa: E402
-from rbxl.values import decimals_of, parse_number  # noqa: E402
 
 DATA = ROOT / "tools" / "master_data"
 PERBUP = "Peraturan Bupati Blora Nomor 4 Tahun 2022"
@@ -118,7 +118,7 @@ BOBOT = [
     ("P.1", "P", "Pemenuhan", "", 20, ""),
     ("P.2", "P", "Hasil Antara Area Perubahan", "", 10,
      "Perbup menulis bobot 10 tetapi rinciannya 11 unsur masing-masing 1% (jumlah 11), menyebut Maturitas SPIP "
-     "dua kali (nomor 8 dan 10) dan menulis nomor 9 sebagai '8)'. Ditulis seperti di Perbup; 'rbxl master check' "
+     "dua kali (nomor 8 dan 10) dan menulis nomor 9 sebagai '8)'. Ditulis seperti di Perbup; 'rbxl master periksa' "
      "memperingatkannya."),
     ("P.3", "P", "Reform", "", 30, ""),
     ("H", "K", "Komponen Hasil", "", 40, ""),
@@ -353,7 +353,7 @@ def build(out: Path) -> None:
         "Urutan kolom boleh diubah; nama judul kolom jangan diubah. Kode dipakai di template: jangan mengubah kode "
         "setelah template dikirim.",
         "Nilai ditulis seperti di Perbup, termasuk ketidaksesuaian antartabel; kolom Catatan menjelaskannya. "
-        "Jalankan 'rbxl master check' setelah mengedit.",
+        "Jalankan 'rbxl master periksa' setelah mengedit.",
         "Kolom PD Utama, PD Pendukung, Penanggung Jawab dan SKPD Pengampu berisi kode unit atau kode grup, "
         "dipisah titik koma (;).",
     ]

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rbxl.findings import CATALOG  # noqa: E402
+from rbxl.core.findings import CATALOG  # noqa: E402
 
 README = ROOT / "README.md"
 
@@ -46,7 +46,17 @@ def modules_table() -> str:
     return "\n".join(lines)
 
 
-TABLES = {"finding-codes": codes_table, "modules": modules_table}
+def layers_table() -> str:
+    from rbxl._layers import LAYERS
+
+    lines = ["| layer | lives in | job |", "|---|---|---|"]
+    for i, (name, job) in enumerate(LAYERS):
+        where = f"`rbxl/{name}/`" if (ROOT / "rbxl" / name).is_dir() else f"`rbxl/{name}.py`"
+        lines.append(f"| {i} | {where} | {job} |")
+    return "\n".join(lines)
+
+
+TABLES = {"finding-codes": codes_table, "layers": layers_table, "modules": modules_table}
 
 
 def update(text: str) -> str:

@@ -19,9 +19,9 @@ from email.utils import formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UsageError
-from ..form import PERIODE_LABEL
-from ..master.model import Roadmap, Unit
+from rbxl.core.errors import UsageError
+from rbxl.form.spec import PERIODE_LABEL
+from rbxl.master.model import Roadmap, Unit
 
 TEMPLATE, UMPAN_BALIK, PENGINGAT = "template", "umpan-balik", "pengingat"  # the kinds of message
 TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_template.txt",
@@ -54,8 +54,8 @@ def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailT
     """The subject and body: first line 'Subjek: ...', a blank line, then the body."""
     if path is None:
         name = TEMPLATE_FILES[kind]
-        source = f"bawaan (rbxl/{name})"
-        text = resources.files("rbxl").joinpath(name).read_text(encoding="utf-8")
+        source = f"bawaan (rbxl/mail/templates/{name})"
+        text = resources.files("rbxl.mail").joinpath("templates", name).read_text(encoding="utf-8")
     else:
         source = str(path)
         try:
@@ -128,8 +128,8 @@ def late_again_note(ketepatan: str, before_label: str) -> str:
     """The reminder's sentence for a unit that did not return, or returned late, in the period
     before (`before_label`, e.g. 'Triwulan I 2023'); '' otherwise. It starts with a space so the
     template can put {catatan_riwayat} straight after a sentence."""
-    from ..consolidation import NOT_RETURNED, REJECTED_FILE
-    from ..figures import LATE
+    from rbxl.consolidation.figures import LATE
+    from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
 
     if ketepatan == NOT_RETURNED:
         return f" Berkas {before_label} dari unit Bapak/Ibu juga tidak kami terima."

@@ -31,7 +31,17 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0, path
         assert "Contoh:" in result.output, path
         seen.append(" ".join(path))
-    assert {"generate", "validate", "consolidate", "demo", "master check", "laporan"} <= set(seen)
+    assert {"template", "periksa", "rekap", "demo", "master periksa", "laporan"} <= set(seen)
+
+
+def test_the_english_names_still_run_as_hidden_aliases():
+    runner = CliRunner()
+    for old, new in (("generate", "template"), ("validate", "periksa"), ("consolidate", "rekap")):
+        result = runner.invoke(main, [old, "--help"])
+        assert result.exit_code == 0 and f"rbxl {new} " in result.output, old
+    assert "rbxl master periksa" in runner.invoke(main, ["master", "check", "--help"]).output
+    top = runner.invoke(main, ["--help"]).output
+    assert "periksa" in top and "generate" not in top.split("Perintah:")[1]
 
 
 def test_version():

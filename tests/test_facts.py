@@ -7,7 +7,16 @@ import re
 from pathlib import Path
 
 import rbxl
-from rbxl.core.enums import NOT_REPORTED, Capaian, Collection, Kepatuhan, Period, Role, StatusRole, Verdict
+from rbxl.core.enums import (
+    NOT_REPORTED,
+    Capaian,
+    Collection,
+    Kepatuhan,
+    Period,
+    Role,
+    StatusRole,
+    Verdict,
+)
 from rbxl.core.findings import CATALOG, REJECTING
 
 ROOT = Path(rbxl.__file__).parent

@@ -56,7 +56,39 @@ def layers_table() -> str:
     return "\n".join(lines)
 
 
-TABLES = {"finding-codes": codes_table, "layers": layers_table, "modules": modules_table}
+def exit_codes_table() -> str:
+    from rbxl.core.errors import EXIT_MEANINGS
+
+    lines = ["| kode | arti |", "|---|---|"]
+    lines += [f"| {code} | {meaning} |" for code, meaning in sorted(EXIT_MEANINGS.items())]
+    return "\n".join(lines)
+
+
+def commands_table() -> str:
+    """Every command and subcommand with its help's first line, from the click tree (hidden aliases left out)."""
+    import click
+
+    from rbxl.cli import main
+
+    lines = ["| perintah | gunanya |", "|---|---|"]
+
+    def walk(cmd: click.Command, path: str) -> None:
+        if isinstance(cmd, click.Group):
+            if cmd.invoke_without_command and path != "rbxl":
+                lines.append(f"| `{path}` | {cmd.get_short_help_str(limit=200)} |")
+            for name in cmd.list_commands(click.Context(cmd)):
+                sub = cmd.get_command(click.Context(cmd), name)
+                if sub is not None and not sub.hidden:
+                    walk(sub, f"{path} {name}")
+        else:
+            lines.append(f"| `{path}` | {cmd.get_short_help_str(limit=200)} |")
+
+    walk(main, "rbxl")
+    return "\n".join(lines)
+
+
+TABLES = {"finding-codes": codes_table, "layers": layers_table, "modules": modules_table,
+          "exit-codes": exit_codes_table, "commands": commands_table}
 
 
 def update(text: str) -> str:

@@ -9,6 +9,20 @@ EXIT_MASTER = 3  # the master workbook cannot be read at all
 EXIT_IO = 4  # an output could not be written
 EXIT_MAIL = 5  # the mail server refused the login or could not be reached / dropped the connection
 
+# what each exit code means, for users: the README's table and `rbxl --help` are written from it
+EXIT_MEANINGS = {
+    EXIT_OK: "berhasil; semua berkas diterima (boleh dengan peringatan)",
+    EXIT_FINDINGS: "ada berkas ditolak, kesalahan isian, kesalahan master, atau e-mail gagal terkirim",
+    EXIT_USAGE: "perintah salah (unit tidak dikenal, tahun di luar 2022-2026, periode salah)",
+    EXIT_MASTER: "master tidak ada atau tidak dapat dibuka",
+    EXIT_IO: ("hasil tidak dapat ditulis: berkas lama sedang terbuka (hasil baru disimpan sebagai "
+              "`... (baru).xlsx`), folder hasil hanya-baca, disk penuh, atau folder periode sedang dipakai "
+              "proses rbxl lain, atau berkas riwayat tidak dapat dipakai (rusak, bukan riwayat rbxl, dibuat "
+              "rbxl versi lebih baru, sedang dipakai proses rbxl lain)"),
+    EXIT_MAIL: ("server e-mail (IMAP, `tarik`) menolak login, tidak dapat dihubungi, atau sambungan terputus: "
+                "jalankan lagi untuk melanjutkan"),
+}
+
 
 class RbxlError(Exception):
     """Base of every error rbxl raises on purpose; its message is Indonesian, for the user."""

@@ -59,11 +59,20 @@ class Outputs:
 
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                    workers: int | None = None, progress: Callable[[], None] | None = None,
-                   on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None) -> Validated:
+                   on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None,
+                   db: str | Path | None = None) -> Validated:
     """Validate, then archive every received file, write the findings workbook, the feedback notes
-    and the perbaikan files, holding the period's lock for all of it. `history`
-    (rbxl.checks.history.HistoryContext) adds the checks against each unit's earlier periods."""
+    and the perbaikan files, holding the period's lock for all of it.
+
+    Each unit is checked against its earlier periods (rbxl.checks.history) from `history`, or else
+    from the riwayat store (`db`, $RBXL_DB or <out>/rbxl.sqlite) when it exists: every path that
+    validates (periksa, rekap, tarik --periksa, the console) gets the same checks."""
     out = Path(out)
+    if history is None:
+        from rbxl.checks.history import context_from
+        from rbxl.store import store_path
+
+        history = context_from(store_path(db, out), tahun, periode)
     with period_lock(out, tahun, periode):
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
                           workers=workers, progress=progress, on_total=on_total, history=history)

@@ -417,6 +417,18 @@ def test_validate_compares_with_the_store_without_writing_it(demo, db, master_pa
     assert (db.read_bytes(), sorted(p.name for p in db.parent.glob("rbxl.sqlite*"))) == before
 
 
+def test_every_validation_path_gets_the_history_checks(demo, db, master_path, tmp_path, monkeypatch):
+    # tarik --periksa and the console call run_validation without a context: the pipeline loads it
+    from rbxl.master.load import read_master
+    from rbxl.pipeline import run_validation
+
+    _, result = demo
+    monkeypatch.setenv("RBXL_DB", str(db))
+    checked = run_validation([result.inbox], read_master(str(master_path))[0], TAHUN, "TW2", tmp_path)
+    found = {f.code for f in checked.report.all_findings()}
+    assert {"HISTORY_PROGRESS_DOWN", "HISTORY_NOT_UPDATED"} <= found
+
+
 def test_history_codes_are_in_the_catalogue_and_the_readme():
     from rbxl.core.findings import CATALOG
 

@@ -281,7 +281,6 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
       rbxl periksa kiriman/ --tahun 2023 --periode TW1
       rbxl periksa surat.eml arsip.zip --tahun 2023 --periode TW1 --json
     """
-    from rbxl.checks.history import context_from
     from rbxl.cli.console import progress_bar, show_perbaikan, show_validation
     from rbxl.core.findings import to_json
     from rbxl.master.load import read_master
@@ -290,10 +289,9 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
-    history = context_from(store_path(db, out), tahun, periode)  # compared with earlier periods, if any
     with progress_bar("Memeriksa berkas", None) as advance:
         checked = run_validation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
-                                 on_total=advance.total, history=history)
+                                 on_total=advance.total, db=db)
     report = checked.report
     if as_json:
         click.echo(to_json(report.all_findings()))

@@ -14,8 +14,8 @@ import click
 from rbxl._version import __version__
 from rbxl.core.enums import Period
 from rbxl.core.errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
+from rbxl.master.schema import DEFAULT_MASTER
 
-DEFAULT_MASTER = Path("master") / "roadmap-rb-blora-2022-2026.xlsx"
 PERIODS = [p.value for p in Period]
 
 class IdFormatter(click.HelpFormatter):
@@ -285,7 +285,6 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     from rbxl.core.findings import to_json
     from rbxl.master.load import read_master
     from rbxl.pipeline import run_validation
-    from rbxl.store import store_path
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)

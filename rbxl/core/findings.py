@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from rbxl.core.enums import Severity
+from rbxl.core.values import format_number
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 SEVERITY_ID: dict[str, str] = {s.value: s.label for s in Severity}
@@ -166,7 +167,7 @@ def _show(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, float):
-        return f"{v:g}".replace(".", ",")
+        return format_number(v)
     if isinstance(v, (list, tuple)):
         return ", ".join(map(str, v))
     return str(v)

@@ -32,8 +32,16 @@ def email_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "email"
 
 
+ARCHIVE_LOG = "log.csv"  # in arsip/: one line per file received (rbxl.intake.archive)
+PERBAIKAN_LIST = "daftar.csv"  # in perbaikan/: the units that must fix something (rbxl.render.perbaikan)
+
+
 def archive_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "arsip"
+
+
+def archive_log(out: str | Path, tahun: int, periode: str) -> Path:
+    return archive_dir(out, tahun, periode) / ARCHIVE_LOG
 
 
 def feedback_dir(out: str | Path, tahun: int, periode: str) -> Path:

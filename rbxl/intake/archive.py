@@ -18,7 +18,7 @@ from pathlib import Path
 from rbxl.core.atomic import atomic_path, explain, write_text
 from rbxl.core.errors import OutputError
 from rbxl.core.findings import ERROR, WARNING
-from rbxl.core.paths import archive_dir
+from rbxl.core.paths import ARCHIVE_LOG, archive_dir
 from rbxl.core.text import clean_text
 
 LOG_FIELDS = ["waktu_periksa", "sumber", "nama_berkas", "sha256", "ukuran", "arsip", "unit", "putusan",
@@ -41,7 +41,7 @@ def write_archive(report, out: Path) -> Path:
     except OSError as err:
         raise OutputError(explain(err, folder)) from err
     now = dt.datetime.now().replace(microsecond=0).isoformat()
-    log = folder / "log.csv"
+    log = folder / ARCHIVE_LOG
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     try:

@@ -23,7 +23,14 @@ from pathlib import Path
 from rbxl.core.address import is_address, parse_addresses
 from rbxl.core.atomic import write_bytes
 from rbxl.core.errors import UsageError
-from rbxl.core.paths import archive_dir, email_dir, feedback_dir, perbaikan_dir, templates_dir
+from rbxl.core.paths import (
+    PERBAIKAN_LIST,
+    archive_log,
+    email_dir,
+    feedback_dir,
+    perbaikan_dir,
+    templates_dir,
+)
 from rbxl.core.text import safe_filename
 from rbxl.mail.config import (
     CONFIG_KEYS,
@@ -74,7 +81,6 @@ __all__ = ["CONFIG_KEYS", "CONFIG_NAME", "CONTOH", "DEFAULT_PORT", "DILEWATI", "
 
 ATTEMPTS = 3
 RETRY_DELAYS: tuple[float, ...] = (2.0, 5.0)  # seconds before the 2nd and the 3rd attempt
-PERBAIKAN_LIST = "daftar.csv"  # written by the pipeline: the units that must fix something
 
 
 @dataclass
@@ -219,7 +225,7 @@ def _late_before(tahun: int, periode: str, out: str | Path, db: str | Path | Non
 
 def returned_units(out: str | Path, tahun: int, periode: str) -> set[str]:
     """Units with any file in the period's archive log (accepted or not: they did reply)."""
-    log = archive_dir(out, tahun, periode) / "log.csv"
+    log = archive_log(out, tahun, periode)
     if not log.is_file():
         return set()
     with open(log, newline="", encoding="utf-8-sig") as fh:

@@ -40,9 +40,7 @@ from rbxl.master.model import (
     Unit,
     number_of,
 )
-
-MASTER_NAME = "roadmap-rb-blora-2022-2026.xlsx"
-DEFAULT_MASTER = Path("master") / MASTER_NAME
+from rbxl.master.schema import DEFAULT_MASTER, MASTER_NAME
 
 
 def find_master(path: str | Path | None = None) -> Path:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rbxl.core.enums import Period
+
+MASTER_NAME = "roadmap-rb-blora-2022-2026.xlsx"  # the shipped master, in master/ of the source tree
+DEFAULT_MASTER = Path("master") / MASTER_NAME  # where the administrator keeps the one they edit
 
 YEARS_DEFAULT = (2022, 2023, 2024, 2025, 2026)
 BASELINE_YEAR = 2021

@@ -33,7 +33,7 @@ from rbxl.core.enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
 from rbxl.core.findings import ERROR, WARNING
 from rbxl.core.formulas import capaian_formula, capaian_value
 from rbxl.core.text import csv_safe
-from rbxl.core.xlsx import cell_name, column_ref, header_format, print_a4
+from rbxl.core.xlsx import A4, cell_name, column_ref, header_format, print_a4
 from rbxl.form.spec import PERIODE_LABEL, list_name
 from rbxl.master.model import UNIT_GROUPS, Roadmap
 from rbxl.master.schema import STATUS_LISTS
@@ -403,7 +403,7 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
         if block:
             stack.add(_status_chart(wb, units, unit_rows, block, kelompok), max(200, 120 + 22 * len(block)))
     stack.close()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&LRingkasan&RHalaman &P dari &N")

@@ -30,9 +30,10 @@ from rbxl.checks.structure import (
 )
 from rbxl.core.atomic import write_text
 from rbxl.core.findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
-from rbxl.core.paths import archive_dir, perbaikan_dir
+from rbxl.core.paths import PERBAIKAN_LIST, archive_dir, perbaikan_dir
 from rbxl.core.values import as_text
 from rbxl.core.workers import map_isolated
+from rbxl.core.xlsx import A4
 from rbxl.form.spec import (
     HEADER_ROW,
     META_SHEET,
@@ -52,7 +53,7 @@ from rbxl.template.write import HEAD_FILL, MARK_FILL, Marks, fit_height, write_t
 if TYPE_CHECKING:
     from rbxl.checks.report import Report
 
-LISTING = "daftar.csv"  # the units that must fix something, read by `kirim --umpan-balik`
+LISTING = PERBAIKAN_LIST  # the units that must fix something, read by `kirim --umpan-balik`
 LISTING_FIELDS = ["unit", "nama", "putusan", "berkas", "sumber", "sha256"]
 SUFFIX = "_perbaikan.xlsx"
 
@@ -411,7 +412,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) ->
         ws.write_string(5, 4, "Tidak ada temuan.", wrap)
     ws.freeze_panes(5, 0)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(4)
     ws.protect(spec.settings.get("sandi_proteksi") or "", {"format_columns": True, "format_rows": True})

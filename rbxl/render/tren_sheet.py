@@ -14,14 +14,15 @@ from rbxl.consolidation.figures import LATE, ON_TIME, TIME_UNKNOWN
 from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
 from rbxl.core.enums import Period
 from rbxl.core.formulas import capaian_formula, capaian_value
+from rbxl.core.xlsx import A4
 from rbxl.form.spec import list_name
 from rbxl.master.model import Roadmap
+from rbxl.master.schema import BASELINE_YEAR, RIWAYAT_YEARS
 from rbxl.riwayat.trend import History, target_value
 
 SHEET = "Tren"
 YEAR_SHEET = Period.TAHUNAN.label
 MASTER_MARK = " *"
-RIWAYAT_YEARS = (2017, 2018, 2019, 2020, 2021)
 
 
 def _cell(r: int, c: int, absolute: bool = False) -> str:
@@ -176,7 +177,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     ws.write_string(top, 0, "Indikator: riwayat Perbup (Tabel 2.x), baseline 2021, realisasi tiap tahun (periode "
                             "terakhir yang dilaporkan) dan target 2022-2026", F["bold"])
     head = top + 1
-    cols = (["Kode", "Indikator", "Satuan", *[f"Riwayat {y}" for y in RIWAYAT_YEARS], "Baseline 2021"]
+    cols = (["Kode", "Indikator", "Satuan", *[f"Riwayat {y}" for y in RIWAYAT_YEARS], f"Baseline {BASELINE_YEAR}"]
             + [f"Realisasi {y}" for y in years] + [f"Target {y}" for y in years] + [f"Capaian {trend.tahun} (%)"])
     for c, h in enumerate(cols):
         ws.write_string(head, c, h, F["head"])
@@ -211,18 +212,18 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     top = ind_last + 3
     ws.write_string(top, 0, "Riwayat Perbup (sheet Riwayat master, Tabel 2.2-2.9)", F["bold"])
     head = top + 1
-    for c, h in enumerate(["Kode", "Indikator", "Area", *[str(y) for y in (2016, *RIWAYAT_YEARS)]]):
+    for c, h in enumerate(["Kode", "Indikator", "Area", *[str(y) for y in RIWAYAT_YEARS]]):
         ws.write_string(head, c, h, F["head"])
     for i, rec in enumerate(roadmap.riwayat):
         r = head + 1 + i
         ws.write_string(r, 0, str(rec.get("kode") or ""))
         ws.write_string(r, 1, str(rec.get("indikator") or ""))
         ws.write_string(r, 2, str(rec.get("area_kode") or ""))
-        for j, y in enumerate((2016, *RIWAYAT_YEARS)):
+        for j, y in enumerate(RIWAYAT_YEARS):
             _num(ws, r, 3 + j, rec.get(f"nilai_{y}"), F["wrap"])
     ws.freeze_panes(0, 2)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
 
 

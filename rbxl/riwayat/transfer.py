@@ -18,6 +18,7 @@ from pathlib import Path
 from rbxl.core.atomic import write_text
 from rbxl.core.enums import Period
 from rbxl.core.errors import UsageError
+from rbxl.core.paths import ARCHIVE_LOG
 from rbxl.intake import Received
 from rbxl.master.model import Roadmap
 from rbxl.store import open_store
@@ -44,7 +45,7 @@ def period_folders(path: Path) -> list[tuple[int, str, Path]]:
     found = []
     for p in [path, *sorted(x for x in path.iterdir() if x.is_dir())]:
         m = PERIOD_DIR.match(p.name)
-        if m and (p / "arsip" / "log.csv").is_file():
+        if m and (p / "arsip" / ARCHIVE_LOG).is_file():
             found.append((int(m.group(1)), m.group(2), p))
     if not found:
         raise UsageError(f"Tidak ada folder periode (misal 2023-TW1/) dengan arsip/log.csv di '{path}'.")
@@ -52,7 +53,7 @@ def period_folders(path: Path) -> list[tuple[int, str, Path]]:
 
 
 def _log_rows(folder: Path) -> list[dict[str, str]]:
-    with open(folder / "arsip" / "log.csv", newline="", encoding="utf-8") as fh:
+    with open(folder / "arsip" / ARCHIVE_LOG, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

@@ -40,6 +40,7 @@ from rbxl.core.atomic import write_text
 from rbxl.core.enums import NOT_REPORTED, Collection, StatusRole, Verdict
 from rbxl.core.paths import dasbor_path
 from rbxl.core.text import clean_text as _clean_line
+from rbxl.core.values import format_number
 from rbxl.form.spec import periode_label
 from rbxl.master.model import Roadmap
 from rbxl.riwayat.snapshot import load_tables
@@ -101,9 +102,7 @@ def num(v: object, digits: int = 1) -> str:
     if isinstance(v, bool) or v in (None, ""):
         return "–"
     if isinstance(v, (int, float)):
-        if float(v).is_integer():
-            return f"{int(v):,}".replace(",", ".")
-        return f"{v:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        return format_number(float(v), 0 if float(v).is_integer() else digits)
     return esc(v)
 
 

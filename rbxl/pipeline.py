@@ -23,11 +23,8 @@ from rbxl.core.lock import period_lock
 from rbxl.core.paths import csv_dir, monitoring_path, own_outputs
 from rbxl.intake.archive import write_archive
 from rbxl.master.model import Roadmap
-from rbxl.render.dasbor import write_period_dasbor
-from rbxl.render.monitoring import write_csv_tables, write_monitoring
 from rbxl.render.perbaikan import Perbaikan, write_perbaikan
 from rbxl.render.temuan import write_feedback
-from rbxl.riwayat.snapshot import save_tables
 
 if TYPE_CHECKING:
     from rbxl.checks.history import HistoryContext
@@ -114,6 +111,12 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         ctx = load_context(store, tahun, periode)
     checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
                              on_total=on_total, history=ctx)
+    from rbxl.render.dasbor import (
+        write_period_dasbor,  # the renderers: only a consolidation needs them
+    )
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.riwayat.snapshot import save_tables
+
     report = checked.report
     tables = consolidate(report, roadmap)
     trend = None

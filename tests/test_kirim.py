@@ -406,7 +406,7 @@ def test_missing_host_is_a_usage_error(rm, out, env):
 
 
 def test_missing_manifest_points_to_generate(rm, tmp_path):
-    with pytest.raises(UsageError, match="rbxl generate"):
+    with pytest.raises(UsageError, match="rbxl template"):
         kirim(rm, TAHUN, PERIODE, tmp_path / "kosong", dry_run=True)
 
 

@@ -108,7 +108,7 @@ def test_reminder_goes_only_to_units_that_have_not_returned_once_a_day(rm, out, 
 def test_feedback_without_a_validate_run_says_what_to_do(rm, out):
     from rbxl.core.errors import UsageError
 
-    with pytest.raises(UsageError, match="rbxl validate"):
+    with pytest.raises(UsageError, match="rbxl periksa"):
         kirim(rm, TAHUN, PERIODE, out, dry_run=True, jenis=UMPAN_BALIK)
 
 

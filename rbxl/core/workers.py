@@ -205,101 +205,134 @@ def share_memory(workers: int) -> tuple[int, int]:
     return n, max(MIN_WORKER_MEMORY, left // n)
 
 
-def map_isolated(func: Callable[[Any], Any], items: Sequence[Any], *, initializer: Callable[..., object],
+class _Pool:
+    """The parent's bookkeeping of one map_isolated call: workers, the queue, results, deadlines."""
+
+    def __init__(self, func: Callable[[Any], Any], items: Sequence[Any], initializer: Callable[..., object],
                  initargs: tuple[Any, ...], workers: int, failed: Callable[[Any, Failure], Any],
-                 progress: Callable[[], None] | None = None, seconds: float | None = None, memory: int | None = None,
-                 start_method: str | None = None) -> list[Any]:
-    """[func(item) for item in items], each call in a worker; a failed call gives failed(item, why)."""
-    import multiprocessing as mp
-    from multiprocessing.connection import wait
+                 progress: Callable[[], None] | None, seconds: float, memory: int | None, start_method: str | None):
+        import multiprocessing as mp
 
-    if not items:
-        return []
-    seconds = FILE_SECONDS if seconds is None else seconds
-    n, share = share_memory(max(1, min(workers, len(items))))
-    ctx = mp.get_context(start_method or default_start_method())
-    memory = share if memory is None else memory
-    capped = can_cap_memory()  # else the parent watches each worker's memory itself
-    results: dict[int, Any] = {}
-    queue = collections.deque(range(len(items)))
-    retries: dict[int, int] = {}
-    pool: list[_Worker] = []
+        self.func, self.items, self.failed, self.progress, self.seconds = func, items, failed, progress, seconds
+        self.initializer, self.initargs = initializer, initargs
+        self.n, share = share_memory(max(1, min(workers, len(items))))
+        self.ctx = mp.get_context(start_method or default_start_method())
+        self.memory = share if memory is None else memory
+        self.capped = can_cap_memory()  # else the parent watches each worker's memory itself
+        self.results: dict[int, Any] = {}
+        self.queue = collections.deque(range(len(items)))
+        self.retries: dict[int, int] = {}
+        self.pool: list[_Worker] = []
+        self.boot_failures = 0
 
-    def finish(idx: int, value: Any) -> None:
-        results[idx] = value
-        if progress:
-            progress()
+    @property
+    def running(self) -> bool:
+        return bool(self.queue) or any(w.idx is not None for w in self.pool)
 
-    def drop(w: _Worker, why: Failure | None) -> None:
+    def finish(self, idx: int, value: Any) -> None:
+        self.results[idx] = value
+        if self.progress:
+            self.progress()
+
+    def drop(self, w: _Worker, why: Failure | None) -> None:
         idx = w.idx
         w.kill()
-        pool.remove(w)
+        self.pool.remove(w)
         if idx is not None and why is not None:
-            finish(idx, failed(items[idx], why))
+            self.finish(idx, self.failed(self.items[idx], why))
 
-    boot_failures = 0
-    try:
-        while queue or any(w.idx is not None for w in pool):
-            while queue and len(pool) < n:
-                pool.append(_Worker(ctx, initializer, initargs, func, memory if capped else 0))
-            while queue and any(w.ready and w.idx is None for w in pool):
-                idle = next(w for w in pool if w.ready and w.idx is None)
-                idx = queue.popleft()
-                try:
-                    idle.give(idx, items[idx])
-                except (OSError, EOFError):  # the worker died while idle: not this file's fault, once
-                    idle.idx = None
-                    drop(idle, None)
-                    retries[idx] = retries.get(idx, 0) + 1
-                    if retries[idx] > 1:
-                        finish(idx, failed(items[idx], Failure("died")))
-                    else:
-                        queue.appendleft(idx)
-            busy = [w for w in pool if w.idx is not None or not w.ready]
-            if not busy:
-                continue
-            now = time.monotonic()
-            timeout = max(0.0, min(w.started + (seconds if w.ready else BOOT_SECONDS) for w in busy) - now)
-            if not capped:
-                timeout = min(timeout, 0.25)
-            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
-            for w in busy:
-                if w.conn in ready or w.proc.sentinel in ready:
-                    try:
-                        if not w.conn.poll():
-                            raise EOFError
-                        idx, reply = w.conn.recv()
-                    except Exception:  # EOF, a broken pickle: the worker died on this file (or starting)
-                        if not w.ready:
-                            boot_failures += 1
-                        drop(w, Failure("died") if w.ready else None)
-                        if boot_failures >= 3:
-                            raise RuntimeError("proses pemeriksa tidak dapat dimulai") from None
-                        continue
-                    if idx is None:  # started up
-                        w.ready, boot_failures = True, 0
-                        continue
-                    w.idx = None
-                    finish(idx, reply[1] if reply[0] == "ok" else failed(items[idx], Failure("error", reply[1])))
-                elif not w.ready:
-                    if time.monotonic() - w.started > BOOT_SECONDS:
-                        raise RuntimeError("proses pemeriksa tidak dapat dimulai")
-                elif time.monotonic() - w.started > seconds:
-                    drop(w, Failure("timeout", f"{seconds:g}"))
-                elif not capped and (rss(w.proc.pid) or 0) > memory:
-                    drop(w, Failure("died", "memori"))
-    finally:
-        for w in list(pool):
+    # --- one round: start workers, hand out files, wait for the nearest event ----------------
+    def fill(self) -> None:
+        while self.queue and len(self.pool) < self.n:
+            self.pool.append(_Worker(self.ctx, self.initializer, self.initargs, self.func,
+                                     self.memory if self.capped else 0))
+
+    def dispatch(self) -> None:
+        while self.queue and any(w.ready and w.idx is None for w in self.pool):
+            idle = next(w for w in self.pool if w.ready and w.idx is None)
+            idx = self.queue.popleft()
+            try:
+                idle.give(idx, self.items[idx])
+            except (OSError, EOFError):  # the worker died while idle: not this file's fault, once
+                idle.idx = None
+                self.drop(idle, None)
+                self.retries[idx] = self.retries.get(idx, 0) + 1
+                if self.retries[idx] > 1:
+                    self.finish(idx, self.failed(self.items[idx], Failure("died")))
+                else:
+                    self.queue.appendleft(idx)
+
+    def wait(self) -> None:
+        from multiprocessing.connection import wait
+
+        busy = [w for w in self.pool if w.idx is not None or not w.ready]
+        if not busy:
+            return
+        now = time.monotonic()
+        timeout = max(0.0, min(w.started + (self.seconds if w.ready else BOOT_SECONDS) for w in busy) - now)
+        if not self.capped:
+            timeout = min(timeout, 0.25)
+        ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+        for w in busy:
+            if w.conn in ready or w.proc.sentinel in ready:
+                self.answer(w)
+            elif not w.ready:
+                if time.monotonic() - w.started > BOOT_SECONDS:
+                    raise RuntimeError("proses pemeriksa tidak dapat dimulai")
+            elif time.monotonic() - w.started > self.seconds:
+                self.drop(w, Failure("timeout", f"{self.seconds:g}"))
+            elif not self.capped and (rss(w.proc.pid) or 0) > self.memory:
+                self.drop(w, Failure("died", "memori"))
+
+    def answer(self, w: _Worker) -> None:
+        """A worker's pipe or process has something: its result, its start-up, or its death."""
+        try:
+            if not w.conn.poll():
+                raise EOFError
+            idx, reply = w.conn.recv()
+        except Exception:  # EOF, a broken pickle: the worker died on this file (or starting)
+            if not w.ready:
+                self.boot_failures += 1
+            self.drop(w, Failure("died") if w.ready else None)
+            if self.boot_failures >= 3:
+                raise RuntimeError("proses pemeriksa tidak dapat dimulai") from None
+            return
+        if idx is None:  # started up
+            w.ready, self.boot_failures = True, 0
+            return
+        w.idx = None
+        self.finish(idx, reply[1] if reply[0] == "ok" else self.failed(self.items[idx], Failure("error", reply[1])))
+
+    def close(self) -> None:
+        for w in list(self.pool):
             with contextlib.suppress(Exception):
                 w.conn.send(None)
         deadline = time.monotonic() + 2
-        for w in list(pool):
+        for w in list(self.pool):
             w.proc.join(max(0.0, deadline - time.monotonic()))
             if w.proc.is_alive():
                 w.kill()
             with contextlib.suppress(Exception):
                 w.conn.close()
-    return [results[i] for i in range(len(items))]
+
+
+def map_isolated(func: Callable[[Any], Any], items: Sequence[Any], *, initializer: Callable[..., object],
+                 initargs: tuple[Any, ...], workers: int, failed: Callable[[Any, Failure], Any],
+                 progress: Callable[[], None] | None = None, seconds: float | None = None, memory: int | None = None,
+                 start_method: str | None = None) -> list[Any]:
+    """[func(item) for item in items], each call in a worker; a failed call gives failed(item, why)."""
+    if not items:
+        return []
+    pool = _Pool(func, items, initializer, initargs, workers, failed, progress,
+                 FILE_SECONDS if seconds is None else seconds, memory, start_method)
+    try:
+        while pool.running:
+            pool.fill()
+            pool.dispatch()
+            pool.wait()
+    finally:
+        pool.close()
+    return [pool.results[i] for i in range(len(items))]
 
 
 MAX_DEFAULT_WORKERS = 4  # beyond this the disk and the parent's bookkeeping dominate

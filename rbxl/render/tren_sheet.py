@@ -8,6 +8,8 @@ count is a formula, each with the cached value the trend view computed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from rbxl.consolidation.figures import KEPATUHAN_STATES as PUNCTUALITY
 from rbxl.consolidation.figures import LATE, ON_TIME, TIME_UNKNOWN
@@ -44,13 +46,30 @@ def _change(ws, r: int, c_prev: int, c_cur: int, c: int, prev, cur, fmt) -> None
     ws.write_formula(r, c, f'=IF(AND(ISNUMBER({a}),ISNUMBER({b})),{b}-{a},"")', fmt, cached)
 
 
+@dataclass
+class _Tren:
+    """What every block of the Tren sheet needs: the sheet, formats, the trend and its period columns."""
+
+    wb: Any
+    ws: Any
+    F: dict
+    trend: History
+    labels: list[str]
+    live: bool  # this period's column can be a formula over the Rencana Aksi sheet
+    ra_rng: Callable[[str], str]
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+
 def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_rng: Callable[[str], str],
                lists: dict[str, list[str]]) -> None:
     """Add the Tren sheet; `ra_rng(column key)` is a range of the Rencana Aksi sheet."""
     ws = wb.add_worksheet(SHEET)
     n = len(trend.periods)
     labels = [p.periode + (MASTER_MARK if p.master_changed else "") for p in trend.periods]
-    live = n > 0 and trend.periods[-1].periode == periode  # this period's column can be a formula
+    t = _Tren(wb, ws, F, trend, labels, n > 0 and trend.periods[-1].periode == periode, ra_rng)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 36)
     ws.set_column(2, 1 + n, 17)  # period columns also hold the punctuality states ('Belum mengumpulkan')
@@ -60,13 +79,24 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
                           "dari sheet Rencana Aksi. Perubahan = periode terakhir dikurangi periode sebelumnya."
                     + (" * = direkap dengan versi master yang berbeda dari periode sebelumnya."
                        if any(p.master_changed for p in trend.periods) else ""))
-    red = F["red"]
-
-    # --- progress per area ------------------------------------------------------------
     top = 3
+    area_last = _areas(t, top)
+    unit_last = _units(t, max(area_last + 3, top + 18))
+    count_top, count_last = _punctuality(t, unit_last + 3)
+    ind_last = _indicators(t, max(count_last + 3, count_top + 17), roadmap, lists)
+    _perbup_history(t, ind_last + 3, roadmap)
+    ws.freeze_panes(0, 2)
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)
+
+
+def _areas(t: _Tren, top: int) -> int:
+    """Progress per area, with this period live and a line chart; returns the last row."""
+    ws, F, n, trend, ra_rng = t.ws, t.F, t.n, t.trend, t.ra_rng
     ws.write_string(top, 0, "Progres rata-rata per area perubahan (baris PD utama, %)", F["bold"])
     head = top + 1
-    for c, h in enumerate(["Kode", "Area Perubahan", *labels, "Perubahan"]):
+    for c, h in enumerate(["Kode", "Area Perubahan", *t.labels, "Perubahan"]):
         ws.write_string(head, c, h, F["head"])
     rows: list[tuple[str, str, list[float | None], tuple[str, str] | None]] = [
         (a.kode, a.nama, a.progres, ("area_kode", a.kode)) for a in trend.areas]
@@ -76,7 +106,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
         ws.write_string(r, 0, kode)
         ws.write_string(r, 1, nama)
         for j, v in enumerate(series):
-            if live and j == n - 1:
+            if t.live and j == n - 1:
                 by = f"{ra_rng(crit[0])},{_cell(r, 0)}," if crit else ""
                 ws.write_formula(r, 2 + j, f'=IFERROR(AVERAGEIFS({ra_rng("progres")},{by}{ra_rng("peran")},"Utama"),"")',
                                  F["num"], "" if v is None else v)
@@ -87,9 +117,9 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     area_last = head + len(rows)
     if n >= 2:
         ws.conditional_format(head + 1, n + 2, area_last, n + 2,
-                              {"type": "cell", "criteria": "<", "value": 0, "format": red})
+                              {"type": "cell", "criteria": "<", "value": 0, "format": F["red"]})
     if n >= 2:  # a trend needs two points; one period's figures are on Ringkasan already
-        chart = wb.add_chart({"type": "line"})
+        chart = t.wb.add_chart({"type": "line"})
         for i in range(len(rows)):
             r = head + 1 + i
             chart.add_series({"name": [SHEET, r, 1], "categories": [SHEET, head, 2, head, 1 + n],
@@ -99,21 +129,24 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
         chart.set_legend({"position": "right"})
         chart.set_size({"width": 640, "height": 320})
         ws.insert_chart(top, n + 5, chart)
+    return area_last
 
-    # --- progress per unit --------------------------------------------------------------
-    top = max(area_last + 3, top + 18)
+
+def _units(t: _Tren, top: int) -> int:
+    """Progress per unit (units that reported at least once); returns the last row."""
+    ws, F, n, ra_rng = t.ws, t.F, t.n, t.ra_rng
     ws.write_string(top, 0, "Progres rata-rata per unit (baris PD utama, %); perubahan negatif = unit mundur",
                     F["bold"])
     head = top + 1
-    for c, h in enumerate(["Unit", "Nama Unit", *labels, "Perubahan"]):
+    for c, h in enumerate(["Unit", "Nama Unit", *t.labels, "Perubahan"]):
         ws.write_string(head, c, h, F["head"])
-    led = [u for u in trend.units if any(v is not None for v in u.progres)] or trend.units
+    led = [u for u in t.trend.units if any(v is not None for v in u.progres)] or t.trend.units
     for i, u in enumerate(led):
         r = head + 1 + i
         ws.write_string(r, 0, u.unit)
         ws.write_string(r, 1, u.nama)
         for j, v in enumerate(u.progres):
-            if live and j == n - 1:
+            if t.live and j == n - 1:
                 ws.write_formula(r, 2 + j, f'=IFERROR(AVERAGEIFS({ra_rng("progres")},{ra_rng("unit")},{_cell(r, 0)},'
                                            f'{ra_rng("peran")},"Utama"),"")', F["num"], "" if v is None else v)
             else:
@@ -123,15 +156,18 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     unit_last = head + len(led)
     if n >= 2 and led:
         ws.conditional_format(head + 1, n + 2, unit_last, n + 2,
-                              {"type": "cell", "criteria": "<", "value": 0, "format": red})
+                              {"type": "cell", "criteria": "<", "value": 0, "format": F["red"]})
+    return unit_last
 
-    # --- punctuality ----------------------------------------------------------------
-    top = unit_last + 3
+
+def _punctuality(t: _Tren, top: int) -> tuple[int, int]:
+    """Punctuality per unit, the count per state (COUNTIF) and its chart; returns (count top, last row)."""
+    ws, F, n, trend = t.ws, t.F, t.n, t.trend
     ws.write_string(top, 0, "Ketepatan pengumpulan per unit (waktu simpan di dalam berkas terhadap batas waktu di "
                             "sheet Jadwal master)",
                     F["bold"])
     head = top + 1
-    for c, h in enumerate(["Unit", "Nama Unit", *labels]):
+    for c, h in enumerate(["Unit", "Nama Unit", *t.labels]):
         ws.write_string(head, c, h, F["head"])
     for i, u in enumerate(trend.units):
         r = head + 1 + i
@@ -148,7 +184,7 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     top = p_last + 2
     ws.write_string(top, 0, "Jumlah unit per keadaan", F["bold"])
     head = top + 1
-    for c, h in enumerate(["Keadaan", "", *labels]):
+    for c, h in enumerate(["Keadaan", "", *t.labels]):
         ws.write_string(head, c, h, F["head"])
     states = [s for s in PUNCTUALITY if s != TIME_UNKNOWN or any(trend.punctuality[s])]
     for i, s in enumerate(states):
@@ -159,23 +195,26 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
             ws.write_formula(r, 2 + j, f"=COUNTIF({col},{_cell(r, 0, True)})", F["int"], trend.punctuality[s][j])
     count_last = head + len(states)
     if n >= 2:
-        col = wb.add_chart({"type": "column", "subtype": "stacked"})
+        chart = t.wb.add_chart({"type": "column", "subtype": "stacked"})
         colors = ["#70AD47", "#FFC000", "#FF6F61", "#A5A5A5", "#5B9BD5"]
         for i in range(len(states)):
             r = head + 1 + i
-            col.add_series({"name": [SHEET, r, 0], "categories": [SHEET, head, 2, head, 1 + n],
-                            "values": [SHEET, r, 2, r, 1 + n], "fill": {"color": colors[i % len(colors)]}})
-        col.set_title({"name": "Ketepatan pengumpulan per periode (unit)"})
-        col.set_y_axis({"min": 0})
-        col.set_legend({"position": "bottom"})
-        col.set_size({"width": 640, "height": 300})
-        ws.insert_chart(top, n + 5, col)
+            chart.add_series({"name": [SHEET, r, 0], "categories": [SHEET, head, 2, head, 1 + n],
+                              "values": [SHEET, r, 2, r, 1 + n], "fill": {"color": colors[i % len(colors)]}})
+        chart.set_title({"name": "Ketepatan pengumpulan per periode (unit)"})
+        chart.set_y_axis({"min": 0})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 640, "height": 300})
+        ws.insert_chart(top, n + 5, chart)
+    return top, count_last
 
-    # --- indicators across years ------------------------------------------------------
-    top = max(count_last + 3, top + 17)
+
+def _indicators(t: _Tren, top: int, roadmap: Roadmap, lists: dict[str, list[str]]) -> int:
+    """Indicators across the years: the Perbup's history, baseline, realisation and target, capaian; last row."""
+    ws, F, trend = t.ws, t.F, t.trend
     years = trend.years
-    ws.write_string(top, 0, "Indikator: riwayat Perbup (Tabel 2.x), baseline 2021, realisasi tiap tahun (periode "
-                            "terakhir yang dilaporkan) dan target 2022-2026", F["bold"])
+    ws.write_string(top, 0, f"Indikator: riwayat Perbup (Tabel 2.x), baseline {BASELINE_YEAR}, realisasi tiap tahun "
+                            f"(periode terakhir yang dilaporkan) dan target {years[0]}-{years[-1]}", F["bold"])
     head = top + 1
     cols = (["Kode", "Indikator", "Satuan", *[f"Riwayat {y}" for y in RIWAYAT_YEARS], f"Baseline {BASELINE_YEAR}"]
             + [f"Realisasi {y}" for y in years] + [f"Target {y}" for y in years] + [f"Capaian {trend.tahun} (%)"])
@@ -206,10 +245,12 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
             cached = capaian_value(target_value(ind, trend.tahun), ser.realisasi.get(trend.tahun, ""), ind.arah,
                                    lists.get(daftar) if daftar else None)
             ws.write_formula(r, c_target + len(years), formula, F["num"], cached)
-    ind_last = head + len(trend.indikator)
+    return head + len(trend.indikator)
 
-    # --- the Perbup's history ------------------------------------------------------------
-    top = ind_last + 3
+
+def _perbup_history(t: _Tren, top: int, roadmap: Roadmap) -> None:
+    """The Perbup's history tables (sheet Riwayat of the master), as values."""
+    ws, F = t.ws, t.F
     ws.write_string(top, 0, "Riwayat Perbup (sheet Riwayat master, Tabel 2.2-2.9)", F["bold"])
     head = top + 1
     for c, h in enumerate(["Kode", "Indikator", "Area", *[str(y) for y in RIWAYAT_YEARS]]):
@@ -221,10 +262,6 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
         ws.write_string(r, 2, str(rec.get("area_kode") or ""))
         for j, y in enumerate(RIWAYAT_YEARS):
             _num(ws, r, 3 + j, rec.get(f"nilai_{y}"), F["wrap"])
-    ws.freeze_panes(0, 2)
-    ws.set_landscape()
-    ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
 
 
 def write_tahunan(wb, F: dict, trend: History, roadmap: Roadmap) -> None:

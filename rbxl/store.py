@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rbxl._version import __version__
-from rbxl.core.enums import Period
+from rbxl.core.enums import Period, yes_no
 from rbxl.core.errors import OutputError
 from rbxl.core.paths import store_file
 
@@ -164,7 +164,7 @@ def typed(value: object) -> tuple[str, float | None, str | None]:
     if kind is float:
         return "angka", value, None  # type: ignore[return-value]
     if isinstance(value, bool):
-        return "teks", None, "Ya" if value else "Tidak"
+        return "teks", None, yes_no(value)
     if isinstance(value, (int, float)):
         return "angka", float(value), None
     if isinstance(value, (dt.date, dt.datetime)):

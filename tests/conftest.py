@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import require_app
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx"
@@ -43,21 +44,12 @@ def roadmap():
     return read_master(MASTER)[0]
 
 
-def require_app(command: str, app: str) -> None:
-    """Real-app tests run everywhere CI runs: a missing app fails under CI, skips locally."""
-    if shutil.which(command):
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{command} ({app}) tidak ditemukan, padahal CI wajib menjalankan uji {app}")
-    pytest.skip(f"{command} not installed")
-
-
 def require_soffice() -> None:
-    require_app("soffice", "LibreOffice")
+    require_app("soffice", app="LibreOffice")
 
 
 def require_ssconvert() -> None:
-    require_app("ssconvert", "Gnumeric")
+    require_app("ssconvert", app="Gnumeric")
 
 
 def ssconvert(src: Path, out_dir: Path, fmt: str) -> Path:
@@ -75,11 +67,8 @@ def ssconvert(src: Path, out_dir: Path, fmt: str) -> Path:
 
 def require_chromium() -> str:
     """Browser tests need Debian's Chromium and Playwright (pip) to drive it; same rule as require_app."""
-    require_app("chromium", "Chromium")
-    if importlib.util.find_spec("playwright") is None:
-        if os.environ.get("CI"):
-            pytest.fail("playwright (pip install playwright) tidak ditemukan, padahal CI wajib menjalankan uji Chromium")
-        pytest.skip("playwright not installed")
+    require_app("chromium", app="Chromium")
+    require_app(app="Playwright (pip install playwright)", found=importlib.util.find_spec("playwright") is not None)
     return shutil.which("chromium")
 
 
@@ -110,10 +99,11 @@ def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]
     return planted
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory, roadmap):
     """The two-period demo: TW1 then TW2 of 2023 consolidated into <out>, one riwayat store
-    (<out>/rbxl.sqlite); returns (out, rbxl.cli.demo.Demo)."""
+    (<out>/rbxl.sqlite); returns (out, rbxl.cli.demo.Demo). Shared by the whole session: read it,
+    never write into it (copy it first, as test_laporan does)."""
     from rbxl.cli.demo import run_demo
 
     out = tmp_path_factory.mktemp("riwayat") / "hasil"

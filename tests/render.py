@@ -7,7 +7,6 @@ to look at; tests assert what the PDF text and the chart XML can show.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,18 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import soffice  # noqa: E402
+from helpers import require_app  # noqa: E402
 
 
 def require_poppler() -> None:
-    import os
-
-    import pytest
-
-    if shutil.which("pdftoppm") and shutil.which("pdftotext"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail("pdftoppm/pdftotext (poppler-utils) tidak ditemukan, padahal CI wajib menjalankan uji cetak")
-    pytest.skip("poppler-utils not installed")
+    require_app("pdftoppm", "pdftotext", app="poppler-utils")
 
 
 def to_pdf(book: Path, outdir: Path) -> Path:

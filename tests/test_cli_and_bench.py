@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from rbxl._version import __version__
@@ -54,6 +55,7 @@ def test_unknown_period_is_a_usage_error():
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_benchmark_script_runs_on_a_tiny_size(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--size", "tiny", "--json",

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import rbxl
 from rbxl.core.enums import (
+    NO,
     NOT_REPORTED,
+    YES,
     Capaian,
     Collection,
     Kepatuhan,
@@ -63,7 +65,7 @@ def test_rejecting_codes_come_from_the_catalogue():
 
 def test_verdicts_states_roles_and_periods_are_only_typed_in_enums():
     words = ({v.value for e in (Verdict, Collection, Role, Capaian, Kepatuhan) for v in e}
-             | {p.label for p in Period} | {NOT_REPORTED})
+             | {p.label for p in Period} | {NOT_REPORTED, YES, NO})
     hits = [(p.name, n, s) for p in SOURCES if p.name != "enums.py" for n, s in _strings(p) if s in words]
     assert hits == []
 

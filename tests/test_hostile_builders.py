@@ -6,8 +6,6 @@ import email
 import email.policy
 import inspect
 import io
-import os
-import shutil
 import struct
 import zipfile
 import zlib
@@ -21,15 +19,18 @@ import msoffcrypto.exceptions
 import olefile
 import pytest
 import python_calamine
+from helpers import require_app
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MB = 1024 * 1024
 
 # Skipped only on a developer machine without LibreOffice; under CI a missing soffice fails.
-needs_soffice = pytest.mark.skipif(
-    shutil.which("soffice") is None and shutil.which("libreoffice") is None and not os.environ.get("CI"),
-    reason="LibreOffice (soffice) not installed",
-)
+@pytest.fixture
+def soffice_app() -> None:
+    require_app("soffice", app="LibreOffice")
+
+
+needs_soffice = pytest.mark.usefixtures("soffice_app")
 
 
 def _rows(data_or_path: bytes | Path, sheet: str = "Data") -> list[list]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from conftest import require_soffice
 
-from rbxl.cli.demo import run_demo
 from rbxl.form.spec import plan
 from rbxl.template.write import write_template
 
@@ -55,9 +54,9 @@ def test_petunjuk_prints_every_line_whole(roadmap, tmp_path):
     assert len(pngs) >= len(spec.sheets) + 1  # every visible sheet printed at least one page
 
 
-def test_ringkasan_charts_print_every_label(roadmap, tmp_path):
+def test_ringkasan_charts_print_every_label(demo, roadmap, tmp_path):
     render = _render()
-    book = run_demo(roadmap, tmp_path / "demo").outputs.monitoring
+    book = demo[1].outputs.monitoring
     out = _png_dir(tmp_path, "monitoring")
     pngs = render.to_png(book, out)
     pages = _pages(render, out / f"{book.stem}.pdf")

@@ -25,6 +25,7 @@ from pathlib import Path
 import dovecot
 import hostile
 import pytest
+from helpers import require_app
 
 from rbxl.checks.structure import DUPLICATE, REJECTED
 from rbxl.core.errors import EXIT_MAIL, MailError
@@ -42,12 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def require_dovecot() -> None:
-    """Like LibreOffice: a missing Dovecot fails under CI (it must run there) and skips locally."""
-    if dovecot.binary():
-        return
-    if os.environ.get("CI"):
-        pytest.fail("dovecot tidak ditemukan, padahal CI wajib menjalankan uji IMAP (apt-get install dovecot-imapd)")
-    pytest.skip("dovecot not installed")
+    require_app("dovecot", app="Dovecot (apt-get install dovecot-imapd)", found=bool(dovecot.binary()))
 
 
 def message(subject: str, files: list[tuple[str, bytes, tuple[str, str]]] = (), sender: str = "unit@blorakab.go.id",

@@ -168,8 +168,8 @@ def show_consolidation(outputs, roadmap) -> None:
     table.add_column("Uraian")
     table.add_column("Jumlah", justify="right")
     for label, n in [("Unit diharapkan", len(t.unit)),
-                     ("Unit mengumpulkan", sum(u["dikumpulkan"] == "Ya" for u in t.unit)),
-                     ("Unit yang datanya dipakai", sum(u["data_dipakai"] == "Ya" for u in t.unit)),
+                     ("Unit mengumpulkan", sum(bool(u["dikumpulkan"]) for u in t.unit)),
+                     ("Unit yang datanya dipakai", sum(bool(u["data_dipakai"]) for u in t.unit)),
                      ("Baris rencana aksi (semua unit)", len(t.rencana_aksi)),
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))

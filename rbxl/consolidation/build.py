@@ -43,8 +43,8 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         _rows(t, roadmap, spec, sub, state)
         u = roadmap.units[unit]
         t.unit.append({"unit": unit, "singkatan": u.singkatan or unit, "nama": u.nama, "jenis": u.jenis,
-                       "kelompok": u.kelompok, "dikumpulkan": "Ya" if (
-            sub or unit in rejected_units) else "Tidak", "data_dipakai": "Ya" if sub else "Tidak",
+                       "kelompok": u.kelompok, "dikumpulkan": bool(
+            sub or unit in rejected_units), "data_dipakai": sub is not None,
             "putusan": state, "berkas": sub.item.name if sub else "", "email": u.email})
         if sub:
             vals = {k[1]: v for k, v in sub.values.items() if k[0] == SHEET_IDENTITAS}

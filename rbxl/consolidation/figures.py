@@ -262,9 +262,9 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
     utama = [r for r in tables.rencana_aksi if r.get("peran") == UTAMA]
     headline = Headline(
         expected=len(tables.unit),
-        returned=sum(r.get("dikumpulkan") == "Ya" for r in tables.unit),
-        used=sum(r.get("data_dipakai") == "Ya" for r in tables.unit),
-        not_returned=sum(r.get("dikumpulkan") == "Tidak" for r in tables.unit),
+        returned=sum(bool(r.get("dikumpulkan")) for r in tables.unit),
+        used=sum(bool(r.get("data_dipakai")) for r in tables.unit),
+        not_returned=sum(not r.get("dikumpulkan") for r in tables.unit),
         rencana_aksi=status_counts(utama, statuses),
         indikator=len(tables.indikator),
         indikator_by_state=count_by(tables.indikator, "status_capaian", CAPAIAN_STATES),
@@ -294,10 +294,10 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
     units = []
     for u in tables.unit:
         rows = by_unit.get(u["unit"], [])
-        disimpan = saved.get((u["unit"], u.get("berkas")), "") if u.get("data_dipakai") == "Ya" else ""
+        disimpan = saved.get((u["unit"], u.get("berkas")), "") if u.get("data_dipakai") else ""
         units.append(UnitFigure(
             unit=u["unit"], nama=u.get("nama", ""), jenis=u.get("jenis", ""),
-            dikumpulkan=u.get("dikumpulkan") == "Ya", data_dipakai=u.get("data_dipakai") == "Ya",
+            dikumpulkan=bool(u.get("dikumpulkan")), data_dipakai=bool(u.get("data_dipakai")),
             putusan=u.get("putusan", ""), berkas=u.get("berkas", ""),
             utama=status_counts([r for r in rows if r.get("peran") == UTAMA], statuses),
             n_pendukung=sum(r.get("peran") == PENDUKUNG for r in rows),

@@ -104,6 +104,13 @@ class Kepatuhan(StrEnum):
     TIME_UNKNOWN = "Waktu tidak diketahui"
 
 
+YES, NO = "Ya", "Tidak"  # how a yes/no fact is written where users read it (sheets, CSV); booleans inside
+
+
+def yes_no(flag: bool) -> str:
+    return YES if flag else NO
+
+
 NOT_REPORTED = "Belum dilaporkan"  # a row whose realisation or progress the unit left empty
 
 

@@ -29,7 +29,7 @@ from rbxl.consolidation.figures import PeriodFigures, UnitFigure
 from rbxl.consolidation.figures import figures as compute_figures
 from rbxl.consolidation.tables import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from rbxl.core.atomic import atomic_path, write_text
-from rbxl.core.enums import STATUS_ORDER, Collection, Role, StatusRole, Verdict
+from rbxl.core.enums import NO, STATUS_ORDER, YES, Collection, Role, StatusRole, Verdict, yes_no
 from rbxl.core.findings import ERROR, WARNING
 from rbxl.core.formulas import capaian_formula, capaian_value
 from rbxl.core.text import csv_safe
@@ -132,7 +132,7 @@ def _value(ws, r: int, c: int, v, fmt) -> None:
     if v is None or v == "":
         return
     if isinstance(v, bool):
-        ws.write_string(r, c, "Ya" if v else "Tidak", fmt)
+        ws.write_string(r, c, yes_no(v), fmt)
     elif isinstance(v, (int, float)):
         ws.write_number(r, c, v, fmt)
     elif hasattr(v, "isoformat"):
@@ -341,9 +341,9 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     Row = tuple[str, str, Callable[[dict[str, int]], str], object]
     rows: list[Row] = [
         ("expected", "Unit pelapor (diharapkan)", lambda at: f"=COUNTA({units.rng('unit')})", h.expected),
-        ("returned", "Unit yang mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Ya")', h.returned),
-        ("used", "Unit yang datanya dipakai", lambda at: f'=COUNTIF({units.rng("data_dipakai")},"Ya")', h.used),
-        ("not_returned", "Unit belum mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"Tidak")',
+        ("returned", "Unit yang mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"{YES}")', h.returned),
+        ("used", "Unit yang datanya dipakai", lambda at: f'=COUNTIF({units.rng("data_dipakai")},"{YES}")', h.used),
+        ("not_returned", "Unit belum mengumpulkan", lambda at: f'=COUNTIF({units.rng("dikumpulkan")},"{NO}")',
          h.not_returned),
         ("utama", "Rencana aksi (baris PD utama)", lambda at: f'=COUNTIF({ra.rng("peran")},"{LEAD}")', ra_fig.total),
     ]
@@ -466,6 +466,11 @@ def _status_chart(wb, units: _Data, rows: list[dict], block: list[int], kelompok
 
 
 
+def _cell_text(v: object) -> object:
+    """A CSV cell: yes/no in words, unit text behind the injection guard."""
+    return yes_no(v) if isinstance(v, bool) else csv_safe(v)
+
+
 def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
     """One CSV per tidy table plus KAMUS.csv (column meanings) in `folder`; returns the files."""
     import pandas as pd
@@ -475,7 +480,7 @@ def write_csv_tables(tables: Tables, folder: Path) -> list[Path]:
     for name, (attr, cols) in TIDY_TABLES.items():  # fixed columns: the same header whoever returned
         rows = getattr(tables, attr)
         keys = [c.key for c in cols]
-        frame = pd.DataFrame([{k: csv_safe(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
+        frame = pd.DataFrame([{k: _cell_text(r.get(k, "")) for k in keys} for r in rows], columns=keys, dtype=object)
         buf = io.StringIO()
         frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         out.append(write_text(folder / f"{name}.csv", buf.getvalue()))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rbxl.consolidation.tables import Tables
 from rbxl.core.atomic import write_text
+from rbxl.core.enums import YES
 from rbxl.core.errors import UsageError
 from rbxl.core.paths import snapshot_path
 
@@ -43,6 +44,11 @@ def load_tables(out: str | Path, tahun: int, periode: str) -> Tables:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.pop("format", None) != FORMAT:
             raise ValueError("format tidak dikenal")
-        return Tables(**data)
+        tables = Tables(**data)
+        for u in tables.unit:  # snapshots before 0.2 wrote the yes/no facts as words
+            for key in ("dikumpulkan", "data_dipakai"):
+                if isinstance(u.get(key), str):
+                    u[key] = u[key] == YES
+        return tables
     except (ValueError, TypeError) as err:
         raise UsageError(f"Rekap {path} rusak atau dibuat versi rbxl lain ({err}); jalankan rbxl rekap lagi.") from err

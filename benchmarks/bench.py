@@ -53,9 +53,9 @@ def load(n_units: int | None):
 
 def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]:
     """Filled workbooks for the first n units; every 25th has mistakes, or the first `mistakes`."""
-    from rbxl.form import plan
-    from rbxl.sample import add_mistakes, answers_for
-    from rbxl.template import write_template
+    from rbxl.form.sample import add_mistakes, answers_for
+    from rbxl.form.spec import plan
+    from rbxl.template.write import write_template
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -71,7 +71,7 @@ def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]
 def case_generate(n_units, workers, work: Path) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
-    from rbxl.generation import generate
+    from rbxl.template.generate import generate
 
     roadmap = load(n_units)
     t = time.perf_counter()
@@ -83,7 +83,7 @@ def case_write_floor(n_units, work: Path) -> dict:
     """Bare xlsxwriter: the same cell contents, no formats, validation, protection or formulas."""
     import xlsxwriter
 
-    from rbxl.form import plan
+    from rbxl.form.spec import plan
 
     roadmap = load(n_units)
     specs = [plan(roadmap, u, TAHUN, PERIODE) for u in roadmap.units]
@@ -124,11 +124,11 @@ def case_dasbor(n_units, work: Path, returns: Path) -> dict:
     """Writing the dashboard page alone, from the tables of a consolidation of the same returns,
     with the trend section of a year whose every period is in the store (as consolidate writes it;
     the trend itself is computed by consolidate before the page, so it is not timed here)."""
-    from rbxl.consolidation import consolidate
-    from rbxl.dasbor import write_period_dasbor
+    from rbxl.checks.validate import validate
+    from rbxl.consolidation.build import consolidate
+    from rbxl.render.dasbor import write_period_dasbor
+    from rbxl.riwayat.trend import history
     from rbxl.store import open_store
-    from rbxl.trend import history
-    from rbxl.validation import validate
 
     roadmap = load(n_units)
     tables = consolidate(validate([returns], roadmap, TAHUN, PERIODE), roadmap)
@@ -146,9 +146,10 @@ TREND_PERIODS = ("TW1", "TW2", "TW3", "TW4", "TAHUNAN")
 
 def synthetic_history(roadmap, db: Path, years=None) -> None:
     """A full store: every year x TW1-TW4 + TAHUNAN x every unit, answers as the demo's."""
-    from rbxl.form import plan
-    from rbxl.history import area_index
-    from rbxl.sample import answers_for
+    from rbxl.riwayat.record import area_index
+
+    from rbxl.form.sample import answers_for
+    from rbxl.form.spec import plan
     from rbxl.store import PeriodRecord, open_store
 
     areas = area_index(roadmap)
@@ -167,8 +168,8 @@ def synthetic_history(roadmap, db: Path, years=None) -> None:
 
 def case_trend(n_units, work: Path) -> dict:
     """The trend of the last year over a synthetic full history (5 years x 5 periods x 47 units)."""
+    from rbxl.riwayat.trend import history
     from rbxl.store import open_store
-    from rbxl.trend import history
 
     roadmap = load(n_units)
     db = work / "rbxl.sqlite"
@@ -185,7 +186,7 @@ def case_trend(n_units, work: Path) -> dict:
 
 def case_check_only(n_units, returns: Path) -> dict:
     """Intake and checks of each file, serially in-process (no archive, no report)."""
-    from rbxl.checks import check
+    from rbxl.checks.structure import check
     from rbxl.intake import collect, read_workbook
 
     roadmap = load(n_units)
@@ -234,9 +235,9 @@ def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
 
 def case_perbaikan(n_units, n_fix: int, work: Path) -> dict:
     """What the perbaikan files add to consolidate: `n_fix` units need a fix (validate untimed)."""
-    from rbxl.paths import own_outputs
-    from rbxl.perbaikan import write_perbaikan
-    from rbxl.validation import validate
+    from rbxl.checks.validate import validate
+    from rbxl.core.paths import own_outputs
+    from rbxl.render.perbaikan import write_perbaikan
 
     roadmap = load(n_units)
     returns = work / "kembali"
@@ -256,7 +257,7 @@ def case_tarik(n_messages: int, returns: Path, work: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     import dovecot
 
-    from rbxl.tarik import tarik
+    from rbxl.mail.tarik import tarik
 
     files = sorted(returns.glob("*.xlsx"))
     msgs = []
@@ -283,8 +284,8 @@ def case_tarik(n_messages: int, returns: Path, work: Path) -> dict:
 
 def case_laporan(n_units, work: Path, returns: Path) -> dict:
     """rbxl laporan without the PDF step, from a period consolidated beforehand (not timed)."""
-    from rbxl.laporan import write_laporan
     from rbxl.pipeline import run_consolidation
+    from rbxl.render.laporan import write_laporan
 
     roadmap = load(n_units)
     run_consolidation([returns], roadmap, TAHUN, PERIODE, work)
@@ -296,9 +297,8 @@ def case_laporan(n_units, work: Path, returns: Path) -> dict:
 def case_read_gnumeric(returns: Path, work: Path) -> dict:
     """Gnumeric re-saves (ods, xls) of the returns, read and checked in-process; `quirks_s` is the
     part spent in quirks.py (ods re-indentation and formula scan, xls BIFF scan)."""
-    from rbxl import quirks
-    from rbxl.checks import check
-    from rbxl.intake import MAX_UNCOMPRESSED, collect, read_workbook
+    from rbxl.checks.structure import check
+    from rbxl.intake import MAX_UNCOMPRESSED, collect, quirks, read_workbook
 
     env = {**os.environ, "HOME": str(work)}
     for f in sorted(returns.glob("*.xlsx")):  # outside the clock

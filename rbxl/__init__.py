@@ -21,30 +21,30 @@ _API = {
     "read_master": "rbxl.master.load",
     "load_master": "rbxl.master.load",
     "Roadmap": "rbxl.master.model",
-    "plan": "rbxl.form",
-    "FormSpec": "rbxl.form",
-    "generate": "rbxl.generation",
-    "plan_templates": "rbxl.generation",
-    "write_templates": "rbxl.generation",
-    "validate": "rbxl.validation",
-    "Report": "rbxl.validation",
-    "Submission": "rbxl.checks",
-    "consolidate": "rbxl.consolidation",
-    "Tables": "rbxl.consolidation",
-    "write_monitoring": "rbxl.monitoring",
-    "write_csv_tables": "rbxl.monitoring",
+    "plan": "rbxl.form.spec",
+    "FormSpec": "rbxl.form.spec",
+    "generate": "rbxl.template.generate",
+    "plan_templates": "rbxl.template.generate",
+    "write_templates": "rbxl.template.generate",
+    "validate": "rbxl.checks.validate",
+    "Report": "rbxl.checks.validate",
+    "Submission": "rbxl.checks.structure",
+    "consolidate": "rbxl.consolidation.build",
+    "Tables": "rbxl.consolidation.build",
+    "write_monitoring": "rbxl.render.monitoring",
+    "write_csv_tables": "rbxl.render.monitoring",
     "run_validation": "rbxl.pipeline",
     "run_consolidation": "rbxl.pipeline",
     "Outputs": "rbxl.pipeline",
-    "Finding": "rbxl.findings",
-    "RbxlError": "rbxl.errors",
-    "MasterError": "rbxl.errors",
-    "UsageError": "rbxl.errors",
-    "OutputError": "rbxl.errors",
-    "Period": "rbxl.enums",
-    "Verdict": "rbxl.enums",
-    "Severity": "rbxl.enums",
-    "StatusRole": "rbxl.enums",
+    "Finding": "rbxl.core.findings",
+    "RbxlError": "rbxl.core.errors",
+    "MasterError": "rbxl.core.errors",
+    "UsageError": "rbxl.core.errors",
+    "OutputError": "rbxl.core.errors",
+    "Period": "rbxl.core.enums",
+    "Verdict": "rbxl.core.enums",
+    "Severity": "rbxl.core.enums",
+    "StatusRole": "rbxl.core.enums",
 }
 
 __all__ = [
@@ -69,15 +69,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors; never run
-    from .checks import Submission
-    from .consolidation import Tables, consolidate
-    from .enums import Period, Severity, StatusRole, Verdict
-    from .errors import MasterError, OutputError, RbxlError, UsageError
-    from .findings import Finding
-    from .form import FormSpec, plan
-    from .generation import generate, plan_templates, write_templates
-    from .master.load import load_master, read_master
-    from .master.model import Roadmap
-    from .monitoring import write_csv_tables, write_monitoring
-    from .pipeline import Outputs, run_consolidation, run_validation
-    from .validation import Report, validate
+    from rbxl.checks.report import Report
+    from rbxl.checks.structure import Submission
+    from rbxl.checks.validate import validate
+    from rbxl.consolidation.build import consolidate
+    from rbxl.consolidation.tables import Tables
+    from rbxl.core.enums import Period, Severity, StatusRole, Verdict
+    from rbxl.core.errors import MasterError, OutputError, RbxlError, UsageError
+    from rbxl.core.findings import Finding
+    from rbxl.form.spec import FormSpec, plan
+    from rbxl.master.load import load_master, read_master
+    from rbxl.master.model import Roadmap
+    from rbxl.pipeline import Outputs, run_consolidation, run_validation
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.template.generate import generate, plan_templates, write_templates

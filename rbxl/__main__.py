@@ -1,6 +1,6 @@
 """`python -m rbxl`."""
 
-from .cli import main
+from rbxl.cli import main
 
 if __name__ == "__main__":  # not again in a spawned worker (Windows)
     main()

@@ -4,7 +4,7 @@ they leave (archive, findings workbook, feedback notes, perbaikan files, monitor
 The core (validate, consolidate, monitoring) returns values; these functions decide what is
 written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
 A consolidation also records the period in the riwayat store (rbxl.store) and gives the
-monitoring workbook the year's trend (rbxl.trend).
+monitoring workbook the year's trend (rbxl.riwayat.trend).
 """
 
 from __future__ import annotations
@@ -14,23 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .archive import write_archive
-from .consolidation import Tables, consolidate
-from .dasbor import write_period_dasbor
-from .errors import OutputError
-from .feedback import write_feedback
-from .lock import period_lock
-from .master.model import Roadmap
-from .monitoring import write_csv_tables, write_monitoring
-from .paths import csv_dir, monitoring_path, own_outputs
-from .perbaikan import Perbaikan, write_perbaikan
-from .snapshot import save_tables
-from .validation import Report, validate
+from rbxl.checks.report import Report
+from rbxl.checks.validate import validate
+from rbxl.consolidation.build import consolidate
+from rbxl.consolidation.tables import Tables
+from rbxl.core.errors import OutputError
+from rbxl.core.lock import period_lock
+from rbxl.core.paths import csv_dir, monitoring_path, own_outputs
+from rbxl.intake.archive import write_archive
+from rbxl.master.model import Roadmap
+from rbxl.render.dasbor import write_period_dasbor
+from rbxl.render.monitoring import write_csv_tables, write_monitoring
+from rbxl.render.perbaikan import Perbaikan, write_perbaikan
+from rbxl.render.temuan import write_feedback
+from rbxl.riwayat.snapshot import save_tables
 
 if TYPE_CHECKING:
-    from .history import HistoryContext
-    from .store import Store
-    from .trend import History
+    from rbxl.checks.history import HistoryContext
+    from rbxl.riwayat.trend import History
+    from rbxl.store import Store
 
 
 @dataclass
@@ -52,7 +54,7 @@ class Outputs:
     notes: list[str] = field(default_factory=list)  # e.g. the old workbook was open: saved as '(baru)'
     perbaikan: list[Perbaikan] = field(default_factory=list)
     store: Path | None = None  # the riwayat store the period was recorded in
-    trend: History | None = None  # the year's trend up to this period (rbxl.trend)
+    trend: History | None = None  # the year's trend up to this period (rbxl.riwayat.trend)
 
 
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
@@ -60,7 +62,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
                    on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None) -> Validated:
     """Validate, then archive every received file, write the findings workbook, the feedback notes
     and the perbaikan files, holding the period's lock for all of it. `history`
-    (rbxl.history.HistoryContext) adds the checks against each unit's earlier periods."""
+    (rbxl.checks.history.HistoryContext) adds the checks against each unit's earlier periods."""
     out = Path(out)
     with period_lock(out, tahun, periode):
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
@@ -82,7 +84,7 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
     out = Path(out)
     store = None
     if use_store:
-        from .store import open_store, store_path
+        from rbxl.store import open_store, store_path
 
         store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
     try:
@@ -98,7 +100,7 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
          store: Store | None) -> Outputs:
     ctx = None
     if store:
-        from .history import load_context
+        from rbxl.checks.history import load_context
 
         ctx = load_context(store, tahun, periode)
     checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
@@ -107,8 +109,8 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
     tables = consolidate(report, roadmap)
     trend = None
     if store:
-        from .history import period_record
-        from .trend import history
+        from rbxl.riwayat.record import period_record
+        from rbxl.riwayat.trend import history
 
         store.replace_period(period_record(report, tables, roadmap))
         trend = history(store, roadmap, tahun, upto=periode)

@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .errors import OutputError
-from .paths import store_file
+from rbxl._version import __version__
+from rbxl.core.errors import OutputError
+from rbxl.core.paths import store_file
 
 ENV_DB = "RBXL_DB"
 ENV_TIMEOUT = "RBXL_DB_TIMEOUT"  # seconds a writer waits for another rbxl (default 30)

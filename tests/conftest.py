@@ -98,7 +98,7 @@ def browser():
 def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]) -> dict[tuple[str, str, str], str]:
     """Cycle hostile strings through every input cell of the named free-text fields of a unit's form.
 
-    Updates `answers` (as rbxl.sample builds them) and returns what was planted where.
+    Updates `answers` (as rbxl.form.sample builds them) and returns what was planted where.
     """
     planted: dict[tuple[str, str, str], str] = {}
     for sheet in spec.sheets:
@@ -113,8 +113,8 @@ def plant_text(spec, answers: dict, fields: tuple[str, ...], payloads: list[str]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, roadmap):
     """The two-period demo: TW1 then TW2 of 2023 consolidated into <out>, one riwayat store
-    (<out>/rbxl.sqlite); returns (out, rbxl.demo.Demo)."""
-    from rbxl.demo import run_demo
+    (<out>/rbxl.sqlite); returns (out, rbxl.cli.demo.Demo)."""
+    from rbxl.cli.demo import run_demo
 
     out = tmp_path_factory.mktemp("riwayat") / "hasil"
     result = run_demo(roadmap, out, 2023, "TW1")

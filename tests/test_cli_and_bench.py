@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from rbxl._version import __version__
 
-from rbxl import __version__
 from rbxl.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,14 +22,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import plant_text, require_soffice
+from rbxl.consolidation.tables import NOT_RETURNED
 
-from rbxl.columns import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
-from rbxl.consolidation import NOT_RETURNED
-from rbxl.form import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
-from rbxl.generation import template_name
+from rbxl.consolidation.columns import IND_COLS, KEG_COLS, RA_COLS, UNIT_COLS, Col
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import SHEET_INDIKATOR, SHEET_KEGIATAN, SHEET_RA_PENDUKUNG, SHEET_RA_UTAMA, plan
 from rbxl.pipeline import Outputs, run_consolidation
-from rbxl.sample import answers_for
-from rbxl.template import write_template
+from rbxl.template.generate import template_name
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 UNITS = ["BAG-ORGANISASI", "INSPEKTORAT", "BPPKAD", "KEC-JATI", "BAG-HUKUM", "DPMPTSP", "BAPPEDA", "DINKES"]
@@ -360,7 +360,7 @@ def test_units_that_did_not_return_are_blank_not_zero_and_do_not_change_the_aver
 def test_libreoffice_recalculation_matches_every_cached_value(run, tmp_path):
     require_soffice()
     soffice = _soffice()
-    from rbxl.generation import generate
+    from rbxl.template.generate import generate
 
     blank = generate(run.roadmap, TAHUN, PERIODE, tmp_path / "gen", units=["BAG-ORGANISASI"], workers=1)[0].file
     filled = run.files[HOSTILE_UNIT]  # categorical (MATCH over a defined name) and numeric capaian
@@ -660,9 +660,9 @@ def test_kamus_and_csv_headers_do_not_depend_on_who_returned(run, tmp_path):
 
 
 def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, monkeypatch):
-    import rbxl.atomic
-    import rbxl.monitoring
-    from rbxl.errors import OutputError
+    import rbxl.core.atomic
+    import rbxl.render.monitoring
+    from rbxl.core.errors import OutputError
     from rbxl.pipeline import monitoring_path
 
     out = tmp_path / "hasil"
@@ -676,14 +676,14 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
         raise RuntimeError("disk full halfway")
 
     with monkeypatch.context() as m:
-        m.setattr(rbxl.monitoring, "_matrix", broken)
+        m.setattr(rbxl.render.monitoring, "_matrix", broken)
         with pytest.raises(RuntimeError, match="disk full"):
-            rbxl.monitoring.write_monitoring(run.outputs.tables, run.roadmap, target)
+            rbxl.render.monitoring.write_monitoring(run.outputs.tables, run.roadmap, target)
     assert target.read_bytes() == old
     assert not list(out.rglob(".~rbxl-*"))
 
     # a locked target: the new workbook is kept beside it as '(baru)'
-    real_replace = rbxl.atomic.os.replace
+    real_replace = rbxl.core.atomic.os.replace
     refused = []
 
     def locked(src, dst, *a, **k):
@@ -692,7 +692,7 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
             raise PermissionError(13, "The process cannot access the file", str(dst))
         return real_replace(src, dst, *a, **k)
 
-    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    monkeypatch.setattr(rbxl.core.atomic.os, "replace", locked)
     outputs = run_consolidation([run.inbox], run.roadmap, TAHUN, PERIODE, out, workers=2)
     monkeypatch.undo()
     assert refused
@@ -708,9 +708,9 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
     # the writer itself reports the lock with the documented exit code
     refused.clear()
     alt.unlink()
-    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    monkeypatch.setattr(rbxl.core.atomic.os, "replace", locked)
     with pytest.raises(OutputError) as err:
-        rbxl.monitoring.write_monitoring(outputs.tables, run.roadmap, target)
+        rbxl.render.monitoring.write_monitoring(outputs.tables, run.roadmap, target)
     monkeypatch.undo()
     assert err.value.exit_code == 4 and alt.name in str(err.value) and alt.is_file()
 
@@ -719,7 +719,7 @@ def test_output_is_atomic_and_a_locked_target_is_kept_as_baru(run, tmp_path, mon
 
 
 def test_demo_cli_writes_outputs_and_summary_agrees_with_returned_files(roadmap, master_path, tmp_path):
-    from rbxl.validation import validate
+    from rbxl.checks.validate import validate
 
     runner, main = cli()
     result = runner.invoke(main, ["demo", "--out", str(tmp_path), "--master", str(master_path)])

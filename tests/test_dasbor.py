@@ -26,10 +26,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import plant_text
+from rbxl.consolidation.tables import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
 
 from rbxl.cli import main
-from rbxl.consolidation import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
-from rbxl.dasbor import (
+from rbxl.consolidation.figures import PeriodFigures, figures
+from rbxl.core.paths import csv_dir, dasbor_path
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import SHEET_RA_UTAMA, plan
+from rbxl.master.load import fingerprint
+from rbxl.pipeline import run_consolidation
+from rbxl.render.dasbor import (
     BAR,
     PALETTE,
     esc,
@@ -40,17 +46,11 @@ from rbxl.dasbor import (
     section_tren,
     unit_view_data,
 )
-from rbxl.figures import PeriodFigures, figures
-from rbxl.form import SHEET_RA_UTAMA, plan
-from rbxl.generation import template_name
-from rbxl.master.load import fingerprint
-from rbxl.paths import csv_dir, dasbor_path
-from rbxl.pipeline import run_consolidation
-from rbxl.sample import answers_for
-from rbxl.snapshot import load_tables
+from rbxl.riwayat.snapshot import load_tables
+from rbxl.riwayat.trend import history
 from rbxl.store import open_store
-from rbxl.template import write_template
-from rbxl.trend import history
+from rbxl.template.generate import template_name
+from rbxl.template.write import write_template
 
 ROOT = Path(__file__).resolve().parents[1]
 TAHUN, PERIODE = 2023, "TW1"

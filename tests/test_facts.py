@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import rbxl
-from rbxl.enums import Collection, Period, Role, Verdict
-from rbxl.findings import CATALOG, REJECTING
+from rbxl.core.enums import Collection, Period, Role, Verdict
+from rbxl.core.findings import CATALOG, REJECTING
 
 ROOT = Path(rbxl.__file__).parent
 SOURCES = sorted(p for p in ROOT.rglob("*.py"))

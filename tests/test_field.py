@@ -15,11 +15,11 @@ import hostile
 import pytest
 from conftest import require_soffice
 
-from rbxl.checks import ACCEPTED, DUPLICATE, NEEDS_FIX, REJECTED
-from rbxl.form import plan
+from rbxl.checks.structure import ACCEPTED, DUPLICATE, NEEDS_FIX, REJECTED
+from rbxl.form.sample import add_mistakes, answers_for
+from rbxl.form.spec import plan
 from rbxl.pipeline import run_consolidation
-from rbxl.sample import add_mistakes, answers_for
-from rbxl.template import write_template
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 

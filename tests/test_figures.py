@@ -1,7 +1,7 @@
 """The figures view: the one computation every rendering lays out.
 
 The Ringkasan sheet's cached values (what Excel shows before any recalculation) must equal the
-figures computed by rbxl.figures from the same tables; the snapshot round trip must give the
+figures computed by rbxl.consolidation.figures from the same tables; the snapshot round trip must give the
 same figures, since laporan and dasbor render a period from its snapshot.
 """
 
@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 from test_consolidate import PERIODE, TAHUN, run, summary_cell  # noqa: F401 - module-scoped fixture
 
-from rbxl.enums import StatusRole
-from rbxl.errors import UsageError
-from rbxl.figures import figures
+from rbxl.consolidation.figures import figures
+from rbxl.core.enums import StatusRole
+from rbxl.core.errors import UsageError
 from rbxl.master.schema import LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
-from rbxl.snapshot import load_tables
+from rbxl.riwayat.snapshot import load_tables
 
 
 def _close(a, b) -> bool:
@@ -105,8 +105,9 @@ def test_unit_rows_and_area_rows_match_the_counted_figures(run):  # noqa: F811
 def test_kepatuhan_against_the_jadwal_deadline():
     import datetime as dt
 
-    from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
-    from rbxl.figures import LATE, ON_TIME, TIME_UNKNOWN, kepatuhan_of
+    from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
+
+    from rbxl.consolidation.figures import LATE, ON_TIME, TIME_UNKNOWN, kepatuhan_of
 
     deadline = dt.date(2023, 4, 15)
     assert kepatuhan_of("Diterima", "2023-04-15 23:59:00", deadline) == ON_TIME  # the whole last day counts
@@ -119,7 +120,7 @@ def test_kepatuhan_against_the_jadwal_deadline():
 
 
 def test_area_pokja_and_catatan_figures_add_up(run):  # noqa: F811
-    from rbxl.figures import KEPATUHAN_STATES
+    from rbxl.consolidation.figures import KEPATUHAN_STATES
 
     fig = figures(run.outputs.tables, run.roadmap)
     h = fig.headline
@@ -146,7 +147,7 @@ def test_area_pokja_and_catatan_figures_add_up(run):  # noqa: F811
 
 
 def test_not_returned_twice_needs_the_previous_period(run):  # noqa: F811
-    from rbxl.figures import not_returned_twice
+    from rbxl.consolidation.figures import not_returned_twice
 
     fig = figures(run.outputs.tables, run.roadmap)
     assert not_returned_twice(fig, None) == []

@@ -20,7 +20,7 @@ from conftest import require_soffice
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from rbxl.cli import main
-from rbxl.form import (
+from rbxl.form.spec import (
     GUIDE_SHEET,
     HEADER_ROW,
     LIST_SHEET,
@@ -33,8 +33,8 @@ from rbxl.form import (
     list_name,
     plan,
 )
-from rbxl.generation import MANIFEST, generate, read_manifest
-from rbxl.template import write_template
+from rbxl.template.generate import MANIFEST, generate, read_manifest
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 MANIFEST_COUNTS = {"baris_ra_utama": SHEET_RA_UTAMA, "baris_ra_pendukung": SHEET_RA_PENDUKUNG,

@@ -21,14 +21,14 @@ import hostile
 import pytest
 from conftest import ROOT
 
-from rbxl import workers
-from rbxl.checks import ACCEPTED, REJECTED
-from rbxl.form import plan
+from rbxl.checks.structure import ACCEPTED, REJECTED
+from rbxl.checks.validate import validate
+from rbxl.core import workers
+from rbxl.core.text import clean_text, safe_filename
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import plan
 from rbxl.pipeline import run_validation
-from rbxl.sample import answers_for
-from rbxl.template import write_template
-from rbxl.text import clean_text, safe_filename
-from rbxl.validation import validate
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 UNIT = "KEC-JATI"
@@ -126,7 +126,7 @@ def test_workbook_packages_inside_a_zip_count_against_the_zips_budget(roadmap, g
 def test_identity_year_inf_is_a_finding_not_a_crash(roadmap, good, tmp_path, year):
     import openpyxl
 
-    from rbxl.form import META_SHEET
+    from rbxl.form.spec import META_SHEET
 
     folder = batch(tmp_path, good)
     bad = folder / f"tahun-{year}.xlsx"

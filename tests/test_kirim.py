@@ -16,11 +16,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
-import rbxl.kirim as kirim_mod
+import rbxl.mail.kirim as kirim_mod
 from rbxl.cli import main
-from rbxl.errors import UsageError
-from rbxl.generation import generate
-from rbxl.kirim import (
+from rbxl.core.errors import UsageError
+from rbxl.mail.kirim import (
     CONTOH,
     DILEWATI,
     GAGAL,
@@ -31,6 +30,7 @@ from rbxl.kirim import (
     load_template,
     parse_addresses,
 )
+from rbxl.template.generate import generate
 
 TAHUN, PERIODE = 2023, "TW1"
 UNITS = ["BAPPEDA", "INSPEKTORAT", "BAG-HUKUM"]

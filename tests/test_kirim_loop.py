@@ -9,18 +9,18 @@ from email.parser import BytesParser
 
 import pytest
 import test_kirim
+from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
 from test_kirim import NO_WAIT, PERIODE, TAHUN, cli, read_log, settings, templates, with_mail
 
-from rbxl.consolidation import NOT_RETURNED, REJECTED_FILE
-from rbxl.figures import LATE, ON_TIME
-from rbxl.form import SHEET_RA_UTAMA, plan
-from rbxl.generation import generate, template_name
-from rbxl.kirim import CONTOH, PENGINGAT, SUDAH, TERKIRIM, UMPAN_BALIK, kirim
+from rbxl.consolidation.figures import LATE, ON_TIME
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import SHEET_RA_UTAMA, plan
+from rbxl.mail.kirim import CONTOH, PENGINGAT, SUDAH, TERKIRIM, UMPAN_BALIK, kirim
 from rbxl.pipeline import run_consolidation, run_validation
-from rbxl.sample import answers_for
+from rbxl.riwayat.trend import history
 from rbxl.store import open_store
-from rbxl.template import write_template
-from rbxl.trend import history
+from rbxl.template.generate import generate, template_name
+from rbxl.template.write import write_template
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 MAIL = {"BAPPEDA": "bappeda@blorakab.go.id", "INSPEKTORAT": "inspektorat@blorakab.go.id",
@@ -106,7 +106,7 @@ def test_reminder_goes_only_to_units_that_have_not_returned_once_a_day(rm, out, 
 
 
 def test_feedback_without_a_validate_run_says_what_to_do(rm, out):
-    from rbxl.errors import UsageError
+    from rbxl.core.errors import UsageError
 
     with pytest.raises(UsageError, match="rbxl validate"):
         kirim(rm, TAHUN, PERIODE, out, dry_run=True, jenis=UMPAN_BALIK)

@@ -3,7 +3,7 @@
 One module-scoped demo run (47 units of the shipped master, 2023 TW1) is consolidated; hostile
 unit text and a late file are then written into its snapshot, and the report is rendered from
 it. python-docx reads the document back: every table is matched, by its header row, with the
-period's CSV or with rbxl.figures, and the test fails on a table it does not know. A real
+period's CSV or with rbxl.consolidation.figures, and the test fails on a table it does not know. A real
 LibreOffice converts the document to PDF; pdftotext and pdftoppm check what a reader sees.
 """
 
@@ -27,15 +27,15 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from docx import Document
 from docx.oxml.ns import qn
+from rbxl.consolidation.tables import Tables
 from render import require_poppler
 
 from rbxl.cli import main
-from rbxl.consolidation import Tables
-from rbxl.figures import LATE, ON_TIME, PeriodFigures, figures
-from rbxl.laporan import pokja_path, write_laporan
-from rbxl.paths import csv_dir, laporan_path, snapshot_path
-from rbxl.snapshot import load_tables, save_tables
-from rbxl.values import format_number, parse_number
+from rbxl.consolidation.figures import LATE, ON_TIME, PeriodFigures, figures
+from rbxl.core.paths import csv_dir, laporan_path, snapshot_path
+from rbxl.core.values import format_number, parse_number
+from rbxl.render.laporan import pokja_path, write_laporan
+from rbxl.riwayat.snapshot import load_tables, save_tables
 
 TAHUN, PERIODE = 2023, "TW1"
 FORMULA = "=cmd|' /C calc'!A0"
@@ -57,7 +57,7 @@ class Period:
 
 @pytest.fixture(scope="module")
 def period(tmp_path_factory, roadmap) -> Period:
-    from rbxl.demo import run_demo
+    from rbxl.cli.demo import run_demo
 
     out = tmp_path_factory.mktemp("laporan") / "hasil"
     run_demo(roadmap, out, TAHUN, PERIODE)
@@ -311,7 +311,7 @@ def test_hostile_unit_text_lands_as_cut_clean_literal_text(period):
 def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_path, monkeypatch):
     require_soffice()
     require_poppler()
-    from rbxl.laporan.pdf import to_pdf
+    from rbxl.render.laporan.pdf import to_pdf
 
     pdf = tmp_path / "laporan.pdf"
     assert to_pdf([(period.docx, pdf)]) == [pdf]
@@ -335,17 +335,17 @@ def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_pa
     assert len(pages) > 20 and all(p.stat().st_size > 3000 for p in pages)
 
     # the old PDF open in a viewer that locks it (Windows): the new one is kept as '(baru)'
-    import rbxl.atomic
-    from rbxl.errors import OutputError
+    import rbxl.core.atomic
+    from rbxl.core.errors import OutputError
 
-    real_replace, old = rbxl.atomic.os.replace, pdf.read_bytes()
+    real_replace, old = rbxl.core.atomic.os.replace, pdf.read_bytes()
 
     def locked(src, dst, *a, **k):
         if Path(dst) == pdf:
             raise PermissionError(13, "The process cannot access the file", str(dst))
         return real_replace(src, dst, *a, **k)
 
-    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    monkeypatch.setattr(rbxl.core.atomic.os, "replace", locked)
     (item,) = to_pdf([(period.docx, pdf)])
     monkeypatch.undo()
     assert isinstance(item, OutputError) and item.exit_code == 4 and "(baru)" in str(item)
@@ -416,18 +416,18 @@ def test_cli_never_consolidated_period_and_locked_output(period, tmp_path, monke
     res = runner.invoke(main, ["laporan", "--tahun", "2024", "--periode", "TW2", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "belum direkap" in res.output
 
-    import rbxl.atomic
+    import rbxl.core.atomic
 
     target = laporan_path(period.out, TAHUN, PERIODE)
     old = target.read_bytes()
-    real_replace = rbxl.atomic.os.replace
+    real_replace = rbxl.core.atomic.os.replace
 
     def locked(src, dst, *a, **k):
         if Path(dst) == target:
             raise PermissionError(13, "The process cannot access the file", str(dst))
         return real_replace(src, dst, *a, **k)
 
-    monkeypatch.setattr(rbxl.atomic.os, "replace", locked)
+    monkeypatch.setattr(rbxl.core.atomic.os, "replace", locked)
     res = runner.invoke(main, ["laporan", "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(period.out)])
     monkeypatch.undo()
     alt = target.with_name(f"{target.stem} (baru).docx")
@@ -464,7 +464,7 @@ def test_pdf_without_libreoffice_keeps_the_docx_alone(period, tmp_path):
 
 def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
     require_soffice()
-    from rbxl.laporan.pdf import PdfFailed, to_pdf
+    from rbxl.render.laporan.pdf import PdfFailed, to_pdf
 
     target = tmp_path / "laporan.pdf"
     with pytest.raises(PdfFailed, match="tidak selesai dalam 0,5 detik") as err:
@@ -473,8 +473,8 @@ def test_pdf_step_that_times_out_is_killed_and_reported(period, tmp_path):
 
 
 def test_earlier_periods_of_the_year_and_the_one_just_before(period, tmp_path, roadmap):
-    from rbxl.figures import previous_in_year
-    from rbxl.laporan.history import earlier_figures
+    from rbxl.consolidation.figures import previous_in_year
+    from rbxl.render.laporan.history import earlier_figures
 
     base = load_tables(period.out, TAHUN, PERIODE)
     out = tmp_path / "hasil"
@@ -519,10 +519,10 @@ def _trend_rows(path: Path) -> list[list[str]]:
 def test_trend_and_two_periods_in_a_row_come_from_the_store_as_the_tren_sheet(two_periods, roadmap):
     import openpyxl
 
-    from rbxl.figures import NO_DATA_STATES
-    from rbxl.paths import monitoring_path
+    from rbxl.consolidation.figures import NO_DATA_STATES
+    from rbxl.core.paths import monitoring_path
+    from rbxl.riwayat.trend import history
     from rbxl.store import open_store
-    from rbxl.trend import history
 
     out = two_periods
     # The snapshots of TW1 now say something else: the report must not read them when there is a store.

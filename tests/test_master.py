@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import require_soffice
 
 from rbxl.cli import main
-from rbxl.findings import ERROR, WARNING
+from rbxl.core.findings import ERROR, WARNING
 from rbxl.master.load import build_roadmap, load_master
 from rbxl.master.model import number_of
 
@@ -263,7 +263,7 @@ def test_bad_email_is_a_warning_with_its_cell(grids):
 
 @pytest.mark.parametrize("address", ["a@-x.go.id", "a@x_y.go.id", "a@x..id", "a(b)@x.go.id", "a..b@x.go.id"])
 def test_addresses_kirim_cannot_use_are_reported_by_master_check(grids, address):
-    from rbxl.mail.address import parse_addresses
+    from rbxl.core.address import parse_addresses
 
     g = grids["Unit"]
     g[3][_col(g, "E-mail")] = address
@@ -274,7 +274,7 @@ def test_addresses_kirim_cannot_use_are_reported_by_master_check(grids, address)
 
 
 def test_two_addresses_on_separate_lines_are_two_addresses_for_master_check_and_kirim(grids):
-    from rbxl.mail.address import parse_addresses
+    from rbxl.core.address import parse_addresses
 
     g = grids["Unit"]
     g[3][_col(g, "E-mail")] = "a@blorakab.go.id\nb@blorakab.go.id"

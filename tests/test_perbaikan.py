@@ -16,8 +16,9 @@ import pytest
 from conftest import require_soffice
 from test_validate import addr, assert_same_values, fill, first_key, spec_of, tamper
 
-from rbxl.checks import ACCEPTED, NEEDS_FIX, REJECTED
-from rbxl.form import (
+from rbxl.checks.structure import ACCEPTED, NEEDS_FIX, REJECTED
+from rbxl.core.paths import archive_dir, perbaikan_dir
+from rbxl.form.spec import (
     PERBAIKAN_SHEET,
     SHEET_IDENTITAS,
     SHEET_RA_PENDUKUNG,
@@ -25,9 +26,8 @@ from rbxl.form import (
     FormSpec,
 )
 from rbxl.master.load import cell_name
-from rbxl.paths import archive_dir, perbaikan_dir
 from rbxl.pipeline import run_validation
-from rbxl.template import MARK_FILL
+from rbxl.template.write import MARK_FILL
 
 TAHUN, PERIODE = 2023, "TW1"
 UNIT = "BAG-ORGANISASI"
@@ -232,8 +232,8 @@ def test_listing_names_unreadable_units_and_drops_units_that_are_fixed(roadmap, 
 
 
 def test_many_units_are_written_in_parallel_workers(roadmap, tmp_path):
-    from rbxl.sample import add_mistakes, answers_for
-    from rbxl.template import write_template
+    from rbxl.form.sample import add_mistakes, answers_for
+    from rbxl.template.write import write_template
 
     units = ["BAPPEDA", "INSPEKTORAT", "KEC-JATI", "DINKES", "BAG-HUKUM"]
     inbox = tmp_path / "kiriman"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import require_soffice
 
-from rbxl.demo import run_demo
-from rbxl.form import plan
-from rbxl.template import write_template
+from rbxl.cli.demo import run_demo
+from rbxl.form.spec import plan
+from rbxl.template.write import write_template
 
 pytestmark = pytest.mark.libreoffice
 

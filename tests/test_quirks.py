@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from rbxl.quirks import is_date_format, read_ods
+from rbxl.intake.quirks import is_date_format, read_ods
 
 
 @pytest.mark.parametrize("code, is_date", [

@@ -22,7 +22,7 @@ def test_readme_tables_match_the_code():
 
 
 def test_every_catalogue_code_and_module_is_in_the_readme():
-    from rbxl.findings import CATALOG
+    from rbxl.core.findings import CATALOG
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [c for c in CATALOG if f"`{c}`" not in text] == []

@@ -17,14 +17,14 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from test_validate import PERIODE, TAHUN, UNIT, addr, by_name, fill, first_key, only, run, spec_of
 
-from rbxl.checks import ACCEPTED, NEEDS_FIX, REJECTED, SUPERSEDED
+from rbxl.checks.structure import ACCEPTED, NEEDS_FIX, REJECTED, SUPERSEDED
 from rbxl.cli import main
-from rbxl.consolidation import NOT_COUNTED, counted_findings
-from rbxl.findings import ERROR
-from rbxl.form import SHEET_RA_UTAMA
-from rbxl.paths import csv_dir, feedback_dir, findings_path, monitoring_path
+from rbxl.consolidation.build import NOT_COUNTED, counted_findings
+from rbxl.core.findings import ERROR
+from rbxl.core.paths import csv_dir, feedback_dir, findings_path, monitoring_path
+from rbxl.form.spec import SHEET_RA_UTAMA
 from rbxl.pipeline import run_consolidation
-from rbxl.template import write_template
+from rbxl.template.write import write_template
 
 
 def _unit_row(out: Path, unit: str) -> dict:

@@ -18,18 +18,24 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import require_soffice
+from rbxl.consolidation.tables import (
+    NO_DATA,
+    NOT_RETURNED,
+    REJECTED_FILE,
+    TARGET_MET,
+    TARGET_NOT_MET,
+)
 from test_consolidate import _soffice, compare_recalculated, formula_cells
 
-from rbxl.consolidation import NO_DATA, NOT_RETURNED, REJECTED_FILE, TARGET_MET, TARGET_NOT_MET
-from rbxl.figures import LATE, ON_TIME, figures
-from rbxl.form import META_SHEET, PREFILL_META, SHEET_RA_UTAMA, plan
-from rbxl.generation import generate, template_name
+from rbxl.consolidation.figures import LATE, ON_TIME, figures
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import META_SHEET, PREFILL_META, SHEET_RA_UTAMA, plan
 from rbxl.pipeline import run_consolidation
-from rbxl.sample import answers_for
-from rbxl.snapshot import load_tables
+from rbxl.riwayat.snapshot import load_tables
+from rbxl.riwayat.trend import history
 from rbxl.store import open_store
-from rbxl.template import PREFILL_FILL, write_template
-from rbxl.trend import history
+from rbxl.template.generate import generate, template_name
+from rbxl.template.write import PREFILL_FILL, write_template
 
 TAHUN = 2023
 
@@ -266,7 +272,7 @@ def test_master_change_is_recorded_and_marked(demo, db, roadmap, tmp_path):
     with open_store(copy, create=False) as st:
         trend = history(st, roadmap, TAHUN)
     assert [p.master_changed for p in trend.periods] == [False, True]
-    from rbxl.monitoring import write_monitoring
+    from rbxl.render.monitoring import write_monitoring
 
     _, result = demo
     path = write_monitoring(result.outputs.tables, roadmap, tmp_path / "m.xlsx", trend=trend)
@@ -412,7 +418,7 @@ def test_validate_compares_with_the_store_without_writing_it(demo, db, master_pa
 
 
 def test_history_codes_are_in_the_catalogue_and_the_readme():
-    from rbxl.findings import CATALOG
+    from rbxl.core.findings import CATALOG
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     codes = [c for c in CATALOG if c.startswith("HISTORY_")]

@@ -5,15 +5,15 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from rbxl.columns import TIDY_TABLES
-from rbxl.consolidation import consolidate
-from rbxl.enums import StatusRole
-from rbxl.form import SHEET_RA_UTAMA, plan
+from rbxl.checks.validate import validate
+from rbxl.consolidation.build import consolidate
+from rbxl.consolidation.columns import TIDY_TABLES
+from rbxl.core.enums import StatusRole
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import SHEET_RA_UTAMA, plan
 from rbxl.master.load import build_roadmap
-from rbxl.monitoring import write_monitoring
-from rbxl.sample import answers_for
-from rbxl.template import write_template
-from rbxl.validation import validate
+from rbxl.render.monitoring import write_monitoring
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE, UNIT = 2023, "TW1", "BAG-ORGANISASI"
 

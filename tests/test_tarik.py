@@ -26,15 +26,15 @@ import dovecot
 import hostile
 import pytest
 
-from rbxl.checks import DUPLICATE, REJECTED
-from rbxl.errors import EXIT_MAIL, MailError
-from rbxl.form import plan
+from rbxl.checks.structure import DUPLICATE, REJECTED
+from rbxl.core.errors import EXIT_MAIL, MailError
+from rbxl.core.paths import email_dir, inbox_dir
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import plan
 from rbxl.mail.imap import attachments, parse
-from rbxl.paths import email_dir, inbox_dir
+from rbxl.mail.tarik import LOG, SAVED, SKIPPED, TOO_LARGE, default_since, tarik
 from rbxl.pipeline import run_validation
-from rbxl.sample import answers_for
-from rbxl.tarik import LOG, SAVED, SKIPPED, TOO_LARGE, default_since, tarik
-from rbxl.template import write_template
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -344,7 +344,7 @@ def test_dropped_connection_resumes_without_saving_anything_twice(workbooks, tmp
 
 
 def test_unknown_folder_is_a_usage_error(mailbox, tmp_path):
-    from rbxl.errors import UsageError
+    from rbxl.core.errors import UsageError
 
     server, _ = mailbox
     with pytest.raises(UsageError, match="Folder 'Kiriman Unit' tidak ada"):
@@ -352,7 +352,7 @@ def test_unknown_folder_is_a_usage_error(mailbox, tmp_path):
 
 
 def test_imap_settings_refuse_a_password_in_the_file(tmp_path):
-    from rbxl.errors import UsageError
+    from rbxl.core.errors import UsageError
     from rbxl.mail.config import load_imap_settings
 
     (tmp_path / "rbxl.toml").write_text('[imap]\nhost = "x"\npassword = "rahasia"\n', encoding="utf-8")

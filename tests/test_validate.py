@@ -25,8 +25,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import require_soffice, require_ssconvert, ssconvert
+from rbxl.checks.report import Report
 
-from rbxl.checks import (
+from rbxl.checks.structure import (
     ACCEPTED,
     ACCEPTED_NOTES,
     DUPLICATE,
@@ -35,9 +36,12 @@ from rbxl.checks import (
     SUPERSEDED,
     Submission,
 )
+from rbxl.checks.validate import validate
 from rbxl.cli import main
-from rbxl.findings import ERROR, INFO, WARNING, Finding
-from rbxl.form import (
+from rbxl.core.findings import ERROR, INFO, WARNING, Finding
+from rbxl.core.xlsx import cell_name
+from rbxl.form.sample import answers_for
+from rbxl.form.spec import (
     HEADER_ROW,
     LABEL_KODE_UNIT,
     LABEL_PERIODE,
@@ -50,10 +54,7 @@ from rbxl.form import (
     plan,
 )
 from rbxl.pipeline import run_validation
-from rbxl.sample import answers_for
-from rbxl.template import write_template
-from rbxl.validation import Report, validate
-from rbxl.xlsx import cell_name
+from rbxl.template.write import write_template
 
 TAHUN, PERIODE = 2023, "TW1"
 UNITS = ("BAG-ORGANISASI", "INSPEKTORAT", "KEC-JATI")

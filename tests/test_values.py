@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rbxl.formulas import capaian_value
-from rbxl.values import (
+from rbxl.core.formulas import capaian_value
+from rbxl.core.values import (
     capaian,
     capaian_kategori,
     format_number,

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rbxl.core.values import decimals_of, parse_number  # noqa: E402
 from rbxl.master import schema as S  # noqa: E402
-from rbxl.values import decimals_of, parse_number  # noqa: E402
 
 DATA = ROOT / "tools" / "master_data"
 PERBUP = "Peraturan Bupati Blora Nomor 4 Tahun 2022"

@@ -1,7 +1,7 @@
 """Fuzz `rbxl validate` with thousands of mutated returned files; report crashes, hangs, memory.
 
 Seeds are real returns: templates generated from the shipped master, filled with
-`rbxl.sample`, and re-saved as ods and xls by LibreOffice (when `soffice` is installed).
+`rbxl.form.sample`, and re-saved as ods and xls by LibreOffice (when `soffice` is installed).
 Each mutant changes one thing: the zip structure (headers, sizes, methods, flags, offsets),
 one XML member of an xlsx/ods (bytes, numbers, cell references, repeats, encodings), the
 bytes of an xls, or the file's name. Mutants are validated in batches, each batch by the
@@ -55,10 +55,10 @@ NAMES = ["=1+1.xlsx", "=HYPERLINK(\"http://x\",\"y\").xlsx", "CON.xlsx", "nul.xl
 
 def make_seeds(work: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT))
-    from rbxl.form import plan
+    from rbxl.form.sample import answers_for
+    from rbxl.form.spec import plan
     from rbxl.master.load import read_master
-    from rbxl.sample import answers_for
-    from rbxl.template import write_template
+    from rbxl.template.write import write_template
 
     seeds = work / "seeds"
     if seeds.exists() and any(seeds.iterdir()):
@@ -352,7 +352,7 @@ def lost_files(folder: Path, out: Path, stdout: bytes) -> list[str]:
 
 def _printable(name: str) -> str:
     sys.path.insert(0, str(ROOT))
-    from rbxl.text import clean_text
+    from rbxl.core.text import clean_text
 
     return clean_text(name)
 
@@ -388,7 +388,7 @@ def bisect(files: list[Path], work: Path, timeout: float, env: dict) -> list[tup
 
 def oracle(data: bytes, name: str) -> str:
     """What the rbxl on sys.path does with one file in-process: '' or the exception it lets out."""
-    from rbxl.checks import check
+    from rbxl.checks.structure import check
     from rbxl.intake import collect, read_workbook
 
     with tempfile.TemporaryDirectory() as tmp:

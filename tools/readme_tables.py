@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rbxl.findings import CATALOG  # noqa: E402
+from rbxl.core.findings import CATALOG  # noqa: E402
 
 README = ROOT / "README.md"
 

@@ -6,8 +6,8 @@ bounded by one budget per input) and findings for what was skipped; `read_workbo
 them, and returns the cell grids of every sheet.
 """
 
-from .collect import collect, safe_name
-from .guard import (
+from rbxl.intake.collect import collect, safe_name
+from rbxl.intake.guard import (
     CONTAINER_EXT,
     MAX_FILE_BYTES,
     MAX_UNCOMPRESSED,
@@ -15,8 +15,8 @@ from .guard import (
     Budget,
     sniff,
 )
-from .model import RawWorkbook, Received, Rejected
-from .read import read_workbook
+from rbxl.intake.model import RawWorkbook, Received, Rejected
+from rbxl.intake.read import read_workbook
 
 __all__ = ["CONTAINER_EXT", "MAX_FILE_BYTES", "MAX_UNCOMPRESSED", "SPREADSHEET_EXT", "Budget", "RawWorkbook", "Received",
            "Rejected", "collect", "read_workbook", "safe_name", "sniff"]

@@ -19,10 +19,10 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from ..atomic import LOCK_NAME, TEMP_PREFIX
-from ..findings import Finding, finding
-from ..text import safe_filename
-from .guard import (
+from rbxl.core.atomic import LOCK_NAME, TEMP_PREFIX
+from rbxl.core.findings import Finding, finding
+from rbxl.core.text import safe_filename
+from rbxl.intake.guard import (
     CONTAINER_EXT,
     MAX_CONTAINER_DEPTH,
     MAX_FILE_BYTES,
@@ -35,7 +35,7 @@ from .guard import (
     short,
     too_large,
 )
-from .model import Received, Rejected
+from rbxl.intake.model import Received, Rejected
 
 JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
 MAX_NAME = 200  # characters of a received file's name as kept (longer names are shortened, not lost)

@@ -15,8 +15,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from ..findings import finding
-from .model import Received, Rejected
+from rbxl.core.findings import finding
+from rbxl.intake.model import Received, Rejected
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 CONTAINER_EXT = {".zip", ".eml", ".msg"}

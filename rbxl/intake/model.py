@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..findings import Finding
+from rbxl.core.findings import Finding
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ..findings import finding
-from .guard import (
+from rbxl.core.findings import finding
+from rbxl.intake.guard import (
     MAX_COLS,
     MAX_ROWS,
     MAX_UNCOMPRESSED,
@@ -20,7 +20,7 @@ from .guard import (
     short,
     sniff,
 )
-from .model import RawWorkbook, Received, Rejected
+from rbxl.intake.model import RawWorkbook, Received, Rejected
 
 
 def read_workbook(item: Received) -> RawWorkbook:
@@ -58,7 +58,7 @@ def read_workbook(item: Received) -> RawWorkbook:
 
 def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):
     """Bytes calamine reads right, formula cells, and a fix for grids (see quirks.py)."""
-    from .. import quirks
+    from rbxl.intake import quirks
 
     if fmt == "ods":
         data, found = quirks.read_ods(data, MAX_UNCOMPRESSED)

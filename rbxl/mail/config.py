@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
-from .address import is_address
+from rbxl.core.address import is_address
+from rbxl.core.errors import UsageError
 
 CONFIG_NAME = "rbxl.toml"
 SECURITY = ("starttls", "ssl", "none")

@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..errors import MailError, UsageError
-from .config import ImapSettings
+from rbxl.core.errors import MailError, UsageError
+from rbxl.mail.config import ImapSettings
 
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 CONTAINER_EXT = {".zip", ".eml", ".msg"}  # may hold a workbook: fetched, opened by validate
@@ -266,7 +266,7 @@ class Mailbox:
     def open(self, writable: bool = False) -> Mailbox:
         s = self.s
         if not s.host:
-            from .config import IMAP_HELP
+            from rbxl.mail.config import IMAP_HELP
 
             raise UsageError(IMAP_HELP)
         if not s.user:

@@ -19,9 +19,9 @@ from email.utils import formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
 
-from ..errors import UsageError
-from ..form import PERIODE_LABEL
-from ..master.model import Roadmap, Unit
+from rbxl.core.errors import UsageError
+from rbxl.form.spec import PERIODE_LABEL
+from rbxl.master.model import Roadmap, Unit
 
 TEMPLATE, UMPAN_BALIK, PENGINGAT = "template", "umpan-balik", "pengingat"  # the kinds of message
 TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_template.txt",
@@ -128,8 +128,8 @@ def late_again_note(ketepatan: str, before_label: str) -> str:
     """The reminder's sentence for a unit that did not return, or returned late, in the period
     before (`before_label`, e.g. 'Triwulan I 2023'); '' otherwise. It starts with a space so the
     template can put {catatan_riwayat} straight after a sentence."""
-    from ..consolidation import NOT_RETURNED, REJECTED_FILE
-    from ..figures import LATE
+    from rbxl.consolidation.figures import LATE
+    from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
 
     if ketepatan == NOT_RETURNED:
         return f" Berkas {before_label} dari unit Bapak/Ibu juga tidak kami terima."

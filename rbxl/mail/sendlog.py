@@ -13,9 +13,9 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import write_text
-from ..errors import UsageError
-from .message import TEMPLATE
+from rbxl.core.atomic import write_text
+from rbxl.core.errors import UsageError
+from rbxl.mail.message import TEMPLATE
 
 LOG_NAME = "kirim-log.csv"
 LOG_FIELDS = ["waktu", "unit", "alamat", "berkas", "sha256", "message_id", "hasil", "keterangan", "jenis"]

@@ -8,8 +8,8 @@ import ssl
 from collections.abc import Callable
 from email.message import EmailMessage
 
-from ..errors import UsageError
-from .config import SmtpSettings
+from rbxl.core.errors import UsageError
+from rbxl.mail.config import SmtpSettings
 
 
 class Fatal(Exception):

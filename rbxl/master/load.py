@@ -14,14 +14,21 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from ..enums import StatusRole
-from ..errors import MasterError
-from ..findings import Finding, finding, has_errors
-from ..mail.address import parse_addresses
-from ..values import NO_VALUE, as_text, format_number, parse_date, parse_graded, parse_number
-from ..xlsx import cell_name
-from . import schema as S
-from .model import (
+from rbxl.core.address import parse_addresses
+from rbxl.core.enums import StatusRole
+from rbxl.core.errors import MasterError
+from rbxl.core.findings import Finding, finding, has_errors
+from rbxl.core.values import (
+    NO_VALUE,
+    as_text,
+    format_number,
+    parse_date,
+    parse_graded,
+    parse_number,
+)
+from rbxl.core.xlsx import cell_name
+from rbxl.master import schema as S
+from rbxl.master.model import (
     Area,
     Bobot,
     Grup,

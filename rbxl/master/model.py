@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..enums import STATUS_ORDER, StatusRole
-from ..errors import UsageError
-from ..values import NO_VALUE, parse_graded, parse_number
-from .schema import LIST_STATUS_AKSI, PERIODS
+from rbxl.core.enums import STATUS_ORDER, StatusRole
+from rbxl.core.errors import UsageError
+from rbxl.core.values import NO_VALUE, parse_graded, parse_number
+from rbxl.master.schema import LIST_STATUS_AKSI, PERIODS
 
 Raw = float | str | None  # a cell value as the administrator wrote it
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..enums import Period
+from rbxl.core.enums import Period
 
 YEARS_DEFAULT = (2022, 2023, 2024, 2025, 2026)
 BASELINE_YEAR = 2021

@@ -1,0 +1,1 @@
+"""Checks: compare a returned workbook with its FormSpec, validate a period's files."""

@@ -1,0 +1,1 @@
+"""Consolidation: one submission per unit -> tidy tables, and the figures view."""

@@ -1,0 +1,1 @@
+"""Shared foundations: errors, vocabularies, findings, values, addresses, files, workers."""

@@ -1,0 +1,106 @@
+"""Atomic output: write to a temporary file beside the target, then rename it into place.
+
+Temporary files are named '.~rbxl-*': intake never reads them back, and a run that finds
+ones left by a killed run removes them (`remove_stale`). Any failure to write (a read-only
+folder, a full disk) becomes an OutputError (exit 4) with an Indonesian message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from rbxl.core.errors import OutputError
+
+TEMP_PREFIX = ".~rbxl-"
+LOCK_NAME = ".rbxl.lock"  # the period folder's lock (rbxl/lock.py)
+STALE_AFTER = 15 * 60  # seconds: no single output takes this long to write
+
+
+def os_error_in(err: BaseException) -> OSError | None:
+    """The OSError behind `err`, also when a library wrapped it (xlsxwriter's FileCreateError)."""
+    seen = 0
+    cur: BaseException | None = err
+    while cur is not None and seen < 10:
+        if isinstance(cur, OSError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    return None
+
+
+def explain(err: OSError, target: Path | str) -> str:
+    """An Indonesian sentence for a failed write, naming the file."""
+    if err.errno == errno.ENOSPC or getattr(err, "winerror", None) == 112:
+        return f"Disk penuh: {target} tidak dapat ditulis. Kosongkan ruang disk lalu jalankan ulang."
+    if isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"Tidak ada izin menulis {target} (folder hanya-baca?). Pilih folder hasil lain dengan --out "
+                "atau perbaiki izinnya.")
+    return f"{target} tidak dapat ditulis: {err.strerror or err}"
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces `target`, on failure it is removed.
+
+    If the target is locked (Windows: the old file is open in Excel), the new file is kept
+    as '<name> (baru).xlsx' and OutputError says so; nothing half-written is ever left.
+    """
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as err:
+        raise OutputError(explain(err, target.parent if not target.parent.is_dir() else target)) from err
+    tmp = Path(name)
+    try:
+        yield tmp
+        place(tmp, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        cause = os_error_in(err)
+        if cause is not None and not isinstance(err, OutputError):
+            raise OutputError(explain(cause, target)) from err
+        raise
+
+
+def place(tmp: Path, target: Path) -> Path:
+    try:
+        os.replace(tmp, target)
+        return target
+    except PermissionError as err:
+        alt = target.with_name(f"{target.stem} (baru){target.suffix}")
+        try:
+            os.replace(tmp, alt)
+        except OSError:
+            raise OutputError(explain(err, target)) from err
+        raise OutputError(f"{target} sedang terbuka/terkunci; hasil baru disimpan sebagai {alt}.") from err
+
+
+def write_bytes(target: str | Path, data: bytes) -> Path:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def write_text(target: str | Path, text: str) -> Path:
+    return write_bytes(target, text.encode("utf-8"))
+
+
+def remove_stale(folder: str | Path, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove temporary files a killed run left under `folder`; returns what was removed."""
+    removed = []
+    now = time.time()
+    for path in Path(folder).rglob(f"{TEMP_PREFIX}*") if Path(folder).is_dir() else []:
+        with contextlib.suppress(OSError):
+            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+    return removed

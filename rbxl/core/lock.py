@@ -1,0 +1,64 @@
+"""One run at a time per period folder: a lock file held while a run writes there.
+
+Two runs into the same --out used to interleave their read-modify-write of arsip/log.csv and
+lose lines. `filelock` is used rather than hand-written fcntl/msvcrt code: it is the
+well-kept cross-platform lock (Windows and POSIX) that pip's own tool chain relies on, and
+the lock is released by the operating system when a run is killed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from rbxl.core.atomic import LOCK_NAME, explain, remove_stale
+from rbxl.core.errors import OutputError
+from rbxl.core.paths import period_dir
+
+WAIT_SECONDS = float(os.environ.get("RBXL_LOCK_WAIT", "10"))  # a second run waits this long, then stops
+
+_held: dict[Path, int] = {}  # re-entrant within one process: consolidate calls validate
+_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def period_lock(out: str | Path, tahun: int, periode: str, wait: float | None = None) -> Iterator[Path]:
+    """Hold <out>/<tahun>-<periode>/.rbxl.lock; clean temporary files a killed run left behind."""
+    from filelock import FileLock, Timeout
+
+    folder = period_dir(out, tahun, periode)
+    key = folder.resolve()
+    with _guard:
+        if key in _held:
+            _held[key] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield folder
+        finally:
+            with _guard:
+                _held[key] -= 1
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / LOCK_NAME), timeout=WAIT_SECONDS if wait is None else wait)
+        lock.acquire()
+    except Timeout as err:
+        raise OutputError(f"Folder {folder} sedang dipakai proses rbxl lain (berkas kunci {LOCK_NAME}). Tunggu "
+                          "proses itu selesai lalu jalankan ulang, atau pakai --out lain.") from err
+    except OSError as err:
+        raise OutputError(explain(err, folder)) from err
+    with _guard:
+        _held[key] = 1
+    try:
+        remove_stale(folder)
+        yield folder
+    finally:
+        with _guard:
+            _held.pop(key, None)
+        lock.release()

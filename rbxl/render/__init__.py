@@ -1,0 +1,1 @@
+"""Renderings of a consolidated period: workbooks, feedback, dashboard, report."""

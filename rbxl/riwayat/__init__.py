@@ -1,0 +1,1 @@
+"""Riwayat: the trend view, period snapshots, import and export of the store."""

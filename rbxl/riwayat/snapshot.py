@@ -1,0 +1,48 @@
+"""The consolidated tables of a period, saved beside its outputs so later renderings can read them.
+
+`rbxl laporan` and `rbxl dasbor` render a period that was consolidated earlier, possibly in
+another process or on another day: they load this snapshot instead of re-reading 47 files.
+It holds the tables exactly as consolidation built them (numbers stay numbers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+from rbxl.consolidation.tables import Tables
+from rbxl.core.atomic import write_text
+from rbxl.core.errors import UsageError
+from rbxl.core.paths import snapshot_path
+
+FORMAT = 1
+
+
+def _default(v: object) -> str:
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat()
+    return str(v)
+
+
+def save_tables(tables: Tables, out: str | Path) -> Path:
+    data = {"format": FORMAT, **dataclasses.asdict(tables)}
+    return write_text(snapshot_path(out, tables.tahun, tables.periode),
+                      json.dumps(data, ensure_ascii=False, default=_default))
+
+
+def load_tables(out: str | Path, tahun: int, periode: str) -> Tables:
+    """The tables of a consolidated period; a clear message when it was never consolidated."""
+    path = snapshot_path(out, tahun, periode)
+    if not path.is_file():
+        raise UsageError(f"Periode {periode} {tahun} belum direkap di folder '{out}' ({path} tidak ada). "
+                         f"Jalankan dulu: rbxl consolidate <folder kiriman> --tahun {tahun} --periode {periode}"
+                         + (f" --out {out}" if str(out) != "output" else ""))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.pop("format", None) != FORMAT:
+            raise ValueError("format tidak dikenal")
+        return Tables(**data)
+    except (ValueError, TypeError) as err:
+        raise UsageError(f"Rekap {path} rusak atau dibuat versi rbxl lain ({err}); jalankan consolidate lagi.") from err

@@ -1,0 +1,111 @@
+"""`rbxl riwayat impor` and `ekspor`: rebuild periods from their folders, export one tidy CSV.
+
+Import re-checks the byte-for-byte copies in each period's `arsip/` (named by SHA-256) against
+the current master and records the result, restoring each file's original name and source from
+`arsip/log.csv`; nothing is e-mailed and no period folder is written to. Which file a unit's
+data comes from follows the same rule as consolidation (newest saved-inside-the-file time).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rbxl.core.atomic import write_text
+from rbxl.core.errors import UsageError
+from rbxl.intake import Received
+from rbxl.master.model import Roadmap
+from rbxl.store import PERIOD_RANK, open_store
+
+PERIOD_DIR = re.compile(r"^(\d{4})-(TW[1-4]|S[12]|TAHUNAN)$")
+EXPORT_FIELDS = ["tahun", "periode", "unit", "lembar", "kode", "kolom", "area_kode", "tipe", "nilai"]
+
+
+@dataclass
+class Imported:
+    tahun: int
+    periode: str
+    folder: Path
+    files: int
+    units_used: int
+    note: str = ""
+
+
+def period_folders(path: Path) -> list[tuple[int, str, Path]]:
+    """Period folders at `path` (itself one, or an output folder holding several), oldest first."""
+    path = Path(path)
+    if not path.is_dir():
+        raise UsageError(f"Folder '{path}' tidak ditemukan.")
+    found = []
+    for p in [path, *sorted(x for x in path.iterdir() if x.is_dir())]:
+        m = PERIOD_DIR.match(p.name)
+        if m and (p / "arsip" / "log.csv").is_file():
+            found.append((int(m.group(1)), m.group(2), p))
+    if not found:
+        raise UsageError(f"Tidak ada folder periode (misal 2023-TW1/) dengan arsip/log.csv di '{path}'.")
+    return sorted(found, key=lambda t: (t[0], PERIOD_RANK[t[1]]))
+
+
+def _log_rows(folder: Path) -> list[dict[str, str]]:
+    with open(folder / "arsip" / "log.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | None = None) -> list[Imported]:
+    """Record every period folder under `path` in the store at `db` (replacing those periods)."""
+    from rbxl.checks.history import load_context
+    from rbxl.checks.validate import validate
+    from rbxl.consolidation.build import consolidate
+    from rbxl.riwayat.record import period_record
+
+    done = []
+    with open_store(db) as store:
+        for tahun, periode, folder in period_folders(Path(path)):
+            if tahun not in roadmap.years:
+                done.append(Imported(tahun, periode, folder, 0, 0, f"tahun {tahun} di luar road map; dilewati"))
+                continue
+            rows = [r for r in _log_rows(folder) if r.get("putusan", "") and not r["putusan"].startswith(
+                ("Wadah", "Dilewati"))]
+            by_sha = {r["sha256"]: r for r in rows}
+            files: list[str | Path] = [folder / "arsip" / r["arsip"] for r in by_sha.values() if (folder / "arsip" / r["arsip"]).is_file()]
+            # oldest first, so each period is compared with the ones imported before it
+            report = validate(files, roadmap, tahun, periode, workers=workers,
+                              history=load_context(store, tahun, periode))
+            for s in report.submissions:
+                r = by_sha.get(s.item.sha256)
+                if r:  # the name and source the file came with, not its archive name
+                    s.item = Received(r["sumber"], r["nama_berkas"], b"", s.item.mtime, s.item.sha256)
+            tables = consolidate(report, roadmap)
+            rec = period_record(report, tables, roadmap)
+            when = max((r.get("waktu_periksa", "") for r in rows), default="")
+            store.replace_period(dataclasses.replace(rec, direkap=when))
+            done.append(Imported(tahun, periode, folder, len(files), len(report.chosen)))
+    return done
+
+
+def _safe(v: object) -> object:
+    from rbxl.core.text import csv_safe as _csv_safe
+
+    return _csv_safe(v)
+
+
+def export_csv(db: Path, target: Path) -> tuple[Path, int]:
+    """One tidy CSV over every period: tahun x periode x unit x lembar x kode x kolom -> nilai."""
+    with open_store(db, create=False) as store:
+        rows = store.query("SELECT p.tahun, p.periode, n.unit, n.lembar, n.kode, n.kolom, n.area_kode, n.tipe, "
+                           "n.angka, n.teks FROM nilai n JOIN periode p ON p.id = n.periode_id "
+                           "ORDER BY p.tahun, p.urutan, n.unit, n.lembar, n.kode, n.kolom")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(EXPORT_FIELDS)
+    for r in rows:
+        value = r["angka"] if r["tipe"] == "angka" else r["teks"]
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        w.writerow([r["tahun"], r["periode"], r["unit"], r["lembar"], r["kode"], r["kolom"], r["area_kode"],
+                    r["tipe"], _safe(value)])
+    return write_text(target, buf.getvalue()), len(rows)

@@ -1,0 +1,1 @@
+"""Writing templates: render a FormSpec with xlsxwriter, generate one per unit, prefill."""

@@ -125,7 +125,10 @@ def write_archive(report, out: Path) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     try:
-        existing = log.read_text(encoding="utf-8") if log.exists() else ""
+        existing = ""
+        if log.exists():  # newline="": the CRLF of earlier lines kept as written (read_text turned them into LF)
+            with open(log, encoding="utf-8", newline="") as fh:
+                existing = fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise OutputError(f"{log} tidak dapat dibaca untuk ditambah: {err}") from err
     head, _, rest = existing.partition("\r\n") if "\r\n" in existing else existing.partition("\n")

@@ -16,7 +16,6 @@ usage error (exit 2) when an input path does not exist or when most files are fo
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -29,11 +28,11 @@ from .consolidation import Tables, consolidate
 from .dasbor import write_period_dasbor
 from .errors import UsageError
 from .feedback import write_feedback
-from .generation import MANIFEST
+from .generation import templates_made
 from .lock import period_lock
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
-from .paths import csv_dir, findings_path, monitoring_path, own_outputs, templates_dir
+from .paths import csv_dir, findings_path, monitoring_path, own_outputs
 from .perbaikan import Perbaikan, write_perbaikan
 from .snapshot import save_tables
 from .stage import Stage
@@ -77,15 +76,6 @@ def check_inputs(paths: list[str | Path]) -> None:
                          "sudah ada tetap seperti semula.")
 
 
-def template_made(out: Path, tahun: int, periode: str) -> dt.datetime | None:
-    """When the period's templates were made (their manifest, written by generate), if here."""
-    try:
-        return dt.datetime.fromtimestamp((templates_dir(out, tahun, periode) / MANIFEST).stat().st_mtime
-                                         ).replace(microsecond=0)
-    except (OSError, ValueError, OverflowError):
-        return None
-
-
 def _test_hook(point: str) -> None:
     """Tests only: RBXL_TEST_PAUSE=<point>:<file> makes the run touch <file> and wait there, so a
     test can send Ctrl+C (SIGINT) at a known point. Unset in normal use: does nothing."""
@@ -120,7 +110,7 @@ def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: s
     """Validation and its outputs, written into a staging folder (the caller publishes it)."""
     report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
                       progress=progress, on_total=on_total, history=history,
-                      receipts=read_receipts(out, tahun, periode), template_made=template_made(out, tahun, periode))
+                      receipts=read_receipts(out, tahun, periode), template_made=templates_made(out, tahun, periode))
     slip = period_slip(report)
     if slip:
         label, n, total = slip

@@ -196,23 +196,24 @@ _FLOOR = dt.datetime.min
 def arrival(item: Received, made: dt.datetime | None = None) -> tuple:
     """The order in which a unit's files count (the last one wins): when rbxl received it.
 
-    Received is when the file first reached the period's archive (rbxl.archive); for a file that
-    came inside an e-mail, the message's Date header instead, when it is believable: not before
-    the templates were made (`made`) and not after rbxl received it (CLOCK_SKEW allowed). An
-    e-mail whose Date is missing or not believable counts as the earliest of its unit's files,
-    so a forged date never wins. Ties (files of one run) go to the file's own time (file time,
-    zip entry time), believable the same way, then the name. The save time written inside the
-    workbook is never used: the sender writes it.
+    Received is when the file first reached the period's archive (rbxl.archive). For a file that
+    came inside an e-mail, the message's Date header instead, when it is believable: not after rbxl
+    received it (CLOCK_SKEW allowed). An e-mail whose Date is missing or in the future counts as
+    arriving when the templates were made (`made`, else the earliest time), before any genuine
+    return, so a forged date never wins; a Date before the templates were made is kept as it is
+    (it can only make the file count as older). Ties (files of one run) go to the file's own time
+    (file time, zip entry time), believable the same way, then the name. The save time written
+    inside the workbook is never used: the sender writes it.
     """
     got = item.received or _FLOOR
 
     def believable(t: dt.datetime | None) -> dt.datetime | None:
-        return t if t and (made is None or t >= made) and t <= got + CLOCK_SKEW else None
+        return t if t and t <= got + CLOCK_SKEW else None
 
     first = got
     if item.by_mail:
         sent = believable(item.sent)
-        first = min(sent, got) if sent else (made or _FLOOR)
+        first = min(sent, got) if sent else min(made or _FLOOR, got)
     return (first, believable(item.mtime) or _FLOOR, item.source)
 
 

@@ -8,6 +8,7 @@ EXIT_USAGE = 2  # bad options or arguments
 EXIT_MASTER = 3  # the master workbook cannot be read at all
 EXIT_IO = 4  # an output could not be written
 EXIT_MAIL = 5  # the mail server refused the login or could not be reached / dropped the connection
+EXIT_INTERRUPTED = 130  # stopped by Ctrl+C (SIGINT), the shell's convention 128 + 2
 
 
 class RbxlError(Exception):

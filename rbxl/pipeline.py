@@ -5,26 +5,38 @@ The core (validate, consolidate, monitoring) returns values; these functions dec
 written where under <out>/<tahun>-<periode>/, as pyxform's convert() vs xls2xform_convert().
 A consolidation also records the period in the riwayat store (rbxl.store) and gives the
 monitoring workbook the year's trend (rbxl.riwayat.trend).
+
+A period is cumulative: every run re-reads what the period's archive received earlier
+(rbxl.intake.archive.read_receipts) with the new inputs, so a run over a new folder adds to the period
+and re-running the same input changes nothing. A run's outputs are written into a staging folder
+and published together at its end (rbxl.core.stage). Before anything is written a run stops with a
+usage error (exit 2) when an input path does not exist or when most files are for another period
+(the operator's --tahun/--periode is probably wrong).
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rbxl.checks.report import Report
-from rbxl.checks.validate import validate
+from rbxl.checks.validate import period_slip, validate
 from rbxl.consolidation.build import consolidate
 from rbxl.consolidation.tables import Tables
-from rbxl.core.errors import OutputError
+from rbxl.core.errors import UsageError
 from rbxl.core.lock import period_lock
-from rbxl.core.paths import csv_dir, monitoring_path, own_outputs
-from rbxl.intake.archive import write_archive
+from rbxl.core.paths import csv_dir, findings_path, monitoring_path, own_outputs
+from rbxl.core.stage import Stage
+from rbxl.intake.archive import read_receipts, write_archive
 from rbxl.master.model import Roadmap
 from rbxl.render.perbaikan import Perbaikan, write_perbaikan
 from rbxl.render.temuan import write_feedback
+from rbxl.riwayat.snapshot import save_tables
+from rbxl.template.generate import templates_made
 
 if TYPE_CHECKING:
     from rbxl.checks.history import HistoryContext
@@ -54,40 +66,90 @@ class Outputs:
     trend: History | None = None  # the year's trend up to this period (rbxl.riwayat.trend)
 
 
+def check_inputs(paths: list[str | Path]) -> None:
+    """Every input path named by the operator exists: a typo is a usage error, before anything is
+    written or removed (not a finding about a unit's file)."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise UsageError(f"Folder/berkas masukan tidak ditemukan: {', '.join(missing)} (folder kerja: {Path.cwd()}). "
+                         "Periksa ejaan dan foldernya. Tidak ada yang ditulis atau dihapus; hasil periode yang "
+                         "sudah ada tetap seperti semula.")
+
+
+def _test_hook(point: str) -> None:
+    """Tests only: RBXL_TEST_PAUSE=<point>:<file> makes the run touch <file> and wait there, so a
+    test can send Ctrl+C (SIGINT) at a known point. Unset in normal use: does nothing."""
+    spec = os.environ.get("RBXL_TEST_PAUSE", "")
+    if spec.startswith(point + ":"):
+        Path(spec.split(":", 1)[1]).touch()
+        time.sleep(60)
+
+
 def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                    workers: int | None = None, progress: Callable[[], None] | None = None,
                    on_total: Callable[[int], None] | None = None, history: HistoryContext | None = None,
                    db: str | Path | None = None) -> Validated:
-    """Validate, then archive every received file, write the findings workbook, the feedback notes
-    and the perbaikan files, holding the period's lock for all of it.
-
-    Each unit is checked against its earlier periods (rbxl.checks.history) from `history`, or else
-    from the riwayat store (`db`, $RBXL_DB or <out>/rbxl.sqlite) when it exists: every path that
-    validates (periksa, rekap, tarik --periksa, the console) gets the same checks."""
+    """Validate the new inputs with everything the period received earlier, then archive the new
+    files and write the findings workbook, the feedback notes and the perbaikan files (published
+    together), holding the period's lock for all of it. `history` (rbxl.checks.history.HistoryContext)
+    adds the checks against each unit's earlier periods; without it they come from the riwayat store (`db`,
+    $RBXL_DB or <out>/rbxl.sqlite) when it exists, so every path that validates gets the same checks."""
     out = Path(out)
+    check_inputs(paths)
     if history is None:
         from rbxl.checks.history import context_from
         from rbxl.store import store_path
 
         history = context_from(store_path(db, out), tahun, periode)
     with period_lock(out, tahun, periode):
-        report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
-                          workers=workers, progress=progress, on_total=on_total, history=history)
-        report.archive = write_archive(report, out)
-        write_feedback(report, roadmap, out)
-        return Validated(report, write_perbaikan(report, roadmap, out))
+        checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
+        try:
+            checked.report.findings_file = findings_path(out, tahun, periode)
+            stage.publish()
+        finally:
+            stage.discard()
+        return checked
+
+
+def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path,
+               workers: int | None, progress: Callable[[], None] | None, on_total: Callable[[int], None] | None,
+               history: HistoryContext | None) -> tuple[Validated, Stage]:
+    """Validation and its outputs, written into a staging folder (the caller publishes it)."""
+    report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
+                      progress=progress, on_total=on_total, history=history,
+                      receipts=read_receipts(out, tahun, periode), template_made=templates_made(out, tahun, periode))
+    slip = period_slip(report)
+    if slip:
+        label, n, total = slip
+        raise UsageError(f"{n} dari {total} berkas yang dikenali adalah untuk {label}, bukan {periode} {tahun}: "
+                         f"--tahun/--periode yang diketik kemungkinan salah. Jalankan lagi dengan periode berkas itu. "
+                         "Tidak ada yang ditulis: tidak ada arsip, temuan, umpan balik atau berkas perbaikan untuk "
+                         "unit dari pemeriksaan ini.")
+    report.archive = write_archive(report, out)
+    stage = Stage(out, tahun, periode)
+    try:
+        write_feedback(report, roadmap, stage.root)
+        perbaikan = write_perbaikan(report, roadmap, stage.root, archive_out=out)
+        for p in perbaikan:
+            p.path = stage.final_path(p.path) if p.path else None
+    except BaseException:
+        stage.discard()
+        raise
+    return Validated(report, perbaikan), stage
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
                       workers: int | None = None, progress: Callable[[], None] | None = None,
                       on_total: Callable[[int], None] | None = None, db: str | Path | None = None,
                       use_store: bool = True) -> Outputs:
-    """run_validation, then the tidy tables, the monitoring workbook and the CSV folder.
+    """run_validation, then the tidy tables, the monitoring workbook and the CSV folder, all
+    published together at the end (rbxl.core.stage).
 
     With `use_store` (the default) the period is recorded in the riwayat store (`db`, $RBXL_DB,
     or <out>/rbxl.sqlite), each unit is checked against its earlier periods, and the monitoring
     workbook gets the Tren sheet."""
     out = Path(out)
+    check_inputs(paths)
     store = None
     if use_store:
         from rbxl.store import open_store, store_path
@@ -109,34 +171,33 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         from rbxl.checks.history import load_context
 
         ctx = load_context(store, tahun, periode)
-    checked = run_validation(paths, roadmap, tahun, periode, out, workers=workers, progress=progress,
-                             on_total=on_total, history=ctx)
     from rbxl.render.dasbor import (
         write_period_dasbor,  # the renderers: only a consolidation needs them
     )
     from rbxl.render.monitoring import write_csv_tables, write_monitoring
-    from rbxl.riwayat.snapshot import save_tables
 
-    report = checked.report
-    tables = consolidate(report, roadmap)
-    trend = None
-    if store:
-        from rbxl.riwayat.record import period_record
-        from rbxl.riwayat.trend import history
-
-        store.replace_period(period_record(report, tables, roadmap))
-        trend = history(store, roadmap, tahun, upto=periode)
-    target = monitoring_path(out, tahun, periode)
-    notes = []
+    checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, ctx)
     try:
-        monitoring = write_monitoring(tables, roadmap, target, trend=trend)
-    except OutputError as err:
-        alt = target.with_name(f"{target.stem} (baru){target.suffix}")
-        if not alt.exists():
-            raise
-        monitoring, notes = alt, [str(err)]  # the old workbook is open in Excel: keep going
-    write_csv_tables(tables, csv_dir(out, tahun, periode))
-    save_tables(tables, out)
-    write_period_dasbor(tables, roadmap, out, trend)
+        report = checked.report
+        tables = consolidate(report, roadmap)
+        trend = None
+        if store:
+            from rbxl.riwayat.record import period_record
+            from rbxl.riwayat.trend import history
+
+            store.replace_period(period_record(report, tables, roadmap))
+            trend = history(store, roadmap, tahun, upto=periode)
+        staged = stage.root
+        write_monitoring(tables, roadmap, monitoring_path(staged, tahun, periode), trend=trend)
+        _test_hook("consolidate")
+        write_csv_tables(tables, csv_dir(staged, tahun, periode))
+        save_tables(tables, staged)
+        write_period_dasbor(tables, roadmap, staged, trend)
+        report.findings_file = findings_path(out, tahun, periode)
+        notes = stage.publish()
+    finally:
+        stage.discard()
+    target = monitoring_path(out, tahun, periode)
+    monitoring = target.with_name(f"{target.stem} (baru){target.suffix}") if notes else target
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend)

@@ -707,12 +707,15 @@ def test_file_duplicate_same_bytes_twice(roadmap, spec, tmp_path):
     assert report.chosen[UNIT] is first and report.ok
 
 
-def test_file_superseded_newest_saved_time_wins(roadmap, spec, tmp_path):
+def test_file_superseded_by_arrival_not_by_the_saved_time_inside(roadmap, spec, tmp_path):
+    """Issue 19: the save time written inside a file is the sender's to write (a forgery dated
+    2099 won); within one run the file's own time decides, and the saved time is never used."""
     folder = tmp_path / "in"
-    # the newer fill sorts first by name and has the older file time: only the saved time decides
-    new, new_answers = fill(folder, spec, name="a-revisi.xlsx", seed=2, created=dt.datetime(2023, 4, 10, 9))
-    old, _ = fill(folder, spec, name="b-awal.xlsx", seed=1, created=dt.datetime(2023, 4, 1, 9))
-    os.utime(new, (1_600_000_000, 1_600_000_000))
+    # the later file sorts first by name and claims the older save time: only the file time decides
+    new, new_answers = fill(folder, spec, name="a-revisi.xlsx", seed=2, created=dt.datetime(2023, 4, 1, 9))
+    old, _ = fill(folder, spec, name="b-awal.xlsx", seed=1, created=dt.datetime(2099, 4, 10, 9))
+    os.utime(new, (1_700_000_000, 1_700_000_000))
+    os.utime(old, (1_600_000_000, 1_600_000_000))
     report = run(folder, roadmap)
     winner, loser = by_name(report, "a-revisi.xlsx"), by_name(report, "b-awal.xlsx")
     assert report.chosen[UNIT] is winner and winner.verdict == ACCEPTED
@@ -945,7 +948,7 @@ def test_inputs_untouched_and_archive_log_and_findings_files(roadmap, filled, tm
     again = run(folder, roadmap, out=out)
     assert [(s.item.source, s.verdict) for s in again.submissions] == \
         [(s.item.source, s.verdict) for s in report.submissions]
-    assert len(log_rows()) == 2 * (len(report.submissions) + 1)
+    assert log_rows() == rows  # issue 19: the period already has these files; re-running adds no line
     assert sorted(p.name for p in arsip.iterdir() if p.name != "log.csv") == sorted(copies)
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in inputs} == before
 

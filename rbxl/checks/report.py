@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Report:
     archive: Path | None = None
     findings_file: Path | None = None
     kept: list[Received] = field(default_factory=list)  # zips, e-mails, skipped files: archived only
+    template_made: dt.datetime | None = None  # when the period's templates were made (bounds arrival times)
 
     @property
     def missing(self) -> list[str]:

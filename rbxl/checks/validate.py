@@ -17,7 +17,7 @@ from rbxl.core.enums import Verdict
 from rbxl.core.findings import Finding, finding
 from rbxl.core.workers import Failure, default_workers, map_isolated
 from rbxl.form.spec import FormSpec
-from rbxl.intake import Received, Rejected, collect, read_workbook
+from rbxl.intake import Received, Rejected, collect, collect_received, read_workbook
 from rbxl.intake.guard import short
 from rbxl.master.model import Roadmap
 
@@ -78,16 +78,27 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 
 def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
-             on_total: Callable[[int], None] | None = None, history=None) -> Report:
+             on_total: Callable[[int], None] | None = None, history=None, receipts=None,
+             template_made: dt.datetime | None = None) -> Report:
     """Check every returned file and choose one per unit; reads only, writes nothing.
 
     `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
     `history` (rbxl.checks.history.HistoryContext, loaded from the riwayat store by the pipeline) adds
     the checks that compare each unit with its earlier accepted period.
+    `receipts` (rbxl.intake.archive.Receipts): what the period received earlier; those files are
+    checked again with the new ones (a period is cumulative) and not received twice.
+    `template_made`: when the period's templates were made, the earliest believable arrival.
     Archiving and the findings files are the pipeline's job (pipeline.run_validation).
     """
     roadmap.check_period(tahun, periode)
-    everything, findings = collect(paths, exclude=exclude or [])
+    now = dt.datetime.now().replace(microsecond=0)
+    everything, findings = collect(paths, exclude=exclude or [], already=receipts.already if receipts else None)
+    for item in everything:
+        item.received = item.received or now  # new this run
+    if receipts is not None:
+        earlier, earlier_findings = collect_received(receipts.inputs)
+        everything, findings = earlier + everything, earlier_findings + findings
+        findings += [finding("ARCHIVE_COPY_MISSING", file=source) for source in receipts.missing]
     items = [i for i in everything if not i.note]
     kept = [i for i in everything if i.note]  # containers and skipped files: archived and logged only
     as_csv = [sub for sub in (check_csv(i, roadmap) for i in kept if i.ext == ".csv") if sub]
@@ -95,12 +106,11 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
         sources = {sub.item.source for sub in as_csv}
         kept = [i for i in kept if i.source not in sources]
         findings = [f for f in findings if f.file not in sources]
-    # identical bytes: the oldest copy (by file time, then name) is the original, others duplicates
+    # identical bytes: the copy received first (then by file time, then name) is the original
     original: dict[str, int] = {}
-    far = dt.datetime.max
     for idx, item in enumerate(items):
         first = original.get(item.sha256)
-        if first is None or (item.mtime or far, item.source) < (items[first].mtime or far, items[first].source):
+        if first is None or arrival(item, template_made) < arrival(items[first], template_made):
             original[item.sha256] = idx
     unique = [items[i] for i in sorted(original.values())]
     dup_of = {idx: items[original[item.sha256]].source for idx, item in enumerate(items)
@@ -124,7 +134,8 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
         submissions.append(sub)
     submissions += as_csv
 
-    report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units())
+    report = Report(tahun, periode, submissions, findings, expected=roadmap.reporting_units(),
+                    template_made=template_made)
     report.kept = kept
     _choose(report)
     if history is not None:
@@ -134,16 +145,59 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     return report
 
 
+CLOCK_SKEW = dt.timedelta(hours=1)  # a sender's clock may run this far ahead of ours
+_FLOOR = dt.datetime.min
+
+
+def arrival(item: Received, made: dt.datetime | None = None) -> tuple:
+    """The order in which a unit's files count (the last one wins): when rbxl received it.
+
+    Received is when the file first reached the period's archive (rbxl.intake.archive). For a file that
+    came inside an e-mail, the message's Date header instead, when it is believable: not after rbxl
+    received it (CLOCK_SKEW allowed). An e-mail whose Date is missing or in the future counts as
+    arriving when the templates were made (`made`, else the earliest time), before any genuine
+    return, so a forged date never wins; a Date before the templates were made is kept as it is
+    (it can only make the file count as older). Ties (files of one run) go to the file's own time
+    (file time, zip entry time), believable the same way, then the name. The save time written
+    inside the workbook is never used: the sender writes it.
+    """
+    got = item.received or _FLOOR
+
+    def believable(t: dt.datetime | None) -> dt.datetime | None:
+        return t if t and t <= got + CLOCK_SKEW else None
+
+    first = got
+    if item.by_mail:
+        sent = believable(item.sent)
+        first = min(sent, got) if sent else min(made or _FLOOR, got)
+    return (first, believable(item.mtime) or _FLOOR, item.source)
+
+
+def period_slip(report: Report) -> tuple[str, int, int] | None:
+    """(the period most files are for, how many, of how many) when most of the workbooks received
+    are for one other period than the one asked: the operator's --tahun/--periode is probably wrong.
+    At least two files, more than half of the identified ones."""
+    identified = {s.item.sha256: s for s in report.submissions if s.unit and s.verdict != Verdict.DUPLICATE}
+    other: dict[str, int] = {}
+    for s in identified.values():
+        for f in s.findings:
+            label = str(f.get("detail"))
+            if f.code == "FILE_WRONG_PERIOD" and label:
+                other[label] = other.get(label, 0) + 1
+    if not other:
+        return None
+    label, n = max(other.items(), key=lambda kv: (kv[1], kv[0]))
+    return (label, n, len(identified)) if n >= 2 and n * 2 > len(identified) else None
+
+
 def _choose(report: Report) -> None:
-    """The newest usable file per unit wins (time saved inside the file, then file time)."""
+    """The usable file that arrived last, per unit, counts (`arrival`); the others are superseded."""
     by_unit: dict[str, list[Submission]] = {}
     for s in report.submissions:
         if s.usable and s.unit:
             by_unit.setdefault(s.unit, []).append(s)
-    floor = dt.datetime.min
     for unit, subs in by_unit.items():
-        # the time saved inside the file where it has one, else the file's own time
-        subs.sort(key=lambda s: (s.saved_at or s.item.mtime or floor, s.item.mtime or floor, s.item.source))
+        subs.sort(key=lambda s: arrival(s.item, report.template_made))
         winner = subs[-1]
         report.chosen[unit] = winner
         for s in subs[:-1]:

@@ -13,7 +13,14 @@ import click
 
 from rbxl._version import __version__
 from rbxl.core.enums import Period
-from rbxl.core.errors import EXIT_FINDINGS, EXIT_IO, EXIT_OK, EXIT_USAGE, RbxlError
+from rbxl.core.errors import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_IO,
+    EXIT_OK,
+    EXIT_USAGE,
+    RbxlError,
+)
 from rbxl.master.schema import DEFAULT_MASTER
 
 PERIODS = [p.value for p in Period]
@@ -39,6 +46,8 @@ class IdContext(click.Context):
 
 
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
+INTERRUPTED = ("Dihentikan (Ctrl+C). Hasil yang sudah lengkap tetap ada; hasil periode yang belum selesai "
+               "ditulis tidak dipakai. Jalankan perintah yang sama lagi untuk menyelesaikannya.")
 
 
 class IdCommand(click.Command):
@@ -132,11 +141,17 @@ class RbxlGroup(click.Group):
         if kwargs.get("standalone_mode", True):
             try:
                 return super().main(*args, **{**kwargs, "standalone_mode": False})
+            except click.exceptions.NoArgsIsHelpError as err:  # `rbxl` alone: the help, laid out as help
+                click.echo(err.ctx.get_help(), err=True)
+                sys.exit(EXIT_USAGE)  # click's own convention since 8.2: no command given is a usage error
             except click.UsageError as err:
                 _usage_error_id(err)
                 sys.exit(EXIT_USAGE)
-            except click.Abort:
-                sys.exit(1)
+            except (click.Abort, KeyboardInterrupt):  # Ctrl+C (click turns it into Abort in its own code)
+                from rbxl.cli.console import error
+
+                error(INTERRUPTED)
+                sys.exit(EXIT_INTERRUPTED)
             except click.exceptions.Exit as exc:
                 sys.exit(exc.exit_code)
         return super().main(*args, **kwargs)
@@ -173,7 +188,7 @@ def main():
     Alur: master -> template (buat template per unit) -> periksa (periksa berkas kembali)
     -> rekap (rekap Pemda). Kode keluar: 0 berhasil, 1 ada kesalahan/berkas ditolak,
     2 perintah salah, 3 master tidak dapat dibaca, 4 hasil tidak dapat ditulis, 5 server
-    e-mail menolak login atau tidak dapat dihubungi.
+    e-mail menolak login atau tidak dapat dihubungi, 130 dihentikan dengan Ctrl+C.
 
     \b
     Contoh:
@@ -274,7 +289,12 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     temuan ditulis ke temuan-<tahun>-<periode>.xlsx dan umpan-balik/<unit>.txt, dan unit yang
     harus memperbaiki berkasnya mendapat perbaikan/<unit>_..._perbaikan.xlsx (isiannya sendiri,
     sel yang salah ditandai merah dengan catatan).
-    Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah.
+    Periode itu kumulatif: berkas yang sudah diterima sebelumnya (arsip/) ikut diperiksa lagi
+    bersama PATH yang baru; berkas yang sama tidak dicatat dua kali. Per unit dipakai berkas yang
+    diterima paling akhir (bukan waktu simpan di dalam berkas).
+    Kode keluar: 0 semua diterima, 1 ada berkas ditolak atau kesalahan, 2 perintah salah (juga
+    PATH tidak ada, atau sebagian besar berkas untuk periode lain: tidak ada yang ditulis),
+    130 dihentikan dengan Ctrl+C (hasil lama tetap utuh).
 
     \b
     Contoh:
@@ -315,6 +335,8 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
     unit dibandingkan dengan laporan sebelumnya (progres turun, Selesai dibuka lagi, isian
     belum diperbarui, belum mengumpulkan dua periode berturut-turut). --periode TAHUNAN
     menambah sheet Tahunan: progres setiap periode berdampingan dan status akhir tahun.
+    Seperti validate, periode itu kumulatif (arsip/ ikut dibaca) dan semua hasil satu rekap
+    muncul bersamaan di akhir; Ctrl+C (kode keluar 130) meninggalkan hasil rekap sebelumnya utuh.
 
     \b
     Contoh:
@@ -557,9 +579,9 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
     show_tarik(result)
     if not periksa:
         sys.exit(EXIT_OK)
-    folder = inbox_dir(out, tahun, periode)
+    folder = inbox_dir(out, tahun, periode)  # not there yet (nothing fetched): the period's archive alone
     with progress_bar("Memeriksa berkas", None) as advance:
-        checked = run_validation([folder], roadmap, tahun, periode, out, progress=advance.step,
+        checked = run_validation([folder] if folder.is_dir() else [], roadmap, tahun, periode, out, progress=advance.step,
                                  on_total=advance.total)
     show_validation(checked.report, roadmap)
     show_perbaikan(checked.perbaikan)

@@ -8,6 +8,7 @@ EXIT_USAGE = 2  # bad options or arguments
 EXIT_MASTER = 3  # the master workbook cannot be read at all
 EXIT_IO = 4  # an output could not be written
 EXIT_MAIL = 5  # the mail server refused the login or could not be reached / dropped the connection
+EXIT_INTERRUPTED = 130  # stopped by Ctrl+C (SIGINT), the shell's convention 128 + 2
 
 # what each exit code means, for users: the README's table and `rbxl --help` are written from it
 EXIT_MEANINGS = {
@@ -21,6 +22,8 @@ EXIT_MEANINGS = {
               "rbxl versi lebih baru, sedang dipakai proses rbxl lain)"),
     EXIT_MAIL: ("server e-mail (IMAP, `tarik`) menolak login, tidak dapat dihubungi, atau sambungan terputus: "
                 "jalankan lagi untuk melanjutkan"),
+    EXIT_INTERRUPTED: ("dihentikan dengan Ctrl+C (SIGINT); hasil lama periode itu tetap utuh, jalankan lagi untuk "
+                       "menyelesaikan"),
 }
 
 

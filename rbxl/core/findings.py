@@ -67,6 +67,7 @@ CATALOG: dict[str, Code] = {
     "FILE_CSV": Code(ERROR, "Berkas disimpan sebagai CSV: CSV hanya memuat teks satu sheet, tanpa isian sheet lain dan tanpa identitas berkas, sehingga tidak dapat dipakai. Kirim ulang template yang sudah diisi dalam format asli .xlsx (atau .ods): File > Simpan Sebagai > Buku Kerja Excel (.xlsx).", rejects=True),
     "FILE_BLANK": Code(ERROR, "Template dikembalikan kosong: belum ada satu sel isian (kuning) pun yang diisi. Isi template lalu kirim ulang.", rejects=True),
     "FILE_SUPERSEDED": Code(INFO, "Digantikan oleh berkas yang lebih baru dari unit yang sama: {detail}."),
+    "ARCHIVE_COPY_MISSING": Code(ERROR, "Berkas ini pernah diterima pada periode ini, tetapi salinannya di folder arsip/ hilang atau isinya berubah, sehingga tidak ikut diperiksa ulang. Pulihkan folder arsip/ dari cadangan (log.csv mencatat nama dan SHA-256 setiap berkas)."),
     "FILE_DUPLICATE": Code(INFO, "Berkas identik (SHA-256 sama) dengan {detail}; hanya satu yang diproses."),
     # --- structure --------------------------------------------------------------------
     "SHEET_MISSING": Code(ERROR, "Sheet '{sheet}' tidak ditemukan. Jangan menghapus atau mengganti nama sheet.", rejects=True),

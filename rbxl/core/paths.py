@@ -93,6 +93,12 @@ def pokja_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / "pokja"
 
 
+def stage_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """Where one run writes its outputs before publishing them together (rbxl.core.stage); the name
+    starts with atomic.TEMP_PREFIX, so it is rbxl's own temporary folder."""
+    return period_dir(out, tahun, periode) / ".~rbxl-baru"
+
+
 def store_file(out: str | Path) -> Path:
     """The default riwayat store, beside the period folders."""
     return Path(out) / "rbxl.sqlite"
@@ -103,5 +109,5 @@ def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     store = store_file(out)
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
                                              csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
-                                             pokja_dir, dasbor_path)] + [
+                                             pokja_dir, dasbor_path, stage_dir)] + [
         store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]

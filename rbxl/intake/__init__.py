@@ -6,7 +6,7 @@ bounded by one budget per input) and findings for what was skipped; `read_workbo
 them, and returns the cell grids of every sheet.
 """
 
-from rbxl.intake.collect import collect, safe_name
+from rbxl.intake.collect import collect, collect_received, safe_name
 from rbxl.intake.guard import (
     CONTAINER_EXT,
     MAX_FILE_BYTES,
@@ -19,4 +19,4 @@ from rbxl.intake.model import RawWorkbook, Received, Rejected
 from rbxl.intake.read import read_workbook
 
 __all__ = ["CONTAINER_EXT", "MAX_FILE_BYTES", "MAX_UNCOMPRESSED", "SPREADSHEET_EXT", "Budget", "RawWorkbook", "Received",
-           "Rejected", "collect", "read_workbook", "safe_name", "sniff"]
+           "Rejected", "collect", "collect_received", "read_workbook", "safe_name", "sniff"]

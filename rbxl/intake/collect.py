@@ -17,6 +17,7 @@ import os
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from rbxl.core.atomic import LOCK_NAME, TEMP_PREFIX
@@ -59,10 +60,11 @@ def safe_name(raw: str) -> tuple[str, bool]:
 class _Run:
     """What one collect() call gathers, and the bytes it may still hold."""
 
-    def __init__(self) -> None:
+    def __init__(self, already: Callable[[str, str], bool] | None = None) -> None:
         self.items: list[Received] = []
         self.findings: list[Finding] = []
         self.bytes_left = MAX_RUN_BYTES
+        self.already = already  # (source, sha256) received earlier in the period: not received again
 
     def hold(self, source: str, n: int) -> None:
         self.bytes_left -= n
@@ -71,14 +73,16 @@ class _Run:
                                     "pemeriksaan; periksa kiriman dalam beberapa bagian")
 
 
-def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple[list[Received], list[Finding]]:
+def collect(paths: list[str | Path], exclude: list[Path] | None = None,
+            already: Callable[[str, str], bool] | None = None) -> tuple[list[Received], list[Finding]]:
     """Every workbook under the given files, folders, zips and e-mails, in a stable order.
 
     Paths in `exclude` (rbxl's own outputs: archive, templates, reports) are never read back.
     A path named on the command line is read even if it is a link; links found inside a
-    folder are recorded as skipped and not followed.
+    folder are recorded as skipped and not followed. A file for which `already(source, sha256)`
+    is true was received earlier in the period (rbxl.intake.archive.Receipts) and is left out.
     """
-    run = _Run()
+    run = _Run(already)
     skip = [x.resolve() for x in exclude or []]
     for p in paths:
         p = Path(p)
@@ -94,6 +98,26 @@ def collect(paths: list[str | Path], exclude: list[Path] | None = None) -> tuple
             _guarded(p, run)
         else:
             run.findings.append(finding("FILE_UNREADABLE", file=display(p), detail="berkas atau folder tidak ditemukan"))
+    return run.items, run.findings
+
+
+def collect_received(inputs: list[Received]) -> tuple[list[Received], list[Finding]]:
+    """The period's earlier inputs, from their archive copies, unpacked exactly as when they came."""
+    run = _Run()
+    for item in inputs:
+        reason = _skip_reason(item.name)
+        if reason and not Path(item.name).suffix and item.data[:8].startswith((ZIP_MAGIC, OLE_MAGIC)):
+            reason = None
+        try:
+            run.hold(item.source, len(item.data))
+            if reason:
+                run.findings.append(finding("FILE_SKIPPED", file=item.source, detail=reason))
+                run.items.append(Received(item.source, item.name, item.data, item.mtime, item.sha256, note=reason,
+                                          received=item.received))
+            else:
+                _add(item, run, 0, Budget())
+        except Rejected as rej:
+            run.findings.append(rej.finding)
     return run.items, run.findings
 
 
@@ -187,27 +211,35 @@ def _from_file(path: Path, run: _Run) -> None:
     if reason and not path.suffix and _looks_like_workbook(path):
         reason = None  # a workbook whose extension was lost on the way (some mail clients do this)
     if reason:
-        run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
         if path.name.lower().startswith(("~$", ".~lock.")) or path.name.lower() in JUNK_NAMES:
+            run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
             return  # editor and system clutter is not something a unit sent
         try:  # kept in the archive, e.g. a cover letter
             data, mtime = _read(path, run)
-            run.items.append(Received(source, name, data, mtime, note=reason))
+            item = Received(source, name, data, mtime, note=reason)
+            if not (run.already and run.already(source, item.sha256)):
+                run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
+                run.items.append(item)
         except (OSError, Rejected):
-            pass
+            run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
         return
     try:
         data, mtime = _read(path, run)
     except OSError as err:
         run.findings.append(finding("FILE_UNREADABLE", file=source, detail=short(err)))
         return
-    _add(Received(source, name, data, mtime), run, 0, Budget())
+    item = Received(source, name, data, mtime)
+    if run.already and run.already(source, item.sha256):
+        run.bytes_left += len(data)
+        return  # this very file was received earlier; the period already has it from its archive
+    _add(item, run, 0, Budget())
 
 
 def _add(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     ext = item.ext
     if ext in CONTAINER_EXT and depth == 0:  # the zip or e-mail as received goes to the archive too
-        run.items.append(Received(item.source, item.name, item.data, item.mtime, item.sha256, note="wadah"))
+        run.items.append(Received(item.source, item.name, item.data, item.mtime, item.sha256, note="wadah",
+                                  received=item.received, sent=item.sent, by_mail=item.by_mail))
     try:
         if ext == ".zip":
             _from_zip(item, run, depth, budget)
@@ -223,7 +255,8 @@ def _add(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         run.findings.append(rej.finding)
 
 
-def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, depth: int, budget: Budget) -> None:
+def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, depth: int, budget: Budget,
+            mail: tuple[dt.datetime | None] | None = None) -> None:
     name, unsafe = safe_name(raw_name)
     source = display(f"{parent.source}!/{raw_name}")
     if unsafe:
@@ -238,7 +271,9 @@ def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, dept
     if Path(name).suffix.lower() not in CONTAINER_EXT:
         run.hold(source, len(data))
         _charge_package(data, source, budget)
-    _add(Received(source, name, data, mtime), run, depth + 1, budget)
+    sent, by_mail = (mail[0], True) if mail else (parent.sent, parent.by_mail)  # an e-mail's Date reaches its zips
+    _add(Received(source, name, data, mtime, received=parent.received, sent=sent, by_mail=by_mail), run, depth + 1,
+         budget)
 
 
 def _charge_package(data: bytes, source: str, budget: Budget) -> None:
@@ -340,7 +375,7 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     if not attachments:
         run.findings.append(finding("FILE_SKIPPED", file=item.source, detail="e-mail tanpa lampiran"))
     for raw_name, payload in attachments:
-        _nested(item, raw_name, payload, when, run, depth, budget)
+        _nested(item, raw_name, payload, when, run, depth, budget, mail=(when,))
 
 
 def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
@@ -365,4 +400,4 @@ def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         run.findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"berkas .msg rusak: {short(err)}"))
         return
     for raw_name, data in attachments:
-        _nested(item, raw_name, data, None, run, depth, budget)
+        _nested(item, raw_name, data, None, run, depth, budget, mail=(None,))

@@ -20,6 +20,9 @@ class Received:
     mtime: dt.datetime | None = None
     sha256: str = ""
     note: str = ""  # not a workbook to check: "wadah" (zip/e-mail) or why it was skipped; archived all the same
+    received: dt.datetime | None = None  # when rbxl received it (first archived; this run's start if new)
+    sent: dt.datetime | None = None  # inside an e-mail: the message's Date header as written (None if absent)
+    by_mail: bool = False  # it came inside an e-mail (.eml/.msg), at any depth
 
     def __post_init__(self) -> None:
         if not self.sha256:

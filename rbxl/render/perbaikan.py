@@ -98,14 +98,13 @@ def units_to_fix(report: Report) -> dict[str, Submission]:
     for unit, sub in report.chosen.items():
         if sub.verdict == NEEDS_FIX:
             out[unit] = sub
-    floor = dt.datetime.min
+    from rbxl.checks.validate import arrival
+
     for sub in report.submissions:
         if sub.verdict != REJECTED or not sub.unit or sub.unit in report.chosen:
             continue
         old = out.get(sub.unit)
-        when = (sub.saved_at or sub.item.mtime or floor, sub.item.mtime or floor, sub.item.source)
-        if old is None or when > (old.saved_at or old.item.mtime or floor, old.item.mtime or floor,
-                                  old.item.source):
+        if old is None or arrival(sub.item, report.template_made) > arrival(old.item, report.template_made):
             out[sub.unit] = sub
     return out
 
@@ -116,9 +115,10 @@ def readable(sub: Submission, tahun: int, periode: str) -> bool:
 
 
 def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
-                    workers: int | None = None) -> list[Perbaikan]:
+                    workers: int | None = None, archive_out: str | Path | None = None) -> list[Perbaikan]:
     """Write perbaikan/<UNIT>_..._perbaikan.xlsx for every unit that must fix its file, and
-    perbaikan/daftar.csv; files of units that no longer need a fix are removed.
+    perbaikan/daftar.csv; files of units that no longer need a fix are removed. A file whose
+    bytes are not in memory is read from the archive under `archive_out` (bawaan: `out`).
 
     Each unit's file is read and written in a worker process (memory-capped, as in validate):
     writing the workbooks is the cost, and it spreads over the cores as generate does.
@@ -129,7 +129,8 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
         if unit not in roadmap.units:
             continue
         if readable(sub, report.tahun, report.periode) and not sub.item.data:
-            sub = dataclasses.replace(sub, item=dataclasses.replace(sub.item, data=_archived(sub, out, report)))
+            sub = dataclasses.replace(sub, item=dataclasses.replace(sub.item, data=_archived(sub, archive_out or out,
+                                                                                             report)))
         jobs.append((sub, report.tahun, report.periode, folder))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     done: list[Perbaikan] = []

@@ -3,7 +3,7 @@
 Import re-checks the byte-for-byte copies in each period's `arsip/` (named by SHA-256) against
 the current master and records the result, restoring each file's original name and source from
 `arsip/log.csv`; nothing is e-mailed and no period folder is written to. Which file a unit's
-data comes from follows the same rule as consolidation (newest saved-inside-the-file time).
+data comes from follows the same rule as consolidation (validation.arrival: the one received last).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from rbxl.core.atomic import write_text
 from rbxl.core.enums import Period
 from rbxl.core.errors import UsageError
 from rbxl.core.paths import ARCHIVE_LOG
-from rbxl.intake import Received
 from rbxl.master.model import Roadmap
 from rbxl.store import open_store
 
@@ -62,7 +61,9 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
     from rbxl.checks.history import load_context
     from rbxl.checks.validate import validate
     from rbxl.consolidation.build import consolidate
+    from rbxl.intake.archive import read_receipts
     from rbxl.riwayat.record import period_record
+    from rbxl.template.generate import templates_made
 
     done = []
     with open_store(db) as store:
@@ -70,17 +71,15 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
             if tahun not in roadmap.years:
                 done.append(Imported(tahun, periode, folder, 0, 0, f"tahun {tahun} di luar road map; dilewati"))
                 continue
-            rows = [r for r in _log_rows(folder) if r.get("putusan", "") and not r["putusan"].startswith(
-                ("Wadah", "Dilewati"))]
-            by_sha = {r["sha256"]: r for r in rows}
-            files: list[str | Path] = [folder / "arsip" / r["arsip"] for r in by_sha.values() if (folder / "arsip" / r["arsip"]).is_file()]
-            # oldest first, so each period is compared with the ones imported before it
-            report = validate(files, roadmap, tahun, periode, workers=workers,
+            rows = _log_rows(folder)
+            # the period's inputs as received (names, sources, receipt times) from arsip/ and log.csv,
+            # re-read exactly as consolidation does, oldest period first so each is compared with
+            # the ones imported before it
+            receipts = read_receipts(folder.parent, tahun, periode)
+            report = validate([], roadmap, tahun, periode, workers=workers, receipts=receipts,
+                              template_made=templates_made(folder.parent, tahun, periode),
                               history=load_context(store, tahun, periode))
-            for s in report.submissions:
-                r = by_sha.get(s.item.sha256)
-                if r:  # the name and source the file came with, not its archive name
-                    s.item = Received(r["sumber"], r["nama_berkas"], b"", s.item.mtime, s.item.sha256)
+            files = {s.item.sha256 for s in report.submissions}
             tables = consolidate(report, roadmap)
             rec = period_record(report, tables, roadmap)
             when = max((r.get("waktu_periksa", "") for r in rows), default="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -127,6 +128,16 @@ def write_manifest(results: list[Generated], path: Path) -> None:
                     g.rows.get("Rencana Aksi Pendukung", 0), g.rows.get("Indikator", 0),
                     g.rows.get("Kegiatan Prioritas", 0)])
     write_text(path, buf.getvalue())
+
+
+def templates_made(out: str | Path, tahun: int, periode: str) -> dt.datetime | None:
+    """When the period's templates were made (their manifest's file time), if they were made here:
+    no return can have been sent before it (rbxl.checks.validate.arrival)."""
+    try:
+        seconds = (templates_dir(out, tahun, periode) / MANIFEST).stat().st_mtime
+        return dt.datetime.fromtimestamp(seconds).replace(microsecond=0)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:

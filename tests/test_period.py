@@ -228,5 +228,5 @@ def test_rbxl_without_arguments_prints_the_help_as_help(tmp_path):
     assert first.startswith("Pemakaian: ") and first.endswith("rbxl [PILIHAN] PERINTAH [ARGUMEN]...")
     assert "Gagal" not in done.stderr
     lines = done.stderr.splitlines()
-    assert "Perintah:" in lines and any(line.strip().startswith("validate") for line in lines)
+    assert "Perintah:" in lines and any(line.strip().startswith("periksa") for line in lines)
     assert len(lines) > 20  # laid out as help, not folded into one paragraph

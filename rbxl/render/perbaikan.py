@@ -170,7 +170,9 @@ def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Road
     if p is None:
         return Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
     p.path = folder / template_name(spec).replace(".xlsx", SUFFIX)
-    write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries),
+    # dated by when the unit's file was received, so re-running the same inputs rewrites the same bytes
+    created = sub.item.received.astimezone(dt.UTC).replace(tzinfo=None) if sub.item.received else None
+    write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries), created=created,
                    first_sheet=functools.partial(_listing_sheet, p=p, spec=spec, name=sub.item.name,
                                                  verdict=sub.verdict))
     return p

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from rbxl.core.atomic import atomic_path, write_text
@@ -20,6 +21,10 @@ def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
     path = findings_path(out, report.tahun, report.periode)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WB_OPTIONS)
+        # dated by the last file the period received: the same inputs give the same bytes on a re-run
+        received = [s.item.received for s in report.submissions if getattr(s.item, "received", None)]
+        if received:
+            wb.set_properties({"created": max(received).astimezone(dt.UTC).replace(tzinfo=None)})
         head = header_format(wb, valign="top")
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         red = wb.add_format({"bg_color": "#F8CBAD"})

@@ -24,6 +24,7 @@ from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
 from .perbaikan import Perbaikan, write_perbaikan
+from .signing import load_signing
 from .snapshot import save_tables
 from .validation import Report, validate
 
@@ -64,7 +65,8 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
     out = Path(out)
     with period_lock(out, tahun, periode):
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
-                          workers=workers, progress=progress, on_total=on_total, history=history)
+                          workers=workers, progress=progress, on_total=on_total, history=history,
+                          signing=load_signing(out))
         report.archive = write_archive(report, out)
         write_feedback(report, roadmap, out)
         return Validated(report, write_perbaikan(report, roadmap, out))

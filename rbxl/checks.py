@@ -183,7 +183,7 @@ def _authentic(sub: Submission, meta: dict[str, str], claimed: str, key: bytes) 
     shown = f"{_short(meta.get('periode', '?'))} {_short(meta.get('tahun', '?'))}"
     sub.unit = claimed
     if not meta.get(SIGNATURE):
-        why = ("identitas tersembunyi tidak ada" if sub.findings and sub.findings[-1].code == "FILE_META_MISSING"
+        why = ("identitas tersembunyi tidak ada" if any(f.code == "FILE_META_MISSING" for f in sub.findings)
                else "tanda keaslian tidak ada di identitas tersembunyi")
         sub.findings.append(finding("FILE_UNSIGNED", file=sub.item.source, unit=claimed, sheet=META_SHEET,
                                     detail=why, claimed=_short(meta["unit"])))

@@ -303,6 +303,26 @@ def test_template_made_without_or_with_another_key_is_not_accepted(rm, tmp_path)
     assert not any(p.path for p in run_validation([folder], rm, TAHUN, PERIODE, out, workers=1).perbaikan)
 
 
+def test_perbaikan_file_is_signed_and_its_return_accepted(rm, tmp_path):
+    out = tmp_path / "hasil"
+    spec = plan(rm, "INSPEKTORAT", TAHUN, PERIODE)
+    answers = answers_for(spec)
+    ra = spec.sheets[1].rows[0].key
+    answers[(spec.sheets[1].name, ra, "progres")] = "sebagian"
+    (tmp_path / "kiriman").mkdir()
+    path = write_template(spec, tmp_path / "kiriman" / "a.xlsx", answers, key=ensure_key(out))
+    done = run_validation([path], rm, TAHUN, PERIODE, out, workers=1)
+    [p] = [p for p in done.perbaikan if p.path]
+    meta = read_meta(read_workbook(collect([p.path])[0][0]))
+    assert meta is not None and verify(meta, ensure_key(out))
+    back = tmp_path / "kembali"
+    back.mkdir()
+    returned = back / p.path.name
+    returned.write_bytes(p.path.read_bytes())  # the unit sends the perbaikan file back as it is
+    sub = validated([returned], rm, out).submissions[0]
+    assert not {"FILE_SIGNATURE_BAD", "FILE_UNSIGNED"} & set(codes(sub)) and sub.unit == "INSPEKTORAT"
+
+
 def test_missing_key_is_one_warning_not_silent_acceptance(rm, tmp_path):
     made = tmp_path / "kantor-lain"
     path = signed(made, tmp_path / "kiriman", rm, "INSPEKTORAT")

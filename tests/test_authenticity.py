@@ -455,3 +455,38 @@ def test_reproducers_in_tests_data(rm, tmp_path, name, expected):
     key_path(out).write_bytes((DATA / "kunci-uji").read_bytes())  # the key the reproducers were signed with
     report = validated([DATA / name], rm, out)
     assert [codes(s)[:len(expected)] for s in report.submissions] == [expected]
+
+
+# --------------------------------------------------------------------------- through a real mailbox
+
+def test_issue_scenario_through_tarik_the_units_own_file_is_kept(rm, tmp_path):
+    """Issue 19: a return for INSPEKTORAT built elsewhere and mailed from BAPPEDA's address was
+    'Diterima' and the genuine one 'Digantikan'. Here both arrive in a real Dovecot, `tarik`
+    saves them into masuk/, and validate keeps INSPEKTORAT's own file."""
+    import dovecot
+    from test_tarik import message, require_dovecot
+
+    from rbxl.paths import inbox_dir
+    from rbxl.tarik import tarik
+
+    require_dovecot()
+    out = tmp_path / "hasil"
+    own = signed(out, tmp_path / "a", rm, "INSPEKTORAT", seed=1, created=dt.datetime(2023, 4, 2, 9))
+    later = signed(out, tmp_path / "b", rm, "INSPEKTORAT", seed=2, created=dt.datetime(2023, 4, 9, 9))
+    jati = signed(out, tmp_path / "c", rm, "KEC-JATI")
+    forged = relabel_strings(jati, tmp_path / "c" / "kec-cepu.xlsx", [("KEC-JATI", "KEC-CEPU")])
+    msgs = [message("Laporan TW1", [("inspektorat.xlsx", own.read_bytes(), XLSX)], sender=MAIL["INSPEKTORAT"]),
+            message("Laporan TW1", [("inspektorat.xlsx", later.read_bytes(), XLSX)], sender=MAIL["BAPPEDA"]),
+            message("Laporan Cepu", [("cepu.xlsx", forged.read_bytes(), XLSX)], sender=MAIL["KEC-JATI"])]
+    with dovecot.Dovecot() as server:
+        server.append([m.as_bytes() for m in msgs])
+        assert len(tarik(server.settings("none"), TAHUN, PERIODE, out).saved) == 3
+    report = validated([inbox_dir(out, TAHUN, PERIODE)], rm, out)
+    by_sender = {s.item.sender: s for s in report.submissions}
+    assert set(by_sender) == {MAIL["INSPEKTORAT"], MAIL["BAPPEDA"], MAIL["KEC-JATI"]}
+    assert report.chosen["INSPEKTORAT"] is by_sender[MAIL["INSPEKTORAT"]]
+    assert by_sender[MAIL["BAPPEDA"]].verdict == SUPERSEDED
+    assert {"EMAIL_SENDER_OTHER_UNIT", "FILE_SENDER_OUTRANKED"} <= set(codes(by_sender[MAIL["BAPPEDA"]]))
+    cepu = by_sender[MAIL["KEC-JATI"]]
+    assert codes(cepu) == ["EMAIL_SENDER_OTHER_UNIT", "FILE_SIGNATURE_BAD"] and cepu.verdict == REJECTED
+    assert "KEC-CEPU" not in report.chosen

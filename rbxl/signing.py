@@ -62,21 +62,31 @@ def ensure_key(out: str | Path) -> bytes:
     tmp = path.with_name(f"{TEMP_PREFIX}kunci-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(_HEADER + key.hex() + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_new(tmp, key)
         try:
             os.link(tmp, path)  # fails when another run made the key first: then that one counts
         except FileExistsError:
             return _read(path)
+        except OSError:  # a file system without hard links (some network shares): create in place
+            try:
+                _write_new(path, key)
+            except FileExistsError:
+                return _read(path)
     except OSError as err:
         raise OutputError(explain(err, path)) from err
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return key
+
+
+def _write_new(path: Path, key: bytes) -> None:
+    """Create `path` (never over an existing file), owner-only, holding the key."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(_HEADER + key.hex() + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _read(path: Path) -> bytes:

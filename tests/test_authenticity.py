@@ -343,6 +343,30 @@ def test_key_file_in_an_input_folder_is_never_read_or_archived(rm, tmp_path):
     assert not any(".rbxl-kunci" in i.source for i in report.kept)
 
 
+def _key_hex(out: str) -> str:
+    return ensure_key(out).hex()
+
+
+def test_concurrent_first_runs_agree_on_one_key(tmp_path):
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        keys = pool.map(_key_hex, [str(tmp_path / "hasil")] * 8)
+    assert len(set(keys)) == 1 and load_signing(tmp_path / "hasil").key.hex() == keys[0]
+    assert [p.name for p in (tmp_path / "hasil").iterdir()] == [".rbxl-kunci"]  # no temporary file left
+
+
+def test_key_is_made_where_hard_links_are_not_allowed(tmp_path, monkeypatch):
+    """Some network shares refuse hard links (EPERM); the key is then created in place, exclusively."""
+    def no_links(*a, **kw):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    key = ensure_key(tmp_path)
+    assert load_signing(tmp_path).key == key and stat.S_IMODE(key_path(tmp_path).stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [".rbxl-kunci"]
+
+
 def test_broken_key_file_stops_with_a_clear_message(rm, tmp_path):
     from rbxl.errors import UsageError
 

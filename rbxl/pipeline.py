@@ -28,6 +28,7 @@ from rbxl.render.monitoring import write_csv_tables, write_monitoring
 from rbxl.render.perbaikan import Perbaikan, write_perbaikan
 from rbxl.render.temuan import write_feedback
 from rbxl.riwayat.snapshot import save_tables
+from rbxl.signing import load_signing
 
 if TYPE_CHECKING:
     from rbxl.checks.history import HistoryContext
@@ -66,7 +67,8 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
     out = Path(out)
     with period_lock(out, tahun, periode):
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
-                          workers=workers, progress=progress, on_total=on_total, history=history)
+                          workers=workers, progress=progress, on_total=on_total, history=history,
+                          signing=load_signing(out))
         report.archive = write_archive(report, out)
         write_feedback(report, roadmap, out)
         return Validated(report, write_perbaikan(report, roadmap, out))

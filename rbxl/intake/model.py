@@ -20,6 +20,7 @@ class Received:
     mtime: dt.datetime | None = None
     sha256: str = ""
     note: str = ""  # not a workbook to check: "wadah" (zip/e-mail) or why it was skipped; archived all the same
+    sender: str | None = None  # From address of the e-mail it came in ("" when it had none); None: not by e-mail
 
     def __post_init__(self) -> None:
         if not self.sha256:

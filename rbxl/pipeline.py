@@ -30,6 +30,7 @@ from rbxl.consolidation.tables import Tables
 from rbxl.core.errors import UsageError
 from rbxl.core.lock import period_lock
 from rbxl.core.paths import csv_dir, findings_path, monitoring_path, own_outputs
+from rbxl.core.signing import load_signing
 from rbxl.core.stage import Stage
 from rbxl.intake.archive import read_receipts, write_archive
 from rbxl.master.model import Roadmap
@@ -117,7 +118,8 @@ def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: s
     """Validation and its outputs, written into a staging folder (the caller publishes it)."""
     report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode), workers=workers,
                       progress=progress, on_total=on_total, history=history,
-                      receipts=read_receipts(out, tahun, periode), template_made=templates_made(out, tahun, periode))
+                      receipts=read_receipts(out, tahun, periode), template_made=templates_made(out, tahun, periode),
+                      signing=load_signing(out))
     slip = period_slip(report)
     if slip:
         label, n, total = slip

@@ -306,7 +306,12 @@ def test_input_rules_are_data_validations_with_named_lists(books, specs):
 
 # --- 4. metadata -------------------------------------------------------------------------
 
-def test_hidden_metadata_sheet_and_custom_properties_identify_the_workbook(roadmap, books, specs):
+def test_hidden_metadata_sheet_and_custom_properties_identify_the_workbook(roadmap, books, specs, generated):
+    from rbxl.core.signing import load_signing, verify
+
+    office_key = load_signing(generated[0].parents[1]).key  # <out>/.rbxl-kunci, made by this generate
+    assert office_key is not None
+    ids = set()
     for code, wb in books.items():
         spec = specs[code]
         assert wb[META_SHEET].sheet_state == "veryHidden", code
@@ -319,7 +324,9 @@ def test_hidden_metadata_sheet_and_custom_properties_identify_the_workbook(roadm
         dt.datetime.fromisoformat(meta["dibuat"])
         baris = {k: v for k, v in meta.items() if k.startswith("baris:")}
         assert baris == {f"baris:{s.name}": ";".join(r.key for r in s.rows) for s in spec.sheets}, code
-        assert set(meta) == set(META_KEYS) | {"dibuat"} | set(baris), code
+        assert set(meta) == set(META_KEYS) | {"dibuat", "id", "tanda"} | set(baris), code
+        assert verify(meta, office_key), code  # the office's signature over every other entry (rbxl.core.signing)
+        ids.add(meta["id"])
         for s in spec.sheets:
             if "kode" in {f.key for f in s.fields}:
                 assert ";".join(sheet_keys(wb, spec, s.name)) == meta[f"baris:{s.name}"], (code, s.name)
@@ -328,6 +335,7 @@ def test_hidden_metadata_sheet_and_custom_properties_identify_the_workbook(roadm
         for key in META_KEYS:
             assert props.get(f"rbxl_{key}") == meta[key], (code, key)
         assert {"rbxl_unit", "rbxl_tahun", "rbxl_periode", "rbxl_master"} <= set(props)
+    assert len(ids) == len(books)  # every template has its own id
 
 
 # --- 5. rows per unit, against the master ------------------------------------------------
@@ -478,11 +486,12 @@ def test_generating_twice_gives_identical_content_except_creation_time(roadmap, 
         assert second.sheetnames == first.sheetnames, code
         a, b = all_values(first), all_values(second)
         m1, m2 = meta_of(first), meta_of(second)
-        assert {k: v for k, v in m1.items() if k != "dibuat"} == {k: v for k, v in m2.items() if k != "dibuat"}
+        per_copy = ("dibuat", "id", "tanda")  # creation time, the template's random id, and the signature over them
+        assert {k: v for k, v in m1.items() if k not in per_copy} == {k: v for k, v in m2.items() if k not in per_copy}
         for name in first.sheetnames:
             if name == META_SHEET:
-                a[name] = [r for r in a[name] if r[0] != "dibuat"]
-                b[name] = [r for r in b[name] if r[0] != "dibuat"]
+                a[name] = [r for r in a[name] if r[0] not in per_copy]
+                b[name] = [r for r in b[name] if r[0] not in per_copy]
             assert a[name] == b[name], (code, name)
         p1 = {p.name: p.value for p in first.custom_doc_props.props}
         p2 = {p.name: p.value for p in second.custom_doc_props.props}

@@ -13,6 +13,7 @@ from test_kirim import NO_WAIT, PERIODE, TAHUN, cli, read_log, settings, templat
 
 from rbxl.consolidation.figures import LATE, ON_TIME
 from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
+from rbxl.core.signing import ensure_key
 from rbxl.form.sample import answers_for
 from rbxl.form.spec import SHEET_RA_UTAMA, plan
 from rbxl.mail.kirim import CONTOH, PENGINGAT, SUDAH, TERKIRIM, UMPAN_BALIK, kirim
@@ -45,7 +46,7 @@ def returned(rm, out, tmp_path):
         answers = answers_for(spec)
         if unit == "BAPPEDA":
             answers[(SHEET_RA_UTAMA, spec.sheet(SHEET_RA_UTAMA).rows[0].key, "progres")] = "sebagian"
-        write_template(spec, inbox / f"{unit}.xlsx", answers)
+        write_template(spec, inbox / f"{unit}.xlsx", answers, key=ensure_key(out))  # the office's signed template
     return run_validation([inbox], rm, TAHUN, PERIODE, out, workers=1)
 
 
@@ -126,7 +127,7 @@ def test_cli_dry_run_reminder_and_exclusive_options(rm, out, env, returned):
 def test_feedback_on_an_unreadable_file_is_text_only(rm, out, server, returned, tmp_path):
     spec = plan(rm, "BAG-HUKUM", TAHUN, "TW2")  # the wrong period: rejected, its cells not this period's
     inbox = tmp_path / "kiriman"
-    write_template(spec, inbox / "BAG-HUKUM.xlsx", answers_for(spec))
+    write_template(spec, inbox / "BAG-HUKUM.xlsx", answers_for(spec), key=ensure_key(out))
     checked = run_validation([inbox], rm, TAHUN, PERIODE, out, workers=1)
     assert [(p.unit, p.path) for p in checked.perbaikan if p.unit == "BAG-HUKUM"] == [("BAG-HUKUM", None)]
     result = kirim(rm, TAHUN, PERIODE, out, smtp=settings(server.port), jenis=UMPAN_BALIK, **NO_WAIT)
@@ -153,7 +154,7 @@ def tw1_recorded(roadmap, out, tmp_path):
                                  ("INSPEKTORAT", "TW1", deadline + dt.timedelta(days=3)),
                                  ("DPK", "TW2", deadline - dt.timedelta(days=1))):
         spec = plan(rm, unit, TAHUN, periode)
-        write_template(spec, inbox / template_name(spec), answers_for(spec),
+        write_template(spec, inbox / template_name(spec), answers_for(spec), key=ensure_key(out),
                        created=dt.datetime.combine(saved, dt.time(9, 0)))
     run_consolidation([inbox], rm, TAHUN, "TW1", out, workers=1)
     generate(rm, TAHUN, "TW2", out, units=[*LATE_AGAIN], workers=1)

@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from rbxl.core.address import parse_addresses
 from rbxl.core.enums import StatusRole, Verdict
 from rbxl.core.findings import ERROR, REJECTING, WARNING, Finding, finding
+from rbxl.core.signing import CREATED, SIGNATURE, Signing, verify
 from rbxl.core.values import as_text, format_number, parse_date, parse_graded, parse_number
 from rbxl.core.xlsx import cell_name
 from rbxl.form.spec import (
@@ -81,9 +83,15 @@ def read_meta(raw: RawWorkbook) -> dict[str, str] | None:
 
 
 def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, periode: str,
-          specs: dict[str, FormSpec] | None = None, formulas: dict[str, dict[str, str]] | None = None
-          ) -> Submission:
-    """Identify the file by its hidden metadata, then compare it cell by cell with its FormSpec."""
+          specs: dict[str, FormSpec] | None = None, formulas: dict[str, dict[str, str]] | None = None,
+          signing: Signing | None = None, now: dt.datetime | None = None) -> Submission:
+    """Identify the file by its hidden metadata, then compare it cell by cell with its FormSpec.
+
+    With `signing` holding the office's key (rbxl.core.signing), a file whose identity is not signed
+    by it, or no longer matches its signature, is rejected before anything else is read; None
+    (a re-check of rbxl's own layout, a library caller) skips that. `now` (local time) is what a
+    save time in the future is measured against.
+    """
     sub = Submission(item, saved_at=raw.saved_at)
     file = item.source
 
@@ -111,6 +119,11 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         add("FILE_META_TAMPERED", sheet=META_SHEET, detail="format/unit tidak dikenali")
         sub.decide()
         return sub
+    claimed = meta["unit"] if meta["unit"] in roadmap.units else ""
+    _sender(sub, claimed, roadmap)
+    if signing is not None and signing.key is not None and not _authentic(sub, meta, claimed, signing.key):
+        sub.decide()
+        return sub
     sub.unit, sub.periode, sub.master = meta["unit"], meta.get("periode", ""), meta.get("master", "")
     sub.prefilled = meta.get(PREFILL_META, "")
     try:
@@ -127,6 +140,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         add("FILE_WRONG_PERIOD", detail=f"{sub.periode} {sub.tahun}")
         sub.decide()
         return sub
+    _saved_time(sub, meta, now or dt.datetime.now())
 
     specs = specs if specs is not None else {}
     spec = specs.get(sub.unit) or specs.setdefault(sub.unit, plan(roadmap, sub.unit, tahun, periode))
@@ -162,6 +176,83 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
     return sub
+
+
+def _authentic(sub: Submission, meta: dict[str, str], claimed: str, key: bytes) -> bool:
+    """False (with its finding) when the identity the file shows is not the one the office signed."""
+    shown = f"{_short(meta.get('periode', '?'))} {_short(meta.get('tahun', '?'))}"
+    sub.unit = claimed
+    if not meta.get(SIGNATURE):
+        why = ("identitas tersembunyi tidak ada" if any(f.code == "FILE_META_MISSING" for f in sub.findings)
+               else "tanda keaslian tidak ada di identitas tersembunyi")
+        sub.findings.append(finding("FILE_UNSIGNED", file=sub.item.source, unit=claimed, sheet=META_SHEET,
+                                    detail=why, claimed=_short(meta["unit"])))
+        return False
+    if not verify(meta, key):
+        sub.findings.append(finding("FILE_SIGNATURE_BAD", file=sub.item.source, unit=claimed, sheet=META_SHEET,
+                                    detail=shown, claimed=_short(meta["unit"])))
+        return False
+    return True
+
+
+def unit_of_address(roadmap: Roadmap, address: str) -> list[str]:
+    """The units whose master e-mail cell holds `address` (case ignored)."""
+    address = address.lower()
+    return [code for code, u in roadmap.units.items()
+            if address in (a.lower() for a in parse_addresses(u.email)[0])]
+
+
+def _sender(sub: Submission, claimed: str, roadmap: Roadmap) -> None:
+    """A file that came by e-mail is compared with the addresses of the unit it claims to be."""
+    sender = sub.item.sender
+    if sender is None or not claimed:
+        return
+    own = parse_addresses(roadmap.units[claimed].email)[0]
+    shown = sender or "(tanpa alamat pengirim)"
+
+    def add(code: str, **kw) -> None:
+        sub.findings.append(finding(code, file=sub.item.source, unit=claimed, value=shown, claimed=claimed, **kw))
+
+    if not own:
+        add("EMAIL_SENDER_UNCHECKED")
+    elif sender.lower() not in (a.lower() for a in own):
+        others = [u for u in unit_of_address(roadmap, sender) if u != claimed] if sender else []
+        if others:
+            add("EMAIL_SENDER_OTHER_UNIT", other=", ".join(others), detail=", ".join(own))
+        else:
+            add("EMAIL_SENDER_UNKNOWN", detail=", ".join(own))
+
+
+SENDER_MISMATCH = frozenset({"EMAIL_SENDER_OTHER_UNIT", "EMAIL_SENDER_UNKNOWN"})
+CLOCK_SLACK = dt.timedelta(days=1)  # a unit's computer clock or time zone may be off by this much
+
+
+def _saved_time(sub: Submission, meta: dict[str, str], now: dt.datetime) -> None:
+    """A save time in the future, or before the template was made, is reported and not used to
+    choose the newest file (a forged date must not beat the unit's later correction)."""
+    saved = sub.saved_at
+    if saved is None:
+        return
+    if saved > now + CLOCK_SLACK:
+        sub.findings.append(finding("FILE_SAVED_FUTURE", file=sub.item.source, unit=sub.unit,
+                                    value=saved.isoformat(sep=" ")))
+        sub.saved_at = None
+        return
+    made = _template_made(meta)
+    if made is not None and saved < made - CLOCK_SLACK:
+        sub.findings.append(finding("FILE_SAVED_BEFORE_TEMPLATE", file=sub.item.source, unit=sub.unit,
+                                    value=saved.isoformat(sep=" "), detail=made.isoformat(sep=" ")))
+        sub.saved_at = None
+
+
+def _template_made(meta: dict[str, str]) -> dt.datetime | None:
+    """When the template was written (meta 'dibuat', UTC) in local time, as saved_at is."""
+    try:
+        made = dt.datetime.fromisoformat(meta.get(CREATED, "").replace(" ", "T"))
+        return made.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None) if made.tzinfo is None else \
+            made.astimezone().replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 # what an untouched template yields; any other finding means something was typed

@@ -7,14 +7,16 @@ finding instead of a crash.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from rbxl.checks.report import Report
-from rbxl.checks.structure import Submission, check, check_csv
+from rbxl.checks.structure import SENDER_MISMATCH, Submission, check, check_csv
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import Finding, finding
+from rbxl.core.signing import Signing
 from rbxl.core.workers import Failure, default_workers, map_isolated
 from rbxl.form.spec import FormSpec
 from rbxl.intake import Received, Rejected, collect, collect_received, read_workbook
@@ -25,8 +27,8 @@ from rbxl.master.model import Roadmap
 _STATE: dict = {}
 
 
-def _init_worker(roadmap: Roadmap, tahun: int, periode: str) -> None:
-    _STATE.update(roadmap=roadmap, tahun=tahun, periode=periode, specs={})
+def _init_worker(roadmap: Roadmap, tahun: int, periode: str, signing: Signing | None = None) -> None:
+    _STATE.update(roadmap=roadmap, tahun=tahun, periode=periode, specs={}, signing=signing)
     import python_calamine  # noqa: F401  (loaded before the memory cap, once per worker)
 
 
@@ -36,7 +38,8 @@ def _process(item: Received) -> Submission:
     specs: dict[str, FormSpec] = _STATE["specs"]
     try:
         raw = read_workbook(item)
-        sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas)  # sheets load lazily
+        sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas,  # sheets load lazily
+                    signing=_STATE.get("signing"))
     except Rejected as rej:
         sub = _failed_submission(item, rej.finding)
     except MemoryError:
@@ -46,12 +49,12 @@ def _process(item: Received) -> Submission:
             raise
         sub = _failed_submission(item, finding("FILE_UNREADABLE", file=item.source,
                                                detail=f"pembaca berkas gagal: {short(err)}"))
-    sub.item = Received(item.source, item.name, b"", item.mtime, item.sha256)  # bytes stay with the parent
+    sub.item = dataclasses.replace(item, data=b"")  # bytes stay with the parent
     return sub
 
 
 def _failed_submission(item: Received, f: Finding) -> Submission:
-    sub = Submission(Received(item.source, item.name, b"", item.mtime, item.sha256), findings=[f])
+    sub = Submission(dataclasses.replace(item, data=b""), findings=[f])
     sub.decide()
     return sub
 
@@ -68,9 +71,9 @@ def _failed(item: Received, why: Failure) -> Submission:
 
 
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
-               progress: Callable[[], None] | None) -> list[Submission]:
+               progress: Callable[[], None] | None, signing: Signing | None = None) -> list[Submission]:
     """Each file in a worker with a deadline and a memory cap (rbxl/core/workers.py)."""
-    return map_isolated(_process, items, initializer=_init_worker, initargs=(roadmap, tahun, periode),
+    return map_isolated(_process, items, initializer=_init_worker, initargs=(roadmap, tahun, periode, signing),
                         workers=workers, failed=_failed, progress=progress)
 
 
@@ -79,10 +82,13 @@ def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str
 def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, *, exclude: list[Path] | None = None,
              workers: int | None = None, progress: Callable[[], None] | None = None,
              on_total: Callable[[int], None] | None = None, history=None, receipts=None,
-             template_made: dt.datetime | None = None) -> Report:
+             template_made: dt.datetime | None = None, signing: Signing | None = None) -> Report:
     """Check every returned file and choose one per unit; reads only, writes nothing.
 
     `exclude`: paths never read as returned files (rbxl's own outputs under the inputs).
+    `signing` (rbxl.core.signing.load_signing of the output folder; the pipeline always passes it)
+    rejects files whose identity the office did not sign; when its key file is absent, one
+    FILE_SIGNATURE_UNCHECKED warning says so. None checks no signature (a library caller's choice).
     `history` (rbxl.checks.history.HistoryContext, loaded from the riwayat store by the pipeline) adds
     the checks that compare each unit with its earlier accepted period.
     `receipts` (rbxl.intake.archive.Receipts): what the period received earlier; those files are
@@ -118,7 +124,9 @@ def validate(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str
     if on_total:
         on_total(len(unique))
     workers = workers or default_workers()
-    checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress)}
+    checked = {s.item.sha256: s for s in _check_all(unique, roadmap, tahun, periode, workers, progress, signing)}
+    if signing is not None and signing.key is None and unique:
+        findings.append(finding("FILE_SIGNATURE_UNCHECKED", value=str(signing.path)))
 
     submissions: list[Submission] = []
     for idx, item in enumerate(items):
@@ -191,15 +199,24 @@ def period_slip(report: Report) -> tuple[str, int, int] | None:
 
 
 def _choose(report: Report) -> None:
-    """The usable file that arrived last, per unit, counts (`arrival`); the others are superseded."""
+    """The usable file that arrived last, per unit, counts (`arrival`), and a file
+    e-mailed from an address that is not the unit's never wins over one the unit sent itself."""
     by_unit: dict[str, list[Submission]] = {}
     for s in report.submissions:
         if s.usable and s.unit:
             by_unit.setdefault(s.unit, []).append(s)
     for unit, subs in by_unit.items():
         subs.sort(key=lambda s: arrival(s.item, report.template_made))
-        winner = subs[-1]
+        own = [s for s in subs if not any(f.code in SENDER_MISMATCH for f in s.findings)]
+        winner = (own or subs)[-1]
         report.chosen[unit] = winner
-        for s in subs[:-1]:
+        for s in subs:
+            if s is winner:
+                continue
             s.verdict = Verdict.SUPERSEDED
-            s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit, detail=winner.item.source))
+            if own and s not in own:
+                s.findings.append(finding("FILE_SENDER_OUTRANKED", file=s.item.source, unit=unit, claimed=unit,
+                                          detail=winner.item.source))
+            else:
+                s.findings.append(finding("FILE_SUPERSEDED", file=s.item.source, unit=unit,
+                                          detail=winner.item.source))

@@ -12,6 +12,7 @@ from pathlib import Path
 from rbxl.core.atomic import write_bytes, write_text
 from rbxl.core.enums import Period, StatusRole, Verdict
 from rbxl.core.paths import demo_inbox_dir
+from rbxl.core.signing import ensure_key
 from rbxl.form.sample import DEMO, add_mistakes, answers_for
 from rbxl.form.spec import plan
 from rbxl.master.model import Roadmap
@@ -45,6 +46,7 @@ def run_demo(roadmap: Roadmap, out: str | Path, tahun: int = 2023, periode: str 
 
 def _first_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, progress) -> Demo:
     generate(roadmap, tahun, periode, out, db=store_path(None, out))
+    office_key = ensure_key(out)  # the sample units fill templates this office signed
     inbox = demo_inbox_dir(out, tahun, periode)
     units = roadmap.reporting_units()
     featured = {"INSPEKTORAT", "DINKES", "KEC-CEPU", "DPK", "BAPPEDA", "DINSOSP3A"}
@@ -64,11 +66,11 @@ def _first_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, progres
         name = template_name(spec)
         if unit == "DPK":  # a unit renames its file, then sends a corrected version later
             first = inbox / "laporan rb dpk (1).xlsx"
-            write_template(spec, first, answers_for(spec, seed=7), created=base_time)
+            write_template(spec, first, answers_for(spec, seed=7), created=base_time, key=office_key)
             name = "laporan rb dpk FINAL revisi.xlsx"
             story.append("DPK mengirim dua versi; yang terbaru dipakai, yang lama tercatat 'Digantikan'.")
         path = inbox / name
-        write_template(spec, path, answers, created=base_time + dt.timedelta(hours=i % 24, minutes=i))
+        write_template(spec, path, answers, created=base_time + dt.timedelta(hours=i % 24, minutes=i), key=office_key)
         if unit.startswith("KEC-") and unit not in mistakes:  # kecamatan files arrive together in a zip
             by_zip[path.name] = path.read_bytes()
             path.unlink()
@@ -83,7 +85,7 @@ def _first_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, progres
         write_bytes(inbox / "kiriman-kecamatan.zip", buf.getvalue())
         story.append(f"{len(by_zip)} kecamatan dikirim dalam satu berkas zip.")
     wrong = plan(roadmap, "DINSOSP3A", tahun, "TW2" if periode != "TW2" else "TW3")
-    write_template(wrong, inbox / "dinsos laporan.xlsx", answers_for(wrong))
+    write_template(wrong, inbox / "dinsos laporan.xlsx", answers_for(wrong), key=office_key)
     story.append("Dinsos P3A keliru mengirim template periode lain: berkas ditolak.")
     write_bytes(inbox / "~$laporan rb dpk (1).xlsx", b"\x0bOperator DPK" + b"\x00" * 40)
     write_text(inbox / "catatan pengiriman.txt", "Mohon dicek, terima kasih.\n")
@@ -97,6 +99,7 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
 
     db = store_path(None, out)
     generate(roadmap, tahun, periode, out, db=db)
+    office_key = ensure_key(out)
     units = roadmap.reporting_units()
     pf = load_prefill(db, tahun, periode, units)
     missing_before = list(first.outputs.report.missing)
@@ -129,7 +132,7 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
         else:
             _move_on(spec, answers, rng)
         write_template(spec, inbox / template_name(spec), answers, created=sent + dt.timedelta(minutes=i),
-                       prefilled=marked)
+                       prefilled=marked, key=office_key)
     outputs = run_consolidation([inbox], roadmap, tahun, periode, out, progress=progress)
     return Demo(inbox, outputs, story)
 

@@ -13,6 +13,7 @@
                             dasbor-<tahun>-<periode>.html (the dashboard page, rbxl.render.dasbor)
                             laporan-monev-<tahun>-<periode>.docx (and .pdf), pokja/ (rbxl.render.laporan)
     <out>/rbxl.sqlite                       the riwayat store of every period (rbxl.store), unless --db
+    <out>/.rbxl-kunci                       the key templates are signed with (rbxl.core.signing); back it up
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ def stage_dir(out: str | Path, tahun: int, periode: str) -> Path:
     return period_dir(out, tahun, periode) / ".~rbxl-baru"
 
 
+def key_file(out: str | Path) -> Path:
+    """The office's signing key (rbxl.core.signing), beside the period folders, never in a template."""
+    return Path(out) / ".rbxl-kunci"
+
+
 def store_file(out: str | Path) -> Path:
     """The default riwayat store, beside the period folders."""
     return Path(out) / "rbxl.sqlite"
@@ -110,4 +116,4 @@ def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
                                              csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
                                              pokja_dir, dasbor_path, stage_dir)] + [
-        store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")]
+        store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm"), key_file(out)]

@@ -256,7 +256,9 @@ def _add(item: Received, run: _Run, depth: int, budget: Budget) -> None:
 
 
 def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, depth: int, budget: Budget,
-            mail: tuple[dt.datetime | None] | None = None) -> None:
+            mail: tuple[dt.datetime | None] | None = None, sender: str | None = None) -> None:
+    """One member of a zip or e-mail; it keeps the e-mail sender of its container (`sender` when
+    it is the attachment of a message)."""
     name, unsafe = safe_name(raw_name)
     source = display(f"{parent.source}!/{raw_name}")
     if unsafe:
@@ -272,8 +274,8 @@ def _nested(parent: Received, raw_name: str, data: bytes, mtime, run: _Run, dept
         run.hold(source, len(data))
         _charge_package(data, source, budget)
     sent, by_mail = (mail[0], True) if mail else (parent.sent, parent.by_mail)  # an e-mail's Date reaches its zips
-    _add(Received(source, name, data, mtime, received=parent.received, sent=sent, by_mail=by_mail), run, depth + 1,
-         budget)
+    _add(Received(source, name, data, mtime, received=parent.received, sent=sent, by_mail=by_mail,
+                  sender=parent.sender if sender is None else sender), run, depth + 1, budget)
 
 
 def _charge_package(data: bytes, source: str, budget: Budget) -> None:
@@ -345,6 +347,8 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     try:
         msg = email.message_from_bytes(item.data, policy=email.policy.default)
         when = None
+        # a forwarded message inside an e-mail counts as sent by whoever sent it to the office
+        sender = item.sender if item.sender is not None else _sender(msg)
         if msg["Date"]:
             try:
                 when = email.utils.parsedate_to_datetime(str(msg["Date"]))
@@ -375,7 +379,20 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     if not attachments:
         run.findings.append(finding("FILE_SKIPPED", file=item.source, detail="e-mail tanpa lampiran"))
     for raw_name, payload in attachments:
-        _nested(item, raw_name, payload, when, run, depth, budget, mail=(when,))
+        _nested(item, raw_name, payload, when, run, depth, budget, mail=(when,), sender=sender)
+
+
+def _sender(msg: email.message.Message) -> str:
+    """The message's From address, lower case ('' when it names none, the raw text when it names
+    several or cannot be parsed: either way it matches no unit's address)."""
+    try:
+        raw = str(msg["From"] or "")
+    except Exception:  # a header the email package cannot decode
+        return ""
+    pairs = [a for _, a in email.utils.getaddresses([raw]) if a]
+    if len(pairs) == 1 and "@" in pairs[0]:
+        return pairs[0].strip().lower()
+    return " ".join(raw.split())[:200]
 
 
 def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
@@ -386,8 +403,13 @@ def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
                                     detail="berkas Outlook .msg butuh paket extract-msg (pip install 'rbxl[msg]')"))
         return
     attachments = []
+    sender: str | None = None
     try:
         msg = extract_msg.openMsg(io.BytesIO(item.data))
+        from_header = getattr(msg, "sender", None)
+        if isinstance(from_header, str):
+            pairs = [a for _, a in email.utils.getaddresses([from_header]) if a]
+            sender = pairs[0].strip().lower() if len(pairs) == 1 and "@" in pairs[0] else " ".join(from_header.split())[:200]
         for att in msg.attachments:
             raw_name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""
             data = att.data if isinstance(att.data, bytes) else b""
@@ -400,4 +422,4 @@ def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         run.findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"berkas .msg rusak: {short(err)}"))
         return
     for raw_name, data in attachments:
-        _nested(item, raw_name, data, None, run, depth, budget, mail=(None,))
+        _nested(item, raw_name, data, None, run, depth, budget, mail=(None,), sender=sender)

@@ -23,6 +23,7 @@ class Received:
     received: dt.datetime | None = None  # when rbxl received it (first archived; this run's start if new)
     sent: dt.datetime | None = None  # inside an e-mail: the message's Date header as written (None if absent)
     by_mail: bool = False  # it came inside an e-mail (.eml/.msg), at any depth
+    sender: str | None = None  # From address of the e-mail it came in ("" when it had none); None: not by e-mail
 
     def __post_init__(self) -> None:
         if not self.sha256:

@@ -31,6 +31,7 @@ from rbxl.checks.structure import (
 from rbxl.core.atomic import write_text
 from rbxl.core.findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from rbxl.core.paths import PERBAIKAN_LIST, archive_dir, perbaikan_dir
+from rbxl.core.signing import load_signing
 from rbxl.core.values import as_text
 from rbxl.core.workers import map_isolated
 from rbxl.core.xlsx import A4
@@ -43,7 +44,7 @@ from rbxl.form.spec import (
     FormSpec,
     plan,
 )
-from rbxl.intake import RawWorkbook, Received, Rejected, read_workbook
+from rbxl.intake import RawWorkbook, Rejected, read_workbook
 from rbxl.intake.archive import archive_name
 from rbxl.master.load import cell_name
 from rbxl.master.model import Roadmap
@@ -60,7 +61,8 @@ SUFFIX = "_perbaikan.xlsx"
 # a rejected file whose cells cannot be trusted to belong to this unit and period, or be read at all
 # (a CSV holds one sheet's text; a blank template has nothing of the unit's to put back)
 UNREADABLE = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE", "FILE_NOT_TEMPLATE",
-              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_CSV", "FILE_BLANK"}
+              "FILE_META_TAMPERED", "FILE_UNKNOWN_UNIT", "FILE_WRONG_PERIOD", "FILE_CSV", "FILE_BLANK",
+              "FILE_UNSIGNED", "FILE_SIGNATURE_BAD"}  # an identity not signed by the office: not the unit's cells
 # findings about the received file's layout, listed (with the file's own cell) but not re-checked
 LAYOUT = {"CELL_CHANGED", "SHEET_MISSING", "SHEET_RENAMED", "FILE_MASTER_CHANGED", "SHEET_EXTRA", "ROW_EXTRA",
           "CELL_OUTSIDE", "ROW_INSERTED", "ROW_DELETED"}
@@ -124,6 +126,7 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
     writing the workbooks is the cost, and it spreads over the cores as generate does.
     """
     folder = perbaikan_dir(out, report.tahun, report.periode)
+    key = load_signing(archive_out or out).key  # signed like a template; never creates the key (rbxl.core.signing)
     jobs = []
     for unit, sub in sorted(units_to_fix(report).items()):
         if unit not in roadmap.units:
@@ -131,7 +134,7 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
         if readable(sub, report.tahun, report.periode) and not sub.item.data:
             sub = dataclasses.replace(sub, item=dataclasses.replace(sub.item, data=_archived(sub, archive_out or out,
                                                                                              report)))
-        jobs.append((sub, report.tahun, report.periode, folder))
+        jobs.append((sub, report.tahun, report.periode, folder, key))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     done: list[Perbaikan] = []
     if workers > 1 and len(jobs) >= 4:  # a worker that dies or hangs costs its unit the workbook only
@@ -163,7 +166,7 @@ def _job(job: tuple) -> Perbaikan:
     return _make(*job, _STATE["roadmap"])
 
 
-def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Roadmap) -> Perbaikan:
+def _make(sub: Submission, tahun: int, periode: str, folder: Path, key: bytes | None, roadmap: Roadmap) -> Perbaikan:
     """One unit's perbaikan file (path None when its file cannot be read: a text note only)."""
     spec = plan(roadmap, sub.unit, tahun, periode)
     p = build(sub, roadmap, tahun, periode, sub.item.data, spec) if readable(sub, tahun, periode) else None
@@ -172,7 +175,7 @@ def _make(sub: Submission, tahun: int, periode: str, folder: Path, roadmap: Road
     p.path = folder / template_name(spec).replace(".xlsx", SUFFIX)
     # dated by when the unit's file was received, so re-running the same inputs rewrites the same bytes
     created = sub.item.received.astimezone(dt.UTC).replace(tzinfo=None) if sub.item.received else None
-    write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries), created=created,
+    write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries), key=key, created=created,
                    first_sheet=functools.partial(_listing_sheet, p=p, spec=spec, name=sub.item.name,
                                                  verdict=sub.verdict))
     return p
@@ -186,7 +189,7 @@ def _archived(sub: Submission, out: str | Path, report: Report) -> bytes:
 def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: bytes,
           spec: FormSpec | None = None) -> Perbaikan | None:
     """Answers and findings of a perbaikan file for `sub`, or None when its cells cannot be read."""
-    item = Received(sub.item.source, sub.item.name, data, sub.item.mtime, sub.item.sha256)
+    item = dataclasses.replace(sub.item, data=data)  # the e-mail sender too: its finding is listed
     try:
         raw = read_workbook(item)
     except (Rejected, MemoryError):

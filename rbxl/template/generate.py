@@ -10,10 +10,12 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rbxl.core.atomic import write_text
 from rbxl.core.paths import templates_dir
+from rbxl.core.signing import ensure_key
 from rbxl.core.text import safe_filename
 from rbxl.core.workers import default_workers, pool_context
 from rbxl.form.spec import FormSpec, plan
@@ -80,25 +82,27 @@ def plan_templates(roadmap: Roadmap, tahun: int, periode: str, out: str | Path,
     return plans
 
 
-def _write_one(p: TemplatePlan) -> Generated:
-    path = write_template(p.spec, p.file, p.answers, prefilled=set(p.prefilled))
+def _write_one(p: TemplatePlan, key: bytes | None = None) -> Generated:
+    path = write_template(p.spec, p.file, p.answers, prefilled=set(p.prefilled), key=key)
     return Generated(p.spec.unit_kode, p.spec.unit_nama, path, p.email, p.spec.row_count())
 
 
 def write_templates(plans: list[TemplatePlan], manifest: Path, progress: Callable[[Generated], None] | None = None,
-                    workers: int | None = None) -> list[Generated]:
-    """Write the planned templates (in worker processes when there are many) and the manifest."""
+                    workers: int | None = None, key: bytes | None = None) -> list[Generated]:
+    """Write the planned templates (in worker processes when there are many) and the manifest;
+    with `key` (rbxl.core.signing.ensure_key of the output folder) each template is signed."""
     workers = workers if workers is not None else default_workers()
     results: list[Generated] = []
+    write_one = partial(_write_one, key=key)
     if workers > 1 and len(plans) >= 8:
         with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
-            for g in pool.map(_write_one, plans, chunksize=max(1, len(plans) // (workers * 4))):
+            for g in pool.map(write_one, plans, chunksize=max(1, len(plans) // (workers * 4))):
                 results.append(g)
                 if progress:
                     progress(g)
     else:
         for p in plans:
-            g = _write_one(p)
+            g = write_one(p)
             results.append(g)
             if progress:
                 progress(g)
@@ -110,9 +114,11 @@ def generate(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units:
              progress: Callable[[Generated], None] | None = None, workers: int | None = None,
              db: Path | None = None) -> list[Generated]:
     """Write templates under <out>/<tahun>-<periode>/templates/ and the manifest beside them
-    (prefilled from the riwayat store at `db`, see plan_templates)."""
+    (prefilled from the riwayat store at `db`, see plan_templates), each signed with the key of
+    `out` (<out>/.rbxl-kunci, created on the first run, rbxl.core.signing)."""
     plans = plan_templates(roadmap, tahun, periode, out, units, db)
-    return write_templates(plans, templates_dir(out, tahun, periode) / MANIFEST, progress, workers)
+    return write_templates(plans, templates_dir(out, tahun, periode) / MANIFEST, progress, workers,
+                           key=ensure_key(out))
 
 
 MANIFEST_FIELDS = ["unit", "nama", "email", "file", "baris_ra_utama", "baris_ra_pendukung",

@@ -7,12 +7,14 @@ through defined names; every formula carries its cached value.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rbxl.core.atomic import atomic_path
 from rbxl.core.formulas import capaian_formula, capaian_value
+from rbxl.core.signing import CREATED, SIGNATURE, TEMPLATE_ID, sign
 from rbxl.core.xlsx import HEADER_FILL, cell_name, column_ref, print_a4
 from rbxl.form.spec import (
     DATE_FORMAT,
@@ -84,12 +86,14 @@ class _Formats:
 
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
                    created: dt.datetime | None = None, marks: Marks | None = None,
-                   first_sheet: Callable[[Any], None] | None = None, prefilled: set | None = None) -> Path:
+                   first_sheet: Callable[[Any], None] | None = None, prefilled: set | None = None,
+                   key: bytes | None = None) -> Path:
     """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan,
     and the last accepted values: their keys in `prefilled` get the prefill fill, rbxl.template.prefill).
 
     `marks` highlights cells and gives each a comment; `first_sheet(workbook)` adds a sheet before
-    all others (the perbaikan file's list of findings).
+    all others (the perbaikan file's list of findings). With `key` (rbxl.core.signing, the output
+    folder's key) the hidden meta sheet is signed, so validation can tell the file is genuine.
     """
     path = Path(path)
     answers = answers or {}
@@ -100,15 +104,17 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         fm = _Formats(wb)
         # document times are UTC (xlsxwriter writes them with 'Z'); intake converts back to local
         created = created or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-        meta = spec.meta() | {"dibuat": created.isoformat()}
+        meta = spec.meta() | {CREATED: created.isoformat(), TEMPLATE_ID: uuid.uuid4().hex}
+        if key is not None:
+            meta[SIGNATURE] = sign(meta, key)
         wb.set_properties({
             "title": f"Monitoring RB {spec.unit_singkatan} {spec.periode_label}",
             "subject": "Monitoring Road Map Reformasi Birokrasi",
             "author": "rbxl", "company": spec.settings.get("nama_pemda", ""),
             "created": created, "keywords": f"rbxl;{spec.unit_kode};{spec.tahun};{spec.periode}",
         })
-        for key in ("format", "layout", "unit", "tahun", "periode", "master"):
-            wb.set_custom_property(f"rbxl_{key}", meta[key])
+        for name in ("format", "layout", "unit", "tahun", "periode", "master"):
+            wb.set_custom_property(f"rbxl_{name}", meta[name])
 
         if first_sheet is not None:
             first_sheet(wb)

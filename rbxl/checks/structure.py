@@ -17,6 +17,7 @@ from rbxl.core.findings import ERROR, REJECTING, WARNING, Finding, finding
 from rbxl.core.signing import CREATED, SIGNATURE, Signing, verify
 from rbxl.core.values import as_text, format_number, parse_date, parse_graded, parse_number
 from rbxl.core.xlsx import cell_name
+from rbxl.form.meta import FORMAT, Meta
 from rbxl.form.spec import (
     GUIDE_SHEET,
     HEADER_ROW,
@@ -25,7 +26,6 @@ from rbxl.form.spec import (
     LIST_SHEET,
     META_SHEET,
     PERBAIKAN_SHEET,
-    PREFILL_META,
     SHEET_IDENTITAS,
     DataSheet,
     FormSpec,
@@ -112,24 +112,24 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
             return sub
         # The sheets were copied into a new workbook: identify from the visible Identitas sheet;
         # the cell-by-cell comparison below still decides whether the content can be trusted.
-        meta = {"format": "rbxl-template", "unit": unit, "tahun": str(tahun), "periode": periode,
+        meta = {"format": FORMAT, "unit": unit, "tahun": str(tahun), "periode": periode,
                 "master": roadmap.fingerprint}
         sub.findings.append(finding("FILE_META_MISSING", file=file, unit=unit))
-    if meta.get("format") != "rbxl-template" or not meta.get("unit"):
+    claim = Meta.parse(meta)
+    if claim is None:
         add("FILE_META_TAMPERED", sheet=META_SHEET, detail="format/unit tidak dikenali")
         sub.decide()
         return sub
-    claimed = meta["unit"] if meta["unit"] in roadmap.units else ""
+    claimed = claim.unit if claim.unit in roadmap.units else ""
     _sender(sub, claimed, roadmap)
     if signing is not None and signing.key is not None and not _authentic(sub, meta, claimed, signing.key):
         sub.decide()
         return sub
-    sub.unit, sub.periode, sub.master = meta["unit"], meta.get("periode", ""), meta.get("master", "")
-    sub.prefilled = meta.get(PREFILL_META, "")
+    sub.unit, sub.periode, sub.master, sub.prefilled = claim.unit, claim.periode, claim.master, claim.prefill
     try:
-        sub.tahun = int(float(meta.get("tahun", "")))
+        sub.tahun = int(float(claim.tahun))
     except (ValueError, OverflowError):  # 'inf', '1e400'
-        add("FILE_META_TAMPERED", sheet=META_SHEET, detail=f"tahun '{meta.get('tahun')}'")
+        add("FILE_META_TAMPERED", sheet=META_SHEET, detail=f"tahun '{claim.tahun}'")
         sub.decide()
         return sub
     if sub.unit not in roadmap.units:
@@ -154,7 +154,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         if found_as:
             sub.findings.append(finding("SHEET_RENAMED", file=file, unit=sub.unit, sheet=sheet.name, value=found_as))
         structure += _compare_locked(sheet, grid, file, sub.unit)
-        if meta.get(f"baris:{sheet.name}") not in (None, ";".join(r.key for r in sheet.rows)):
+        if claim.rows_of(sheet.name) not in (None, ";".join(r.key for r in sheet.rows)):
             structure.append(finding("FILE_MASTER_CHANGED", file=file, unit=sub.unit, sheet=sheet.name,
                                      value=sub.master))
     old_master = sub.master != roadmap.fingerprint

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 
 from rbxl.core.enums import Period, StatusRole
 from rbxl.core.values import NO_VALUE, format_number, parse_graded
+from rbxl.form.meta import LAYOUT_VERSION, PREFILL_META, Meta  # noqa: F401  (PREFILL_META: re-exported for callers)
 from rbxl.master.model import Indikator, RencanaAksi, Roadmap, number_of
 from rbxl.master.schema import BASELINE_YEAR, LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 
-LAYOUT_VERSION = "1"
 HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
 META_SHEET = "_rbxl"
-PREFILL_META = "isian_lalu"  # meta key: the earlier period a template's inputs were prefilled from
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
 PERBAIKAN_SHEET = "Perbaikan"  # first sheet of a perbaikan file: rbxl's own, never read as data
@@ -160,13 +159,8 @@ class FormSpec:
 
     def meta(self) -> dict[str, str]:
         """Identification written into the hidden sheet and document properties."""
-        m = {"format": "rbxl-template", "layout": LAYOUT_VERSION, "unit": self.unit_kode,
-             "tahun": str(self.tahun), "periode": self.periode, "master": self.fingerprint}
-        if self.prefill:
-            m[PREFILL_META] = self.prefill
-        for s in self.sheets:
-            m[f"baris:{s.name}"] = ";".join(r.key for r in s.rows)
-        return m
+        return Meta(self.unit_kode, str(self.tahun), self.periode, self.fingerprint, prefill=self.prefill,
+                    rows={s.name: ";".join(r.key for r in s.rows) for s in self.sheets}).to_dict()
 
     def row_count(self) -> dict[str, int]:
         return {s.name: len(s.rows) for s in self.sheets if s.kind != "identitas"}

@@ -36,9 +36,22 @@ def rbxl(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -
                           stdin=subprocess.DEVNULL)
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (relative path -> SHA-256 of its bytes)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+def _digest(path: Path) -> str:
+    """SHA-256 of a file's bytes; of a workbook, of every sheet's cells (read with calamine) but
+    the time it was written (docProps, the hidden 'dibuat' of a perbaikan file), to the second."""
+    if path.suffix != ".xlsx":
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    cells = {name: [row for row in wb.get_sheet_by_name(name).to_python() if not row or row[0] != "dibuat"]
+             for name in wb.sheet_names}
+    return hashlib.sha256(repr(cells).encode()).hexdigest()
+
+
+def snapshot(folder: Path, raw: bool = False) -> dict[str, str]:
+    """Every file under `folder` (relative path -> digest of its content; `raw`: of its bytes)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if raw else _digest(p)
             for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".rbxl.lock"}
 
 
@@ -86,12 +99,12 @@ def period(roadmap, tmp_path):
 @pytest.mark.parametrize("command", ["validate", "consolidate"])
 def test_missing_input_path_is_a_usage_error_and_writes_nothing(period, tmp_path, command):
     out, _ = period
-    before = snapshot(tmp_path)
+    before = snapshot(tmp_path, raw=True)
     done = rbxl(command, "kirimann/", "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out), cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "kirimann" in done.stderr and "tidak ditemukan" in done.stderr
     assert "Simpan ulang" not in done.stderr + done.stdout  # not the message meant for a unit's file
-    assert snapshot(tmp_path) == before  # perbaikan files, findings workbook, archive: all as they were
+    assert snapshot(tmp_path, raw=True) == before  # perbaikan files, findings workbook, archive: all as they were
     assert not (out / "rbxl.sqlite").exists()  # consolidate did not even create the riwayat store
 
 
@@ -188,7 +201,7 @@ def test_ctrl_c_during_consolidate_leaves_the_previous_outputs_whole(roadmap, tm
     needs_fix(roadmap, day2, "INSPEKTORAT", name="inspektorat-revisi.xlsx")
     out = tmp_path / "out"
     run_consolidation([day1], roadmap, TAHUN, PERIODE, out, workers=2)
-    outputs = {k: v for k, v in snapshot(out / PERIOD).items() if not k.startswith("arsip/")}
+    outputs = {k: v for k, v in snapshot(out / PERIOD, raw=True).items() if not k.startswith("arsip/")}
 
     flag = tmp_path / "sedang-merekap"
     proc = subprocess.Popen([sys.executable, "-m", "rbxl", "consolidate", str(day2), "--tahun", str(TAHUN),
@@ -203,7 +216,7 @@ def test_ctrl_c_during_consolidate_leaves_the_previous_outputs_whole(roadmap, tm
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert "Dihentikan" in stderr and "Traceback" not in stderr
-    after = {k: v for k, v in snapshot(out / PERIOD).items() if not k.startswith("arsip/")}
+    after = {k: v for k, v in snapshot(out / PERIOD, raw=True).items() if not k.startswith("arsip/")}
     assert after == outputs  # temuan, umpan-balik, perbaikan, monitoring, csv/, rekap, dasbor: all the old run's
     assert not any(p.name.startswith(".~rbxl") for p in (out / PERIOD).rglob("*"))
 

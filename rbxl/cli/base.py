@@ -145,9 +145,9 @@ class RbxlGroup(click.Group):
                 _usage_error_id(err)
                 sys.exit(EXIT_USAGE)
             except (click.Abort, KeyboardInterrupt):  # Ctrl+C (click turns it into Abort in its own code)
-                from rbxl.cli.console import error
+                from rbxl.cli.console import err_console
 
-                error(INTERRUPTED)
+                err_console.print(f"\n[bold yellow]{INTERRUPTED}[/]")  # not "Gagal:": nothing failed
                 sys.exit(EXIT_INTERRUPTED)
             except click.exceptions.Exit as exc:
                 sys.exit(exc.exit_code)

@@ -14,7 +14,8 @@ EXIT_INTERRUPTED = 130  # stopped by Ctrl+C (SIGINT), the shell's convention 128
 EXIT_MEANINGS = {
     EXIT_OK: "berhasil; semua berkas diterima (boleh dengan peringatan)",
     EXIT_FINDINGS: "ada berkas ditolak, kesalahan isian, kesalahan master, atau e-mail gagal terkirim",
-    EXIT_USAGE: "perintah salah (unit tidak dikenal, tahun di luar 2022-2026, periode salah)",
+    EXIT_USAGE: ("perintah salah: unit tidak dikenal, tahun di luar 2022-2026, periode salah, folder/berkas "
+                 "masukan tidak ada, sebagian besar berkas untuk periode lain, atau `rbxl` tanpa perintah"),
     EXIT_MASTER: "master tidak ada atau tidak dapat dibuka",
     EXIT_IO: ("hasil tidak dapat ditulis: berkas lama sedang terbuka (hasil baru disimpan sebagai "
               "`... (baru).xlsx`), folder hasil hanya-baca, disk penuh, atau folder periode sedang dipakai "

@@ -298,7 +298,8 @@ def test_tw2_file_relabelled_as_tw1_is_rejected(rm, tmp_path):
     sub = validated([forged], rm, out).submissions[0]
     assert codes(sub) == ["FILE_SIGNATURE_BAD"] and sub.verdict == REJECTED
     # the genuine TW2 file itself is told it is for another period, as before
-    genuine = validated([tw2], rm, out).submissions[0]
+    # (the period is cumulative: the forged copy is in the archive and read again beside it)
+    genuine = next(s for s in validated([tw2], rm, out).submissions if s.item.source == str(tw2))
     assert codes(genuine) == ["FILE_WRONG_PERIOD"]
 
 

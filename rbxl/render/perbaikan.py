@@ -18,6 +18,7 @@ import csv
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import io
 import os
 from dataclasses import dataclass, field
@@ -176,6 +177,7 @@ def _make(sub: Submission, tahun: int, periode: str, folder: Path, key: bytes | 
     # dated by when the unit's file was received, so re-running the same inputs rewrites the same bytes
     created = sub.item.received.astimezone(dt.UTC).replace(tzinfo=None) if sub.item.received else None
     write_template(spec, p.path, p.answers, marks=cell_marks(spec, p.entries), key=key, created=created,
+                   template_id=hashlib.sha256(f"perbaikan:{sub.item.sha256}".encode()).hexdigest()[:32],
                    first_sheet=functools.partial(_listing_sheet, p=p, spec=spec, name=sub.item.name,
                                                  verdict=sub.verdict))
     return p

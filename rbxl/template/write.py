@@ -87,7 +87,7 @@ class _Formats:
 def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = None,
                    created: dt.datetime | None = None, marks: Marks | None = None,
                    first_sheet: Callable[[Any], None] | None = None, prefilled: set | None = None,
-                   key: bytes | None = None) -> Path:
+                   key: bytes | None = None, template_id: str | None = None) -> Path:
     """Write the unit's workbook atomically; `answers` pre-fills inputs (demo data, tests, perbaikan,
     and the last accepted values: their keys in `prefilled` get the prefill fill, rbxl.template.prefill).
 
@@ -104,7 +104,7 @@ def write_template(spec: FormSpec, path: str | Path, answers: Answers | None = N
         fm = _Formats(wb)
         # document times are UTC (xlsxwriter writes them with 'Z'); intake converts back to local
         created = created or dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
-        meta = spec.meta() | {CREATED: created.isoformat(), TEMPLATE_ID: uuid.uuid4().hex}
+        meta = spec.meta() | {CREATED: created.isoformat(), TEMPLATE_ID: template_id or uuid.uuid4().hex}
         if key is not None:
             meta[SIGNATURE] = sign(meta, key)
         wb.set_properties({

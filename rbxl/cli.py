@@ -322,7 +322,8 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
         outputs = run_consolidation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
                                     on_total=advance.total, db=db)
     show_consolidation(outputs, roadmap)
-    sys.exit(EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
+    # the old monitoring workbook was locked (open in Excel): the new one is '... (baru).xlsx', exit 4
+    sys.exit(EXIT_IO if outputs.notes else EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
 
 
 @main.command(context_settings=CONTEXT)

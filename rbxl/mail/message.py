@@ -65,7 +65,9 @@ def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailT
         except UnicodeDecodeError:
             raise UsageError(f"Templat e-mail {path} harus disimpan sebagai teks UTF-8.") from None
         except OSError as err:
-            raise UsageError(f"Templat e-mail {path} tidak dapat dibaca: {err}") from None
+            from ..atomic import explain_read
+
+            raise UsageError(f"Templat e-mail {explain_read(err, path)}") from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)

@@ -8,6 +8,7 @@ cell is read by its rule; each problem becomes a Finding with its sheet and cell
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -465,8 +466,14 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
             return None
         return n
     if rule.kind == "nip":
-        if not isinstance(raw, str):  # a number cannot hold 18 digits exactly: never guess them
-            add("VALUE_BAD_NIP", value=format_number(raw) if isinstance(raw, float) else as_text(raw))
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # never guess the digits a number lost
+            shown, lost = nip_digits(raw)
+            add("VALUE_NIP_NUMBER", value=shown, detail=(
+                f"Excel dan LibreOffice hanya menyimpan 15 angka pertama sebuah bilangan, sehingga {lost} digit "
+                "terakhir NIP hilang (ditandai ?). ") if lost else "")
+            return None
+        if not isinstance(raw, str):
+            add("VALUE_BAD_NIP", value=as_text(raw))
             return None
         text = raw.strip().replace(" ", "").replace(".", "")
         if not re.fullmatch(r"\d{18}", text):
@@ -484,6 +491,19 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
         add("VALUE_TOO_LONG", label=rule.label, detail=len(text), high=rule.max_len)
         return text[: rule.max_len]  # kept (cut) so the text is not lost; the error says so
     return text
+
+
+def nip_digits(number: float) -> tuple[str, int]:
+    """A NIP typed as a number, as digits: ('198001012006041???', 3) when the spreadsheet kept only
+    its first 15 significant digits (the lost ones shown as ?), ('1980', 0) when it was short."""
+    if not math.isfinite(number) or number < 0:
+        return as_text(number), 0
+    if number < 1e15:
+        return str(round(number)), 0
+    mantissa, exponent = f"{number:.14e}".split("e")
+    digits = mantissa.replace(".", "")
+    lost = int(exponent) + 1 - len(digits)
+    return digits + "?" * lost, lost
 
 
 def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,

@@ -6,11 +6,15 @@ command or pipeline; the reproducer is made in the test.
 
 from __future__ import annotations
 
+import copy
 import csv
+import email
+import json
 import os
 import shutil
 import stat
 import subprocess
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,7 @@ from conftest import MASTER
 from test_validate import PERIODE, TAHUN, UNIT, fill, spec_of
 
 from rbxl.cli import main
+from rbxl.form import plan
 from rbxl.paths import csv_dir, findings_path, monitoring_path, perbaikan_dir
 
 
@@ -88,3 +93,62 @@ def test_a_locked_monitoring_workbook_exits_4_and_a_rejected_unit_names_its_file
     assert "(baru)" in res.output
     assert target.with_name(f"{target.stem} (baru){target.suffix}").is_file()
     assert perbaikan_dir(out, TAHUN, PERIODE).is_dir()
+
+
+# --- 5. the shipped master has no address: say so before anything is (not) sent --------------------
+
+def test_master_check_warns_that_the_shipped_master_cannot_send(master_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no rbxl.toml here
+    for var in ("RBXL_SMTP_FROM", "RBXL_SMTP_USER"):
+        monkeypatch.delenv(var, raising=False)
+    res = CliRunner().invoke(main, ["master", "check", "--master", str(master_path), "--json"])
+    assert res.exit_code == 0, res.output  # warnings: the master is still usable for everything else
+    codes = {f["code"]: f for f in json.loads(res.output)}
+    assert {"MASTER_NO_EMAIL", "MASTER_NO_CONTACT", "MASTER_NO_SENDER"} <= set(codes)
+    assert codes["MASTER_NO_EMAIL"]["params"]["detail"] == codes["MASTER_NO_EMAIL"]["params"]["total"] == "47"
+    res = CliRunner().invoke(main, ["master", "check", "--master", str(master_path)])
+    assert "Pengiriman e-mail belum siap" in " ".join(res.output.split())
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_kirim_says_nothing_can_be_sent_and_why(roadmap, tmp_path, monkeypatch, dry_run):
+    from rbxl.generation import generate
+
+    monkeypatch.chdir(tmp_path)
+    for var in ("RBXL_SMTP_FROM", "RBXL_SMTP_USER", "RBXL_SMTP_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    if not dry_run:
+        monkeypatch.setenv("RBXL_SMTP_HOST", "127.0.0.1")
+    out = tmp_path / "hasil"
+    generate(roadmap, TAHUN, PERIODE, out, units=[UNIT, "INSPEKTORAT"], workers=1)
+    res = cli("kirim", "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out),
+              *(["--dry-run"] if dry_run else []))
+    text = " ".join(res.output.split())
+    assert res.exit_code == 1, text
+    assert "Tidak ada e-mail yang dapat dikirim" in text and "sheet Unit" in text and UNIT in text
+    assert "Alamat pengirim juga belum diatur" in text
+    assert not (out / f"{TAHUN}-{PERIODE}" / "email").exists()  # nothing written
+
+
+def test_mail_and_template_give_the_contact_or_a_clear_instruction(roadmap, tmp_path):
+    """No 'Telepon: -' lines, no 'alamat kontak' that is never given."""
+    import dataclasses
+
+    from rbxl.generation import generate
+    from rbxl.kirim import kirim
+    from rbxl.mail.config import SmtpSettings
+
+    out = tmp_path / "hasil"
+    generate(roadmap, TAHUN, PERIODE, out, units=[UNIT], workers=1)
+    rm = copy.copy(roadmap)
+    rm.units = {**roadmap.units, UNIT: dataclasses.replace(roadmap.units[UNIT], email="org@blorakab.go.id")}
+    result = kirim(rm, TAHUN, PERIODE, out, smtp=SmtpSettings(), dry_run=True)
+    body = email.message_from_bytes(result.outcomes[0].eml.read_bytes(), policy=policy.default)
+    text = body.get_body(("plain",)).get_content()
+    assert "Telepon: -" not in text and "E-mail: -" not in text
+    assert "Alamat e-mail kontak belum tercantum" in text
+    assert any("pengirim@contoh.invalid" in n for n in result.notes)  # the dry run says its sender is a stand-in
+
+    rm.settings = {**roadmap.settings, "kontak_email": "rb@blorakab.go.id", "kontak_telepon": "(0296) 531 000"}
+    joined = "\n".join(plan(rm, UNIT, TAHUN, PERIODE).guide)
+    assert "Alamat kontak: rb@blorakab.go.id" in joined and "(0296) 531 000" in joined

@@ -326,7 +326,10 @@ def test_nip_stored_as_a_number_is_not_silently_changed(roadmap, spec, tmp_path)
     # Either it is flagged, or it is read back exactly; a different NIP must never be accepted.
     assert got in (None, str(nip)), f"NIP {nip} accepted as {got}"
     if got is None:
-        assert the(sub, "VALUE_BAD_NIP").cell == addr(spec, SHEET_IDENTITAS, "nip", "nilai")
+        f = the(sub, "VALUE_NIP_NUMBER")
+        assert f.cell == addr(spec, SHEET_IDENTITAS, "nip", "nilai")
+        # the digits the number kept, the lost ones marked, never '198.001.012.006.040.992'
+        assert f.value == "198001012005011???" and "3 digit terakhir" in f.message and "teks" in f.message
 
 
 def test_value_bad_date_kemarin(roadmap, spec, tmp_path):

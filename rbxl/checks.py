@@ -158,7 +158,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     for sheet in spec.sheets:
         grid, found_as = grids[sheet.name]
         formula_cells = (formulas or {}).get(found_as or sheet.name, {})
-        _read_inputs(sheet, grid, sub, formula_cells, spec)
+        _read_inputs(sheet, grid, sub, formula_cells, spec, raw.percent.get(found_as or sheet.name, set()))
     _blank(sub, before)
     _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
@@ -383,7 +383,7 @@ PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisa
 
 
 def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
-                 spec: FormSpec) -> None:
+                 spec: FormSpec, percent: set[str] | frozenset[str] = frozenset()) -> None:
     lists = spec.lists
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
@@ -391,6 +391,7 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         typed: dict[str, object] = {}
+        read_as_percent: set[str] = set()
         cells = grid[r] if r < len(grid) else []
         for c, f in inputs:
             if f.key in row.values:  # an input column locked on this row (Identitas)
@@ -406,13 +407,24 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 continue
             if raw is None and (rule is None or not rule.required):
                 continue  # blank and optional: nothing to read
+            if (rule is not None and rule.kind == "decimal" and cell_name(r, c) in percent and "%" in f.header
+                    and isinstance(raw, (int, float)) and not isinstance(raw, bool)):
+                # '75%' typed into a number cell: the cell holds 0,75 and shows 75%. Read what the unit
+                # meant, and say so (the unit is asked to confirm: VALUE_PERCENT_READ asks).
+                shown = raw * 100
+                sub.findings.append(finding("VALUE_PERCENT_READ", file=sub.item.source, unit=sub.unit,
+                                            sheet=sheet.name, cell=cell_name(r, c), value=format_number(shown),
+                                            label=rule.label, detail=format_number(raw)))
+                raw = round(shown, 9)
+                read_as_percent.add(f.key)
             value = _typed(raw, rule, sheet, (r, c), sub, lists) if rule is not None else raw
             if value is not None:
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
             status_typed = _cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
-            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed)
+            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed,
+                         "progres" in read_as_percent)
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -507,7 +519,7 @@ def nip_digits(number: float) -> tuple[str, int]:
 
 
 def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
-                 role: StatusRole | None, status_typed: bool = False) -> None:
+                 role: StatusRole | None, status_typed: bool = False, converted: bool = False) -> None:
     """Status against progress and evidence, by what the status means (the master names it)."""
     status, progres = typed.get("status"), typed.get("progres")
 
@@ -515,7 +527,7 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
         sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name,
                                     cell=cell_name(r, sheet.col(key)), **kw))
 
-    if progres is not None and 0 < progres < 1:
+    if progres is not None and 0 < progres < 1 and not converted:  # converted: already said
         add("VALUE_PERCENT_FRACTION", "progres", value=format_number(progres), detail=format_number(progres * 100))
     if role == StatusRole.DONE and progres is not None and progres < 100:
         add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres), detail=status)

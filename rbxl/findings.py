@@ -22,6 +22,7 @@ class Code(NamedTuple):
     severity: Severity
     message: str  # str.format template; speaks to the person who must act
     rejects: bool = False  # structure or identity: nothing from the file can be trusted
+    asks: bool = False  # a warning only the unit can settle: it gets feedback even when its file is accepted
 
 
 CATALOG: dict[str, Code] = {
@@ -102,16 +103,19 @@ CATALOG: dict[str, Code] = {
     "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
     "PERBAIKAN_ROWS_REORDERED": Code(ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
     # --- history: compared with the unit's earlier accepted periods (rbxl.history) ------------
-    "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali."),
-    "HISTORY_DONE_REOPENED": Code(WARNING, "Rencana aksi {kode} sudah 'Selesai' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala."),
+    "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali.", asks=True),
+    "HISTORY_DONE_REOPENED": Code(WARNING, "Rencana aksi {kode} sudah 'Selesai' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala.", asks=True),
     "HISTORY_NOT_UPDATED": Code(WARNING, "{detail} baris belum diperbarui sejak {periode} (isian sama persis dengan yang terisi otomatis dari laporan {periode}): {value}. Perbarui bila ada kemajuan."),
     "HISTORY_NOT_RETURNED": Code(WARNING, "Unit '{value}' belum mengumpulkan dua periode berturut-turut ({periode} dan {now})."),
-    "VALUE_PERCENT_FRACTION": Code(WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
+    "VALUE_PERCENT_FRACTION": Code(WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75).", asks=True),
+    "VALUE_PERCENT_READ": Code(WARNING, "{label} diketik dengan tanda % sehingga sel menyimpan {detail}; dibaca sebagai {value} (persen). Periksa apakah benar; lain kali ketik angka 0-100 saja, tanpa tanda %.", asks=True),
 }
 
 
 # Codes whose finding rejects the file (verdict Ditolak), read from the catalogue.
 REJECTING = frozenset(code for code, entry in CATALOG.items() if entry.rejects)
+# Warnings that need the unit's answer: `kirim --umpan-balik` writes to a unit whose kept file has one.
+ASKING = frozenset(code for code, entry in CATALOG.items() if entry.asks)
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ class Finding:
 def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "",
             value: object = "", **params: object) -> Finding:
     """Build a Finding from the catalogue; params fill the message template."""
-    severity, template, _ = CATALOG[code]
+    severity, template = CATALOG[code].severity, CATALOG[code].message
     shown = "" if value is None else str(value)
     if len(shown) > 120:
         shown = shown[:117] + "..."

@@ -21,6 +21,7 @@ from email import policy
 from pathlib import Path
 
 from .atomic import write_bytes
+from .enums import Verdict
 from .errors import NothingToSend, UsageError
 from .generation import MANIFEST, read_manifest, slug
 from .mail.address import is_address, parse_addresses
@@ -223,6 +224,10 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
                     "diperbaiki diwarnai merah dengan catatan, dan sheet pertama \"Perbaikan\" berisi daftar temuan "
                     "dengan tautan ke setiap sel. Cukup perbaiki sel yang ditandai, simpan, lalu kirim kembali "
                     f"berkas itu{by}.") if r["file"] else (
+                    "Berkas Bapak/Ibu sudah kami terima dan isinya kami pakai, tetapi ada catatan di atas yang hanya "
+                    "dapat dipastikan oleh unit Bapak/Ibu. Mohon periksa dan balas e-mail ini: bila ada yang keliru, "
+                    "perbaiki berkas lalu kirim kembali; bila sudah benar, cukup balas bahwa isian itu benar."
+                    ) if r.get("putusan") in (Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES) else (
                     "Berkas yang Bapak/Ibu kirim tidak dapat kami baca sebagai template periode ini, sehingga "
                     "tidak ada berkas perbaikan. Mohon isi template asli yang kami kirim sebelumnya (bukan "
                     f"salinan atau template periode lain), lalu kirim kembali{by}.")

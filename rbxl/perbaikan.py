@@ -28,7 +28,7 @@ from .archive import archive_name
 from .atomic import write_text
 from .checks import NEEDS_FIX, REJECTED, Submission, check
 from .checks import _sheets_of as sheets_of  # the one rule for finding a (renamed) sheet
-from .findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
+from .findings import ASKING, ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
 from .generation import template_name
 from .intake import RawWorkbook, Received, Rejected, read_workbook
@@ -54,7 +54,7 @@ UNREADABLE = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE
 LAYOUT = {"CELL_CHANGED", "SHEET_MISSING", "SHEET_RENAMED", "FILE_MASTER_CHANGED", "SHEET_EXTRA", "ROW_EXTRA",
           "CELL_OUTSIDE", "ROW_INSERTED", "ROW_DELETED"}
 TYPED_ELSEWHERE = {"SHEET_EXTRA", "ROW_EXTRA", "CELL_OUTSIDE"}  # their value is something the unit typed
-FIXED_BY_REWRITE = {"VALUE_TEXT_NUMBER"}  # the rewritten cell already holds the number
+FIXED_BY_REWRITE = {"VALUE_TEXT_NUMBER", "VALUE_PERCENT_READ"}  # the rewritten cell already holds the number
 
 
 @dataclass
@@ -131,8 +131,16 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
         for old in folder.glob(f"*{SUFFIX}"):
             if old.name not in keep:
                 old.unlink()  # a unit whose new file is fine must not be sent an old list of mistakes
-    _write_listing(folder / LISTING, done, roadmap)
+    _write_listing(folder / LISTING, done, roadmap, units_to_ask(report, roadmap))
     return done
+
+
+def units_to_ask(report: Report, roadmap: Roadmap) -> list[Submission]:
+    """Units whose kept file is accepted but has a warning only the unit can settle (findings.ASKING:
+    a progress read as a percentage, a date outside the period, progress gone down...): they get the
+    feedback note by `kirim --umpan-balik`, without a perbaikan file."""
+    return [sub for unit, sub in sorted(report.chosen.items())
+            if unit in roadmap.units and sub.verdict != NEEDS_FIX and any(f.code in ASKING for f in sub.findings)]
 
 
 _STATE: dict = {}
@@ -181,21 +189,28 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     p = Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
     sheets: dict[str, list[list]] = {META_SHEET: [["kunci", "nilai"], *[[k, v] for k, v in spec.meta().items()]]}
     formulas: dict[str, dict[str, str]] = {}
+    percent: dict[str, set[str]] = {}  # cells shown as a percentage, at their place in the perbaikan file
     moved: dict[str, dict[int, int]] = {}  # sheet -> received row -> perbaikan row (0-based)
     found = sheets_of(raw, spec)  # by name, or by headers when the unit renamed the sheet
     for sheet in spec.sheets:
         grid, found_as = found.get(sheet.name, (None, ""))
         rows = _row_map(sheet, grid) if grid is not None else {}
         moved[sheet.name] = {orig: sheet.first_row + i for i, orig in rows.items()}
-        sheets[sheet.name], formulas[sheet.name] = _laid_out(
-            sheet, grid or [], rows, raw.formulas.get(found_as or _name(raw, sheet.name) or sheet.name, {}))
+        as_named = found_as or _name(raw, sheet.name) or sheet.name
+        sheets[sheet.name], formulas[sheet.name] = _laid_out(sheet, grid or [], rows, raw.formulas.get(as_named, {}))
+        percent[sheet.name] = set()
+        for c in raw.percent.get(as_named, set()):
+            src = _row_of(c)
+            if src is not None and src in moved[sheet.name]:
+                percent[sheet.name].add(cell_name(moved[sheet.name][src], _col_of(c)))
         for i, row in enumerate(sheet.rows):
             if i not in rows and grid is not None:
                 first_input = next((c for c, f in enumerate(sheet.fields) if row.is_input(f) and not f.formula), 0)
                 f = finding("PERBAIKAN_ROW_RESTORED", unit=sub.unit, sheet=sheet.name,
                             cell=cell_name(sheet.first_row + i, first_input), value=_row_label(sheet, row))
                 p.entries.append(Entry(f.severity, f.code, f.sheet, f.cell, f.message))
-    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas), roadmap, tahun, periode,
+    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas, percent=percent), roadmap,
+                    tahun, periode,
                     {sub.unit: spec})
 
     typed_out: dict[tuple[str, str], str] = {}  # (sheet, cell) -> what could not stay in the cell
@@ -407,7 +422,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) ->
     ws.protect(spec.settings.get("sandi_proteksi") or "", {"format_columns": True, "format_rows": True})
 
 
-def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap) -> None:
+def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap, asking: list[Submission] | None = None) -> None:
     import hashlib
 
     buf = io.StringIO()
@@ -419,4 +434,9 @@ def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap) -> None:
                              .encode()).hexdigest() if p.path else ""
         w.writerow({"unit": p.unit, "nama": roadmap.units[p.unit].nama, "putusan": p.putusan,
                     "berkas": p.path.name if p.path else "", "sumber": p.source, "sha256": key})
+    for sub in asking or []:  # no file to send back: the note asks the unit to confirm
+        key = hashlib.sha256("\n".join(f"{f.code}|{f.sheet}|{f.cell}|{f.value}" for f in sub.findings
+                                       if f.code in ASKING).encode()).hexdigest()
+        w.writerow({"unit": sub.unit, "nama": roadmap.units[sub.unit].nama, "putusan": sub.verdict, "berkas": "",
+                    "sumber": sub.item.source, "sha256": key})
     write_text(path, buf.getvalue())

@@ -152,3 +152,93 @@ def test_mail_and_template_give_the_contact_or_a_clear_instruction(roadmap, tmp_
     rm.settings = {**roadmap.settings, "kontak_email": "rb@blorakab.go.id", "kontak_telepon": "(0296) 531 000"}
     joined = "\n".join(plan(rm, UNIT, TAHUN, PERIODE).guide)
     assert "Alamat kontak: rb@blorakab.go.id" in joined and "(0296) 531 000" in joined
+
+
+# --- 1. '75%' typed into a progress cell --------------------------------------------------------
+
+def _percent_file(roadmap, folder: Path) -> tuple[Path, str, str]:
+    """A template whose first progress cell holds 0,75 shown as 75% (what Excel and LibreOffice
+    store when '75%' is typed into it)."""
+    import openpyxl
+    from test_validate import addr, first_key
+
+    from rbxl.form import SHEET_RA_UTAMA
+
+    spec = spec_of(roadmap)
+    key = first_key(spec, SHEET_RA_UTAMA)
+    cell = addr(spec, SHEET_RA_UTAMA, key, "progres")
+    path, _ = fill(folder, spec, {(SHEET_RA_UTAMA, key, "status"): "Sedang Berjalan",
+                                  (SHEET_RA_UTAMA, key, "progres"): 0.75})
+    wb = openpyxl.load_workbook(path)
+    wb[SHEET_RA_UTAMA][cell].number_format = "0%"
+    wb.save(path)
+    return path, key, cell
+
+
+def _assert_read_as_75(report, key: str, cell: str) -> None:
+    from rbxl.form import SHEET_RA_UTAMA
+
+    sub = report.submissions[0]
+    assert sub.values[(SHEET_RA_UTAMA, key, "progres")] == 75
+    f = [f for f in sub.findings if f.code == "VALUE_PERCENT_READ"]
+    assert [(x.sheet, x.cell, x.value) for x in f] == [(SHEET_RA_UTAMA, cell, "75")]
+    assert "dibaca sebagai 75 (persen)" in f[0].message and "0,75" in f[0].message
+    assert not [f for f in sub.findings if f.code == "VALUE_PERCENT_FRACTION"]
+
+
+def test_progress_typed_with_percent_is_read_as_75_and_the_unit_is_asked(roadmap, tmp_path, monkeypatch):
+    from test_validate import run
+
+    from rbxl.kirim import kirim
+    from rbxl.mail.config import SmtpSettings
+
+    path, key, cell = _percent_file(roadmap, tmp_path / "kiriman")
+    out = tmp_path / "hasil"
+    report = run(path, roadmap, out=out)
+    _assert_read_as_75(report, key, cell)
+    assert report.submissions[0].verdict == "Diterima dengan catatan"
+    # the warning needs the unit's answer: the unit is listed for feedback, without a perbaikan file
+    with open(perbaikan_dir(out, TAHUN, PERIODE) / "daftar.csv", newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["unit"], r["putusan"], r["berkas"]) for r in rows] == [(UNIT, "Diterima dengan catatan", "")]
+
+    import dataclasses
+    rm = copy.copy(roadmap)
+    rm.units = {**roadmap.units, UNIT: dataclasses.replace(roadmap.units[UNIT], email="org@blorakab.go.id")}
+    result = kirim(rm, TAHUN, PERIODE, out, smtp=SmtpSettings(), dry_run=True, jenis="umpan-balik")
+    assert [o.unit for o in result.drafts] == [UNIT]
+    msg = email.message_from_bytes(result.drafts[0].eml.read_bytes(), policy=policy.default)
+    text = " ".join(msg.get_body(("plain",)).get_content().split())
+    assert f"sel {cell}" in text and "dibaca sebagai 75 (persen)" in text
+    assert "cukup balas bahwa isian itu benar" in text and "tidak dapat kami baca" not in text
+
+
+def test_progress_typed_as_text_with_percent_is_read_as_75(roadmap, tmp_path):
+    from test_validate import addr, first_key, run
+
+    from rbxl.form import SHEET_RA_UTAMA
+
+    spec = spec_of(roadmap)
+    key = first_key(spec, SHEET_RA_UTAMA)
+    path, _ = fill(tmp_path, spec, {(SHEET_RA_UTAMA, key, "status"): "Sedang Berjalan",
+                                    (SHEET_RA_UTAMA, key, "progres"): "75%"})
+    sub = run(path, roadmap).submissions[0]
+    assert sub.values[(SHEET_RA_UTAMA, key, "progres")] == 75
+    f = [f for f in sub.findings if f.cell == addr(spec, SHEET_RA_UTAMA, key, "progres")]
+    assert [x.code for x in f] == ["VALUE_TEXT_NUMBER"] and "dibaca sebagai 75" in f[0].message
+
+
+@pytest.mark.libreoffice
+def test_progress_typed_with_percent_survives_libreoffice_as_ods(roadmap, tmp_path):
+    """LibreOffice saves the cell as office:value-type="percentage": the same reading."""
+    from conftest import require_soffice
+    from test_validate import run
+
+    require_soffice()
+    import soffice
+
+    path, key, cell = _percent_file(roadmap, tmp_path / "src")
+    ods = soffice.convert(path, "ods", tmp_path / "lo")
+    _assert_read_as_75(run(ods, roadmap), key, cell)
+    xlsx = soffice.convert(ods, "xlsx", tmp_path / "lo2")  # and back, as LibreOffice writes xlsx styles
+    _assert_read_as_75(run(xlsx, roadmap), key, cell)

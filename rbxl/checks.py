@@ -33,7 +33,7 @@ from .form import (
 )
 from .intake import RawWorkbook, Received
 from .master.model import Roadmap
-from .values import as_text, format_number, parse_date, parse_graded, parse_number
+from .values import as_text, format_date, format_number, parse_date, parse_graded, parse_number
 from .xlsx import cell_name
 
 # verdicts (rbxl.enums.Verdict), under the short names the checks and tests use
@@ -160,6 +160,7 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
         formula_cells = (formulas or {}).get(found_as or sheet.name, {})
         _read_inputs(sheet, grid, sub, formula_cells, spec, raw.percent.get(found_as or sheet.name, set()))
     _blank(sub, before)
+    _date_window(sub, spec, roadmap.jadwal.get((tahun, periode)))
     _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
     return sub
@@ -497,12 +498,55 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
         if d is None:
             add("VALUE_BAD_DATE", value=as_text(raw))
             return None
+        add("VALUE_DATE_READ", value=format_date(d), label=rule.label)  # echoed back spelled out
         return d
     text = as_text(raw) if not isinstance(raw, float) else format_number(raw)
     if rule.max_len and len(text) > rule.max_len:
         add("VALUE_TOO_LONG", label=rule.label, detail=len(text), high=rule.max_len)
         return text[: rule.max_len]  # kept (cut) so the text is not lost; the error says so
     return text
+
+
+_PERIOD_START = {"TW1": 1, "TW2": 4, "TW3": 7, "TW4": 10, "S1": 1, "S2": 7, "TAHUNAN": 1}  # first month
+_PERIOD_LAST = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31), "S1": (6, 30), "S2": (12, 31),
+                "TAHUNAN": (12, 31)}
+LATE_GRACE = dt.timedelta(days=30)  # without a deadline in the Jadwal sheet: the period's end plus this
+
+
+def period_last_day(tahun: int, periode: str) -> dt.date:
+    return dt.date(tahun, *_PERIOD_LAST[periode])
+
+
+def fill_window(tahun: int, periode: str, deadline: dt.date | None) -> tuple[dt.date, dt.date]:
+    """When a Tanggal Pengisian is plausible: from the period's first day to its deadline (Jadwal),
+    or to 30 days after the period's end when the master sets no deadline."""
+    start = dt.date(tahun, _PERIOD_START[periode], 1)
+    last = period_last_day(tahun, periode)
+    return start, max(deadline, last) if deadline else last + LATE_GRACE
+
+
+def _date_window(sub: Submission, spec: FormSpec, deadline: dt.date | None) -> None:
+    """A Tanggal Pengisian outside the period and its deadline window (05/04 read as 4 May)."""
+    d = sub.values.get((SHEET_IDENTITAS, "tanggal", "nilai"))
+    if not isinstance(d, dt.date) or spec.periode not in _PERIOD_START:
+        return
+    low, high = fill_window(spec.tahun, spec.periode, deadline)
+    if low <= d <= high:
+        return
+    sheet = spec.sheet(SHEET_IDENTITAS)
+    i = next(i for i, r in enumerate(sheet.rows) if r.key == "tanggal")
+    detail = ""
+    if d.day <= 12 and d.day != d.month:
+        try:
+            swapped = d.replace(day=d.month, month=d.day)
+        except ValueError:
+            swapped = None
+        if swapped and low <= swapped <= high:
+            detail = f": bila maksudnya {format_date(swapped)}, tanggal dan bulannya tertukar; ketik dengan nama bulan"
+    sub.findings.append(finding("VALUE_DATE_OUTSIDE", file=sub.item.source, unit=sub.unit, sheet=SHEET_IDENTITAS,
+                                cell=cell_name(sheet.first_row + i, sheet.col("nilai")), value=format_date(d),
+                                label="Tanggal Pengisian", periode=spec.periode_label, low=format_date(low),
+                                high=format_date(high), detail=detail))
 
 
 def nip_digits(number: float) -> tuple[str, int]:

@@ -13,6 +13,8 @@ from .template import WB_OPTIONS, fit_height
 from .text import clean_text, safe_filename
 from .xlsx import header_format, print_a4
 
+ECHOED = frozenset({"VALUE_DATE_READ"})  # info findings the unit is told all the same
+
 
 def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
     import xlsxwriter
@@ -95,7 +97,9 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
             problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
             if not problems:
                 lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
-            for f in problems:
+            # every date read from the file, spelled out ('4 Mei 2024'): a swapped day and month shows
+            echoed = [f for f in s.findings if f.code in ECHOED]
+            for f in problems + echoed:
                 if f.sheet and f.cell:
                     where = f"Sheet '{f.sheet}' sel {f.cell}: "
                 else:

@@ -91,6 +91,8 @@ CATALOG: dict[str, Code] = {
     "VALUE_BAD_NIP": Code(ERROR, "NIP '{value}' harus 18 digit angka, diketik sebagai teks (tanpa spasi atau titik; bila Excel mengubahnya menjadi angka, awali dengan tanda petik ')."),
     "VALUE_NIP_NUMBER": Code(ERROR, "NIP diketik sebagai angka, sehingga terbaca {value}. {detail}NIP harus diketik sebagai teks, 18 digit: awali dengan tanda petik, misalnya '198001012005011001, atau format selnya Teks sebelum mengetik."),
     "VALUE_BAD_DATE": Code(ERROR, "'{value}' bukan tanggal yang valid. Ketik tanggal dengan nama bulan (31 Maret 2023) atau tahun-bulan-tanggal (2023-03-31)."),
+    "VALUE_DATE_READ": Code(INFO, "{label} terbaca {value}. Periksa bahwa tanggal dan bulannya benar (komputer berbahasa Inggris membaca 05/04/2024 sebagai 4 Mei 2024)."),
+    "VALUE_DATE_OUTSIDE": Code(WARNING, "{label} {value} di luar {periode} dan batas pengembaliannya ({low} sampai {high}). Periksa tanggalnya{detail}.", asks=True),
     "VALUE_ERROR_CELL": Code(ERROR, "Sel berisi galat ('{value}'). Ganti dengan nilai yang benar."),
     "CONSIST_DONE_PROGRESS": Code(ERROR, "Status '{detail}' tetapi progres {value}%. Isi progres 100 atau ubah status."),
     "CONSIST_NOT_STARTED": Code(ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),

@@ -25,6 +25,7 @@ from test_validate import PERIODE, TAHUN, UNIT, fill, spec_of
 from rbxl.cli import main
 from rbxl.form import plan
 from rbxl.paths import csv_dir, findings_path, monitoring_path, perbaikan_dir
+from rbxl.pipeline import run_validation
 
 
 def cli(*args: str):
@@ -242,3 +243,48 @@ def test_progress_typed_with_percent_survives_libreoffice_as_ods(roadmap, tmp_pa
     _assert_read_as_75(run(ods, roadmap), key, cell)
     xlsx = soffice.convert(ods, "xlsx", tmp_path / "lo2")  # and back, as LibreOffice writes xlsx styles
     _assert_read_as_75(run(xlsx, roadmap), key, cell)
+
+
+# --- 2. dates echoed spelled out; a Tanggal Pengisian outside the period's window -----------------
+
+def test_a_swapped_date_is_flagged_and_every_date_is_echoed_spelled_out(roadmap, tmp_path):
+    """05/04/2024 typed on an English-locale computer lands as 4 May 2024: after TW1 2024's deadline
+    (15 April in the shipped Jadwal). The unit is told '4 Mei 2024' and that it may mean 5 April."""
+    import datetime as dt
+
+    import openpyxl
+    from test_validate import addr, first_key
+
+    from rbxl.form import PERBAIKAN_SHEET, SHEET_IDENTITAS, SHEET_RA_UTAMA
+
+    spec = spec_of(roadmap, tahun=2024)
+    key = first_key(spec, SHEET_RA_UTAMA)
+    path, _ = fill(tmp_path / "kiriman", spec, {(SHEET_IDENTITAS, "tanggal", "nilai"): dt.date(2024, 5, 4),
+                                                (SHEET_RA_UTAMA, key, "status"): "Tidak Ada"})  # a value error
+    out = tmp_path / "hasil"
+    report = run_validation([path], roadmap, 2024, PERIODE, out, workers=1).report
+    sub = report.submissions[0]
+    cell = addr(spec, SHEET_IDENTITAS, "tanggal", "nilai")
+    f = [f for f in sub.findings if f.code == "VALUE_DATE_OUTSIDE"]
+    assert [(x.sheet, x.cell, x.value) for x in f] == [(SHEET_IDENTITAS, cell, "4 Mei 2024")]
+    assert "1 Januari 2024 sampai 15 April 2024" in f[0].message and "bila maksudnya 5 April 2024" in f[0].message
+
+    note = (out / f"2024-{PERIODE}" / "umpan-balik" / f"{UNIT}.txt").read_text(encoding="utf-8")
+    assert "Tanggal Pengisian terbaca 4 Mei 2024" in note and "bila maksudnya 5 April 2024" in note
+    book = next(perbaikan_dir(out, 2024, PERIODE).glob("*.xlsx"))
+    ws = openpyxl.load_workbook(book, read_only=True)[PERBAIKAN_SHEET]
+    texts = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "Tanggal Pengisian terbaca 4 Mei 2024" in texts and "5 April 2024" in texts
+
+
+def test_a_date_inside_the_window_is_only_echoed(roadmap, tmp_path):
+    import datetime as dt
+
+    from test_validate import run
+
+    from rbxl.form import SHEET_IDENTITAS
+
+    path, _ = fill(tmp_path, spec_of(roadmap), {(SHEET_IDENTITAS, "tanggal", "nilai"): dt.date(2023, 4, 10)})
+    sub = run(path, roadmap).submissions[0]
+    assert sub.verdict == "Diterima"
+    assert [(f.code, f.value) for f in sub.findings] == [("VALUE_DATE_READ", "10 April 2023")]

@@ -498,7 +498,6 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
         if d is None:
             add("VALUE_BAD_DATE", value=as_text(raw))
             return None
-        add("VALUE_DATE_READ", value=format_date(d), label=rule.label)  # echoed back spelled out
         return d
     text = as_text(raw) if not isinstance(raw, float) else format_number(raw)
     if rule.max_len and len(text) > rule.max_len:
@@ -511,6 +510,22 @@ _PERIOD_START = {"TW1": 1, "TW2": 4, "TW3": 7, "TW4": 10, "S1": 1, "S2": 7, "TAH
 _PERIOD_LAST = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31), "S1": (6, 30), "S2": (12, 31),
                 "TAHUNAN": (12, 31)}
 LATE_GRACE = dt.timedelta(days=30)  # without a deadline in the Jadwal sheet: the period's end plus this
+
+
+def dates_read(spec: FormSpec, values: dict, file: str = "", unit: str = "") -> list[Finding]:
+    """Every date read from a file, spelled out ('4 Mei 2024'), as info findings with their cells: the
+    feedback note and the perbaikan file echo them so a swapped day and month is seen. Not part of
+    the file's own findings (they would change nothing about it)."""
+    out = []
+    for sheet in spec.sheets:
+        for i, row in enumerate(sheet.rows):
+            for c, f in enumerate(sheet.fields):
+                rule = row.rule_for(f) if f.input else None
+                d = values.get((sheet.name, row.key, f.key))
+                if rule is not None and rule.kind == "date" and isinstance(d, dt.date):
+                    out.append(finding("VALUE_DATE_READ", file=file, unit=unit, sheet=sheet.name,
+                                       cell=cell_name(sheet.first_row + i, c), value=format_date(d), label=rule.label))
+    return out
 
 
 def period_last_day(tahun: int, periode: str) -> dt.date:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .atomic import atomic_path, write_text
+from .checks import dates_read
 from .enums import Verdict
 from .findings import ERROR, SEVERITY_ID, WARNING
+from .form import plan
 from .master.model import Roadmap
 from .paths import feedback_dir, findings_path
 from .template import WB_OPTIONS, fit_height
 from .text import clean_text, safe_filename
 from .xlsx import header_format, print_a4
-
-ECHOED = frozenset({"VALUE_DATE_READ"})  # info findings the unit is told all the same
 
 
 def write_feedback(report, roadmap: Roadmap, out: Path) -> Path:
@@ -98,7 +98,8 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
             if not problems:
                 lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
             # every date read from the file, spelled out ('4 Mei 2024'): a swapped day and month shows
-            echoed = [f for f in s.findings if f.code in ECHOED]
+            echoed = dates_read(plan(roadmap, unit, report.tahun, report.periode), s.values) if s.values else []
+            echoed = [f for f in echoed if (f.code, f.sheet, f.cell) not in {(g.code, g.sheet, g.cell) for g in problems}]
             for f in problems + echoed:
                 if f.sheet and f.cell:
                     where = f"Sheet '{f.sheet}' sel {f.cell}: "

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .archive import archive_name
 from .atomic import write_text
-from .checks import NEEDS_FIX, REJECTED, Submission, check
+from .checks import NEEDS_FIX, REJECTED, Submission, check, dates_read
 from .checks import _sheets_of as sheets_of  # the one rule for finding a (renamed) sheet
 from .findings import ASKING, ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from .form import HEADER_ROW, META_SHEET, PERBAIKAN_SHEET, DataSheet, FormSpec, plan
@@ -135,6 +135,28 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
     return done
 
 
+def one_list(report: Report, done: list[Perbaikan]) -> None:
+    """A rejected file's checks stop at what rejects it, while its perbaikan file lists every problem
+    the unit must fix: those are added to the file's findings, so the console, the findings workbook,
+    the feedback note and the e-mail show the same list as the Perbaikan sheet. Their cells are the
+    perbaikan file's (the file the unit is sent back)."""
+    by_source = {p.source: p for p in done if p.path}
+    for sub in report.submissions:
+        p = by_source.get(sub.item.source)
+        if p is None or sub.verdict != REJECTED:
+            continue
+        # the layout findings are in the entries, said as the perbaikan file says them
+        kept = [f for f in sub.findings if f.code not in LAYOUT]
+        seen = {(f.code, f.sheet, f.cell, f.message) for f in kept}
+        for e in p.entries:
+            cell = e.original_cell if e.code in LAYOUT else e.cell
+            if (e.code, e.sheet, cell, e.message) in seen:
+                continue
+            seen.add((e.code, e.sheet, cell, e.message))
+            kept.append(Finding(e.code, e.severity, e.message, sub.item.source, sub.unit, e.sheet, cell, e.typed))
+        sub.findings = kept
+
+
 def units_to_ask(report: Report, roadmap: Roadmap) -> list[Submission]:
     """Units whose kept file is accepted but has a warning only the unit can settle (findings.ASKING:
     a progress read as a percentage, a date outside the period, progress gone down...): they get the
@@ -232,7 +254,7 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
                     p.answers[key] = typed if "VALUE_TOO_LONG" in codes else recheck.values[key]
                 elif typed not in (None, ""):
                     typed_out[(sheet.name, cell_name(r, c))] = as_text(typed)
-    for f in recheck.findings:
+    for f in [*recheck.findings, *dates_read(spec, recheck.values)]:  # dates echoed spelled out
         if f.code in ("FILE_META_MISSING", "FILE_OLD_MASTER"):
             continue
         p.entries.append(Entry(f.severity, f.code, f.sheet, f.cell, f.message,
@@ -240,7 +262,10 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     for f in sub.findings:
         if f.code not in LAYOUT:
             continue
-        p.entries.append(_layout_entry(f, moved.get(f.sheet, {})))
+        e = _layout_entry(f, moved.get(f.sheet, {}))
+        if e.code == "PERBAIKAN_ROWS_REORDERED" and any(x.code == e.code and x.sheet == e.sheet for x in p.entries):
+            continue  # one line per sheet whose rows were moved, not one per moved cell
+        p.entries.append(e)
     return p
 
 

@@ -23,7 +23,7 @@ from .lock import period_lock
 from .master.model import Roadmap
 from .monitoring import write_csv_tables, write_monitoring
 from .paths import csv_dir, monitoring_path, own_outputs
-from .perbaikan import Perbaikan, write_perbaikan
+from .perbaikan import Perbaikan, one_list, write_perbaikan
 from .snapshot import save_tables
 from .validation import Report, validate
 
@@ -66,8 +66,10 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
                           workers=workers, progress=progress, on_total=on_total, history=history)
         report.archive = write_archive(report, out)
+        perbaikan = write_perbaikan(report, roadmap, out)
+        one_list(report, perbaikan)  # a rejected file's findings = its Perbaikan sheet, before anything shows them
         write_feedback(report, roadmap, out)
-        return Validated(report, write_perbaikan(report, roadmap, out))
+        return Validated(report, perbaikan)
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,

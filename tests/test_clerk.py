@@ -11,6 +11,7 @@ import csv
 import email
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -282,9 +283,54 @@ def test_a_date_inside_the_window_is_only_echoed(roadmap, tmp_path):
 
     from test_validate import run
 
+    from rbxl.feedback import unit_notes
     from rbxl.form import SHEET_IDENTITAS
 
     path, _ = fill(tmp_path, spec_of(roadmap), {(SHEET_IDENTITAS, "tanggal", "nilai"): dt.date(2023, 4, 10)})
-    sub = run(path, roadmap).submissions[0]
-    assert sub.verdict == "Diterima"
-    assert [(f.code, f.value) for f in sub.findings] == [("VALUE_DATE_READ", "10 April 2023")]
+    report = run(path, roadmap)
+    sub = report.submissions[0]
+    assert sub.verdict == "Diterima" and sub.findings == []
+    note = unit_notes(report, roadmap)[UNIT]
+    assert "Tanggal Pengisian terbaca 10 April 2023" in note and "Tidak ada yang perlu diperbaiki" in note
+
+
+# --- 4. a rejected file: one list of problems everywhere ----------------------------------------
+
+def test_a_rejected_file_has_one_list_of_problems_everywhere(roadmap, tmp_path):
+    """Rows sorted (rejected) and two wrong values: the console (--json), the findings workbook, the
+    feedback note and the Perbaikan sheet list the same problems."""
+    import openpyxl
+    from test_validate import first_key, tamper
+
+    from rbxl.form import PERBAIKAN_SHEET, SHEET_RA_UTAMA
+
+    spec = spec_of(roadmap)
+    sheet = spec.sheet(SHEET_RA_UTAMA)
+    path, _ = fill(tmp_path / "kiriman", spec, {(SHEET_RA_UTAMA, first_key(spec, SHEET_RA_UTAMA, 3), "status"): "Tidak Ada",
+                                                (SHEET_RA_UTAMA, first_key(spec, SHEET_RA_UTAMA, 4), "progres"): 150})
+
+    def swap(wb):
+        ws = wb[SHEET_RA_UTAMA]
+        for c in range(1, len(sheet.fields) + 1):
+            a, b = ws.cell(sheet.first_row + 2, c), ws.cell(sheet.first_row + 1, c)
+            a.value, b.value = b.value, a.value
+
+    tamper(path, swap)
+    out = tmp_path / "hasil"
+    res = cli("validate", str(path), "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out), "--json")
+    assert res.exit_code == 1
+    problems = [f for f in json.loads(res.output) if f["severity"] in ("error", "warning")]
+    console = sorted(f["message"] for f in problems)
+
+    book = next(perbaikan_dir(out, TAHUN, PERIODE).glob("*.xlsx"))
+    rows = list(openpyxl.load_workbook(book, read_only=True)[PERBAIKAN_SHEET].iter_rows(min_row=6, values_only=True))
+    listed = sorted(r[4].split(" (di berkas Anda: sel")[0] for r in rows if r[3] in ("Kesalahan", "Peringatan"))
+
+    temuan = openpyxl.load_workbook(findings_path(out, TAHUN, PERIODE), read_only=True)["Temuan"]
+    in_book = sorted(r[8] for r in temuan.iter_rows(min_row=2, values_only=True) if r[0] in ("Kesalahan", "Peringatan"))
+
+    note = (out / f"{TAHUN}-{PERIODE}" / "umpan-balik" / f"{UNIT}.txt").read_text(encoding="utf-8")
+    place = re.compile(r"^- \[(?:Kesalahan|Peringatan)\] (?:Sheet '[^']*'(?: sel [A-Z]+\d+)?: )?(.*)$")
+    in_note = sorted(m.group(1) for line in note.splitlines() if (m := place.match(line)))
+    assert len(listed) >= 3  # the reordering and the two values, at least
+    assert console == in_book == in_note == listed

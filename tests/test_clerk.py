@@ -334,3 +334,25 @@ def test_a_rejected_file_has_one_list_of_problems_everywhere(roadmap, tmp_path):
     in_note = sorted(m.group(1) for line in note.splitlines() if (m := place.match(line)))
     assert len(listed) >= 3  # the reordering and the two values, at least
     assert console == in_book == in_note == listed
+
+
+# --- 8. set-up as a newcomer ---------------------------------------------------------------------
+
+def _blocks(section: str) -> list[str]:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    part = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    return [b.split("\n", 1)[1].strip() for b in part.split("```")[1::2]]
+
+
+def test_readme_leads_with_a_virtual_environment_on_one_line():
+    """Debian/Ubuntu's system Python refuses `pip install` (externally managed): the first command
+    makes a venv, on one line, for Linux and for Windows PowerShell."""
+    linux, windows = _blocks("Mulai cepat")[:2]
+    assert linux == "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && rbxl demo"
+    assert windows.startswith("py -m venv .venv;") and "\n" not in windows and windows.endswith("rbxl demo")
+
+
+def test_ci_runs_the_readme_test_command():
+    command = _blocks("Menjalankan uji")[0]
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == command

@@ -8,7 +8,7 @@ typed twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .enums import Period, StatusRole
@@ -464,7 +464,7 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
     return lines
 
 
-def return_instruction(s: dict[str, str]) -> str:
+def return_instruction(s: Mapping[str, str]) -> str:
     """The master's 'cara_pengembalian' with the contact address it refers to spelled out; without
     an address in the master, a plain instruction instead of a reference to one never given."""
     text = (s.get("cara_pengembalian") or "").strip()

@@ -221,10 +221,10 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
         as_named = found_as or _name(raw, sheet.name) or sheet.name
         sheets[sheet.name], formulas[sheet.name] = _laid_out(sheet, grid or [], rows, raw.formulas.get(as_named, {}))
         percent[sheet.name] = set()
-        for c in raw.percent.get(as_named, set()):
-            src = _row_of(c)
+        for ref in raw.percent.get(as_named, set()):
+            src = _row_of(ref)
             if src is not None and src in moved[sheet.name]:
-                percent[sheet.name].add(cell_name(moved[sheet.name][src], _col_of(c)))
+                percent[sheet.name].add(cell_name(moved[sheet.name][src], _col_of(ref)))
         for i, row in enumerate(sheet.rows):
             if i not in rows and grid is not None:
                 first_input = next((c for c, f in enumerate(sheet.fields) if row.is_input(f) and not f.formula), 0)

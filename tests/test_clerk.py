@@ -356,3 +356,23 @@ def test_ci_runs_the_readme_test_command():
     command = _blocks("Menjalankan uji")[0]
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().splitlines()[-1] == command
+
+
+def test_the_perbaikan_file_holds_the_progress_as_75(roadmap, tmp_path):
+    """A file that must be fixed for another reason: its perbaikan file keeps the progress as 75
+    (not 0,75 with a 'very small' warning) and lists how it was read."""
+    import openpyxl
+    from test_validate import tamper
+
+    from rbxl.form import PERBAIKAN_SHEET, SHEET_RA_UTAMA
+
+    path, key, cell = _percent_file(roadmap, tmp_path / "kiriman")
+    col, row = re.match(r"([A-Z]+)(\d+)", cell).groups()
+    tamper(path, lambda wb: wb[SHEET_RA_UTAMA].__setitem__(f"{col}{int(row) + 1}", 150))  # next row: out of range
+    [p] = run_validation([path], roadmap, TAHUN, PERIODE, tmp_path / "hasil", workers=1).perbaikan
+    assert p.answers[(SHEET_RA_UTAMA, key, "progres")] == 75
+    codes = {e.code for e in p.entries if e.cell == cell}
+    assert "VALUE_PERCENT_READ" in codes and "VALUE_PERCENT_FRACTION" not in codes
+    ws = openpyxl.load_workbook(p.path)[SHEET_RA_UTAMA]
+    assert ws[cell].value == 75
+    assert PERBAIKAN_SHEET in openpyxl.load_workbook(p.path, read_only=True).sheetnames

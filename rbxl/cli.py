@@ -202,13 +202,13 @@ def master_check(master: Path, as_json: bool):
 
     roadmap, findings = load_master(master)
     if roadmap is not None:  # what would make `kirim` send nothing, or mail with no one to reply to
-        from .kirim import load_smtp_settings, sending_problems
+        from .kirim import cut_texts, load_smtp_settings, sending_problems
 
         try:
             smtp = load_smtp_settings()
         except RbxlError:
             smtp = None  # a broken rbxl.toml is said by `kirim` itself
-        findings = [*findings, *sending_problems(roadmap, smtp, file=str(master))]
+        findings = [*findings, *sending_problems(roadmap, smtp, file=str(master)), *cut_texts(roadmap, str(master))]
     if as_json:
         click.echo(to_json(findings))
     else:

@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,6 +194,25 @@ def sending_problems(roadmap: Roadmap, smtp: SmtpSettings | None, file: str = ""
     kontak = (s.get("kontak_email") or "").strip()
     if smtp is not None and not (smtp.from_addr or is_address(smtp.user) or is_address(kontak)):
         out.append(finding("MASTER_NO_SENDER", file=file))
+    return out
+
+
+_DANGLING = re.compile(r"(?:\b(dan|atau|serta|yang|untuk|dengan|dalam|di|ke|dari|pada)|([,;:-]))\s*$", re.I)
+
+
+def cut_texts(roadmap: Roadmap, file: str = "") -> list:
+    """Rencana aksi texts that end mid-sentence ('... Tindak Lanjut dan'): a master typed from the
+    Perbup with a line lost. Not a print cut-off, so it is said where the text can be completed."""
+    from .findings import finding
+    from .master.schema import RENCANA_AKSI
+
+    out = []
+    for ra in roadmap.rencana_aksi:
+        for label, text in [("kegiatan", ra.kegiatan), *((f"aksi {y}", t) for y, t in sorted(ra.aksi.items()))]:
+            m = _DANGLING.search(text or "")
+            if m and text.strip() not in ("-", "–"):
+                out.append(finding("MASTER_TEXT_CUT", file=file, sheet=RENCANA_AKSI.name, value=ra.kode, label=label,
+                                   detail=(m.group(1) or m.group(2)), text=text.strip()[-40:]))
     return out
 
 

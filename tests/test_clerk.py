@@ -107,6 +107,8 @@ def test_master_check_warns_that_the_shipped_master_cannot_send(master_path, tmp
     assert res.exit_code == 0, res.output  # warnings: the master is still usable for everything else
     codes = {f["code"]: f for f in json.loads(res.output)}
     assert {"MASTER_NO_EMAIL", "MASTER_NO_CONTACT", "MASTER_NO_SENDER"} <= set(codes)
+    # '... Tindak Lanjut dan' is how the shipped master's text ends, not a print cut-off: said here
+    assert codes["MASTER_TEXT_CUT"]["value"] == "8.4.b" and "Tindak Lanjut dan" in codes["MASTER_TEXT_CUT"]["message"]
     assert codes["MASTER_NO_EMAIL"]["params"]["detail"] == codes["MASTER_NO_EMAIL"]["params"]["total"] == "47"
     res = CliRunner().invoke(main, ["master", "check", "--master", str(master_path)])
     assert "Pengiriman e-mail belum siap" in " ".join(res.output.split())

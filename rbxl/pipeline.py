@@ -25,7 +25,7 @@ from rbxl.intake.archive import write_archive
 from rbxl.master.model import Roadmap
 from rbxl.render.dasbor import write_period_dasbor
 from rbxl.render.monitoring import write_csv_tables, write_monitoring
-from rbxl.render.perbaikan import Perbaikan, write_perbaikan
+from rbxl.render.perbaikan import Perbaikan, one_list, write_perbaikan
 from rbxl.render.temuan import write_feedback
 from rbxl.riwayat.snapshot import save_tables
 
@@ -68,8 +68,10 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         report = validate(paths, roadmap, tahun, periode, exclude=own_outputs(out, tahun, periode),
                           workers=workers, progress=progress, on_total=on_total, history=history)
         report.archive = write_archive(report, out)
+        perbaikan = write_perbaikan(report, roadmap, out)
+        one_list(report, perbaikan)  # a rejected file's findings = its Perbaikan sheet, before anything shows them
         write_feedback(report, roadmap, out)
-        return Validated(report, write_perbaikan(report, roadmap, out))
+        return Validated(report, perbaikan)
 
 
 def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: str | Path,

@@ -38,3 +38,9 @@ class MailError(RbxlError):
     """The mail server refused the login, could not be reached, or dropped the connection."""
 
     exit_code = EXIT_MAIL
+
+
+class NothingToSend(RbxlError):
+    """`kirim` has no unit it can write to (no address in the master): nothing is sent or written."""
+
+    exit_code = EXIT_FINDINGS

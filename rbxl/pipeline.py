@@ -34,7 +34,9 @@ from rbxl.core.signing import load_signing
 from rbxl.core.stage import Stage
 from rbxl.intake.archive import read_receipts, write_archive
 from rbxl.master.model import Roadmap
-from rbxl.render.perbaikan import Perbaikan, write_perbaikan
+from rbxl.render.dasbor import write_period_dasbor
+from rbxl.render.monitoring import write_csv_tables, write_monitoring
+from rbxl.render.perbaikan import Perbaikan, one_list, write_perbaikan
 from rbxl.render.temuan import write_feedback
 from rbxl.riwayat.snapshot import save_tables
 from rbxl.template.generate import templates_made
@@ -130,8 +132,9 @@ def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: s
     report.archive = write_archive(report, out)
     stage = Stage(out, tahun, periode)
     try:
-        write_feedback(report, roadmap, stage.root)
         perbaikan = write_perbaikan(report, roadmap, stage.root, archive_out=out)
+        one_list(report, perbaikan)  # a rejected file's findings = its Perbaikan sheet, before anything shows them
+        write_feedback(report, roadmap, stage.root)
         for p in perbaikan:
             p.path = stage.final_path(p.path) if p.path else None
     except BaseException:
@@ -173,10 +176,6 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         from rbxl.checks.history import load_context
 
         ctx = load_context(store, tahun, periode)
-    from rbxl.render.dasbor import (
-        write_period_dasbor,  # the renderers: only a consolidation needs them
-    )
-    from rbxl.render.monitoring import write_csv_tables, write_monitoring
 
     checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, ctx)
     try:

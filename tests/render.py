@@ -34,9 +34,11 @@ def to_png(book: Path, outdir: Path, dpi: int = 70) -> list[Path]:
     return sorted(outdir.glob(f"{book.stem}-*.png"))
 
 
-def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    """The PDF's text with its layout (-layout keeps each printed line on one line)."""
-    cmd = ["pdftotext", "-layout"]
+def pdf_text(pdf: Path, first: int | None = None, last: int | None = None, raw: bool = False) -> str:
+    """The PDF's text with its layout (-layout keeps each printed line on one line); with `raw`, in
+    drawing order (-raw), so a wrapped cell's lines follow each other and two cells whose text
+    touches (one running into the next) come out without a space between them."""
+    cmd = ["pdftotext", "-raw" if raw else "-layout"]
     if first:
         cmd += ["-f", str(first)]
     if last:

@@ -1,6 +1,8 @@
 """What people see when they print: a template and the demo's monitoring workbook rendered by a
 real LibreOffice to PDF and PNG (artefacts under the test's tmp path, or $RBXL_PNG_DIR to keep
-them), with assertions on the PDF's text: whole Petunjuk lines, every chart label present."""
+them), with assertions on the PDF's text: whole Petunjuk lines, every chart label present, and
+(issue 19) no cut text: every locked template text, the monitoring workbook's unit codes, names
+and headers printed whole and not run into the next column."""
 
 from __future__ import annotations
 
@@ -72,3 +74,57 @@ def test_ringkasan_charts_print_every_label(demo, roadmap, tmp_path):
     for kind in ("Kecamatan (16 unit)", "Bagian Setda (4 unit)"):
         assert kind in printed
     assert len(pngs) == len(pages) - (pages[-1].strip() == "")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _sheet_pages(pages: list[str], first_line: str) -> str:
+    """The pages whose first printed line starts with `first_line` (sheet name in the footer/title)."""
+    return "\n".join(p for p in pages if p.lstrip().startswith(first_line))
+
+
+@pytest.mark.parametrize("unit", ["INSPEKTORAT", "KEC-RANDUBLATUNG"])
+def test_template_prints_every_locked_text_whole(roadmap, tmp_path, unit):
+    """A wrapped cell in a row too low is cut at its last line: every locked text must print whole."""
+    from rbxl.form.sample import answers_for
+
+    render = _render()
+    spec = plan(roadmap, unit, 2024, "TW1")
+    book = write_template(spec, tmp_path / f"{unit}.xlsx", answers_for(spec))
+    printed = _squeeze(render.pdf_text(render.to_pdf(book, _png_dir(tmp_path, unit)), raw=True))
+    cut = [(sheet.name, row.key, k, v[-40:]) for sheet in spec.sheets for row in sheet.rows
+           for k, v in row.values.items() if isinstance(v, str) and v.strip() and _squeeze(v) not in printed]
+    assert cut == []
+
+
+@pytest.fixture(scope="module")
+def demo_pages(demo, tmp_path_factory):
+    render = _render()
+    tmp = tmp_path_factory.mktemp("cetak")
+    book = demo[1].outputs.monitoring  # the session's demo, second period: with the Tren sheet
+    pdf = render.to_pdf(book, _png_dir(tmp, "monitoring-cetak"))
+    return render.pdf_text(pdf, raw=True).split("\f")
+
+
+def test_matriks_prints_every_unit_code_whole(roadmap, demo_pages):
+    printed = _squeeze(_sheet_pages(demo_pages, "Kode"))  # Matriks: rotated codes above the first row
+    assert [u for u in roadmap.units if u not in printed] == []
+
+
+def test_tren_prints_unit_names_whole_and_states_apart(roadmap, demo_pages):
+    tren = _sheet_pages(demo_pages, "TREN") + "\n" + "\n".join(
+        p for p in demo_pages if "Tepat waktu" in p and "Pengumpulan" not in p.split("\n", 1)[0])
+    flat = _flat(tren)
+    assert "Belum mengumpulkan" in flat
+    # a name cut at the column's edge, or a code or state running into the next column, fails here
+    assert [u.kode for u in roadmap.units.values() if f"{u.kode} {u.nama}" not in flat] == []
+    assert re.findall(r"\S(?:Belum mengumpulkan|Tepat waktu|Terlambat)", tren) == []
+
+
+def test_pengisi_prints_every_header_whole(demo_pages):
+    from rbxl.consolidation.columns import IDENTITAS_COLS
+
+    printed = _squeeze(_sheet_pages(demo_pages, "Pengisi"))
+    assert [c.header for c in IDENTITAS_COLS if _squeeze(c.header) not in printed] == []

@@ -30,9 +30,10 @@ def summary(template: str) -> str:
 
 
 def codes_table() -> str:
-    lines = ["| kode | tingkat | menolak berkas | pesan (ringkas) |", "|---|---|---|---|"]
+    lines = ["| kode | tingkat | menolak berkas | minta jawaban unit | pesan (ringkas) |", "|---|---|---|---|---|"]
     for code, entry in CATALOG.items():
         lines.append(f"| `{code}` | {entry.severity.label} | {'ya' if entry.rejects else ''} | "
+                     f"{'ya' if entry.asks else ''} | "
                      f"{summary(entry.message).replace('|', '/')} |")
     return "\n".join(lines)
 

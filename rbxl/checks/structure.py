@@ -8,6 +8,7 @@ cell is read by its rule; each problem becomes a Finding with its sheet and cell
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,14 @@ from rbxl.core.address import parse_addresses
 from rbxl.core.enums import StatusRole, Verdict
 from rbxl.core.findings import ERROR, REJECTING, WARNING, Finding, finding
 from rbxl.core.signing import CREATED, SIGNATURE, Signing, verify
-from rbxl.core.values import as_text, format_number, parse_date, parse_graded, parse_number
+from rbxl.core.values import (
+    as_text,
+    format_date,
+    format_number,
+    parse_date,
+    parse_graded,
+    parse_number,
+)
 from rbxl.core.xlsx import cell_name
 from rbxl.form.meta import FORMAT, Meta
 from rbxl.form.spec import (
@@ -171,8 +179,9 @@ def check(item: Received, raw: RawWorkbook, roadmap: Roadmap, tahun: int, period
     for sheet in spec.sheets:
         grid, found_as = grids[sheet.name]
         formula_cells = (formulas or {}).get(found_as or sheet.name, {})
-        _read_inputs(sheet, grid, sub, formula_cells, spec)
+        _read_inputs(sheet, grid, sub, formula_cells, spec, raw.percent.get(found_as or sheet.name, set()))
     _blank(sub, before)
+    _date_window(sub, spec, roadmap.jadwal.get((tahun, periode)))
     _extra_sheets(raw, spec, sub, {found_as for _, found_as in grids.values() if found_as})
     sub.decide()
     return sub
@@ -473,7 +482,7 @@ PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisa
 
 
 def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
-                 spec: FormSpec) -> None:
+                 spec: FormSpec, percent: set[str] | frozenset[str] = frozenset()) -> None:
     lists = spec.lists
     primary = PRIMARY.get(sheet.kind)
     empty: list[tuple[str, str]] = []  # (row key, cell) of rows whose main input is blank
@@ -481,6 +490,7 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
     for i, row in enumerate(sheet.rows):
         r = sheet.first_row + i
         typed: dict[str, object] = {}
+        read_as_percent: set[str] = set()
         cells = grid[r] if r < len(grid) else []
         for c, f in inputs:
             if f.key in row.values:  # an input column locked on this row (Identitas)
@@ -496,13 +506,24 @@ def _read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_ce
                 continue
             if raw is None and (rule is None or not rule.required):
                 continue  # blank and optional: nothing to read
+            if (rule is not None and rule.kind == "decimal" and cell_name(r, c) in percent and "%" in f.header
+                    and isinstance(raw, (int, float)) and not isinstance(raw, bool)):
+                # '75%' typed into a number cell: the cell holds 0,75 and shows 75%. Read what the unit
+                # meant, and say so (the unit is asked to confirm: VALUE_PERCENT_READ asks).
+                shown = raw * 100
+                sub.findings.append(finding("VALUE_PERCENT_READ", file=sub.item.source, unit=sub.unit,
+                                            sheet=sheet.name, cell=cell_name(r, c), value=format_number(shown),
+                                            label=rule.label, detail=format_number(raw)))
+                raw = round(shown, 9)
+                read_as_percent.add(f.key)
             value = _typed(raw, rule, sheet, (r, c), sub, lists) if rule is not None else raw
             if value is not None:
                 typed[f.key] = value
                 sub.values[(sheet.name, row.key, f.key)] = value
         if sheet.kind == "ra_utama":
             status_typed = _cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
-            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed)
+            _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed,
+                         "progres" in read_as_percent)
         if primary and primary not in typed and _cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -556,8 +577,14 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
             return None
         return n
     if rule.kind == "nip":
-        if not isinstance(raw, str):  # a number cannot hold 18 digits exactly: never guess them
-            add("VALUE_BAD_NIP", value=format_number(raw) if isinstance(raw, float) else as_text(raw))
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # never guess the digits a number lost
+            shown, lost = nip_digits(raw)
+            add("VALUE_NIP_NUMBER", value=shown, detail=(
+                f"Excel dan LibreOffice hanya menyimpan 15 angka pertama sebuah bilangan, sehingga {lost} digit "
+                "terakhir NIP hilang (ditandai ?). ") if lost else "")
+            return None
+        if not isinstance(raw, str):
+            add("VALUE_BAD_NIP", value=as_text(raw))
             return None
         text = raw.strip().replace(" ", "").replace(".", "")
         if not re.fullmatch(r"\d{18}", text):
@@ -577,8 +604,79 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
     return text
 
 
+_PERIOD_START = {"TW1": 1, "TW2": 4, "TW3": 7, "TW4": 10, "S1": 1, "S2": 7, "TAHUNAN": 1}  # first month
+_PERIOD_LAST = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31), "S1": (6, 30), "S2": (12, 31),
+                "TAHUNAN": (12, 31)}
+LATE_GRACE = dt.timedelta(days=30)  # without a deadline in the Jadwal sheet: the period's end plus this
+
+
+def dates_read(spec: FormSpec, values: dict, file: str = "", unit: str = "") -> list[Finding]:
+    """Every date read from a file, spelled out ('4 Mei 2024'), as info findings with their cells: the
+    feedback note and the perbaikan file echo them so a swapped day and month is seen. Not part of
+    the file's own findings (they would change nothing about it)."""
+    out = []
+    for sheet in spec.sheets:
+        for i, row in enumerate(sheet.rows):
+            for c, f in enumerate(sheet.fields):
+                rule = row.rule_for(f) if f.input else None
+                d = values.get((sheet.name, row.key, f.key))
+                if rule is not None and rule.kind == "date" and isinstance(d, dt.date):
+                    out.append(finding("VALUE_DATE_READ", file=file, unit=unit, sheet=sheet.name,
+                                       cell=cell_name(sheet.first_row + i, c), value=format_date(d), label=rule.label))
+    return out
+
+
+def period_last_day(tahun: int, periode: str) -> dt.date:
+    return dt.date(tahun, *_PERIOD_LAST[periode])
+
+
+def fill_window(tahun: int, periode: str, deadline: dt.date | None) -> tuple[dt.date, dt.date]:
+    """When a Tanggal Pengisian is plausible: from the period's first day to its deadline (Jadwal),
+    or to 30 days after the period's end when the master sets no deadline."""
+    start = dt.date(tahun, _PERIOD_START[periode], 1)
+    last = period_last_day(tahun, periode)
+    return start, max(deadline, last) if deadline else last + LATE_GRACE
+
+
+def _date_window(sub: Submission, spec: FormSpec, deadline: dt.date | None) -> None:
+    """A Tanggal Pengisian outside the period and its deadline window (05/04 read as 4 May)."""
+    d = sub.values.get((SHEET_IDENTITAS, "tanggal", "nilai"))
+    if not isinstance(d, dt.date) or spec.periode not in _PERIOD_START:
+        return
+    low, high = fill_window(spec.tahun, spec.periode, deadline)
+    if low <= d <= high:
+        return
+    sheet = spec.sheet(SHEET_IDENTITAS)
+    i = next(i for i, r in enumerate(sheet.rows) if r.key == "tanggal")
+    detail = ""
+    if d.day <= 12 and d.day != d.month:
+        try:
+            swapped = d.replace(day=d.month, month=d.day)
+        except ValueError:
+            swapped = None
+        if swapped and low <= swapped <= high:
+            detail = f": bila maksudnya {format_date(swapped)}, tanggal dan bulannya tertukar; ketik dengan nama bulan"
+    sub.findings.append(finding("VALUE_DATE_OUTSIDE", file=sub.item.source, unit=sub.unit, sheet=SHEET_IDENTITAS,
+                                cell=cell_name(sheet.first_row + i, sheet.col("nilai")), value=format_date(d),
+                                label="Tanggal Pengisian", periode=spec.periode_label, low=format_date(low),
+                                high=format_date(high), detail=detail))
+
+
+def nip_digits(number: float) -> tuple[str, int]:
+    """A NIP typed as a number, as digits: ('198001012006041???', 3) when the spreadsheet kept only
+    its first 15 significant digits (the lost ones shown as ?), ('1980', 0) when it was short."""
+    if not math.isfinite(number) or number < 0:
+        return as_text(number), 0
+    if number < 1e15:
+        return str(round(number)), 0
+    mantissa, exponent = f"{number:.14e}".split("e")
+    digits = mantissa.replace(".", "")
+    lost = int(exponent) + 1 - len(digits)
+    return digits + "?" * lost, lost
+
+
 def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], sub: Submission,
-                 role: StatusRole | None, status_typed: bool = False) -> None:
+                 role: StatusRole | None, status_typed: bool = False, converted: bool = False) -> None:
     """Status against progress and evidence, by what the status means (the master names it)."""
     status, progres = typed.get("status"), typed.get("progres")
 
@@ -586,7 +684,7 @@ def _consistency(sheet: DataSheet, row: Row, r: int, typed: dict[str, object], s
         sub.findings.append(finding(code, file=sub.item.source, unit=sub.unit, sheet=sheet.name,
                                     cell=cell_name(r, sheet.col(key)), **kw))
 
-    if progres is not None and 0 < progres < 1:
+    if progres is not None and 0 < progres < 1 and not converted:  # converted: already said
         add("VALUE_PERCENT_FRACTION", "progres", value=format_number(progres), detail=format_number(progres * 100))
     if role == StatusRole.DONE and progres is not None and progres < 100:
         add("CONSIST_DONE_PROGRESS", "progres", value=format_number(progres), detail=status)

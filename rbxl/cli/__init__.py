@@ -27,6 +27,7 @@ from rbxl.core.errors import (
     EXIT_IO,
     EXIT_OK,
     EXIT_USAGE,
+    RbxlError,
 )
 
 
@@ -79,6 +80,14 @@ def master_check(master: Path, as_json: bool):
     from rbxl.master.load import load_master
 
     roadmap, findings = load_master(master)
+    if roadmap is not None:  # what would make `kirim` send nothing, or mail with no one to reply to
+        from rbxl.mail.kirim import cut_texts, load_smtp_settings, sending_problems
+
+        try:
+            smtp = load_smtp_settings()
+        except RbxlError:
+            smtp = None  # a broken rbxl.toml is said by `kirim` itself
+        findings = [*findings, *sending_problems(roadmap, smtp, file=str(master)), *cut_texts(roadmap, str(master))]
     if as_json:
         click.echo(to_json(findings))
     else:
@@ -204,7 +213,8 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
         outputs = run_consolidation(list(paths), roadmap, tahun, periode, out, progress=advance.step,
                                     on_total=advance.total, db=db)
     show_consolidation(outputs, roadmap)
-    sys.exit(EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
+    # the old monitoring workbook was locked (open in Excel): the new one is '... (baru).xlsx', exit 4
+    sys.exit(EXIT_IO if outputs.notes else EXIT_OK if outputs.report.ok else EXIT_FINDINGS)
 
 
 @main.command(context_settings=CONTEXT)

@@ -99,6 +99,10 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
     verdict = "[bold green]Master dapat dipakai.[/]" if roadmap is not None and not n_err else \
         "[bold red]Master belum dapat dipakai: perbaiki kesalahan di atas.[/]"
     console.print(f"{verdict} Kesalahan: {n_err}, peringatan: {n_warn}.")
+    mail = sorted({f.code for f in findings if f.code in ("MASTER_NO_EMAIL", "MASTER_NO_SENDER", "MASTER_NO_CONTACT")})
+    if roadmap is not None and mail:
+        console.print(f"[bold yellow]Pengiriman e-mail belum siap[/] ({', '.join(mail)}): lihat peringatan di atas "
+                      "sebelum 'rbxl kirim'.")
 
 
 def show_generated(results, out: Path, tahun: int, periode: str) -> None:
@@ -282,6 +286,8 @@ def show_kirim(result) -> None:
     else:
         console.print(f"Terkirim: {len(result.sent)}, gagal: {len(result.failed)}, "
                       f"dilewati: {len(result.skipped)}, sudah terkirim sebelumnya: {len(result.already_sent)}.")
+    for note in result.notes:
+        console.print(f"[yellow]Perhatian:[/] {escape(note)}")
     if result.aborted:
         console.print(f"[bold red]Pengiriman dihentikan:[/] {escape(result.aborted)}")
     if result.failed:

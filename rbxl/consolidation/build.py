@@ -45,7 +45,7 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         t.unit.append({"unit": unit, "singkatan": u.singkatan or unit, "nama": u.nama, "jenis": u.jenis,
                        "kelompok": u.kelompok, "dikumpulkan": bool(
             sub or unit in rejected_units), "data_dipakai": sub is not None,
-            "putusan": state, "berkas": sub.item.name if sub else "", "email": u.email})
+            "putusan": state, "berkas": sub.item.name if sub else _rejected_names(report, unit), "email": u.email})
         if sub:
             vals = {k[1]: v for k, v in sub.values.items() if k[0] == SHEET_IDENTITAS}
             t.identitas.append({"unit": unit, **{k: vals.get(k, "") for k, _, _ in IDENTITAS_INPUTS}})
@@ -66,6 +66,12 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
 
 
 NOT_COUNTED = "berkas tidak dipakai"
+
+
+def _rejected_names(report: Report, unit: str) -> str:
+    """The names of a unit's rejected files ('' when it sent none): the row says which file it was."""
+    names = dict.fromkeys(s.item.name for s in report.submissions if s.unit == unit and s.verdict == Verdict.REJECTED)
+    return "; ".join(names)
 
 
 def _unit_counts(t: Tables, roadmap: Roadmap) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,14 +35,70 @@ def os_error_in(err: BaseException) -> OSError | None:
     return None
 
 
+# The one place an operating-system error becomes Indonesian: (why, what to do next). The
+# system's own text (English, "Is a directory") never reaches the user.
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("disk penuh", "Kosongkan ruang disk lalu jalankan ulang."),
+    errno.EACCES: ("tidak ada izin", "Pilih folder lain dengan --out atau minta izin akses ke folder itu."),
+    errno.EPERM: ("tidak ada izin", "Pilih folder lain dengan --out atau minta izin akses ke folder itu."),
+    errno.EROFS: ("disk atau folder hanya-baca", "Pilih folder hasil lain dengan --out."),
+    errno.EISDIR: ("di tempat itu ada folder dengan nama yang sama",
+                   "Pindahkan atau ganti nama folder itu, atau pilih folder hasil lain dengan --out."),
+    errno.ENOTDIR: ("salah satu bagian jalurnya adalah berkas, bukan folder",
+                    "Periksa jalurnya, atau pilih folder hasil lain dengan --out."),
+    errno.ENOENT: ("berkas atau folder tidak ditemukan", "Periksa ejaan jalurnya lalu jalankan ulang."),
+    errno.ENAMETOOLONG: ("jalur atau nama berkas terlalu panjang", "Pakai folder yang lebih dekat ke akar disk, "
+                         "misalnya --out C:\\rbxl atau --out /srv/rbxl."),
+    errno.EEXIST: ("sudah ada berkas dengan nama itu", "Pindahkan berkas itu lalu jalankan ulang."),
+    errno.EBUSY: ("berkas sedang dipakai program lain", "Tutup program itu (misalnya Excel) lalu jalankan ulang."),
+    errno.ETXTBSY: ("berkas sedang dipakai program lain", "Tutup program itu lalu jalankan ulang."),
+    errno.ELOOP: ("jalurnya memuat tautan simbolik yang berputar", "Periksa tautan di jalur itu."),
+    errno.EMFILE: ("terlalu banyak berkas terbuka", "Tutup program lain lalu jalankan ulang."),
+    errno.EIO: ("galat baca/tulis disk", "Periksa disk atau flashdisk itu, lalu coba folder lain."),
+    errno.EXDEV: ("berkas tidak dapat dipindah antar-disk", "Pakai --out di disk yang sama."),
+}
+_WINERROR = {112: errno.ENOSPC, 32: errno.EBUSY, 33: errno.EBUSY, 5: errno.EACCES, 206: errno.ENAMETOOLONG}
+
+
+def os_reason(err: OSError) -> tuple[str, str]:
+    """(why, next step) in Indonesian for an operating-system error; never the system's English text."""
+    code = _WINERROR.get(getattr(err, "winerror", None) or 0, err.errno)
+    if code in _OS_REASONS:
+        return _OS_REASONS[code]
+    if isinstance(err, PermissionError):
+        return _OS_REASONS[errno.EACCES]
+    name = errno.errorcode.get(code or 0, "")
+    return (f"galat sistem operasi{' ' + name if name else ''} (nomor {code})" if code else "galat sistem operasi",
+            "Periksa folder dan disknya, lalu jalankan ulang.")
+
+
+def explain_read(err: OSError, target: Path | str) -> str:
+    """An Indonesian sentence for a failed read, naming the file and the next step."""
+    why, step = os_reason(err)
+    return f"{target} tidak dapat dibaca: {why}. {step}"
+
+
 def explain(err: OSError, target: Path | str) -> str:
     """An Indonesian sentence for a failed write, naming the file."""
-    if err.errno == errno.ENOSPC or getattr(err, "winerror", None) == 112:
+    code = _WINERROR.get(getattr(err, "winerror", None) or 0, err.errno)
+    if code == errno.ENOSPC:
         return f"Disk penuh: {target} tidak dapat ditulis. Kosongkan ruang disk lalu jalankan ulang."
-    if isinstance(err, PermissionError) or err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if isinstance(err, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"Tidak ada izin menulis {target} (folder hanya-baca?). Pilih folder hasil lain dengan --out "
                 "atau perbaiki izinnya.")
-    return f"{target} tidak dapat ditulis: {err.strerror or err}"
+    why, step = os_reason(err)
+    return f"{target} tidak dapat ditulis: {why}. {step}"
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the current umask (0o644 under umask 022), as open() would."""
+    with _umask_guard:
+        old = os.umask(0o077)
+        os.umask(old)
+    return 0o666 & ~old
+
+
+_umask_guard = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -72,6 +129,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 
 
 def place(tmp: Path, target: Path) -> Path:
+    # mkstemp makes 0600 files; outputs get the mode any new file gets (the umask), so colleagues
+    # on a shared folder can open them
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, file_mode())
     try:
         os.replace(tmp, target)
         return target

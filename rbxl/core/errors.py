@@ -13,7 +13,9 @@ EXIT_INTERRUPTED = 130  # stopped by Ctrl+C (SIGINT), the shell's convention 128
 # what each exit code means, for users: the README's table and `rbxl --help` are written from it
 EXIT_MEANINGS = {
     EXIT_OK: "berhasil; semua berkas diterima (boleh dengan peringatan)",
-    EXIT_FINDINGS: "ada berkas ditolak, kesalahan isian, kesalahan master, atau e-mail gagal terkirim",
+    EXIT_FINDINGS: ("ada berkas ditolak, kesalahan isian, kesalahan master, e-mail gagal terkirim, atau `kirim` "
+                    "(juga `--dry-run`) tidak dapat mengirim apa pun karena tidak satu pun unit yang dituju punya "
+                    "alamat e-mail di master (pesan menyebut unitnya dan, bila belum diatur, alamat pengirim)"),
     EXIT_USAGE: ("perintah salah: unit tidak dikenal, tahun di luar 2022-2026, periode salah, folder/berkas "
                  "masukan tidak ada, sebagian besar berkas untuk periode lain, atau `rbxl` tanpa perintah"),
     EXIT_MASTER: "master tidak ada atau tidak dapat dibuka",
@@ -56,3 +58,9 @@ class MailError(RbxlError):
     """The mail server refused the login, could not be reached, or dropped the connection."""
 
     exit_code = EXIT_MAIL
+
+
+class NothingToSend(RbxlError):
+    """`kirim` has no unit it can write to (no address in the master): nothing is sent or written."""
+
+    exit_code = EXIT_FINDINGS

@@ -23,6 +23,7 @@ class Code(NamedTuple):
     severity: Severity
     message: str  # str.format template; speaks to the person who must act
     rejects: bool = False  # structure or identity: nothing from the file can be trusted
+    asks: bool = False  # a warning only the unit can settle: it gets feedback even when its file is accepted
 
 
 CATALOG: dict[str, Code] = {
@@ -43,6 +44,10 @@ CATALOG: dict[str, Code] = {
     "MASTER_LINK_DIFFERS": Code(WARNING, "'{label}' juga ada sebagai {other} ({other_table}) dengan nilai berbeda: {detail}."),
     "MASTER_NO_ACTION": Code(WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
     "MASTER_BAD_EMAIL": Code(WARNING, "Alamat e-mail '{value}' tidak tampak valid; unit ini akan dilewati oleh 'rbxl kirim' sampai diperbaiki."),
+    "MASTER_TEXT_CUT": Code(WARNING, "Teks {label} rencana aksi {value} berakhir dengan '{detail}' sehingga tampak terpotong: '...{text}'. Template mencetaknya apa adanya; lengkapi dari Perbup di sheet Rencana Aksi."),
+    "MASTER_NO_EMAIL": Code(WARNING, "{detail} dari {total} unit belum punya alamat e-mail di sheet Unit (kolom E-mail): {value}. 'rbxl kirim' tidak dapat mengirim template, umpan balik atau pengingat kepada unit itu sampai alamatnya diisi."),
+    "MASTER_NO_CONTACT": Code(WARNING, "Pengaturan '{value}' kosong (sheet Pengaturan): template dan e-mail tidak dapat menyebut {detail}. Isi agar unit tahu ke mana bertanya dan mengirim berkas."),
+    "MASTER_NO_SENDER": Code(WARNING, "Alamat pengirim e-mail belum diatur ('from' di bagian [smtp] rbxl.toml, variabel RBXL_SMTP_FROM, atau kontak_email di sheet Pengaturan): 'rbxl kirim' tidak dapat mengirim apa pun."),
     "MASTER_STATUS_ROLE": Code(ERROR, "Status '{value}' di daftar {label} perlu Makna Status salah satu dari {choices} (ditemukan: {detail}); tanpa itu rbxl tidak tahu arti status ini."),
     "MASTER_STATUS_ROLES": Code(ERROR, "Daftar {label} harus punya tepat satu status untuk setiap Makna Status ({choices}): {detail}."),
     "MASTER_EMPTY_GROUP": Code(WARNING, "Grup '{value}' tidak menghasilkan unit satu pun."),
@@ -97,7 +102,10 @@ CATALOG: dict[str, Code] = {
     "VALUE_TOO_LONG": Code(ERROR, "Teks {label} terlalu panjang ({detail} karakter, maksimum {high}). Ringkas isinya."),
     "VALUE_FORMULA": Code(ERROR, "Sel isian berisi rumus ('{value}'). Ketik nilainya langsung, bukan rumus."),
     "VALUE_BAD_NIP": Code(ERROR, "NIP '{value}' harus 18 digit angka, diketik sebagai teks (tanpa spasi atau titik; bila Excel mengubahnya menjadi angka, awali dengan tanda petik ')."),
+    "VALUE_NIP_NUMBER": Code(ERROR, "NIP diketik sebagai angka, sehingga terbaca {value}. {detail}NIP harus diketik sebagai teks, 18 digit: awali dengan tanda petik, misalnya '198001012005011001, atau format selnya Teks sebelum mengetik."),
     "VALUE_BAD_DATE": Code(ERROR, "'{value}' bukan tanggal yang valid. Ketik tanggal dengan nama bulan (31 Maret 2023) atau tahun-bulan-tanggal (2023-03-31)."),
+    "VALUE_DATE_READ": Code(INFO, "{label} terbaca {value}. Periksa bahwa tanggal dan bulannya benar (komputer berbahasa Inggris membaca 05/04/2024 sebagai 4 Mei 2024)."),
+    "VALUE_DATE_OUTSIDE": Code(WARNING, "{label} {value} di luar {periode} dan batas pengembaliannya ({low} sampai {high}). Periksa tanggalnya{detail}.", asks=True),
     "VALUE_ERROR_CELL": Code(ERROR, "Sel berisi galat ('{value}'). Ganti dengan nilai yang benar."),
     "CONSIST_DONE_PROGRESS": Code(ERROR, "Status '{detail}' tetapi progres {value}%. Isi progres 100 atau ubah status."),
     "CONSIST_NOT_STARTED": Code(ERROR, "Status '{detail}' tetapi progres {value}%. Ubah status atau kosongkan progres."),
@@ -110,16 +118,19 @@ CATALOG: dict[str, Code] = {
     "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
     "PERBAIKAN_ROWS_REORDERED": Code(ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
     # --- history: compared with the unit's earlier accepted periods (rbxl.checks.history) ------------
-    "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali."),
-    "HISTORY_DONE_REOPENED": Code(WARNING, "Rencana aksi {kode} sudah '{before}' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala."),
+    "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali.", asks=True),
+    "HISTORY_DONE_REOPENED": Code(WARNING, "Rencana aksi {kode} sudah '{before}' pada {periode}, kini '{value}' pada {now}. Periksa kembali, atau jelaskan di kolom Kendala.", asks=True),
     "HISTORY_NOT_UPDATED": Code(WARNING, "{detail} baris belum diperbarui sejak {periode} (isian sama persis dengan yang terisi otomatis dari laporan {periode}): {value}. Perbarui bila ada kemajuan."),
     "HISTORY_NOT_RETURNED": Code(WARNING, "Unit '{value}' belum mengumpulkan dua periode berturut-turut ({periode} dan {now})."),
-    "VALUE_PERCENT_FRACTION": Code(WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75)."),
+    "VALUE_PERCENT_FRACTION": Code(WARNING, "Progres {value} sangat kecil; bila maksudnya {detail}%, ketik {detail} (Excel menyimpan '75%' sebagai 0,75).", asks=True),
+    "VALUE_PERCENT_READ": Code(WARNING, "{label} diketik dengan tanda % sehingga sel menyimpan {detail}; dibaca sebagai {value} (persen). Periksa apakah benar; lain kali ketik angka 0-100 saja, tanpa tanda %.", asks=True),
 }
 
 
 # Codes whose finding rejects the file (verdict Ditolak), read from the catalogue.
 REJECTING = frozenset(code for code, entry in CATALOG.items() if entry.rejects)
+# Warnings that need the unit's answer: `kirim --umpan-balik` writes to a unit whose kept file has one.
+ASKING = frozenset(code for code, entry in CATALOG.items() if entry.asks)
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,7 @@ class Finding:
 def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell: str = "",
             value: object = "", **params: object) -> Finding:
     """Build a Finding from the catalogue; params fill the message template."""
-    severity, template, _ = CATALOG[code]
+    severity, template = CATALOG[code].severity, CATALOG[code].message
     shown = "" if value is None else str(value)
     if len(shown) > 120:
         shown = shown[:117] + "..."

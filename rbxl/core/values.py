@@ -161,3 +161,12 @@ def parse_date(value: object) -> dt.date | None:
 # Indonesian and English month names by their first three letters
 MONTHS = {"jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7, "agu": 8,
           "aug": 8, "agt": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "nop": 11, "des": 12, "dec": 12}
+
+
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember"]
+
+
+def format_date(d: dt.date) -> str:
+    """A date spelled out the Indonesian way, '4 Mei 2024': day and month can never be read swapped."""
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"

@@ -33,7 +33,7 @@ def _fill_row(spec: FormSpec, sheet: DataSheet, row, rng: random.Random, out: An
             return
         put("nilai", {"nama": f"{DEMO}Petugas {spec.unit_singkatan}", "nip": f"19{rng.randrange(10**15, 10**16)}",
                       "jabatan": f"{DEMO}Analis Kebijakan", "telepon": "0296-000000",
-                      "email": "contoh@contoh.invalid", "tanggal": dt.date(spec.tahun, 4, 5)}[row.key])
+                      "email": "contoh@contoh.invalid", "tanggal": _filled_on(spec)}[row.key])
     elif sheet.kind == "ra_utama":
         role = rng.choices([R.NOT_STARTED, R.IN_PROGRESS, R.DONE, R.CANNOT], [1, 5, 3, 0.3])[0]
         progres = {R.NOT_STARTED: 0, R.IN_PROGRESS: rng.choice([10, 25, 40, 50, 60, 75, 90]),
@@ -87,3 +87,10 @@ def add_mistakes(spec: FormSpec, answers: Answers) -> list[str]:
             answers[(sheet.name, sheet.rows[-1].key, "status")] = "Sudah"
             done.append(f"{sheet.name} {sheet.rows[-1].key}: status di luar daftar")
     return done
+
+
+def _filled_on(spec: FormSpec) -> dt.date:
+    """Five days after the period's end (5 April for TW1): inside the deadline window rbxl checks."""
+    from rbxl.checks.structure import period_last_day
+
+    return period_last_day(spec.tahun, spec.periode) + dt.timedelta(days=5)

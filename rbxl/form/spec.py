@@ -8,7 +8,7 @@ typed twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rbxl.core.enums import Period, StatusRole
@@ -454,8 +454,20 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
         meaning = roadmap.pilihan_keterangan.get(name, {})
         lines += ["", title]
         lines += [f"- {v}: {meaning[v]}" if meaning.get(v) else f"- {v}" for v in roadmap.choices(name)]
-    lines += ["", "PENGEMBALIAN", s.get("cara_pengembalian", "")]
-    contact = [s.get(k, "") for k in ("kontak_nama", "kontak_telepon", "kontak_email") if s.get(k)]
-    if contact:
-        lines.append("Kontak: " + " | ".join(contact))
+    lines += ["", "PENGEMBALIAN", return_instruction(s)]
+    contact = [(s.get(k) or "").strip() for k in ("kontak_nama", "kontak_telepon", "kontak_email")]
+    if any(contact):
+        lines.append("Kontak: " + " | ".join(c for c in contact if c))
     return lines
+
+
+def return_instruction(s: Mapping[str, str]) -> str:
+    """The master's 'cara_pengembalian' with the contact address it refers to spelled out; without
+    an address in the master, a plain instruction instead of a reference to one never given."""
+    text = (s.get("cara_pengembalian") or "").strip()
+    email = (s.get("kontak_email") or "").strip()
+    if email:
+        return f"{text} Alamat kontak: {email}".strip()
+    nama = (s.get("kontak_nama") or "").strip() or "Bagian Organisasi"
+    return (f"{text} Alamat e-mail kontak belum tercantum: bila template ini Anda terima lewat e-mail, "
+            f"kirim berkasnya sebagai balasan e-mail itu; bila tidak, serahkan kepada {nama}.").strip()

@@ -161,6 +161,10 @@ def _guarded(path: Path, run: _Run) -> None:
         _from_file(path, run)
     except Rejected as rej:
         run.findings.append(rej.finding)
+    except OSError as err:  # the system's English text never reaches the unit
+        from rbxl.core.atomic import os_reason
+
+        run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail=os_reason(err)[0]))
     except Exception as err:
         run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail=short(err)))
 

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 
 from rbxl.core.findings import finding
-from rbxl.intake.model import Received, Rejected
+from rbxl.intake.model import PERCENT_KEY, Received, Rejected
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 CONTAINER_EXT = {".zip", ".eml", ".msg"}
@@ -172,6 +172,7 @@ def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, di
         fmt = "ods" if "content.xml" in names and "mimetype" in names else "xlsx"
         formulas: dict[str, dict[str, str]] = {}
         parts = _sheet_parts(zf, names, item.source, budget)
+        pct_styles = _percent_styles(zf, names, item.source, budget) if fmt == "xlsx" else set()
         for i in infos:
             if i.filename in _PARSED_PARTS:
                 head = _head(zf, i, item.source)  # a DTD stands before the root element, at the top
@@ -184,10 +185,57 @@ def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, di
                          } if b"<f" in xml else {}
                 if cells and i.filename in parts:
                     formulas[parts[i.filename]] = cells
+                if pct_styles and i.filename in parts:
+                    pct = percent_cells(xml, pct_styles)
+                    if pct:
+                        formulas.setdefault(PERCENT_KEY, {}).update({f"{parts[i.filename]}!{c}": "" for c in pct})
             elif i.filename == "content.xml" and fmt == "ods":
                 guard_ods_content(item, read_member(zf, i, MAX_UNCOMPRESSED, item.source, budget))
         saved = _saved_time(zf, names, item.source)
     return saved, fmt, formulas
+
+
+def is_percent_format(code: str) -> bool:
+    """A number format that shows a percentage: % outside quotes, escapes and [colour]."""
+    code = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", code)
+    return "%" in code
+
+
+_NUMFMT_TAG = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*>")
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF_TAG = re.compile(rb"<(?:\w+:)?xf\b[^>]*>")
+
+
+def _percent_styles(zf: zipfile.ZipFile, names: set[str], source: str, budget: Budget) -> set[str]:
+    """Indexes (as text) of cell styles whose number format is a percentage (built-in 9, 10 or custom)."""
+    if "xl/styles.xml" not in names:
+        return set()
+    xml = read_member(zf, zf.getinfo("xl/styles.xml"), 8 * 2**20, source, budget)
+    if b"<!ENTITY" in xml or b"<!DOCTYPE" in xml[:4096]:
+        raise unreadable(source, "XML berisi deklarasi entitas (ditolak demi keamanan)")
+    percent_ids = {"9", "10"}
+    for tag in _NUMFMT_TAG.findall(xml):
+        fid, code = _attr(tag, b"numFmtId"), _attr(tag, b"formatCode")
+        if fid and code and is_percent_format(code):
+            percent_ids.add(fid)
+    m = _CELLXFS.search(xml)
+    if not m:
+        return set()
+    return {str(i) for i, tag in enumerate(_XF_TAG.findall(m.group(1))) if (_attr(tag, b"numFmtId") or "0") in percent_ids}
+
+
+_STYLED_CELL = re.compile(rb"<c\b[^>]*\bs=\"(\d+)\"[^>]*>")
+
+
+def percent_cells(xml: bytes, styles: set[str]) -> set[str]:
+    """A1 names of the cells of a sheet whose style shows a percentage (any attribute order)."""
+    out = set()
+    for m in _STYLED_CELL.finditer(xml):
+        if m.group(1).decode() in styles:
+            r = _R_ATTR.search(m.group(0))
+            if r:
+                out.add(r.group(1).decode() + r.group(2).decode())
+    return out
 
 
 def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:

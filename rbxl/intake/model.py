@@ -34,6 +34,12 @@ class Received:
         return Path(self.name).suffix.lower()
 
 
+# Cells shown as a percentage ('75%' typed: the cell holds 0,75). The package readers (guard for
+# xlsx, quirks for ods) carry them inside their formulas map under this key, as "sheet!A1" -> "";
+# read_workbook moves them to RawWorkbook.percent.
+PERCENT_KEY = "\x00percent"
+
+
 @dataclass
 class RawWorkbook:
     """Every sheet's cell grid (from A1) and what the file says about itself."""
@@ -43,6 +49,7 @@ class RawWorkbook:
     saved_at: dt.datetime | None = None  # the time saved inside the file (docProps / meta.xml)
     format: str = ""
     formulas: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {cell: formula text}
+    percent: dict[str, set[str]] = field(default_factory=dict)  # sheet -> cells shown as a percentage
 
 
 class Rejected(Exception):

@@ -22,6 +22,7 @@ import struct
 import zipfile
 from html import unescape
 
+from rbxl.intake.model import PERCENT_KEY
 from rbxl.master.load import cell_name
 
 # --- ods ---------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def read_ods(data: bytes, limit: int) -> tuple[bytes, dict[str, dict[str, str]]]
             if info.file_size > limit:
                 return data, {}
             xml = zf.read(info)
-            formulas = _formulas(xml) if b"table:formula=" in xml else {}
+            formulas = _formulas(xml) if b"table:formula=" in xml or _PERCENT in xml else {}
             if not _INDENTED.search(xml) and _LINE_BREAK not in xml:
                 return data, formulas
             out = io.BytesIO()
@@ -72,12 +73,17 @@ _ROWS = re.compile(rb'\btable:number-rows-repeated="(\d+)"')
 _COLS = re.compile(rb'\btable:number-columns-repeated="(\d+)"')
 
 
+_PERCENT = b'office:value-type="percentage"'
+
+
 def _formulas(xml: bytes) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     sheet, row, col, step = "", -1, 0, 1
     for m in _ODS_TAG.finditer(xml):
         tag, attrs = m.groups()
         if tag == b"table-cell" or tag == b"covered-table-cell":
+            if _PERCENT in attrs and row >= 0:  # '75%' typed: the cell holds 0,75 (see guard.PERCENT_KEY)
+                out.setdefault(PERCENT_KEY, {})[f"{sheet}!{cell_name(row, col)}"] = ""
             if b"table:formula=" in attrs and row >= 0:
                 f = _FORMULA.search(attrs)
                 text = unescape(f.group(1).decode("utf-8", "replace")) if f else ""

@@ -20,7 +20,7 @@ from rbxl.intake.guard import (
     short,
     sniff,
 )
-from rbxl.intake.model import RawWorkbook, Received, Rejected
+from rbxl.intake.model import PERCENT_KEY, RawWorkbook, Received, Rejected
 
 
 def read_workbook(item: Received) -> RawWorkbook:
@@ -53,7 +53,11 @@ def read_workbook(item: Received) -> RawWorkbook:
         sheets = _Sheets(wb, item, fix)
     except BaseException as err:  # calamine: CalamineError, XmlError, ZipError, PasswordError, a panic...
         raise _calamine_rejection(item, err) from err
-    return RawWorkbook(sheets, visibility, saved_at, fmt, formulas)
+    percent: dict[str, set[str]] = {}
+    for ref in formulas.pop(PERCENT_KEY, {}):
+        name, _, cell = ref.rpartition("!")
+        percent.setdefault(name, set()).add(cell)
+    return RawWorkbook(sheets, visibility, saved_at, fmt, formulas, percent)
 
 
 def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):

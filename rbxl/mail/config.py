@@ -181,7 +181,9 @@ def _read_config(path: Path, name: str, keys: tuple[str, ...], env_password: str
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"Berkas pengaturan {path} bukan TOML yang sah: {err}") from None
     except OSError as err:
-        raise UsageError(f"Berkas pengaturan {path} tidak dapat dibaca: {err}") from None
+        from rbxl.core.atomic import explain_read
+
+        raise UsageError(f"Berkas pengaturan {explain_read(err, path)}") from None
     section = doc.get(name, {})
     if not isinstance(section, dict):
         raise UsageError(f"Di {path}, '{name}' harus berupa bagian (tabel) {name}.")

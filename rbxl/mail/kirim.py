@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from rbxl.core.address import is_address, parse_addresses
 from rbxl.core.atomic import write_bytes
-from rbxl.core.errors import UsageError
+from rbxl.core.enums import Verdict
+from rbxl.core.errors import NothingToSend, UsageError
 from rbxl.core.paths import (
     PERBAIKAN_LIST,
     archive_log,
@@ -127,10 +129,14 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
         jobs = [_Job(r, templates_dir(out, tahun, periode))
                 for r in _manifest_rows(templates_dir(out, tahun, periode) / MANIFEST, tahun, periode)]
     jobs = _select(jobs, roadmap, tahun, periode, units, jenis, out)
+    _refuse_when_no_one_reachable(jobs, roadmap, smtp)
     sender, sender_name, reply_to = _sender(smtp, roadmap, dry_run)
     folder = email_dir(out, tahun, periode)
     log = SendLog(folder / LOG_NAME)
     result = KirimResult(tahun, periode, dry_run, folder, log.path, jenis=jenis)
+    if sender == NO_SENDER:
+        result.notes.append(f"Alamat pengirim belum diatur; pesan uji coba memakai {NO_SENDER}. {SENDER_HELP} "
+                            "Tanpa itu pengiriman sungguhan ditolak.")
     ctx = _Context(roadmap, tahun, periode, tpl, log, ulang, dry_run, sender, sender_name, reply_to,
                    None if dry_run else Transport(smtp, password), smtp, max(1, attempts),
                    RETRY_DELAYS if delays is None else delays, sleep, result, jenis)
@@ -146,6 +152,74 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
         if ctx.transport:
             ctx.transport.close()
     return result
+
+
+NO_SENDER = "pengirim@contoh.invalid"  # only ever in a --dry-run draft, and said so
+SENDER_HELP = ("Isi 'from' di bagian [smtp] rbxl.toml, variabel lingkungan RBXL_SMTP_FROM, atau kontak_email di "
+               "sheet Pengaturan master.")
+
+
+def reachable(unit) -> bool:
+    """The unit has at least one valid address in the master."""
+    return unit is not None and bool(unit.email.strip()) and not parse_addresses(unit.email)[1]
+
+
+def _refuse_when_no_one_reachable(jobs: list[_Job], roadmap: Roadmap, smtp: SmtpSettings) -> None:
+    """Nothing can be sent (no unit to write to has an address): say so and why, before anything is
+    written, with exit code 1 -- also for --dry-run, which would otherwise show 0 messages and exit 0."""
+    if not jobs or any(reachable(roadmap.units.get(j.row["unit"].strip())) for j in jobs):
+        return
+    codes = [j.row["unit"].strip() for j in jobs]
+    shown = ", ".join(codes[:10]) + (f" dan {len(codes) - 10} lainnya" if len(codes) > 10 else "")
+    why = [f"tidak satu pun dari {len(codes)} unit yang dituju punya alamat e-mail yang sah di master (sheet Unit, "
+           f"kolom E-mail): {shown}."]
+    kontak = (roadmap.settings.get("kontak_email") or "").strip()
+    if not (smtp.from_addr or is_address(smtp.user) or is_address(kontak)):
+        why.append("Alamat pengirim juga belum diatur. " + SENDER_HELP)
+    raise NothingToSend("Tidak ada e-mail yang dapat dikirim: " + " ".join(why) + " Isi alamatnya, periksa dengan "
+                        "'rbxl master check', lalu jalankan ulang.")
+
+
+def sending_problems(roadmap: Roadmap, smtp: SmtpSettings | None, file: str = "") -> list:
+    """Warnings for `master check`: units without an address, no contact in the master's settings,
+    no sender. Each would make `kirim` send nothing, or mail that tells the unit nothing to reply to."""
+    from rbxl.core.findings import finding
+    from rbxl.master.schema import PENGATURAN, UNIT
+
+    out = []
+    missing = [u.kode for u in roadmap.units.values() if not u.email.strip()]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" dan {len(missing) - 10} lainnya" if len(missing) > 10 else "")
+        out.append(finding("MASTER_NO_EMAIL", file=file, sheet=UNIT.name, value=shown, detail=len(missing),
+                           total=len(roadmap.units)))
+    s = roadmap.settings
+    for key, what in (("kontak_email", "alamat e-mail tujuan pengiriman berkas dan pertanyaan"),
+                      ("kontak_telepon", "nomor telepon yang dapat dihubungi unit")):
+        if not (s.get(key) or "").strip():
+            out.append(finding("MASTER_NO_CONTACT", file=file, sheet=PENGATURAN.name, value=key, detail=what))
+    kontak = (s.get("kontak_email") or "").strip()
+    if smtp is not None and not (smtp.from_addr or is_address(smtp.user) or is_address(kontak)):
+        out.append(finding("MASTER_NO_SENDER", file=file))
+    return out
+
+
+_DANGLING = re.compile(r"(?:\b(dan|atau|serta|yang|untuk|dengan|dalam|di|ke|dari|pada)|([,;:-]))\s*$", re.I)
+
+
+def cut_texts(roadmap: Roadmap, file: str = "") -> list:
+    """Rencana aksi texts that end mid-sentence ('... Tindak Lanjut dan'): a master typed from the
+    Perbup with a line lost. Not a print cut-off, so it is said where the text can be completed."""
+    from rbxl.core.findings import finding
+    from rbxl.master.schema import RENCANA_AKSI
+
+    out = []
+    for ra in roadmap.rencana_aksi:
+        for label, text in [("kegiatan", ra.kegiatan), *((f"aksi {y}", t) for y, t in sorted(ra.aksi.items()))]:
+            m = _DANGLING.search(text or "")
+            if m and text.strip() not in ("-", "–"):
+                out.append(finding("MASTER_TEXT_CUT", file=file, sheet=RENCANA_AKSI.name, value=ra.kode, label=label,
+                                   detail=(m.group(1) or m.group(2)), text=text.strip()[-40:]))
+    return out
 
 
 def _manifest_rows(manifest: Path, tahun: int, periode: str) -> list[dict[str, str]]:
@@ -176,6 +250,10 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
                     "diperbaiki diwarnai merah dengan catatan, dan sheet pertama \"Perbaikan\" berisi daftar temuan "
                     "dengan tautan ke setiap sel. Cukup perbaiki sel yang ditandai, simpan, lalu kirim kembali "
                     f"berkas itu{by}.") if r["file"] else (
+                    "Berkas Bapak/Ibu sudah kami terima dan isinya kami pakai, tetapi ada catatan di atas yang hanya "
+                    "dapat dipastikan oleh unit Bapak/Ibu. Mohon periksa dan balas e-mail ini: bila ada yang keliru, "
+                    "perbaiki berkas lalu kirim kembali; bila sudah benar, cukup balas bahwa isian itu benar."
+                    ) if r.get("putusan") in (Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES) else (
                     "Berkas yang Bapak/Ibu kirim tidak dapat kami baca sebagai template periode ini, sehingga "
                     "tidak ada berkas perbaikan. Mohon isi template asli yang kami kirim sebelumnya (bukan "
                     f"salinan atau template periode lain), lalu kirim kembali{by}.")
@@ -265,9 +343,8 @@ def _sender(smtp: SmtpSettings, roadmap: Roadmap, dry_run: bool) -> tuple[str, s
         sender = kontak
     if not sender:
         if not dry_run:
-            raise UsageError("Alamat pengirim belum diatur: isi 'from' di bagian smtp pengaturan atau "
-                             "variabel lingkungan RBXL_SMTP_FROM.")
-        sender = "pengirim@contoh.invalid"
+            raise UsageError("Alamat pengirim belum diatur. " + SENDER_HELP)
+        sender = NO_SENDER
     name = smtp.from_name or (roadmap.settings.get("pengelola") or "").strip()
     reply_to = smtp.reply_to or (kontak if is_address(kontak) and kontak.lower() != sender.lower() else "")
     return sender, name, reply_to

@@ -44,10 +44,20 @@ class MailTemplate:
     def render(self, context: Mapping[str, str]) -> tuple[str, str]:
         try:
             subject = self.subject.format_map(context)
-            body = self.body.format_map(context)
+            body = "\n".join(line.format_map(context) for line in self.body.split("\n")
+                             if not _empty_contact_line(line, context))
         except (ValueError, KeyError, IndexError, AttributeError) as err:
             raise UsageError(f"Templat e-mail {self.source} tidak dapat diisi: {err}") from None
         return " ".join(subject.split()), body
+
+
+_CONTACT = ("kontak_nama", "kontak_telepon", "kontak_email")
+
+
+def _empty_contact_line(line: str, context: Mapping[str, str]) -> bool:
+    """A line that only shows a contact the master does not give ('Telepon: -'): not printed."""
+    named = set(re.findall(r"{(\w+)[^{}]*}", line))
+    return bool(named) and named <= set(_CONTACT) and all((context.get(k) or "-").strip() == "-" for k in named)
 
 
 def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailTemplate:
@@ -65,7 +75,9 @@ def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailT
         except UnicodeDecodeError:
             raise UsageError(f"Templat e-mail {path} harus disimpan sebagai teks UTF-8.") from None
         except OSError as err:
-            raise UsageError(f"Templat e-mail {path} tidak dapat dibaca: {err}") from None
+            from rbxl.core.atomic import explain_read
+
+            raise UsageError(f"Templat e-mail {explain_read(err, path)}") from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -106,6 +118,14 @@ def _check_placeholders(tpl: MailTemplate) -> None:
     tpl.render({p: "x" for p in PLACEHOLDERS})  # format specs that cannot apply fail now, not midway
 
 
+def return_instruction(s: Mapping[str, str]) -> str:
+    """How to send the file back, with the address it speaks of ('alamat kontak'), or a clear
+    instruction when the master gives none: the template and every e-mail say the same."""
+    from rbxl.form.spec import return_instruction as text
+
+    return text(s) or "-"
+
+
 def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nama_berkas: str,
                      **extra: str) -> dict[str, str]:
     s = roadmap.settings
@@ -117,7 +137,7 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
     context = {"unit_nama": unit.nama, "unit_kode": unit.kode, "periode_label": PERIODE_LABEL[periode],
                "tahun": str(tahun), "batas_waktu": f"{deadline:%d/%m/%Y}" if deadline else "-",
                "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
-               "kontak_email": setting("kontak_email"), "cara_pengembalian": setting("cara_pengembalian"),
+               "kontak_email": setting("kontak_email"), "cara_pengembalian": return_instruction(s),
                "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
                "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-",
                "catatan_riwayat": ""}

@@ -48,6 +48,7 @@ class KirimResult:
     outcomes: list[Outcome] = field(default_factory=list)
     aborted: str = ""  # why sending stopped early (login refused, ...)
     jenis: str = TEMPLATE
+    notes: list[str] = field(default_factory=list)  # what the operator must know (no sender set, ...)
 
     def _with(self, hasil: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.hasil == hasil]

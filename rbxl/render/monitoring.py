@@ -145,7 +145,8 @@ def _setup(ws, data: _Data, F: dict, freeze_cols: int = 1) -> None:
     for c, col in enumerate(data.cols):
         ws.write_string(0, c, col.header, F["head"])
         ws.set_column(c, c, col.width)
-    ws.set_row(0, 32)
+    # bold headers wrap wider than body text: fit them with a tenth of the width to spare
+    ws.set_row(0, max(32, fit_height((col.header, col.width * 0.9) for col in data.cols)))
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(data.n, 1), len(data.cols) - 1)
     print_a4(ws, repeat_row=0, footer_left=data.name)
@@ -212,7 +213,8 @@ def _matrix(wb, F, tables: Tables, ra_order: dict[str, int], roadmap: Roadmap) -
     vert = header_format(F["wb"], rotation=90, align="center", text_wrap=False)
     for j, u in enumerate(units, start=1):
         ws.write_string(0, j, u, vert)
-    ws.set_row(0, 90)
+    # rotated codes: about 7 points per bold character (KEC-RANDUBLATUNG, BAKESBANGPOL printed whole)
+    ws.set_row(0, max(90, 7.5 * max((len(u) for u in units), default=0) + 12))
     short = {name: role.short for daftar in STATUS_LISTS for name, role in roadmap.status_roles[daftar].items()}
     for i, k in enumerate(codes, start=1):
         ws.write_string(i, 0, k, F["bold"])

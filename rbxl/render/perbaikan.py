@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rbxl.checks.structure import NEEDS_FIX, REJECTED, Submission, check
+from rbxl.checks.structure import NEEDS_FIX, REJECTED, Submission, check, dates_read
 from rbxl.checks.structure import (
     _sheets_of as sheets_of,  # the one rule for finding a (renamed) sheet
 )
 from rbxl.core.atomic import write_text
-from rbxl.core.findings import ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
+from rbxl.core.findings import ASKING, ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from rbxl.core.paths import PERBAIKAN_LIST, archive_dir, perbaikan_dir
 from rbxl.core.signing import load_signing
 from rbxl.core.values import as_text
@@ -68,7 +68,7 @@ UNREADABLE = {"FILE_EMPTY", "FILE_UNREADABLE", "FILE_ENCRYPTED", "FILE_TOO_LARGE
 LAYOUT = {"CELL_CHANGED", "SHEET_MISSING", "SHEET_RENAMED", "FILE_MASTER_CHANGED", "SHEET_EXTRA", "ROW_EXTRA",
           "CELL_OUTSIDE", "ROW_INSERTED", "ROW_DELETED"}
 TYPED_ELSEWHERE = {"SHEET_EXTRA", "ROW_EXTRA", "CELL_OUTSIDE"}  # their value is something the unit typed
-FIXED_BY_REWRITE = {"VALUE_TEXT_NUMBER"}  # the rewritten cell already holds the number
+FIXED_BY_REWRITE = {"VALUE_TEXT_NUMBER", "VALUE_PERCENT_READ"}  # the rewritten cell already holds the number
 
 
 @dataclass
@@ -147,8 +147,38 @@ def write_perbaikan(report: Report, roadmap: Roadmap, out: str | Path,
         for old in folder.glob(f"*{SUFFIX}"):
             if old.name not in keep:
                 old.unlink()  # a unit whose new file is fine must not be sent an old list of mistakes
-    _write_listing(folder / LISTING, done, roadmap)
+    _write_listing(folder / LISTING, done, roadmap, units_to_ask(report, roadmap))
     return done
+
+
+def one_list(report: Report, done: list[Perbaikan]) -> None:
+    """A rejected file's checks stop at what rejects it, while its perbaikan file lists every problem
+    the unit must fix: those are added to the file's findings, so the console, the findings workbook,
+    the feedback note and the e-mail show the same list as the Perbaikan sheet. Their cells are the
+    perbaikan file's (the file the unit is sent back)."""
+    by_source = {p.source: p for p in done if p.path}
+    for sub in report.submissions:
+        p = by_source.get(sub.item.source)
+        if p is None or sub.verdict != REJECTED:
+            continue
+        # the layout findings are in the entries, said as the perbaikan file says them
+        kept = [f for f in sub.findings if f.code not in LAYOUT]
+        seen = {(f.code, f.sheet, f.cell, f.message) for f in kept}
+        for e in p.entries:
+            cell = e.original_cell if e.code in LAYOUT else e.cell
+            if (e.code, e.sheet, cell, e.message) in seen:
+                continue
+            seen.add((e.code, e.sheet, cell, e.message))
+            kept.append(Finding(e.code, e.severity, e.message, sub.item.source, sub.unit, e.sheet, cell, e.typed))
+        sub.findings = kept
+
+
+def units_to_ask(report: Report, roadmap: Roadmap) -> list[Submission]:
+    """Units whose kept file is accepted but has a warning only the unit can settle (findings.ASKING:
+    a progress read as a percentage, a date outside the period, progress gone down...): they get the
+    feedback note by `kirim --umpan-balik`, without a perbaikan file."""
+    return [sub for unit, sub in sorted(report.chosen.items())
+            if unit in roadmap.units and sub.verdict != NEEDS_FIX and any(f.code in ASKING for f in sub.findings)]
 
 
 _STATE: dict = {}
@@ -200,21 +230,28 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     p = Perbaikan(sub.unit, sub.verdict, sub.item.source, None)
     sheets: dict[str, list[list]] = {META_SHEET: [["kunci", "nilai"], *[[k, v] for k, v in spec.meta().items()]]}
     formulas: dict[str, dict[str, str]] = {}
+    percent: dict[str, set[str]] = {}  # cells shown as a percentage, at their place in the perbaikan file
     moved: dict[str, dict[int, int]] = {}  # sheet -> received row -> perbaikan row (0-based)
     found = sheets_of(raw, spec)  # by name, or by headers when the unit renamed the sheet
     for sheet in spec.sheets:
         grid, found_as = found.get(sheet.name, (None, ""))
         rows = _row_map(sheet, grid) if grid is not None else {}
         moved[sheet.name] = {orig: sheet.first_row + i for i, orig in rows.items()}
-        sheets[sheet.name], formulas[sheet.name] = _laid_out(
-            sheet, grid or [], rows, raw.formulas.get(found_as or _name(raw, sheet.name) or sheet.name, {}))
+        as_named = found_as or _name(raw, sheet.name) or sheet.name
+        sheets[sheet.name], formulas[sheet.name] = _laid_out(sheet, grid or [], rows, raw.formulas.get(as_named, {}))
+        percent[sheet.name] = set()
+        for ref in raw.percent.get(as_named, set()):
+            src = _row_of(ref)
+            if src is not None and src in moved[sheet.name]:
+                percent[sheet.name].add(cell_name(moved[sheet.name][src], _col_of(ref)))
         for i, row in enumerate(sheet.rows):
             if i not in rows and grid is not None:
                 first_input = next((c for c, f in enumerate(sheet.fields) if row.is_input(f) and not f.formula), 0)
                 f = finding("PERBAIKAN_ROW_RESTORED", unit=sub.unit, sheet=sheet.name,
                             cell=cell_name(sheet.first_row + i, first_input), value=_row_label(sheet, row))
                 p.entries.append(Entry(f.severity, f.code, f.sheet, f.cell, f.message))
-    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas), roadmap, tahun, periode,
+    recheck = check(item, RawWorkbook(sheets, saved_at=raw.saved_at, formulas=formulas, percent=percent), roadmap,
+                    tahun, periode,
                     {sub.unit: spec})
 
     typed_out: dict[tuple[str, str], str] = {}  # (sheet, cell) -> what could not stay in the cell
@@ -236,7 +273,7 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
                     p.answers[key] = typed if "VALUE_TOO_LONG" in codes else recheck.values[key]
                 elif typed not in (None, ""):
                     typed_out[(sheet.name, cell_name(r, c))] = as_text(typed)
-    for f in recheck.findings:
+    for f in [*recheck.findings, *dates_read(spec, recheck.values)]:  # dates echoed spelled out
         if f.code in ("FILE_META_MISSING", "FILE_OLD_MASTER"):
             continue
         p.entries.append(Entry(f.severity, f.code, f.sheet, f.cell, f.message,
@@ -244,7 +281,10 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
     for f in sub.findings:
         if f.code not in LAYOUT:
             continue
-        p.entries.append(_layout_entry(f, moved.get(f.sheet, {})))
+        e = _layout_entry(f, moved.get(f.sheet, {}))
+        if e.code == "PERBAIKAN_ROWS_REORDERED" and any(x.code == e.code and x.sheet == e.sheet for x in p.entries):
+            continue  # one line per sheet whose rows were moved, not one per moved cell
+        p.entries.append(e)
     return p
 
 
@@ -426,7 +466,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) ->
     ws.protect(spec.settings.get("sandi_proteksi") or "", {"format_columns": True, "format_rows": True})
 
 
-def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap) -> None:
+def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap, asking: list[Submission] | None = None) -> None:
     import hashlib
 
     buf = io.StringIO()
@@ -438,4 +478,9 @@ def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap) -> None:
                              .encode()).hexdigest() if p.path else ""
         w.writerow({"unit": p.unit, "nama": roadmap.units[p.unit].nama, "putusan": p.putusan,
                     "berkas": p.path.name if p.path else "", "sumber": p.source, "sha256": key})
+    for sub in asking or []:  # no file to send back: the note asks the unit to confirm
+        key = hashlib.sha256("\n".join(f"{f.code}|{f.sheet}|{f.cell}|{f.value}" for f in sub.findings
+                                       if f.code in ASKING).encode()).hexdigest()
+        w.writerow({"unit": sub.unit, "nama": roadmap.units[sub.unit].nama, "putusan": sub.verdict, "berkas": "",
+                    "sumber": sub.item.source, "sha256": key})
     write_text(path, buf.getvalue())

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from rbxl.checks.structure import dates_read
 from rbxl.core.atomic import atomic_path, write_text
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import ERROR, SEVERITY_ID, WARNING
 from rbxl.core.paths import feedback_dir, findings_path
 from rbxl.core.text import clean_text, safe_filename
 from rbxl.core.xlsx import header_format, print_a4
+from rbxl.form.spec import plan
 from rbxl.master.model import Roadmap
 from rbxl.template.write import WB_OPTIONS, fit_height
 
@@ -100,7 +102,10 @@ def unit_notes(report, roadmap: Roadmap) -> dict[str, str]:
             problems = [f for f in s.findings if f.severity in (ERROR, WARNING)]
             if not problems:
                 lines.append("Tidak ada yang perlu diperbaiki. Terima kasih.")
-            for f in problems:
+            # every date read from the file, spelled out ('4 Mei 2024'): a swapped day and month shows
+            echoed = dates_read(plan(roadmap, unit, report.tahun, report.periode), s.values) if s.values else []
+            echoed = [f for f in echoed if (f.code, f.sheet, f.cell) not in {(g.code, g.sheet, g.cell) for g in problems}]
+            for f in problems + echoed:
                 if f.sheet and f.cell:
                     where = f"Sheet '{f.sheet}' sel {f.cell}: "
                 else:

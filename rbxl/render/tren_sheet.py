@@ -70,9 +70,12 @@ def write_tren(wb, F: dict, trend: History, roadmap: Roadmap, periode: str, ra_r
     n = len(trend.periods)
     labels = [p.periode + (MASTER_MARK if p.master_changed else "") for p in trend.periods]
     t = _Tren(wb, ws, F, trend, labels, n > 0 and trend.periods[-1].periode == periode, ra_rng)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 36)
-    ws.set_column(2, 1 + n, 17)  # period columns also hold the punctuality states ('Belum mengumpulkan')
+    # wide enough for the longest unit code and name, and 'Belum mengumpulkan' in a period column,
+    # so none is cut or runs into the next column when printed
+    units = roadmap.units.values()
+    ws.set_column(0, 0, max([16, *(len(u.kode) * 1.15 + 3 for u in units)]))
+    ws.set_column(1, 1, min(64, max([36, *(len(u.nama) * 1.05 + 2 for u in units)])))
+    ws.set_column(2, 1 + n, 21)  # period columns also hold the punctuality states ('Belum mengumpulkan')
     ws.set_column(2 + n, 2 + n + 14, 10)
     ws.write_string(0, 0, f"TREN {trend.tahun}: PROGRES, KETEPATAN PENGUMPULAN DAN INDIKATOR", F["title"])
     ws.write_string(1, 0, "Periode lalu diambil dari berkas riwayat (rbxl.sqlite); kolom periode ini dihitung rumus "

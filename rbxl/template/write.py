@@ -256,9 +256,26 @@ def fit_height(cells) -> float:
         if not isinstance(value, str) or not value:
             continue
         per_line = max(int(width * 1.1), 4)
-        n = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        n = sum(_wrapped_lines(part, per_line) for part in value.split("\n"))
         lines = max(lines, n)
     return min(15.0 * lines + 3, 409.0)
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    """Lines a spreadsheet needs for `text` wrapped at word boundaries, `per_line` characters each:
+    a word that does not fit moves whole to the next line, so dividing the length undercounts."""
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > per_line:
+            lines += 1
+            used = 0
+            need = len(word)
+        while need > per_line:  # a word longer than the line breaks inside it
+            lines += 1
+            need -= per_line
+        used += need
+    return lines
 
 
 def row_height(sheet: DataSheet, row: Row, answers: Answers | None = None) -> float:

@@ -194,14 +194,19 @@ class _Walker:
         try:
             from tnefparse import TNEF
 
-            attachments = TNEF(data, do_checksum=False).attachments
-            found = [(_tnef_name(a), a.data) for a in attachments]
+            tnef = TNEF(data, do_checksum=False)
+            if not tnef.objects:
+                raise ValueError("tidak berisi satu atribut pun")
+            found = [(_tnef_name(a), a.data) for a in tnef.attachments]
         except MemoryError:
             raise
         except Exception as err:  # tnefparse raises what the bytes make it raise
             self.unreachable(path + name, f"winmail.dat (format RTF Outlook) tidak dapat dibuka ({short(err)}); minta "
                                           "unit mengirim ulang dengan format HTML atau teks biasa")
             return
+        if not found:
+            self.out.findings.append(finding("FILE_SKIPPED", file=f"{self.source}!/{path}{name}",
+                                             detail="winmail.dat tanpa lampiran (hanya isi surat format RTF Outlook)"))
         for inner, payload in found:
             self.keep(f"{path}{name}!/", inner, payload if isinstance(payload, bytes) else b"")
 

@@ -1,8 +1,9 @@
 """Fetch the units' returns from the office mailbox into <out>/<tahun>-<periode>/masuk/.
 
 Headers and BODYSTRUCTURE of every message since the templates went out are read first; only a
-message that carries a workbook (attached, zipped, or inside a forwarded message) is downloaded,
-and saved whole as `<hash of its Message-ID>.eml`. The name is the resume point: a second run,
+message that carries a workbook (attached, zipped, or inside a forwarded message), or a sealed
+part that may hold one (winmail.dat, S/MIME smime.p7m, PGP/MIME encrypted: validate opens or
+names it), is downloaded, and saved whole as `<hash of its Message-ID>.eml`. The name is the resume point: a second run,
 or a run after a dropped connection, downloads only what is not there yet, and nothing is ever
 saved twice. Mail is never deleted, moved or marked read; `tandai` sets a keyword.
 Then `rbxl validate <out>/<tahun>-<periode>/masuk` works as on any folder.

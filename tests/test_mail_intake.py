@@ -239,3 +239,18 @@ def test_periksa_does_not_say_all_received_when_a_workbook_is_sealed(books, tmp_
     fields = [r[k] for r in rows for k in ("pengirim", "subjek", "lampiran")]
     assert not [v for v in fields if v[:1] in "=+-@"], fields
     assert {v[:2] for v in fields} >= {"'=", "'+", "'-", "'@"}
+
+
+def test_a_signed_file_p7m_is_the_file_inside(books, tmp_path):
+    """laporan.xlsx.p7m (a file signed on its own, CMS opaque): the workbook inside is checked."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    unit, data = next(iter(books.items()))
+    cert, key = hostile._signer()
+    der = pkcs7.PKCS7SignatureBuilder().set_data(data).add_signer(cert, key, hashes.SHA256()).sign(
+        serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])  # a file, not text: no CRLF conversion
+    path = hostile.eml_with_attachments(tmp_path, {f"{unit}.xlsx.p7m": der}, name="bertanda.eml")
+    items, findings = collect([path])
+    [book] = [i for i in items if not i.note]
+    assert book.name == f"{unit}.xlsx" and book.data == data, [f.message for f in findings]

@@ -183,6 +183,9 @@ class _Walker:
                 "pesan terenkripsi S/MIME; isinya hanya dapat dibuka penerima dengan kunci pribadinya"
             self.unreachable(path + name, what)
             return
+        if name.lower().endswith(".p7m") and name.lower() != "smime.p7m":  # a signed file (laporan.xlsx.p7m)
+            self.keep(path, name[:-4], inner)
+            return
         try:
             msg = email.message_from_bytes(inner, policy=email.policy.default)
         except Exception as err:

@@ -859,7 +859,7 @@ def _attachment(name: str, data: bytes, disposition: str = "attachment"):
     return part
 
 
-def apple_mail(files: list[tuple[str, bytes]], subject: str = "Laporan RB") -> bytes:
+def apple_mail_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB") -> bytes:
     """Apple Mail's layout: multipart/alternative > multipart/related > the workbook *inline*."""
     from email.message import MIMEPart
 
@@ -877,7 +877,7 @@ def apple_mail(files: list[tuple[str, bytes]], subject: str = "Laporan RB") -> b
     return bytes(msg)
 
 
-def nested_mixed(files: list[tuple[str, bytes]], subject: str = "Laporan RB", depth: int = 3) -> bytes:
+def nested_mixed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB", depth: int = 3) -> bytes:
     """multipart/mixed inside multipart/mixed (`depth` levels), the workbooks in the innermost."""
     from email.message import MIMEPart
 
@@ -899,7 +899,7 @@ def nested_mixed(files: list[tuple[str, bytes]], subject: str = "Laporan RB", de
     return bytes(msg)
 
 
-def forwarded_mail(inner: bytes, subject: str = "Fwd: Laporan RB") -> bytes:
+def forwarded_mail_bytes(inner: bytes, subject: str = "Fwd: Laporan RB") -> bytes:
     """A message forwarded as an attachment (message/rfc822), as Outlook and Thunderbird do."""
     from email import message_from_bytes, policy
 
@@ -926,7 +926,7 @@ def _signer():
     return cert, key
 
 
-def smime_signed(files: list[tuple[str, bytes]], subject: str = "Laporan RB (ditandatangani)",
+def smime_signed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (ditandatangani)",
                  opaque: bool = False) -> bytes:
     """A message with a real S/MIME signature (cryptography's PKCS7SignatureBuilder).
 
@@ -962,7 +962,7 @@ def smime_signed(files: list[tuple[str, bytes]], subject: str = "Laporan RB (dit
     return signed
 
 
-def smime_encrypted(files: list[tuple[str, bytes]], subject: str = "Laporan RB (terenkripsi)") -> bytes:
+def smime_encrypted_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (terenkripsi)") -> bytes:
     """A message encrypted to a recipient (S/MIME enveloped-data): no one else can open it."""
     from email.message import MIMEPart
 
@@ -981,7 +981,7 @@ def smime_encrypted(files: list[tuple[str, bytes]], subject: str = "Laporan RB (
     return ("".join(f"{k}: {v}\r\n" for k, v in head.items())).encode() + smime
 
 
-def pgp_signed(files: list[tuple[str, bytes]], subject: str = "Laporan RB (PGP)") -> bytes:
+def pgp_signed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (PGP)") -> bytes:
     """PGP/MIME signed layout (RFC 3156): multipart/signed, the signature as its second part.
 
     The signature block is a stand-in: rbxl reads the signed part and does not verify it.
@@ -1028,7 +1028,7 @@ def tnef_bytes(files: list[tuple[str, bytes]]) -> bytes:
     return out
 
 
-def outlook_rtf_mail(files: list[tuple[str, bytes]], subject: str = "Laporan RB (Outlook)") -> bytes:
+def outlook_rtf_mail_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (Outlook)") -> bytes:
     """Outlook's RTF mail: the files inside a winmail.dat (application/ms-tnef)."""
     msg = _mail_head(EmailMessage(), subject)
     msg.set_content("Terlampir laporan kami.")

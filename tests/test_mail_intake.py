@@ -54,14 +54,14 @@ def layouts(books: dict[str, bytes]) -> dict[str, tuple[str, bytes]]:
     u = list(books)
     one = lambda i: [(f"{u[i]}.xlsx", books[u[i]])]  # noqa: E731
     return {
-        "apple": (u[0], hostile.apple_mail(one(0))),
-        "nested": (u[1], hostile.nested_mixed(one(1), depth=3)),
-        "smime": (u[2], hostile.smime_signed(one(2))),
-        "smime-opaque": (u[3], hostile.smime_signed(one(3), opaque=True)),
-        "pgp": (u[4], hostile.pgp_signed(one(4))),
-        "forward-apple": (u[5], hostile.forwarded_mail(hostile.apple_mail(one(5)))),
-        "winmail": (u[6], hostile.outlook_rtf_mail(one(6))),
-        "forward-signed": (u[7], hostile.forwarded_mail(hostile.smime_signed(one(7)))),
+        "apple": (u[0], hostile.apple_mail_bytes(one(0))),
+        "nested": (u[1], hostile.nested_mixed_bytes(one(1), depth=3)),
+        "smime": (u[2], hostile.smime_signed_bytes(one(2))),
+        "smime-opaque": (u[3], hostile.smime_signed_bytes(one(3), opaque=True)),
+        "pgp": (u[4], hostile.pgp_signed_bytes(one(4))),
+        "forward-apple": (u[5], hostile.forwarded_mail_bytes(hostile.apple_mail_bytes(one(5)))),
+        "winmail": (u[6], hostile.outlook_rtf_mail_bytes(one(6))),
+        "forward-signed": (u[7], hostile.forwarded_mail_bytes(hostile.smime_signed_bytes(one(7)))),
     }
 
 
@@ -86,7 +86,7 @@ def test_every_layout_reaches_the_unit_file_and_it_is_accepted(roadmap, books, t
 
 def test_opaque_signature_content_is_the_signed_message(books):
     unit = next(iter(books))
-    raw = hostile.smime_signed([(f"{unit}.xlsx", books[unit])], opaque=True)
+    raw = hostile.smime_signed_bytes([(f"{unit}.xlsx", books[unit])], opaque=True)
     import base64
     import email
 
@@ -100,7 +100,7 @@ def test_what_cannot_be_opened_is_named_and_the_run_is_not_ok(roadmap, books, tm
     folder = tmp_path / "masuk"
     folder.mkdir()
     unit = next(iter(books))
-    (folder / "terenkripsi.eml").write_bytes(hostile.smime_encrypted([(f"{unit}.xlsx", books[unit])]))
+    (folder / "terenkripsi.eml").write_bytes(hostile.smime_encrypted_bytes([(f"{unit}.xlsx", books[unit])]))
     broken = hostile.eml_with_attachments(tmp_path, {"winmail.dat": b"\x78\x9f\x3e\x22rusak"}, name="rtf.eml")
     (folder / "rtf.eml").write_bytes(broken.read_bytes())
     (folder / "pgp.eml").write_bytes(
@@ -213,10 +213,10 @@ def test_periksa_does_not_say_all_received_when_a_workbook_is_sealed(books, tmp_
     """An encrypted message and a formula in the sender's name: saved, named, and the log is guarded."""
     require_dovecot()
     unit = next(iter(books))
-    sealed = hostile.smime_encrypted([(f"{unit}.xlsx", books[unit])], subject="=HYPERLINK(\"http://x\",\"a\")")
+    sealed = hostile.smime_encrypted_bytes([(f"{unit}.xlsx", books[unit])], subject="=HYPERLINK(\"http://x\",\"a\")")
     sealed = sealed.replace(b"From: Operator Kecamatan <operator@blorakab.go.id>",
                             b"From: -2+3 <operator@blorakab.go.id>")
-    good = hostile.apple_mail([("@SUM(1+1).xlsx", books[unit])], subject="+Laporan")
+    good = hostile.apple_mail_bytes([("@SUM(1+1).xlsx", books[unit])], subject="+Laporan")
     server = dovecot.Dovecot()
     server.start()
     try:

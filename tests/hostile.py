@@ -836,3 +836,201 @@ def slow_xlsx(dest_dir: Path, rows: int = 99_000, cols: int = 20, name: str = "l
     for r in range(1, rows + 1):
         cells.append(f'<row r="{r}">' + "".join(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters) + "</row>")
     return _write_minimal_xlsx(_target(dest_dir, name), _sheet_xml("".join(cells)))
+
+
+# --------------------------------------------------------------------------- e-mail layouts
+# Each returns the message's bytes as a mail client writes them; `files` is [(name, bytes)].
+
+def _mail_head(msg: EmailMessage, subject: str) -> EmailMessage:
+    msg["From"] = "Operator Kecamatan <operator@blorakab.go.id>"
+    msg["To"] = "Tim RB Kabupaten Blora <rb@blorakab.go.id>"
+    msg["Date"] = email_utils.format_datetime(_FIXED_DATE)
+    msg["Subject"] = subject
+    msg["Message-ID"] = email_utils.make_msgid(domain="blorakab.go.id")
+    return msg
+
+
+def _attachment(name: str, data: bytes, disposition: str = "attachment"):
+    from email.message import MIMEPart
+
+    part = MIMEPart()
+    subtype = _SUBTYPES.get(os.path.splitext(name)[1].lower(), "octet-stream")
+    part.set_content(data, maintype="application", subtype=subtype, disposition=disposition, filename=name)
+    return part
+
+
+def apple_mail_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB") -> bytes:
+    """Apple Mail's layout: multipart/alternative > multipart/related > the workbook *inline*."""
+    from email.message import MIMEPart
+
+    msg = _mail_head(EmailMessage(), subject)
+    msg.make_alternative()
+    plain = MIMEPart()
+    plain.set_content("Terlampir laporan kami.")
+    msg.attach(plain)
+    related = MIMEPart()
+    related.set_content("<html><body>Terlampir laporan kami.</body></html>", subtype="html")
+    related.make_related()
+    for name, data in files:
+        related.attach(_attachment(name, data, "inline"))
+    msg.attach(related)
+    return bytes(msg)
+
+
+def nested_mixed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB", depth: int = 3) -> bytes:
+    """multipart/mixed inside multipart/mixed (`depth` levels), the workbooks in the innermost."""
+    from email.message import MIMEPart
+
+    inner = MIMEPart()
+    inner.set_content("Lampiran:")
+    inner.make_mixed()
+    for name, data in files:
+        inner.attach(_attachment(name, data))
+    for _ in range(depth - 1):
+        outer = MIMEPart()
+        outer.set_content("Diteruskan:")
+        outer.make_mixed()
+        outer.attach(inner)
+        inner = outer
+    msg = _mail_head(EmailMessage(), subject)
+    msg.set_content("Terlampir.")
+    msg.make_mixed()
+    msg.attach(inner)
+    return bytes(msg)
+
+
+def forwarded_mail_bytes(inner: bytes, subject: str = "Fwd: Laporan RB") -> bytes:
+    """A message forwarded as an attachment (message/rfc822), as Outlook and Thunderbird do."""
+    from email import message_from_bytes, policy
+
+    msg = _mail_head(EmailMessage(), subject)
+    msg.set_content("Diteruskan dari kepala dinas.")
+    msg.add_attachment(message_from_bytes(inner, policy=policy.default))
+    return bytes(msg)
+
+
+def _signer():
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.EMAIL_ADDRESS, "operator@blorakab.go.id")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    return cert, key
+
+
+def smime_signed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (ditandatangani)",
+                 opaque: bool = False) -> bytes:
+    """A message with a real S/MIME signature (cryptography's PKCS7SignatureBuilder).
+
+    Detached (the default, multipart/signed with smime.p7s) or opaque (application/pkcs7-mime,
+    smime.p7m: the signed message is inside the signature, as some Outlook settings send it).
+    """
+    from email import message_from_bytes, policy
+    from email.message import MIMEPart
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    content = MIMEPart()
+    content.set_content("Terlampir laporan kami.")
+    content.make_mixed()
+    for name, data in files:
+        content.attach(_attachment(name, data))
+    body = bytes(content).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    cert, key = _signer()
+    builder = pkcs7.PKCS7SignatureBuilder().set_data(body).add_signer(cert, key, hashes.SHA256())
+    head = _mail_head(EmailMessage(), subject)
+    headers = "".join(f"{k}: {v}\r\n" for k, v in head.items()) + "MIME-Version: 1.0\r\n"
+    if opaque:
+        der = builder.sign(serialization.Encoding.DER, [])
+        import base64
+
+        b64 = base64.encodebytes(der).replace(b"\n", b"\r\n")
+        return (headers + 'Content-Type: application/pkcs7-mime; smime-type=signed-data; name="smime.p7m"\r\n'
+                "Content-Transfer-Encoding: base64\r\n"
+                'Content-Disposition: attachment; filename="smime.p7m"\r\n\r\n').encode() + b64
+    signed = headers.encode() + builder.sign(serialization.Encoding.SMIME, [pkcs7.PKCS7Options.DetachedSignature])
+    assert message_from_bytes(signed, policy=policy.default).get_content_type() == "multipart/signed"
+    return signed
+
+
+def smime_encrypted_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (terenkripsi)") -> bytes:
+    """A message encrypted to a recipient (S/MIME enveloped-data): no one else can open it."""
+    from email.message import MIMEPart
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    content = MIMEPart()
+    content.set_content("Terlampir laporan kami.")
+    content.make_mixed()
+    for name, data in files:
+        content.attach(_attachment(name, data))
+    cert, _ = _signer()
+    smime = pkcs7.PKCS7EnvelopeBuilder().set_data(bytes(content)).add_recipient(cert).encrypt(
+        serialization.Encoding.SMIME, [])
+    head = _mail_head(EmailMessage(), subject)
+    return ("".join(f"{k}: {v}\r\n" for k, v in head.items())).encode() + smime
+
+
+def pgp_signed_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (PGP)") -> bytes:
+    """PGP/MIME signed layout (RFC 3156): multipart/signed, the signature as its second part.
+
+    The signature block is a stand-in: rbxl reads the signed part and does not verify it.
+    """
+    from email.message import MIMEPart
+
+    msg = _mail_head(EmailMessage(), subject)
+    content = MIMEPart()
+    content.set_content("Terlampir laporan kami.")
+    content.make_mixed()
+    for name, data in files:
+        content.attach(_attachment(name, data))
+    sig = MIMEPart()
+    sig.set_content(b"-----BEGIN PGP SIGNATURE-----\n\niQEz\n-----END PGP SIGNATURE-----\n",
+                    maintype="application", subtype="pgp-signature", filename="signature.asc",
+                    disposition="attachment")
+    msg.set_content("x")
+    msg.make_mixed()
+    msg.set_payload([content, sig])
+    msg.replace_header("Content-Type", 'multipart/signed; micalg=pgp-sha256; '
+                       'protocol="application/pgp-signature"; boundary="=-pgp-tanda-tangan"')
+    return bytes(msg)
+
+
+def tnef_bytes(files: list[tuple[str, bytes]]) -> bytes:
+    """A winmail.dat (MS-OXTNEF) carrying `files`: the attributes Outlook writes for attachments.
+
+    Signature, key, then attributes (level, id, type, length, data, checksum = byte sum mod 2^16):
+    attTnefVersion, attOemCodepage at message level; per file attAttachRendData, attAttachTitle
+    and attAttachData at attachment level.
+    """
+    def attr(level: int, ident: int, typ: int, data: bytes) -> bytes:
+        return (struct.pack("<BHHI", level, ident, typ, len(data)) + data
+                + struct.pack("<H", sum(data) & 0xFFFF))
+
+    out = struct.pack("<IH", 0x223E9F78, 0x0001)
+    out += attr(1, 0x9006, 0x0008, struct.pack("<I", 0x00010000))  # attTnefVersion
+    out += attr(1, 0x9007, 0x0006, struct.pack("<II", 1252, 0))  # attOemCodepage
+    out += attr(1, 0x8008, 0x0007, b"IPM.Microsoft Mail.Note\x00")  # attMessageClass
+    for name, data in files:
+        out += attr(2, 0x9002, 0x0006, struct.pack("<HIIIH", 1, 0xFFFFFFFF, 0, 0, 0))  # attAttachRendData
+        out += attr(2, 0x8010, 0x0001, name.encode("cp1252") + b"\x00")  # attAttachTitle
+        out += attr(2, 0x800F, 0x0006, data)  # attAttachData
+    return out
+
+
+def outlook_rtf_mail_bytes(files: list[tuple[str, bytes]], subject: str = "Laporan RB (Outlook)") -> bytes:
+    """Outlook's RTF mail: the files inside a winmail.dat (application/ms-tnef)."""
+    msg = _mail_head(EmailMessage(), subject)
+    msg.set_content("Terlampir laporan kami.")
+    msg.add_attachment(tnef_bytes(files), maintype="application", subtype="ms-tnef", filename="winmail.dat")
+    return bytes(msg)

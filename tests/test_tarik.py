@@ -175,13 +175,14 @@ def test_only_messages_with_workbooks_are_saved_and_mail_is_untouched(mailbox, t
     result = tarik(settings(server), TAHUN, PERIODE, out, since=dt.date(2023, 4, 1), progress=ticks.append)
 
     with_workbook = ["satu", "tiga puluh", "rfc2047", "rfc2231", "dua kali dalam satu pesan", "dikirim lagi",
-                     "terusan", "zip", "jahat"]
+                     "terusan", "zip", "jahat", "winmail"]  # winmail.dat may hold one: validate opens or names it
     missing = [k for k in with_workbook if name_of(msgs[k]) not in saved_names(out)]
     assert not missing, (missing, [(f.subject, f.hasil, f.lampiran, f.keterangan) for f in result.outcomes])
     assert saved_names(out) == {name_of(msgs[k]) for k in with_workbook}
     by_id = {f.message_id: f for f in result.outcomes}
     assert by_id[str(msgs["bukan lembar kerja"]["Message-ID"])].hasil == SKIPPED
     assert "winmail.dat" in by_id[str(msgs["winmail"]["Message-ID"])].keterangan
+    assert by_id[str(msgs["winmail"]["Message-ID"])].hasil == SAVED
     assert by_id[str(msgs["terlalu besar"]["Message-ID"])].hasil == TOO_LARGE
     assert any("Triwulan I.xlsx" in n for n in by_id[str(msgs["rfc2047"]["Message-ID"])].lampiran)
     assert len(by_id[str(msgs["tiga puluh"]["Message-ID"])].lampiran) == 30
@@ -192,7 +193,7 @@ def test_only_messages_with_workbooks_are_saved_and_mail_is_untouched(mailbox, t
     assert b"Laporan TW1" in saved and saved.count(b"Content-Disposition: attachment") == 1
     # logged, outside masuk/ (validate reads every file there)
     log = list(csv.DictReader((email_dir(out, TAHUN, PERIODE) / LOG).open(encoding="utf-8")))
-    assert sorted(r["hasil"] for r in log) == sorted([SAVED] * 9 + [SKIPPED] * 2 + [TOO_LARGE])
+    assert sorted(r["hasil"] for r in log) == sorted([SAVED] * 10 + [SKIPPED] + [TOO_LARGE])
     # nothing read, moved, flagged or deleted
     conn = server.client()
     conn.select("INBOX", readonly=True)
@@ -211,6 +212,8 @@ def test_validate_on_masuk_finds_every_workbook_and_rejects_the_hostile_one(mail
     assert sum(s.verdict == DUPLICATE for s in report.submissions) == 3  # same bytes: twice in one, once again
     [bomb] = [s for s in report.submissions if s.verdict == REJECTED]
     assert {f.code for f in bomb.findings} == {"FILE_TOO_LARGE"}
+    [broken] = [f for f in report.findings if f.code == "MAIL_UNREACHABLE"]  # the fixture's winmail.dat is not TNEF
+    assert "winmail.dat" in broken.file and "winmail.dat" in broken.message
 
 
 def test_a_second_run_fetches_only_what_is_new(mailbox, tmp_path, workbooks):
@@ -219,7 +222,7 @@ def test_a_second_run_fetches_only_what_is_new(mailbox, tmp_path, workbooks):
     first = tarik(settings(server), TAHUN, PERIODE, out, since=dt.date(2023, 4, 1))
     before = {p.name: p.stat().st_mtime_ns for p in inbox_dir(out, TAHUN, PERIODE).iterdir()}
     again = tarik(settings(server), TAHUN, PERIODE, out, since=dt.date(2023, 4, 1))
-    assert not again.saved and again.already == len(first.saved) == 9
+    assert not again.saved and again.already == len(first.saved) == 10
     assert {p.name: p.stat().st_mtime_ns for p in inbox_dir(out, TAHUN, PERIODE).iterdir()} == before
     unit = list(workbooks)[0]
     new = message("Perbaikan", [(f"{unit}.xlsx", workbooks[unit] + b"", XLSX)])
@@ -239,7 +242,7 @@ def test_a_second_run_fetches_only_what_is_new(mailbox, tmp_path, workbooks):
 def test_imaps_with_the_tests_own_certificate(mailbox, tmp_path):
     server, msgs = mailbox
     result = tarik(settings(server, "ssl"), TAHUN, PERIODE, tmp_path, since=dt.date(2023, 4, 1))
-    assert len(result.saved) == 9
+    assert len(result.saved) == 10
     untrusted = settings(server, "ssl")
     untrusted.cafile = ""
     with pytest.raises(MailError, match="sertifikat server tidak dipercaya"):
@@ -272,7 +275,7 @@ def test_tandai_sets_a_keyword_and_nothing_else(mailbox, tmp_path):
     typ, seen = conn.uid("SEARCH", "SEEN")
     typ, total = conn.uid("SEARCH", "ALL")
     conn.logout()
-    assert flagged == 9 and not seen[0] and len(total[0].split()) == 18
+    assert flagged == 10 and not seen[0] and len(total[0].split()) == 18
     # leave the shared mailbox as the other tests expect it
     conn = server.client()
     conn.select("INBOX")
@@ -306,7 +309,7 @@ def test_cli_periksa_fetches_then_validates(mailbox, tmp_path):
                            "--sejak", "2023-04-01", "--periksa"], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, stdin=subprocess.DEVNULL)
     assert proc.returncode == 1, proc.stdout + proc.stderr  # the hostile file is rejected
-    assert "Disimpan: 9 pesan baru" in proc.stdout
+    assert "Disimpan: 10 pesan baru" in proc.stdout
     assert "FILE_TOO_LARGE" in proc.stdout and "berkas terpakai 35" in proc.stdout
 
 

@@ -405,8 +405,8 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
           config: Path | None, master: Path, out: Path):
     """Ambil berkas kiriman unit dari kotak surat (IMAP) ke <out>/<tahun>-<periode>/masuk/.
 
-    Hanya pesan yang membawa lembar kerja (lampiran, di dalam zip, atau di dalam pesan
-    terusan) yang diunduh, utuh sebagai .eml bernama sidik Message-ID-nya; bila diulang hanya
+    Hanya pesan yang membawa lembar kerja (lampiran, di dalam zip, di dalam pesan terusan,
+    atau mungkin di dalam bagian tertutup: winmail.dat, S/MIME, PGP) yang diunduh, utuh sebagai .eml bernama sidik Message-ID-nya; bila diulang hanya
     pesan baru yang diambil (juga setelah sambungan terputus). Surat tidak pernah dihapus,
     dipindah atau ditandai terbaca. Log: <out>/<tahun>-<periode>/email/tarik-log.csv.
 

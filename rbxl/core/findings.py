@@ -84,6 +84,8 @@ CATALOG: dict[str, Code] = {
     "FILE_SUPERSEDED": Code(INFO, "Digantikan oleh berkas yang lebih baru dari unit yang sama: {detail}."),
     "ARCHIVE_COPY_MISSING": Code(ERROR, "Berkas ini pernah diterima pada periode ini, tetapi salinannya di folder arsip/ hilang atau isinya berubah, sehingga tidak ikut diperiksa ulang. Pulihkan folder arsip/ dari cadangan (log.csv mencatat nama dan SHA-256 setiap berkas)."),
     "FILE_DUPLICATE": Code(INFO, "Berkas identik (SHA-256 sama) dengan {detail}; hanya satu yang diproses."),
+    "FILE_NOT_CHECKED": Code(ERROR, "Berkas ini tidak diperiksa: {detail}. Minta unit mengirim berkas ini dalam e-mail atau zip tersendiri."),
+    "MAIL_UNREACHABLE": Code(ERROR, "E-mail memuat {detail}, sehingga lembar kerja di dalamnya (bila ada) tidak dapat diperiksa. Minta unit mengirim ulang berkasnya sebagai lampiran biasa, tanpa enkripsi."),
     # --- structure --------------------------------------------------------------------
     "SHEET_MISSING": Code(ERROR, "Sheet '{sheet}' tidak ditemukan. Jangan menghapus atau mengganti nama sheet.", rejects=True),
     "SHEET_RENAMED": Code(WARNING, "Sheet '{sheet}' diganti namanya menjadi '{value}'; sheet itu dikenali dari isinya dan tetap diperiksa. Jangan mengganti nama sheet."),

@@ -8,10 +8,7 @@ findings. Every input unpacks against one Budget, and the run holds at most MAX_
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.message
-import email.policy
-import email.utils
+import hashlib
 import io
 import os
 import re
@@ -27,6 +24,8 @@ from rbxl.intake.guard import (
     CONTAINER_EXT,
     MAX_CONTAINER_DEPTH,
     MAX_FILE_BYTES,
+    MAX_UNCOMPRESSED,
+    MAX_ZIP_MEMBERS,
     OLE_MAGIC,
     SPREADSHEET_EXT,
     ZIP_MAGIC,
@@ -36,6 +35,7 @@ from rbxl.intake.guard import (
     short,
     too_large,
 )
+from rbxl.intake.mail import Mail, from_address, parse_isolated
 from rbxl.intake.model import Received, Rejected
 
 JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
@@ -66,6 +66,8 @@ class _Run:
         self.bytes_left = MAX_RUN_BYTES
         self.already = already  # (source, sha256) received earlier in the period: not received again
 
+        self.mail: dict[str, Mail] = {}  # e-mails parsed ahead in one pool of workers, by sha256
+
     def hold(self, source: str, n: int) -> None:
         self.bytes_left -= n
         if self.bytes_left < 0:
@@ -84,20 +86,24 @@ def collect(paths: list[str | Path], exclude: list[Path] | None = None,
     """
     run = _Run(already)
     skip = [x.resolve() for x in exclude or []]
+    todo: list[tuple[Path, str]] = []  # (path, 'file' | why skipped | '' | 'missing'), in the order read
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for sub, kind in _walk(p):
-                if skip and any(sub.resolve().is_relative_to(x) for x in skip):
-                    continue
-                if kind == "file":
-                    _guarded(sub, run)
-                elif kind:
-                    run.findings.append(finding("FILE_SKIPPED", file=display(sub), detail=kind))
+            todo += [(sub, kind) for sub, kind in _walk(p)
+                     if not (skip and any(sub.resolve().is_relative_to(x) for x in skip))]
         elif p.is_file():
-            _guarded(p, run)
+            todo.append((p, "file"))
         else:
-            run.findings.append(finding("FILE_UNREADABLE", file=display(p), detail="berkas atau folder tidak ditemukan"))
+            todo.append((p, "missing"))
+    run.mail = _parse_mails([path for path, kind in todo if kind == "file" and path.suffix.lower() == ".eml"])
+    for path, kind in todo:
+        if kind == "file":
+            _guarded(path, run)
+        elif kind == "missing":
+            run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail="berkas atau folder tidak ditemukan"))
+        elif kind:
+            run.findings.append(finding("FILE_SKIPPED", file=display(path), detail=kind))
     return run.items, run.findings
 
 
@@ -119,6 +125,28 @@ def collect_received(inputs: list[Received]) -> tuple[list[Received], list[Findi
         except Rejected as rej:
             run.findings.append(rej.finding)
     return run.items, run.findings
+
+
+
+def _parse_mails(paths: list[Path]) -> dict[str, Mail]:
+    """The e-mails named or found in folders, parsed ahead in one pool of workers (by sha256).
+
+    A message read again later with other bytes, or found inside a zip, is parsed on its own.
+    """
+    jobs, total = [], 0
+    for path in paths:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES or total + path.stat().st_size > MAX_RUN_BYTES:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue  # reported when the file is read in turn
+        total += len(data)
+        jobs.append((data, display(path), MAX_UNCOMPRESSED))
+    if not jobs:
+        return {}
+    return {hashlib.sha256(data).hexdigest(): mail for (data, _, _), mail in
+            zip(jobs, parse_isolated(jobs), strict=True)}
 
 
 def display(path: Path | str) -> str:
@@ -348,55 +376,41 @@ def _zip_time(info: zipfile.ZipInfo) -> dt.datetime | None:
 
 
 def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
-    try:
-        msg = email.message_from_bytes(item.data, policy=email.policy.default)
-        when = None
-        # a forwarded message inside an e-mail counts as sent by whoever sent it to the office
-        sender = item.sender if item.sender is not None else _sender(msg)
-        if msg["Date"]:
-            try:
-                when = email.utils.parsedate_to_datetime(str(msg["Date"]))
-                when = when.astimezone().replace(tzinfo=None) if when.tzinfo else when
-            except (TypeError, ValueError, OverflowError, OSError):
-                when = None
-        attachments = []
-        for part in msg.iter_attachments():
-            raw_name = part.get_filename() or ""
-            if part.get_content_type() == "message/rfc822":  # a forwarded message: open it like any e-mail
-                inner = part.get_payload(0) if part.is_multipart() else None
-                if isinstance(inner, email.message.Message):
-                    data = inner.as_bytes()
-                    budget.take(item.source, len(data))
-                    attachments.append((raw_name if raw_name.lower().endswith(".eml") else "pesan-terusan.eml", data))
-                continue
-            if raw_name:
-                payload = part.get_payload(decode=True) or b""
-                if not isinstance(payload, bytes):  # decode=True gives bytes for a leaf part
-                    payload = b""
-                budget.take(item.source, len(payload))
-                attachments.append((raw_name, payload))
-    except Rejected:
-        raise
-    except Exception as err:  # the email package raises many types on broken input
-        run.findings.append(finding("FILE_UNREADABLE", file=item.source, detail=f"e-mail rusak: {short(err)}"))
-        return
-    if not attachments:
+    """Every file the message carries, wherever it nests (mail.py), each checked against the budget.
+
+    Files past the budget are named one by one, never dropped silently.
+    """
+    mail = run.mail.pop(item.sha256, None) if depth == 0 else None
+    if mail is None:
+        [mail] = parse_isolated([(item.data, item.source, max(budget.bytes_left, 0))])
+    run.findings += mail.findings
+    if not mail.files and not mail.findings and not mail.not_checked:
         run.findings.append(finding("FILE_SKIPPED", file=item.source, detail="e-mail tanpa lampiran"))
-    for raw_name, payload in attachments:
-        _nested(item, raw_name, payload, when, run, depth, budget, mail=(when,), sender=sender)
+    names = [path + raw for path, raw, _ in mail.files] + mail.not_checked
+    # a forwarded message inside an e-mail counts as sent by whoever sent it to the office
+    sender = item.sender if item.sender is not None else mail.sender
+    for n, (path, raw_name, payload) in enumerate(mail.files):
+        try:
+            budget.take(item.source, len(payload))
+        except Rejected:
+            _not_checked(item, names[n:], run)
+            return
+        try:
+            _nested(item, path + raw_name, payload, mail.when, run, depth, budget, mail=(mail.when,), sender=sender)
+        except Rejected as rej:
+            if not budget.spent:
+                raise
+            run.findings.append(rej.finding)  # names this attachment
+            _not_checked(item, names[n + 1:], run)
+            return
+    _not_checked(item, mail.not_checked, run)
 
 
-def _sender(msg: email.message.Message) -> str:
-    """The message's From address, lower case ('' when it names none, the raw text when it names
-    several or cannot be parsed: either way it matches no unit's address)."""
-    try:
-        raw = str(msg["From"] or "")
-    except Exception:  # a header the email package cannot decode
-        return ""
-    pairs = [a for _, a in email.utils.getaddresses([raw]) if a]
-    if len(pairs) == 1 and "@" in pairs[0]:
-        return pairs[0].strip().lower()
-    return " ".join(raw.split())[:200]
+def _not_checked(item: Received, names: list[str], run: _Run) -> None:
+    for name in names:
+        run.findings.append(finding("FILE_NOT_CHECKED", file=display(f"{item.source}!/{name}"),
+                                    detail=f"batas isi satu kiriman ({MAX_ZIP_MEMBERS} berkas di dalam arsip, "
+                                           f"{MAX_UNCOMPRESSED // 2**20} MB) sudah habis oleh lampiran sebelumnya"))
 
 
 def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
@@ -412,8 +426,7 @@ def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:
         msg = extract_msg.openMsg(io.BytesIO(item.data))
         from_header = getattr(msg, "sender", None)
         if isinstance(from_header, str):
-            pairs = [a for _, a in email.utils.getaddresses([from_header]) if a]
-            sender = pairs[0].strip().lower() if len(pairs) == 1 and "@" in pairs[0] else " ".join(from_header.split())[:200]
+            sender = from_address(from_header)
         for att in msg.attachments:
             raw_name = getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or ""
             data = att.data if isinstance(att.data, bytes) else b""

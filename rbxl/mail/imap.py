@@ -31,6 +31,7 @@ WORKBOOK_TYPES = {"application/vnd.openxmlformats-officedocument.spreadsheetml.s
                   "application/vnd.ms-excel.sheet.macroenabled.12"}
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
+PKCS7_MIME = {"application/pkcs7-mime", "application/x-pkcs7-mime"}  # opaque signed or encrypted S/MIME
 HEADERS = "MESSAGE-ID FROM SUBJECT DATE"
 FLAG = "rbxl-diambil"  # the keyword `--tandai` sets (\Flagged where the server has no keywords)
 
@@ -141,6 +142,15 @@ class Part:
     def is_tnef(self) -> bool:
         return self.content_type in TNEF_TYPES or self.filename.lower() == "winmail.dat"
 
+    @property
+    def is_sealed(self) -> bool:
+        """Its files cannot be seen from here (winmail.dat, S/MIME in the signature, encrypted mail).
+
+        The message is fetched all the same: validate opens what it can and names the rest.
+        """
+        return (self.is_tnef or self.content_type in PKCS7_MIME or self.content_type == "multipart/encrypted"
+                or self.ext in {".p7m", ".pgp", ".gpg"})
+
 
 @dataclass
 class Envelope:
@@ -156,11 +166,12 @@ class Envelope:
 
     @property
     def workbooks(self) -> list[Part]:
-        return [p for p in self.parts if p.is_workbook or p.may_hold_workbook]
+        """The parts that are, or may hold, a workbook: the message is fetched when there is one."""
+        return [p for p in self.parts if p.is_workbook or p.may_hold_workbook or p.is_sealed]
 
     @property
     def attachments(self) -> list[Part]:
-        return [p for p in self.parts if p.filename]
+        return [p for p in self.parts if p.filename or p.is_workbook or p.is_sealed]
 
 
 def attachments(structure: list, forwarded: bool = False) -> list[Part]:
@@ -169,10 +180,14 @@ def attachments(structure: list, forwarded: bool = False) -> list[Part]:
         return []
     if isinstance(structure[0], list):  # multipart: children first, then the subtype
         out: list[Part] = []
+        subtype = ""
         for child in structure:
             if not isinstance(child, list):
+                subtype = _text(child).lower()
                 break
             out += attachments(child, forwarded)
+        if subtype == "encrypted":  # PGP/MIME: one sealed part, whatever its pieces are called
+            return [Part("multipart/encrypted", "", sum(p.size for p in out), forwarded)]
         return out
     kind = f"{_text(structure[0])}/{_text(structure[1])}".lower()
     size = _int(structure[6]) if len(structure) > 6 else 0

@@ -1,8 +1,9 @@
 """Fetch the units' returns from the office mailbox into <out>/<tahun>-<periode>/masuk/.
 
 Headers and BODYSTRUCTURE of every message since the templates went out are read first; only a
-message that carries a workbook (attached, zipped, or inside a forwarded message) is downloaded,
-and saved whole as `<hash of its Message-ID>.eml`. The name is the resume point: a second run,
+message that carries a workbook (attached, zipped, or inside a forwarded message), or a sealed
+part that may hold one (winmail.dat, S/MIME smime.p7m, PGP/MIME encrypted: validate opens or
+names it), is downloaded, and saved whole as `<hash of its Message-ID>.eml`. The name is the resume point: a second run,
 or a run after a dropped connection, downloads only what is not there yet, and nothing is ever
 saved twice. Mail is never deleted, moved or marked read; `tandai` sets a keyword.
 Then `rbxl periksa <out>/<tahun>-<periode>/masuk` works as on any folder.
@@ -127,12 +128,10 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
 
 
 def _one(box: Mailbox, env: Envelope, target: Path, limit: int, tandai: bool) -> Fetched:
-    names = [p.filename + (" (dalam pesan terusan)" if p.forwarded else "") for p in env.attachments]
+    names = [(p.filename or p.content_type) + (" (dalam pesan terusan)" if p.forwarded else "") for p in env.attachments]
     f = Fetched(env.uid, env.message_id, env.sender, env.subject, env.size, names, SKIPPED)
     if not env.workbooks:
-        tnef = [p for p in env.parts if p.is_tnef]
-        f.keterangan = ("lampiran winmail.dat (format RTF Outlook) tidak dapat dibuka; minta unit mengirim ulang "
-                        "dengan format HTML atau teks biasa") if tnef else "tidak ada lampiran lembar kerja"
+        f.keterangan = "tidak ada lampiran lembar kerja"
         return f
     if env.size > limit:
         f.hasil = TOO_LARGE
@@ -141,10 +140,21 @@ def _one(box: Mailbox, env: Envelope, target: Path, limit: int, tandai: bool) ->
     data = box.body(env.uid)
     f.path = write_bytes(target, data)  # atomic: a dropped connection never leaves half a message
     f.hasil = SAVED
-    f.keterangan = f"{len(env.workbooks)} lampiran lembar kerja/arsip"
+    sealed = [p for p in env.workbooks if p.is_sealed]
+    f.keterangan = "; ".join(filter(None, [
+        f"{len(env.workbooks) - len(sealed)} lampiran lembar kerja/arsip" if len(sealed) < len(env.workbooks) else "",
+        f"{', '.join(p.filename or p.content_type for p in sealed)} tertutup (winmail.dat/S/MIME/PGP): isinya dibuka "
+        "atau disebut satu per satu oleh validate" if sealed else ""]))
     if tandai:
         box.flag(env.uid)
     return f
+
+
+def _guard(v: str) -> str:
+    """The unit-written fields (sender, subject, names) through the guard arsip/log.csv uses."""
+    from rbxl.core.text import csv_safe
+
+    return str(csv_safe(v))
 
 
 class _Log:
@@ -158,17 +168,19 @@ class _Log:
             with open(path, newline="", encoding="utf-8-sig") as fh:
                 for r in csv.DictReader(fh):
                     self.rows.append(r)
-                    self.seen.add((r.get("message_id", ""), r.get("hasil", "")))
+                    self.seen.add((r.get("message_id", ""), r.get("hasil", "")))  # as written
         self.changed = False
 
     def add(self, f: Fetched) -> None:
-        if (f.message_id, f.hasil) in self.seen and f.hasil != SAVED:
+        key = (_guard(f.message_id), f.hasil)
+        if key in self.seen and f.hasil != SAVED:
             return  # a message skipped for the same reason on every run is logged once
-        self.seen.add((f.message_id, f.hasil))
-        self.rows.append({"waktu": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "uid": str(f.uid),
-                          "message_id": f.message_id, "berkas": f.path.name if f.path else "",
-                          "ukuran": str(f.size), "pengirim": f.sender, "subjek": f.subject,
-                          "lampiran": "; ".join(f.lampiran), "hasil": f.hasil, "keterangan": f.keterangan})
+        self.seen.add(key)
+        row = {"waktu": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "uid": str(f.uid),
+               "message_id": f.message_id, "berkas": f.path.name if f.path else "",
+               "ukuran": str(f.size), "pengirim": f.sender, "subjek": f.subject,
+               "lampiran": "; ".join(f.lampiran), "hasil": f.hasil, "keterangan": f.keterangan}
+        self.rows.append({k: _guard(v) for k, v in row.items()})
         self.changed = True
 
     def save(self) -> None:

@@ -293,7 +293,8 @@ def test_tw2_file_relabelled_as_tw1_is_rejected(rm, tmp_path):
                              [("Triwulan II 2023", "Triwulan I 2023"), ("30 Juni", "31 Maret"),
                               ("<t>TW2</t>", "<t>TW1</t>")])
     plain = validate([forged], rm, TAHUN, PERIODE, workers=1).submissions[0]
-    assert plain.periode == "TW1" and plain.verdict == ACCEPTED  # control: it passes for TW1 without the key
+    # control: without the key it passes for TW1; only its Tanggal Pengisian (in July) is outside TW1's window
+    assert plain.periode == "TW1" and plain.verdict == ACCEPTED_NOTES and codes(plain) == ["VALUE_DATE_OUTSIDE"]
 
     sub = validated([forged], rm, out).submissions[0]
     assert codes(sub) == ["FILE_SIGNATURE_BAD"] and sub.verdict == REJECTED

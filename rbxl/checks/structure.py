@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rbxl.core.address import parse_addresses
-from rbxl.core.enums import StatusRole, Verdict
+from rbxl.core.enums import Period, StatusRole, Verdict
 from rbxl.core.findings import ERROR, REJECTING, WARNING, Finding, finding
 from rbxl.core.signing import CREATED, SIGNATURE, Signing, verify
 from rbxl.core.values import (
@@ -604,9 +604,6 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
     return text
 
 
-_PERIOD_START = {"TW1": 1, "TW2": 4, "TW3": 7, "TW4": 10, "S1": 1, "S2": 7, "TAHUNAN": 1}  # first month
-_PERIOD_LAST = {"TW1": (3, 31), "TW2": (6, 30), "TW3": (9, 30), "TW4": (12, 31), "S1": (6, 30), "S2": (12, 31),
-                "TAHUNAN": (12, 31)}
 LATE_GRACE = dt.timedelta(days=30)  # without a deadline in the Jadwal sheet: the period's end plus this
 
 
@@ -626,22 +623,17 @@ def dates_read(spec: FormSpec, values: dict, file: str = "", unit: str = "") -> 
     return out
 
 
-def period_last_day(tahun: int, periode: str) -> dt.date:
-    return dt.date(tahun, *_PERIOD_LAST[periode])
-
-
 def fill_window(tahun: int, periode: str, deadline: dt.date | None) -> tuple[dt.date, dt.date]:
     """When a Tanggal Pengisian is plausible: from the period's first day to its deadline (Jadwal),
     or to 30 days after the period's end when the master sets no deadline."""
-    start = dt.date(tahun, _PERIOD_START[periode], 1)
-    last = period_last_day(tahun, periode)
+    start, last = Period(periode).first_day(tahun), Period(periode).last_day(tahun)
     return start, max(deadline, last) if deadline else last + LATE_GRACE
 
 
 def _date_window(sub: Submission, spec: FormSpec, deadline: dt.date | None) -> None:
     """A Tanggal Pengisian outside the period and its deadline window (05/04 read as 4 May)."""
     d = sub.values.get((SHEET_IDENTITAS, "tanggal", "nilai"))
-    if not isinstance(d, dt.date) or spec.periode not in _PERIOD_START:
+    if not isinstance(d, dt.date) or spec.periode not in Period.__members__:
         return
     low, high = fill_window(spec.tahun, spec.periode, deadline)
     if low <= d <= high:

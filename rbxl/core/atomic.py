@@ -91,7 +91,7 @@ def explain(err: OSError, target: Path | str) -> str:
 
 
 def file_mode() -> int:
-    """The mode a new file gets under the current umask (0o644 under umask 022), as open() would."""
+    """The mode a new file gets under the current umask (0o644 under umask 022), as a plain open call would."""
     with _umask_guard:
         old = os.umask(0o077)
         os.umask(old)

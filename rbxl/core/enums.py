@@ -8,6 +8,7 @@ meaning (StatusRole) is fixed, and the master says which name carries which mean
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 
 
@@ -69,6 +70,14 @@ class Period(StrEnum):
         """The last period of a quarterly or semester year (TW4, S2), which TAHUNAN follows."""
         return self in YEAR_END
 
+    def first_day(self, tahun: int) -> dt.date:
+        """The first day the period covers (1 April 2024 for TW2 2024)."""
+        return dt.date(tahun, _PERIOD_FIRST_MONTH[self], 1)
+
+    def last_day(self, tahun: int) -> dt.date:
+        """The last day the period covers (30 June 2024 for TW2 2024)."""
+        return dt.date(tahun, *_PERIOD_LAST_DAY[self])
+
     @property
     def second_half(self) -> bool:
         """Ends after 30 June: a row still not started then has half a year or less left."""
@@ -83,6 +92,10 @@ _PERIOD_RANK = {Period.TW1: 1, Period.TW2: 2, Period.S1: 3, Period.TW3: 4, Perio
 RHYTHMS = ((Period.TW1, Period.TW2, Period.TW3, Period.TW4), (Period.S1, Period.S2), (Period.TAHUNAN,))
 YEAR_END = (Period.TW4, Period.S2)
 _SECOND_HALF = (Period.TW3, Period.TW4, Period.S2, Period.TAHUNAN)
+_PERIOD_FIRST_MONTH = {Period.TW1: 1, Period.TW2: 4, Period.TW3: 7, Period.TW4: 10, Period.S1: 1, Period.S2: 7,
+                       Period.TAHUNAN: 1}
+_PERIOD_LAST_DAY = {Period.TW1: (3, 31), Period.TW2: (6, 30), Period.TW3: (9, 30), Period.TW4: (12, 31),
+                    Period.S1: (6, 30), Period.S2: (12, 31), Period.TAHUNAN: (12, 31)}
 _PERIOD_END = {Period.TW1: "31 Maret", Period.TW2: "30 Juni", Period.TW3: "30 September",
                Period.TW4: "31 Desember", Period.S1: "30 Juni", Period.S2: "31 Desember",
                Period.TAHUNAN: "31 Desember"}

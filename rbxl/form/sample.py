@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import zlib
 
+from rbxl.core.enums import Period
 from rbxl.core.enums import StatusRole as R
 from rbxl.form.spec import Answers, DataSheet, FormSpec
 from rbxl.master.schema import LIST_STATUS_DUKUNGAN
@@ -91,6 +92,4 @@ def add_mistakes(spec: FormSpec, answers: Answers) -> list[str]:
 
 def _filled_on(spec: FormSpec) -> dt.date:
     """Five days after the period's end (5 April for TW1): inside the deadline window rbxl checks."""
-    from rbxl.checks.structure import period_last_day
-
-    return period_last_day(spec.tahun, spec.periode) + dt.timedelta(days=5)
+    return Period(spec.periode).last_day(spec.tahun) + dt.timedelta(days=5)

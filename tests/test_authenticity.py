@@ -25,14 +25,8 @@ import openpyxl
 import pytest
 from conftest import require_soffice, require_ssconvert, ssconvert
 
-from rbxl.checks.structure import (
-    ACCEPTED,
-    ACCEPTED_NOTES,
-    NEEDS_FIX,
-    REJECTED,
-    SUPERSEDED,
-    read_meta,
-)
+from rbxl.checks.identity import read_meta
+from rbxl.checks.submission import ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX, REJECTED, SUPERSEDED
 from rbxl.checks.validate import validate
 from rbxl.core.findings import CATALOG, ERROR, INFO, WARNING
 from rbxl.core.signing import (

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rbxl.checks.structure import Submission
+from rbxl.checks.submission import Submission
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import ERROR, Finding, flatten
 from rbxl.intake import Received

@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from rbxl.checks.identity import SENDER_MISMATCH
 from rbxl.checks.report import Report
-from rbxl.checks.structure import SENDER_MISMATCH, Submission, check, check_csv
+from rbxl.checks.structure import check, check_csv
+from rbxl.checks.submission import Submission
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import Finding, finding
 from rbxl.core.signing import Signing

@@ -53,6 +53,7 @@ class Validated:
 
     report: Report
     perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
+    notes: list[str] = field(default_factory=list)  # e.g. the findings workbook was open: saved as "(baru)"
 
 
 @dataclass
@@ -107,8 +108,9 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
     with period_lock(out, tahun, periode):
         checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
         try:
-            checked.report.findings_file = findings_path(out, tahun, periode)
-            stage.publish()
+            checked.notes = stage.publish()
+            target = findings_path(out, tahun, periode)
+            checked.report.findings_file = stage.aside.get(target.name, target)
         finally:
             stage.discard()
         return checked
@@ -194,11 +196,12 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         write_csv_tables(tables, csv_dir(staged, tahun, periode))
         save_tables(tables, staged)
         write_period_dasbor(tables, roadmap, staged, trend)
-        report.findings_file = findings_path(out, tahun, periode)
         notes = stage.publish()
+        report.findings_file = stage.aside.get(findings_path(out, tahun, periode).name,
+                                               findings_path(out, tahun, periode))
     finally:
         stage.discard()
     target = monitoring_path(out, tahun, periode)
-    monitoring = target.with_name(f"{target.stem} (baru){target.suffix}") if notes else target
+    monitoring = stage.aside.get(target.name, target)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend)

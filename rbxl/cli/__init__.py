@@ -162,7 +162,7 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
       rbxl periksa kiriman/ --tahun 2023 --periode TW1
       rbxl periksa surat.eml arsip.zip --tahun 2023 --periode TW1 --json
     """
-    from rbxl.cli.console import progress_bar, show_perbaikan, show_validation
+    from rbxl.cli.console import progress_bar, show_notes, show_perbaikan, show_validation
     from rbxl.core.findings import to_json
     from rbxl.master.load import read_master
     from rbxl.pipeline import run_validation
@@ -178,7 +178,8 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     else:
         show_validation(report, roadmap)
         show_perbaikan(checked.perbaikan)
-    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+        show_notes(checked.notes)
+    sys.exit(EXIT_IO if checked.notes else EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 @main.command("rekap", context_settings=CONTEXT)
@@ -423,7 +424,13 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
       rbxl tarik --tahun 2023 --periode TW1 --sejak 2023-04-01 --tandai
       rbxl tarik --tahun 2023 --periode TW1 --periksa
     """
-    from rbxl.cli.console import progress_bar, show_perbaikan, show_tarik, show_validation
+    from rbxl.cli.console import (
+        progress_bar,
+        show_notes,
+        show_perbaikan,
+        show_tarik,
+        show_validation,
+    )
     from rbxl.core.paths import inbox_dir
     from rbxl.mail.config import load_imap_settings, password_prompt
     from rbxl.mail.tarik import tarik as run
@@ -447,7 +454,8 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
                                  on_total=advance.total)
     show_validation(checked.report, roadmap)
     show_perbaikan(checked.perbaikan)
-    sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
+    show_notes(checked.notes)
+    sys.exit(EXIT_IO if checked.notes else EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
 
 

@@ -178,8 +178,7 @@ def show_consolidation(outputs, roadmap) -> None:
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))
     console.print(table)
-    for note in outputs.notes:
-        console.print(f"[bold yellow]Perhatian:[/] {note}")
+    show_notes(outputs.notes)
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     if getattr(outputs, "store", None):
         n = len(outputs.trend.periods) if outputs.trend else 0
@@ -330,3 +329,9 @@ def show_laporan(result) -> None:
         err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
     for note in result.failed:
         err_console.print(f"[bold red]PDF gagal:[/] {note}")
+
+
+def show_notes(notes: list[str]) -> None:
+    """What the run could not do as asked but did another way (a workbook open in Excel: saved beside it)."""
+    for note in notes:
+        console.print(f"[bold yellow]Perhatian:[/] {note}")

@@ -32,6 +32,7 @@ class Stage:
         self.root = stage_dir(out, tahun, periode)  # the `out` the writers get
         self.folder = period_dir(self.root, tahun, periode)
         self.notes: list[str] = []
+        self.aside: dict[str, Path] = {}  # file name -> where it went because its namesake was open
         self.monitoring = monitoring_path(out, tahun, periode).name
         self.discard()  # what an earlier, interrupted run left
         try:
@@ -68,7 +69,10 @@ class Stage:
         try:
             place(entry, target)
         except OutputError as err:  # Windows: the old workbook is open in Excel
+            # place() saved the new file beside it as '... (baru).xlsx': the run's other outputs
+            # are still published, so they never disagree with each other; the note says which
             alt = target.with_name(f"{target.stem} (baru){target.suffix}")
-            if target.name != self.monitoring or not alt.exists():
+            if not alt.exists():
                 raise
+            self.aside[target.name] = alt
             self.notes.append(str(err))

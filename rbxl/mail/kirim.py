@@ -34,6 +34,7 @@ from rbxl.core.paths import (
     templates_dir,
 )
 from rbxl.core.text import safe_filename
+from rbxl.core.values import format_date
 from rbxl.mail.config import (
     CONFIG_KEYS,
     CONFIG_NAME,
@@ -177,7 +178,7 @@ def _refuse_when_no_one_reachable(jobs: list[_Job], roadmap: Roadmap, smtp: Smtp
     if not (smtp.from_addr or is_address(smtp.user) or is_address(kontak)):
         why.append("Alamat pengirim juga belum diatur. " + SENDER_HELP)
     raise NothingToSend("Tidak ada e-mail yang dapat dikirim: " + " ".join(why) + " Isi alamatnya, periksa dengan "
-                        "'rbxl master check', lalu jalankan ulang.")
+                        "'rbxl master periksa', lalu jalankan ulang.")
 
 
 def sending_problems(roadmap: Roadmap, smtp: SmtpSettings | None, file: str = "") -> list:
@@ -229,6 +230,13 @@ def _manifest_rows(manifest: Path, tahun: int, periode: str) -> list[dict[str, s
     return [r for r in read_manifest(manifest) if (r.get("unit") or "").strip()]
 
 
+def _request(putusan: str) -> str:
+    """What the feedback asks: a fix, or (the file's values are used) a look at the notes."""
+    if putusan in (Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES):
+        return "Isiannya sudah kami pakai; mohon periksa catatan berikut."
+    return "Mohon diperbaiki sebagai berikut."
+
+
 def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) -> list[_Job]:
     listing = perbaikan_dir(out, tahun, periode) / PERBAIKAN_LIST
     if not listing.is_file():
@@ -237,15 +245,20 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
     with open(listing, newline="", encoding="utf-8-sig") as fh:
         rows = [dict(r) for r in csv.DictReader(fh) if (r.get("unit") or "").strip()]
     jobs = []
+    missing = [r["unit"].strip() for r in rows if not (feedback_dir(out, tahun, periode) / f"{r['unit'].strip()}.txt").is_file()]
+    if missing:  # the list and the notes disagree (a run stopped between them): never send an empty note
+        raise UsageError(f"Umpan balik untuk {', '.join(missing[:10])} tidak ada di "
+                         f"{feedback_dir(out, tahun, periode)}, padahal unit itu ada di {listing.name}. Tidak ada "
+                         f"yang dikirim. Periksa ulang dulu: rbxl periksa <folder> --tahun {tahun} --periode {periode}")
     for r in rows:
         note = feedback_dir(out, tahun, periode) / f"{r['unit'].strip()}.txt"
-        text = note.read_text(encoding="utf-8") if note.is_file() else ""
+        text = note.read_text(encoding="utf-8")
         # the same file and the same note count as 'already sent'; a new validate run that
         # finds something else makes a new message
         key = hashlib.sha256((r.get("sha256", "") + "\n" + text).encode()).hexdigest()
         r["file"] = r.get("berkas", "")  # '' when the returned file could not be read: text only
         deadline = roadmap.jadwal.get((tahun, periode))
-        by = f" paling lambat {deadline:%d/%m/%Y}" if deadline else ""
+        by = f" paling lambat {format_date(deadline)}" if deadline else ""
         lampiran = (f"Terlampir berkas {r['file']}: template yang sama dengan isian Bapak/Ibu, sel yang perlu "
                     "diperbaiki diwarnai merah dengan catatan, dan sheet pertama \"Perbaikan\" berisi daftar temuan "
                     "dengan tautan ke setiap sel. Cukup perbaiki sel yang ditandai, simpan, lalu kirim kembali "
@@ -259,6 +272,7 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
                     f"salinan atau template periode lain), lalu kirim kembali{by}.")
         jobs.append(_Job(r, perbaikan_dir(out, tahun, periode), {"umpan_balik": text.strip() or "-",
                                                                  "putusan": r.get("putusan", "") or "-",
+                                                                 "permintaan": _request(r.get("putusan", "")),
                                                                  "lampiran": lampiran}, key))
     return jobs
 
@@ -272,11 +286,11 @@ def _reminder_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, 
     if deadline is None:
         batas = "belum ditetapkan di master (sheet Jadwal)"
     elif deadline > today:
-        batas = f"{deadline:%d/%m/%Y} ({(deadline - today).days} hari lagi)"
+        batas = f"{format_date(deadline)} ({(deadline - today).days} hari lagi)"
     elif deadline == today:
-        batas = f"{deadline:%d/%m/%Y} (hari ini)"
+        batas = f"{format_date(deadline)} (hari ini)"
     else:
-        batas = f"{deadline:%d/%m/%Y} (sudah lewat {(today - deadline).days} hari)"
+        batas = f"{format_date(deadline)} (sudah lewat {(today - deadline).days} hari)"
     # at most one reminder per unit per day unless --ulang
     return [_Job(r, templates_dir(out, tahun, periode),
                  {"keterangan_batas": batas, "catatan_riwayat": notes.get(r["unit"].strip(), "")},

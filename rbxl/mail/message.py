@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from rbxl.core.errors import UsageError
+from rbxl.core.values import format_date
 from rbxl.form.spec import PERIODE_LABEL
 from rbxl.master.model import Roadmap, Unit
 
@@ -29,7 +30,7 @@ TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_temp
 
 PLACEHOLDERS = ("unit_nama", "unit_kode", "periode_label", "tahun", "batas_waktu", "kontak_nama",
                 "kontak_telepon", "kontak_email", "cara_pengembalian", "pengelola", "nama_pemda",
-                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran", "catatan_riwayat")
+                "nama_berkas", "umpan_balik", "putusan", "permintaan", "keterangan_batas", "lampiran", "catatan_riwayat")
 
 _MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
@@ -135,11 +136,11 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
 
     deadline = roadmap.jadwal.get((tahun, periode))
     context = {"unit_nama": unit.nama, "unit_kode": unit.kode, "periode_label": PERIODE_LABEL[periode],
-               "tahun": str(tahun), "batas_waktu": f"{deadline:%d/%m/%Y}" if deadline else "-",
+               "tahun": str(tahun), "batas_waktu": format_date(deadline) if deadline else "-",
                "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
                "kontak_email": setting("kontak_email"), "cara_pengembalian": return_instruction(s),
                "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
-               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-",
+               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "permintaan": "", "keterangan_batas": "-", "lampiran": "-",
                "catatan_riwayat": ""}
     return context | extra
 

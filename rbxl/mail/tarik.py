@@ -22,6 +22,7 @@ from pathlib import Path
 from rbxl.core.atomic import write_bytes, write_text
 from rbxl.core.errors import MailError
 from rbxl.core.paths import email_dir, inbox_dir
+from rbxl.core.values import format_date
 from rbxl.mail.config import ImapSettings
 from rbxl.mail.imap import Envelope, Mailbox
 from rbxl.mail.sendlog import LOG_NAME, SendLog
@@ -92,10 +93,10 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     note = ""
     if since is None:
         since = default_since(out, tahun, periode)
-        note = f"sejak {since:%d/%m/%Y} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
+        note = f"sejak {format_date(since)} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
             if since else "semua pesan di folder (log pengiriman periode ini belum ada; pakai --sejak untuk membatasi)"
     else:
-        note = f"sejak {since:%d/%m/%Y}"
+        note = f"sejak {format_date(since)}"
     result = TarikResult(folder, f"{settings.user}@{settings.host}/{settings.folder}", since, since_note=note)
     limit = int(settings.max_mb * 2**20)
     log = _Log(email_dir(out, tahun, periode) / LOG)  # not in masuk/: validate reads every file there

@@ -144,8 +144,11 @@ def show_validation(report, roadmap) -> None:
     if report.findings_file:
         console.print(f"Temuan lengkap: {report.findings_file}; umpan balik per unit: "
                       f"{report.findings_file.parent / 'umpan-balik'}; arsip: {report.archive}")
+    for s in report.impostors:
+        console.print(f"[bold red]Perhatian:[/] {safe(s.item.name)} mengaku dari {safe(s.unit) or '?'} tetapi dikirim "
+                      f"dari alamat unit lain; periksa dengan unit itu sebelum isinya dipercaya ({s.verdict}).")
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
-        "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
+        "[bold red]Ada berkas ditolak, kesalahan yang harus diperbaiki unit, atau berkas dari alamat unit lain.[/]"
     console.print(verdict)
 
 

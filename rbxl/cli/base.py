@@ -16,6 +16,7 @@ from rbxl.core.errors import (
     EXIT_INTERRUPTED,
     EXIT_IO,
     EXIT_USAGE,
+    INTERRUPTED,
     RbxlError,
 )
 from rbxl.master.schema import DEFAULT_MASTER
@@ -43,8 +44,6 @@ class IdContext(click.Context):
 
 
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
-INTERRUPTED = ("Dihentikan (Ctrl+C). Hasil yang sudah lengkap tetap ada; hasil periode yang belum selesai "
-               "ditulis tidak dipakai. Jalankan perintah yang sama lagi untuk menyelesaikannya.")
 
 
 class IdCommand(click.Command):

@@ -159,8 +159,9 @@ def show_perbaikan(done) -> None:
                       "rbxl kirim --umpan-balik).")
     text_only = [p.unit for p in done if not p.path]
     if text_only:
-        console.print(f"[dim]{len(text_only)} unit berkasnya tidak terbaca; mereka hanya mendapat umpan balik "
-                      f"teks: {', '.join(text_only)}[/]")
+        console.print(f"[dim]{len(text_only)} unit tidak mendapat berkas perbaikan (berkasnya tidak terbaca, "
+                      f"bukan template periode ini, atau isinya sudah dipakai); mereka mendapat umpan balik teks: "
+                      f"{', '.join(text_only)}[/]")
 
 
 def show_consolidation(outputs, roadmap) -> None:

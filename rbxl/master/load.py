@@ -54,6 +54,9 @@ def load_master(path: str | Path) -> tuple[Roadmap | None, list[Finding]]:
     file = path.name
     if not path.exists():
         raise MasterError(f"Master tidak ditemukan: {path}. Gunakan --master untuk menunjuk berkasnya.")
+    if path.is_dir():
+        raise MasterError(f"{path} adalah folder, bukan berkas master. Tunjuk berkasnya dengan --master, misal "
+                          f"--master {path / MASTER_NAME}.")
     try:
         from python_calamine import CalamineWorkbook
 
@@ -61,7 +64,10 @@ def load_master(path: str | Path) -> tuple[Roadmap | None, list[Finding]]:
         names = wb.sheet_names
         grids = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in names}
     except Exception as err:  # calamine raises several unrelated types
-        raise MasterError(f"Master {path} tidak dapat dibuka sebagai lembar kerja: {err}") from err
+        # calamine's reason is English ('Cannot detect file format'): said in Indonesian, with the step
+        raise MasterError(f"Master {path} tidak dapat dibuka sebagai lembar kerja (bukan berkas .xlsx yang utuh, "
+                          f"atau rusak). Simpan ulang master dari Excel/LibreOffice sebagai .xlsx, atau tunjuk "
+                          f"berkas master yang benar dengan --master.") from err
     return build_roadmap(grids, file=file, source=str(path))
 
 

@@ -55,6 +55,7 @@ class Validated:
     report: Report
     perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
     notes: list[str] = field(default_factory=list)  # e.g. the findings workbook was open: saved as "(baru)"
+    kept: list[str] = field(default_factory=list)  # someone's own files found in rbxl's folders, left there
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Outputs:
     perbaikan: list[Perbaikan] = field(default_factory=list)
     store: Path | None = None  # the riwayat store the period was recorded in
     trend: History | None = None  # the year's trend up to this period (rbxl.riwayat.trend)
+    kept: list[str] = field(default_factory=list)  # someone's own files found in rbxl's folders, left there
 
 
 def check_inputs(paths: list[str | Path]) -> None:
@@ -110,6 +112,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
         try:
             checked.notes = stage.publish()
+            checked.kept = stage.kept
             target = findings_path(out, tahun, periode)
             checked.report.findings_file = stage.aside.get(target.name, target)
         finally:
@@ -229,4 +232,4 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
     target = monitoring_path(out, tahun, periode)
     monitoring = stage.aside.get(target.name, target)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
-                   store.path if store else None, trend)
+                   store.path if store else None, trend, kept=stage.kept)

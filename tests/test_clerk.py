@@ -428,3 +428,27 @@ def test_the_perbaikan_file_holds_the_progress_as_75(roadmap, tmp_path):
     ws = openpyxl.load_workbook(p.path)[SHEET_RA_UTAMA]
     assert ws[cell].value == 75
     assert PERBAIKAN_SHEET in openpyxl.load_workbook(p.path, read_only=True).sheetnames
+
+
+def test_a_clerks_own_files_in_rbxls_folders_are_kept(roadmap, tmp_path):
+    """Seen: umpan-balik/INSPEKTORAT-diedit-manual.txt and csv/analisis-saya.xlsx vanished on the next
+    rekap. rbxl replaces its folders whole, but carries over what it did not write, and says so."""
+    from rbxl.core.paths import feedback_dir
+
+    inbox = tmp_path / "kiriman"
+    spec = spec_of(roadmap)
+    fill(inbox, spec, {(SHEET_RA_UTAMA, spec.sheet(SHEET_RA_UTAMA).rows[0].key, "progres"): 150})
+    out = tmp_path / "hasil"
+    args = ("rekap", str(inbox), "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out))
+    assert cli(*args).exit_code == 1
+    mine = [feedback_dir(out, TAHUN, PERIODE) / "INSPEKTORAT-diedit-manual.txt",
+            csv_dir(out, TAHUN, PERIODE) / "analisis-saya.xlsx"]
+    for p in mine:
+        p.write_bytes(b"punya saya")
+    stale = feedback_dir(out, TAHUN, PERIODE) / "KEC-CEPU.txt"  # rbxl's own note of a unit no longer listed
+    stale.write_text("lama", encoding="utf-8")
+    res = cli(*args)
+    assert res.exit_code == 1, res.output  # the same findings: kept files are not an output problem
+    assert all(p.read_bytes() == b"punya saya" for p in mine)
+    assert "bukan buatan rbxl" in " ".join(res.output.split())
+    assert not stale.exists() and (feedback_dir(out, TAHUN, PERIODE) / f"{UNIT}.txt").is_file()

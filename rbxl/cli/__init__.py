@@ -178,7 +178,7 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     else:
         show_validation(report, roadmap)
         show_perbaikan(checked.perbaikan)
-        show_notes(checked.notes)
+        show_notes(checked.notes, checked.kept)
     sys.exit(EXIT_IO if checked.notes else EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -454,7 +454,7 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
                                  on_total=advance.total)
     show_validation(checked.report, roadmap)
     show_perbaikan(checked.perbaikan)
-    show_notes(checked.notes)
+    show_notes(checked.notes, checked.kept)
     sys.exit(EXIT_IO if checked.notes else EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -182,7 +182,7 @@ def show_consolidation(outputs, roadmap) -> None:
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))
     console.print(table)
-    show_notes(outputs.notes)
+    show_notes(outputs.notes, outputs.kept)
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     if getattr(outputs, "store", None):
         n = len(outputs.trend.periods) if outputs.trend else 0
@@ -335,7 +335,10 @@ def show_laporan(result) -> None:
         err_console.print(f"[bold red]PDF gagal:[/] {note}")
 
 
-def show_notes(notes: list[str]) -> None:
-    """What the run could not do as asked but did another way (a workbook open in Excel: saved beside it)."""
+def show_notes(notes: list[str], kept: Sequence[str] = ()) -> None:
+    """What the run could not do as asked but did another way (a workbook open in Excel: saved beside
+    it), and someone's own files it found in its folders and left there."""
     for note in notes:
-        console.print(f"[bold yellow]Perhatian:[/] {note}")
+        console.print(f"[bold yellow]Perhatian:[/] {safe(note)}")
+    for line in kept:
+        console.print(f"[dim]{safe(line)}[/]")

@@ -37,6 +37,7 @@ from rbxl.intake.guard import (
 )
 from rbxl.intake.mail import Mail, from_address, parse_isolated
 from rbxl.intake.model import Received, Rejected
+from rbxl.intake.zipcheck import BROKEN, ambiguity
 
 JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
 MAX_NAME = 200  # characters of a received file's name as kept (longer names are shortened, not lost)
@@ -361,6 +362,9 @@ def _open_container_zip(item: Received, budget: Budget) -> tuple[zipfile.ZipFile
     except Exception as err:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"zip rusak ({short(err)})")) from err
     try:
+        ambiguous = ambiguity(item.data, zf, infos, package=False)
+        if ambiguous:
+            raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS", file=item.source, detail=ambiguous))
         budget.take(item.source, 0, len(infos))
     except Rejected:
         zf.close()

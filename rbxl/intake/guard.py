@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rbxl.core.findings import finding
 from rbxl.intake.model import PERCENT_KEY, Received, Rejected
+from rbxl.intake.zipcheck import BROKEN, ambiguity
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 CONTAINER_EXT = {".zip", ".eml", ".msg"}
@@ -79,13 +80,17 @@ def short(err: BaseException) -> str:
 
 
 def open_zip(data: bytes, source: str, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """A zip whose central directory was checked: members, declared sizes, ratio, method, password."""
+    """A zip whose central directory was checked: one reading (zipcheck), members, declared sizes, ratio,
+    method, password."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception as err:  # BadZipFile, ValueError (negative seek), UnicodeDecodeError (names), ...
         raise unreadable(source, f"zip rusak ({short(err)})") from err
     try:
+        ambiguous = ambiguity(data, zf, infos, package=True)
+        if ambiguous:
+            raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS", file=source, detail=ambiguous))
         budget.take(source, 0, len(infos))
         if sum(i.file_size for i in infos) > budget.bytes_left:
             raise too_large(source, f"isi terurai {sum(i.file_size for i in infos) // 2**20} MB (bom zip)")

@@ -104,7 +104,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         from rbxl.store import store_path
 
         history = context_from(store_path(db, out), tahun, periode)
-    with period_lock(out, tahun, periode):
+    with period_lock(out, tahun, periode, inputs=paths):
         checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
         try:
             checked.report.findings_file = findings_path(out, tahun, periode)
@@ -161,7 +161,7 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
 
         store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
     try:
-        with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
+        with period_lock(out, tahun, periode, inputs=paths):  # the whole run: a second run into this folder waits or stops
             return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total, store)
     finally:
         if store:

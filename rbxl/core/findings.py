@@ -62,6 +62,8 @@ CATALOG: dict[str, Code] = {
     "FILE_ENCRYPTED": Code(ERROR, "Berkas dilindungi kata sandi (terenkripsi) sehingga tidak dapat dibaca. Buka berkas, hapus kata sandi pembuka (File > Info > Protect Workbook), simpan, lalu kirim ulang.", rejects=True),
     "FILE_TOO_LARGE": Code(ERROR, "Berkas ditolak demi keamanan: {detail}. Kirim ulang template asli yang sudah diisi.", rejects=True),
     "FILE_ZIP_AMBIGUOUS": Code(ERROR, "Berkas ditolak demi keamanan: susunan zip-nya dapat dibaca dengan dua cara ({detail}), sehingga program yang berbeda melihat isi yang berbeda dan rbxl tidak dapat memastikan isi yang diperiksa sama dengan yang dibaca. Buka berkas di Excel/LibreOffice, simpan ulang (untuk zip: buat ulang zip-nya), lalu kirim ulang.", rejects=True),
+    "FOLDER_UNREADABLE": Code(ERROR, "Folder masukan ini tidak dapat dibuka ({detail}), sehingga berkas di dalamnya (bila ada) tidak diperiksa. {step}"),
+    "FOLDER_TOO_DEEP": Code(ERROR, "Folder ini berada lebih dari {detail} tingkat di bawah folder masukan, sehingga isinya tidak diperiksa. Pindahkan berkas kiriman ke folder yang lebih dangkal lalu periksa ulang."),
     "FILE_UNSAFE_NAME": Code(WARNING, "Nama berkas di dalam arsip/e-mail tidak aman ('{value}'); disimpan dengan nama '{detail}'."),
     "FILE_NOT_TEMPLATE": Code(ERROR, "Berkas ini bukan template rbxl (sheet identitas tersembunyi tidak ditemukan). Gunakan template yang dikirim Bagian Organisasi.", rejects=True),
     "FILE_META_MISSING": Code(WARNING, "Identitas tersembunyi berkas hilang (sheet disalin ke buku kerja baru?); berkas dikenali dari sheet Identitas dan diperiksa sel demi sel terhadap master."),

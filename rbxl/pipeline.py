@@ -108,7 +108,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         from rbxl.store import store_path
 
         history = context_from(store_path(db, out), tahun, periode)
-    with _nothing_left_on_slip(out, tahun, periode), period_lock(out, tahun, periode):
+    with _nothing_left_on_slip(out, tahun, periode), period_lock(out, tahun, periode, inputs=paths):
         checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
         try:
             checked.notes = stage.publish()
@@ -191,7 +191,8 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
         if use_store:
             store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
         try:
-            with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
+            # the whole run: a second run into this folder waits or stops
+            with period_lock(out, tahun, periode, inputs=paths):
                 return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total, store)
         finally:
             if store:

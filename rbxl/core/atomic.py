@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 import threading
 import time
@@ -155,13 +156,23 @@ def write_text(target: str | Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def remove_stale(folder: str | Path, older_than: float = STALE_AFTER) -> list[Path]:
-    """Remove temporary files a killed run left under `folder`; returns what was removed."""
+# what mkstemp makes from TEMP_PREFIX (8 characters, then the target's suffix): rbxl's own temporary files
+_OWN_TEMP = re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}(\.[A-Za-z0-9]{1,10})?")
+
+
+def remove_stale(folders: list[Path], older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove temporary files a killed run left directly in `folders` (rbxl's own output folders);
+    returns what was removed. Only names mkstemp gives rbxl's temporary files are removed, never in a
+    subfolder (rbxl.core.lock leaves out the folders that are the run's inputs)."""
     removed = []
     now = time.time()
-    for path in Path(folder).rglob(f"{TEMP_PREFIX}*") if Path(folder).is_dir() else []:
-        with contextlib.suppress(OSError):
-            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
-                path.unlink()
-                removed.append(path)
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        for path in Path(folder).iterdir():
+            with contextlib.suppress(OSError):
+                if (_OWN_TEMP.fullmatch(path.name) and path.is_file() and not path.is_symlink()
+                        and now - path.stat().st_mtime > older_than):
+                    path.unlink()
+                    removed.append(path)
     return removed

@@ -167,6 +167,16 @@ def _texts_given_to_exceptions(path: Path, exceptions: set[str]) -> list[tuple[i
     return found
 
 
+def test_no_indonesian_text_is_given_to_an_exception_outside_the_catalogues():
+    exceptions = _exception_classes()
+    assert {"UsageError", "OutputError", "StoreError", "PdfFailed", "Fatal", "ValueError"} <= exceptions
+    seen = [(p, n, t) for p in SOURCES if p not in CATALOGUES for n, t in _texts_given_to_exceptions(p, exceptions)]
+    assert len(seen) > 5  # the scan sees the English developer messages (ValueError('truncated'), ...)
+    hits = [(p.relative_to(ROOT).as_posix(), n, t[:60]) for p, n, t in seen if _indonesian(t)]
+    assert hits == []
+    assert _indonesian("Folder {folder} sedang dipakai proses rbxl lain") and not _indonesian("length too long")
+
+
 def _message_calls() -> list[tuple[str, int, str, set[str] | None]]:
     """(module, line, code, the keywords it passes; None when it passes **values) of every message() call."""
     calls = []
@@ -189,3 +199,9 @@ def test_every_message_call_fills_exactly_the_fields_of_its_template():
     for _, _, code, kw in calls:  # and the template formats with those keywords
         if kw is not None:
             MESSAGES[code].format(**dict.fromkeys(kw, "x"))
+
+
+def test_every_run_message_is_used_and_no_code_is_in_both_catalogues():
+    used = {c[2] for c in _message_calls()}
+    assert sorted(set(MESSAGES) - used) == []
+    assert set(MESSAGES) & set(CATALOG) == set()

@@ -30,6 +30,7 @@ from rbxl.consolidation.build import consolidate
 from rbxl.consolidation.tables import Tables
 from rbxl.core.errors import UsageError
 from rbxl.core.lock import LOCK_NAME, period_lock
+from rbxl.core.messages import message
 from rbxl.core.paths import csv_dir, findings_path, monitoring_path, own_outputs, period_dir
 from rbxl.core.signing import load_signing
 from rbxl.core.stage import Stage
@@ -78,9 +79,7 @@ def check_inputs(paths: list[str | Path]) -> None:
     written or removed (not a finding about a unit's file)."""
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
-        raise UsageError(f"Folder/berkas masukan tidak ditemukan: {', '.join(missing)} (folder kerja: {Path.cwd()}). "
-                         "Periksa ejaan dan foldernya. Tidak ada yang ditulis atau dihapus; hasil periode yang "
-                         "sudah ada tetap seperti semula.")
+        raise UsageError(message("INPUT_MISSING", paths=", ".join(missing), cwd=Path.cwd()))
 
 
 def _test_hook(point: str) -> None:
@@ -153,11 +152,7 @@ def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: s
     slip = period_slip(report)
     if slip:
         label, n, total = slip
-        raise UsageError(f"{n} dari {total} unit yang berkasnya dikenali hanya mengirim berkas untuk {label}, "
-                         f"bukan {periode} {tahun}: "
-                         f"--tahun/--periode yang diketik kemungkinan salah. Jalankan lagi dengan periode berkas itu. "
-                         "Tidak ada yang ditulis: tidak ada arsip, temuan, umpan balik atau berkas perbaikan untuk "
-                         "unit dari pemeriksaan ini.")
+        raise UsageError(message("PERIOD_SLIP", count=n, total=total, label=label, periode=periode, tahun=tahun))
     report.archive = write_archive(report, out)
     stage = Stage(out, tahun, periode)
     try:

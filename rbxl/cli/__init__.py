@@ -29,6 +29,7 @@ from rbxl.core.errors import (
     EXIT_USAGE,
     RbxlError,
 )
+from rbxl.core.messages import message
 
 
 @click.group(cls=RbxlGroup, context_settings=CONTEXT)
@@ -377,7 +378,7 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, p
     from rbxl.master.load import read_master
 
     if umpan_balik and pengingat:
-        raise click.UsageError("Pilih salah satu: --umpan-balik atau --pengingat.")
+        raise click.UsageError(message("CLI_FEEDBACK_OR_REMINDER"))
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     smtp = load_smtp_settings(config)

@@ -9,8 +9,6 @@ EXIT_MASTER = 3  # the master workbook cannot be read at all
 EXIT_IO = 4  # an output could not be written
 EXIT_MAIL = 5  # the mail server refused the login or could not be reached / dropped the connection
 EXIT_INTERRUPTED = 130  # stopped by Ctrl+C (SIGINT), the shell's convention 128 + 2
-INTERRUPTED = ("Dihentikan (Ctrl+C). Hasil yang sudah lengkap tetap ada; hasil periode yang belum selesai "
-               "ditulis tidak dipakai. Jalankan perintah yang sama lagi untuk menyelesaikannya.")
 
 # what each exit code means, for users: the README's table and `rbxl --help` are written from it
 EXIT_MEANINGS = {

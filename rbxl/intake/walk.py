@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import LOCK_NAME, TEMP_PREFIX, os_reason
 from rbxl.core.findings import Finding, finding
+from rbxl.core.messages import message
 
 MAX_DEPTH = 32  # folder levels searched below a folder named on the command line
 
@@ -179,9 +180,9 @@ class Tree:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise OSError(22, "bukan berkas biasa")
+                raise OSError(22, message("WALK_NOT_REGULAR"))
             if entry.ident != (0, 0) and (st.st_dev, st.st_ino) != entry.ident and not _AT:
-                raise OSError(40, "berkas diganti sejak didaftar")
+                raise OSError(40, message("WALK_SWAPPED"))
             chunks, size = [], 0
             while size <= limit:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -212,7 +213,7 @@ class Tree:
         path = root.joinpath(*entry.names)
         for i in range(1, len(entry.names) + 1):  # no descriptor-relative open: no link on the way, then the file
             if os.path.islink(root.joinpath(*entry.names[:i])):
-                raise OSError(40, "tautan simbolik")
+                raise OSError(40, message("WALK_SYMLINK"))
         return os.open(path, _FLAGS)
 
 

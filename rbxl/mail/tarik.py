@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import write_bytes, write_text
 from rbxl.core.errors import MailError
+from rbxl.core.messages import message
 from rbxl.core.paths import email_dir, inbox_dir
 from rbxl.core.values import format_date
 from rbxl.mail.config import ImapSettings
@@ -121,8 +122,7 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
                 if progress:
                     progress(f)
     except MailError as err:
-        raise MailError(f"{err} {len(result.saved)} pesan baru sudah tersimpan di {folder}. Jalankan perintah yang "
-                        "sama lagi untuk melanjutkan: yang sudah tersimpan tidak diambil ulang.") from err
+        raise MailError(message("TARIK_STOPPED", reason=err, count=len(result.saved), folder=folder)) from err
     finally:
         log.save()
     return result

@@ -71,6 +71,7 @@ class StatusCounts:
     total: int
     by_status: dict[str, int]  # every status of the master's list, done first (enums.STATUS_ORDER)
     mean_progress: float | None  # of the rows with a numeric progress; None when none
+    covered: int = 0  # how many rows the mean covers (those with a numeric progress)
 
     @property
     def unreported(self) -> int:
@@ -215,7 +216,8 @@ class PeriodFigures:
 
 
 def status_counts(rows: list[dict], statuses: list[str]) -> StatusCounts:
-    return StatusCounts(len(rows), count_by(rows, "status", statuses), mean(r.get("progres") for r in rows))
+    return StatusCounts(len(rows), count_by(rows, "status", statuses), mean(r.get("progres") for r in rows),
+                        sum(_is_number(r.get("progres")) for r in rows))
 
 
 def kepatuhan_of(putusan: str, disimpan: str, deadline: dt.date | None) -> str:

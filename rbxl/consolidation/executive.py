@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rbxl.consolidation.figures import PeriodFigures, UnitFigure
-from rbxl.consolidation.tables import NOT_RETURNED
-from rbxl.core.enums import Period, StatusRole
+from rbxl.consolidation.tables import NO_DATA, NOT_RETURNED
+from rbxl.core.enums import STATUS_ORDER, Period, StatusRole
 from rbxl.core.values import format_number
 
-ON_TRACK, ATTENTION, LAGGING, NO_PROGRESS = "Sesuai rencana", "Perlu perhatian", "Tertinggal", "Belum ada data"
+ON_TRACK, ATTENTION, LAGGING, NO_PROGRESS = "Sesuai rencana", "Perlu perhatian", "Tertinggal", NO_DATA
 AREA_STATES = (ON_TRACK, ATTENTION, LAGGING, NO_PROGRESS)
 MARGIN = 10.0  # percentage points under the expected progress an area may be and still only need attention
 
@@ -125,7 +125,7 @@ class Executive:
     attention: list[Attention]
     units_expected: int
     units_returned: int  # units whose data is used
-    not_started_word: str = "Belum Dimulai"
+    not_started_word: str = ""  # the master's name for a row not started
     area: str | None = None  # None: the whole Pemda; an area code: narrowed to that area
     by_status: dict[str, list[AreaStatus]] = field(default_factory=dict)
 
@@ -208,7 +208,7 @@ def executive(fig: PeriodFigures, earlier: Earlier | None = None, area: str | No
     # units without data first, then by how much went wrong
     attention.sort(key=lambda a: (not a.not_returned, not a.twice, -(len(a.lowered) + len(a.reopened) + len(a.not_started))))
     by_status = {s: [a for a in areas if a.status == s] for s in AREA_STATES}
-    word = next(iter(sorted(not_started)), "Belum Dimulai")
+    word = fig.statuses[STATUS_ORDER.index(StatusRole.NOT_STARTED)]
     return Executive(fig.tahun, fig.periode, expected, rule_text(fig.periode), earlier.periode if earlier else None,
                      overall, areas, attention, len(units), sum(u.data_dipakai for u in units), word, area, by_status)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rbxl.consolidation.figures import PeriodFigures, UnitFigure
+from rbxl.consolidation.figures import PeriodFigures
 from rbxl.consolidation.tables import NO_DATA, NOT_RETURNED
 from rbxl.core.enums import STATUS_ORDER, Period, StatusRole
 from rbxl.core.values import format_number
@@ -182,7 +182,7 @@ def executive(fig: PeriodFigures, earlier: Earlier | None = None, area: str | No
                              *judge(ra.mean_progress, before, ra.covered, ra.total, expected))
     else:
         overall = areas[0]
-    units = _units_of(fig, area)
+    units = list(fig.units) if area is None else fig.area_units(area)
     roles = fig.status_role
     not_started = {n for n, r in roles.items() if r == StatusRole.NOT_STARTED}
     second_half = Period(fig.periode).second_half
@@ -211,13 +211,3 @@ def executive(fig: PeriodFigures, earlier: Earlier | None = None, area: str | No
     word = fig.statuses[STATUS_ORDER.index(StatusRole.NOT_STARTED)]
     return Executive(fig.tahun, fig.periode, expected, rule_text(fig.periode), earlier.periode if earlier else None,
                      overall, areas, attention, len(units), sum(u.data_dipakai for u in units), word, area, by_status)
-
-
-def _units_of(fig: PeriodFigures, area: str | None) -> list[UnitFigure]:
-    """Every reporting unit; for an area, its Pokja's members and the units leading its rows, in
-    the units' order."""
-    if area is None:
-        return list(fig.units)
-    keep = set(fig.area(area).pokja) | {r.get("unit") for r in fig.utama_rows(area)}
-    return [u for u in fig.units if u.unit in keep]
-

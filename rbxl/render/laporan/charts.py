@@ -64,6 +64,14 @@ def progress_per_area(labels: list[str], means: list[float | None], totals: list
     return _png(fig)
 
 
+def _integer_axis(axis) -> None:
+    """A count axis: whole numbers only, written the Indonesian way (no '0.5', no point decimals)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
+
+
 def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
     """One horizontal bar per category, each with its own colour and hatch and its count written."""
     plt = _plt()
@@ -78,6 +86,7 @@ def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
         ax.text(v + top * 0.015, yi, format_number(v), va="center", fontsize=8)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, top * 1.15)
+    _integer_axis(ax.xaxis)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     return _png(fig)
@@ -96,6 +105,7 @@ def grouped_states(groups: list[str], states: list[str], values: list[list[int]]
         for x, v in zip(xs, vals, strict=True):
             ax.text(x, v, format_number(v), ha="center", va="bottom", fontsize=7.5)
     ax.set_xticks(range(len(groups)), groups)
+    _integer_axis(ax.yaxis)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=7.5, ncols=len(states), loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)

@@ -225,16 +225,22 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
               help="Tulis satu dokumen per Pokja area (bahan rapat pleno) di <out>/<tahun>-<periode>/pokja/, "
                    "bukan laporan untuk Bupati.")
 @click.option("--pdf", is_flag=True, help="Tulis juga PDF lewat LibreOffice (bila terpasang).")
+@click.option("--tanggal", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None, metavar="TANGGAL",
+              help="Tanggal laporan di sampul dan tanda tangan (2023-07-20 atau 20/07/2023). Bawaan: hari ini.")
 @master_option
 @out_option
 @db_option
-def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, out: Path, db: Path | None):
+def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, tanggal, master: Path, out: Path,
+            db: Path | None):
     """Tulis laporan hasil monitoring dan evaluasi (Word) dari periode yang sudah direkap.
 
     Membaca rekap yang ditulis 'rbxl rekap' (rekap-<tahun>-<periode>.json) dan menulis
-    <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, daftar isi, pendahuluan,
-    ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan untuk pimpinan,
-    lampiran. Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
+    <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, ringkasan eksekutif (keadaan
+    tiap area, perubahan dari periode sebelumnya, unit yang perlu perhatian), kata pengantar, daftar
+    isi, pendahuluan, ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan
+    untuk pimpinan, permasalahan, rancangan rekomendasi, penutup, daftar istilah, lampiran. Penerima
+    dan penanda tangan diambil dari sheet Pengaturan master (laporan_kepada, penandatangan_jabatan,
+    penandatangan_nama, penandatangan_nip). Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
     keadaan unit anggota Pokja. Tanpa LibreOffice, --pdf hanya memberi catatan (dokumen Word tetap
     ditulis). Tren terhadap periode sebelumnya di tahun yang sama dan unit yang dua periode
     berturut-turut tidak mengumpulkan diambil dari berkas riwayat (<out>/rbxl.sqlite atau --db;
@@ -246,7 +252,7 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
     \b
     Contoh:
       rbxl laporan --tahun 2023 --periode TW1
-      rbxl laporan --tahun 2023 --periode TW1 --pdf
+      rbxl laporan --tahun 2023 --periode TW1 --pdf --tanggal 2023-04-20
       rbxl laporan --tahun 2023 --periode S1 --per-pokja --out hasil/
     """
     from rbxl.cli.console import show_laporan
@@ -255,7 +261,8 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
-    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf, db=db)
+    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf, db=db,
+                           tanggal=tanggal.date() if tanggal else None)
     show_laporan(result)
     sys.exit(EXIT_OK if result.ok else EXIT_IO)
 

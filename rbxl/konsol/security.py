@@ -26,7 +26,9 @@ OPEN_PATHS = ("/static/", "/masuk")  # no session needed: the package's own CSS/
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+# same-origin, not no-referrer: with no-referrer a browser sends 'Origin: null' on a form POST, and the
+# console's own forms would be refused; no address (token-free anyway) goes to another site.
+HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
            (b"x-frame-options", b"DENY"), (b"cache-control", b"no-store"),
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin")]
 
@@ -127,7 +129,7 @@ def _page(status: int, text: str) -> tuple[int, bytes]:
     from html import escape
 
     body = ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Konsol rbxl</title>"
-            "<link rel=\"stylesheet\" href=\"/static/konsol.css\"></head><body><main class=\"sempit\">"
+            "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/konsol.css\"></head><body><main class=\"sempit\">"
             f"<h1>Konsol rbxl</h1><p class=\"pesan gagal\">{escape(text)}</p></main></body></html>")
     return status, body.encode()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -43,17 +44,40 @@ def serve(out: Path, master: Path, db: Path | None = None, port: int = 0, host: 
     clean_uploads(Path(out))
     app = build_app(konsol)
     url = guard.url()
-    echo(f"Konsol rbxl berjalan di: {url}")
-    echo(f"Folder hasil: {Path(out).resolve()}; master: {master}")
     if host not in LOOPBACK:
         echo(f"PERINGATAN: konsol terbuka untuk komputer lain di jaringan ({host}:{port}). Siapa pun yang tahu kata "
              "sandinya dapat membaca dan mengirim data periode. Pakai hanya di jaringan kantor yang tepercaya.")
-    echo("Hentikan dengan Ctrl+C di jendela ini.")
-    sys.stdout.flush()
+
+    def started() -> None:  # printed once the port listens, so the address works when it is seen
+        echo(f"Konsol rbxl berjalan di: {url}")
+        echo(f"Folder hasil: {Path(out).resolve()}; master: {master}")
+        echo("Hentikan dengan Ctrl+C di jendela ini.")
+        sys.stdout.flush()
+        if browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             lifespan="on", server_header=False, date_header=False)
-    server = uvicorn.Server(config)
-    if browser:
-        threading.Timer(0.8, lambda: webbrowser.open(url)).start()
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops gracefully on Ctrl+C, then raises it again
+        _Server(config, started).run()
     echo("Konsol dihentikan.")
+
+
+def _server_class():
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        def __init__(self, config, on_started) -> None:
+            super().__init__(config)
+            self.on_started = on_started
+
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                self.on_started()
+
+    return Announcing
+
+
+def _Server(config, on_started):  # noqa: N802 - uvicorn is imported on first use, not with rbxl.cli
+    return _server_class()(config, on_started)

@@ -201,6 +201,7 @@ class UnitDetail:
     perbaikan: Path | None
     mail: list[dict[str, str]]
     history: list[tuple[str, str, str]]  # (period label, collection state, punctuality) from the store
+    reported: list[dict] = field(default_factory=list)  # the unit's rencana aksi rows in the period's rekap
 
 
 def unit_detail(roadmap: Roadmap, out: Path, tahun: int, periode: str, code: str, db: Path | None = None) -> UnitDetail:
@@ -230,10 +231,19 @@ def unit_detail(roadmap: Roadmap, out: Path, tahun: int, periode: str, code: str
                 store.close()
         except Exception:  # a store another rbxl holds or cannot be read: the unit page without its history
             history = []
+    reported: list[dict] = []
+    if snapshot_path(out, tahun, periode).is_file():
+        from rbxl.riwayat.snapshot import load_tables
+
+        try:
+            reported = [r for r in load_tables(out, tahun, periode).rencana_aksi if r.get("unit") == code]
+        except Exception:  # a rekap written by another rbxl version: the page without it
+            reported = []
     return UnitDetail(row, [f for f in temuan.files if f.get("Unit") == code],
                       [f for f in temuan.findings if f.get("Unit") == code], feedback,
                       fix if fix and fix.is_file() else None,
-                      [r for r in _csv(email_dir(out, tahun, periode) / LOG_NAME) if r.get("unit") == code], history)
+                      [r for r in _csv(email_dir(out, tahun, periode) / LOG_NAME) if r.get("unit") == code], history,
+                      reported)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from rbxl.cli.base import (
     out_option,
     period_options,
 )
+from rbxl.cli.konsol import konsol
 from rbxl.cli.riwayat import riwayat
 from rbxl.core.errors import (
     EXIT_FINDINGS,
@@ -468,6 +469,7 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
 
 
 main.add_command(riwayat)
+main.add_command(konsol)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`

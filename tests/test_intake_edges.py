@@ -416,3 +416,49 @@ def test_rbxl_temp_files_in_its_own_output_folders_are_still_removed(roadmap, go
     (folder / good.name).write_bytes(good.read_bytes())
     run(folder, roadmap, out=out)
     assert not stale.exists()
+
+
+# --- past the budget: every file not checked is named ------------------------------------------
+
+def many_workbooks_zip_bytes(workbook: bytes, n: int) -> bytes:
+    """A zip of `n` workbooks: each xlsx counts its own members against the input's 2,000."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for i in range(n):
+            zf.writestr(f"unit-{i:03d}.xlsx", workbook)
+    return out.getvalue()
+
+
+def test_every_workbook_past_the_member_budget_is_named(roadmap, good, tmp_path):
+    from rbxl.intake.guard import MAX_ZIP_MEMBERS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    n = 150
+    (folder / "banyak.zip").write_bytes(many_workbooks_zip_bytes(good.read_bytes(), n))
+    with zipfile.ZipFile(io.BytesIO(good.read_bytes())) as zf:
+        per_workbook = len(zf.infolist()) + 1
+    assert per_workbook * n > MAX_ZIP_MEMBERS  # the budget is spent part of the way
+    report = run(folder, roadmap)
+    checked = {Path(s.item.source).name for s in report.submissions}
+    refused = {f.file.rsplit("/", 1)[-1] for f in report.findings if f.code in ("FILE_TOO_LARGE", "FILE_NOT_CHECKED")}
+    assert len(refused) > 1 and checked | refused == {f"unit-{i:03d}.xlsx" for i in range(n)}  # none dropped
+    assert not checked & refused
+
+
+def test_a_zip_of_more_than_2000_files_names_them_all(roadmap, good, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "arsip.zip", "w") as zf:
+        zf.writestr(good.name, good.read_bytes())
+        for i in range(2500):
+            zf.writestr(f"lampiran/surat-{i:04d}.txt", "surat")
+    report = run(folder, roadmap)
+    assert sub_of(report, good.name).unit == UNIT  # the workbook before the budget ran out is checked
+    one_each = [f for f in report.findings if f.code == "FILE_NOT_CHECKED" and "!/" in f.file]
+    listing = [f for f in report.findings if f.code == "FILE_NOT_CHECKED" and "!/" not in f.file]
+    assert len(one_each) == 100 and len(listing) == 1
+    assert listing[0].file.endswith("arsip.zip")
+    skipped = [f for f in report.findings if f.code == "FILE_SKIPPED"]
+    rest = 2500 - len(skipped) - 100 - 1  # one member spent the budget (FILE_TOO_LARGE)
+    assert f"juga {rest} berkas lain" in listing[0].message

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import struct
 import subprocess
@@ -462,3 +463,84 @@ def test_a_zip_of_more_than_2000_files_names_them_all(roadmap, good, tmp_path):
     skipped = [f for f in report.findings if f.code == "FILE_SKIPPED"]
     rest = 2500 - len(skipped) - 100 - 1  # one member spent the budget (FILE_TOO_LARGE)
     assert f"juga {rest} berkas lain" in listing[0].message
+
+
+# --- unit text echoed at most MAX_ECHO characters; unit-named sources guarded in daftar.csv -------
+
+def _meta_cell(data: bytes, key: str) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(data))["_rbxl"]
+    row = next(r for r in ws.iter_rows() if r[0].value == key)
+    return row[1].coordinate
+
+
+def inline_text_bytes(data: bytes, sheet: str, cell: str, text: str) -> bytes:
+    """The package with one cell holding `text` as an inline string (no 32,767-character limit of an app)."""
+    return rewrite_cell_bytes(data, sheet, cell, f'<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>')
+
+
+def test_a_huge_hidden_value_is_cut_everywhere_it_is_echoed(good, tmp_path):
+    from rbxl.core.text import MAX_ECHO
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = random.Random(19)
+    huge = "TW2" + "".join(rng.choice("ABCDEFGHIJKLMNOP") for _ in range(2_000_000))  # past the ratio guard
+    data = inline_text_bytes(good.read_bytes(), "_rbxl", _meta_cell(good.read_bytes(), "periode"), huge)
+    (folder / good.name).write_bytes(data)
+    out = tmp_path / "out"
+    result = cli("validate", folder, "--tahun", TAHUN, "--periode", PERIODE, "--out", out, "--json")
+    assert result.returncode == 1, result.stderr
+    wrong = [f for f in json_findings(result) if f["code"] == "FILE_WRONG_PERIOD"]
+    assert len(wrong) == 1 and "karakter dipotong" in wrong[0]["message"]
+    assert len(wrong[0]["message"]) < 2 * MAX_ECHO and all(len(v) < 2 * MAX_ECHO for v in wrong[0]["params"].values())
+    assert len(result.stdout) < 20_000
+    note = out / "2023-TW1" / "umpan-balik" / f"{UNIT}.txt"
+    assert note.stat().st_size < 20_000
+    assert (folder / good.name).read_bytes() == data
+
+
+def test_a_huge_typed_value_is_cut_in_the_perbaikan_sheet(roadmap, spec, good, tmp_path):
+    import openpyxl
+
+    from rbxl.core.text import MAX_ECHO
+
+    _, cell = progress_cell(spec)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = random.Random(5)
+    typed = "".join(rng.choice("abcdefghijklmnop ") for _ in range(1_000_000))  # not a number, past the ratio guard
+    (folder / good.name).write_bytes(inline_text_bytes(good.read_bytes(), SHEET_RA_UTAMA, cell, typed))
+    out = tmp_path / "out"
+    report = run(folder, roadmap, out=out)
+    assert sub_of(report, good.name).verdict == NEEDS_FIX
+    [fix] = (out / "2023-TW1" / "perbaikan").glob("*.xlsx")
+    wb = openpyxl.load_workbook(fix)
+    longest = max(len(str(c.value)) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    assert longest < 2 * MAX_ECHO
+    assert "karakter dipotong" in "".join(str(c.value) for row in wb["Perbaikan"].iter_rows() for c in row if c.value)
+
+
+def test_daftar_csv_guards_a_source_named_like_a_formula(roadmap, spec, good, tmp_path, monkeypatch):
+    """A relative input path is the file's source as typed: '=HYPERLINK(...)' must not reach daftar.csv raw."""
+    import csv
+
+    _, cell = progress_cell(spec)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = '=HYPERLINK("contoh.invalid";"klik").xlsx'
+    (folder / name).write_bytes(inline_text_bytes(good.read_bytes(), SHEET_RA_UTAMA, cell, "bukan angka"))
+    monkeypatch.chdir(folder)
+    run([Path(name)], roadmap, out=tmp_path / "out")
+    rows = list(csv.DictReader((tmp_path / "out" / "2023-TW1" / "perbaikan" / "daftar.csv").open(encoding="utf-8")))
+    assert [r["sumber"] for r in rows] == ["'" + name]
+    log = list(csv.DictReader((tmp_path / "out" / "2023-TW1" / "arsip" / "log.csv").open(encoding="utf-8")))
+    assert not any(v.startswith("=") for r in log for v in r.values())
+
+
+def test_tarik_log_fields_are_guarded_and_stripped_like_log_csv():
+    from rbxl.mail.tarik import _guard
+
+    assert _guard('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
+    assert _guard("Laporan\x1b]0;judul\x07 TW1") == "Laporan]0;judul TW1"

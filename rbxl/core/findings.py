@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from rbxl.core.enums import Severity
+from rbxl.core.text import clip
 from rbxl.core.values import format_number
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -173,7 +174,8 @@ def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell:
     shown = "" if value is None else str(value)
     if len(shown) > 120:
         shown = shown[:117] + "..."
-    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: _show(v) for k, v in params.items()}}
+    sheet = clip(sheet)  # unit-controlled text is echoed at most MAX_ECHO characters long (core.text)
+    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: clip(_show(v)) for k, v in params.items()}}
     try:
         message = template.format(**fields)
     except KeyError as err:  # a programming error: the catalogue and the call disagree

@@ -152,9 +152,9 @@ def _one(box: Mailbox, env: Envelope, target: Path, limit: int, tandai: bool) ->
 
 def _guard(v: str) -> str:
     """The unit-written fields (sender, subject, names) through the guard arsip/log.csv uses."""
-    from rbxl.core.text import csv_safe
+    from rbxl.core.text import clean_text, csv_safe
 
-    return str(csv_safe(v))
+    return str(csv_safe(clean_text(v)))
 
 
 class _Log:

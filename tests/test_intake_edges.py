@@ -544,3 +544,34 @@ def test_tarik_log_fields_are_guarded_and_stripped_like_log_csv():
 
     assert _guard('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
     assert _guard("Laporan\x1b]0;judul\x07 TW1") == "Laporan]0;judul TW1"
+
+
+# --- macros: named, never run, values still used ---------------------------------------------------
+
+def with_vba_project_bytes(data: bytes) -> bytes:
+    """The package with a VBA project part, as Excel saves a macro-enabled workbook (the project's bytes
+    do not matter: rbxl never opens, let alone runs, them)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                                    b'vnd.ms-office.vbaProject"/></Types>')
+            dst.writestr(info, body)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"" * 20)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", [f"{UNIT}.xlsm", f"{UNIT}-makro.xlsx"], ids=["xlsm", "named-xlsx"])
+def test_a_workbook_with_macros_is_named_and_its_values_used(roadmap, spec, good, tmp_path, name):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(with_vba_project_bytes(good.read_bytes()))
+    sub = sub_of(run(folder, roadmap), name)
+    macro = [f for f in sub.findings if f.code == "FILE_MACROS"]
+    assert len(macro) == 1 and "xl/vbaProject.bin" in macro[0].message and macro[0].severity == "warning"
+    assert ("walaupun namanya .xlsx" in macro[0].message) == name.endswith(".xlsx")
+    assert sub.verdict == ACCEPTED_NOTES and sub.unit == UNIT
+    plain = sub_of(run(good, roadmap), good.name)
+    assert sub.values == plain.values  # the values are read as from the same file without macros

@@ -319,7 +319,7 @@ def test_a_link_named_on_the_command_line_is_followed_once(roadmap, good, tmp_pa
     link = tmp_path / "pintasan.xlsx"
     link.symlink_to(good)
     report = run(link, roadmap)
-    assert [s.verdict for s in report.submissions] == [ACCEPTED]
+    assert [(s.item.source, s.verdict) for s in report.submissions] == [(str(link), ACCEPTED)]  # named as typed
 
 
 def test_1200_nested_folders_cost_one_finding_and_the_run_goes_on(good, tmp_path):

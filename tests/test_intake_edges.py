@@ -575,3 +575,22 @@ def test_a_workbook_with_macros_is_named_and_its_values_used(roadmap, spec, good
     assert sub.verdict == ACCEPTED_NOTES and sub.unit == UNIT
     plain = sub_of(run(good, roadmap), good.name)
     assert sub.values == plain.values  # the values are read as from the same file without macros
+
+
+def test_tarik_removes_only_its_own_stale_temporary_files_in_masuk(tmp_path):
+    """masuk/ is the input of `tarik --periksa`, so a validation run leaves it alone; tarik, which writes
+    there, removes what a killed tarik left (mkstemp's names, older than 15 minutes) before fetching."""
+    from rbxl.core.errors import RbxlError
+    from rbxl.mail.config import ImapSettings
+    from rbxl.mail.tarik import tarik
+
+    masuk = tmp_path / "out" / "2023-TW1" / "masuk"
+    masuk.mkdir(parents=True)
+    stale, kept = masuk / ".~rbxl-abcd1234.eml", masuk / "a1b2c3.eml"
+    for p in (stale, kept):
+        p.write_text("Subject: x\n\nsisa", encoding="utf-8")
+        os.utime(p, (time.time() - 3600, time.time() - 3600))
+    settings = ImapSettings(host="127.0.0.1", port=1, security="none", user="u", password="p", timeout=2)
+    with pytest.raises(RbxlError):  # nothing listens on port 1: the connection fails after the clean-up
+        tarik(settings, TAHUN, PERIODE, tmp_path / "out", password=lambda _: "p")
+    assert not stale.exists() and kept.exists()

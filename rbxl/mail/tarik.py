@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rbxl.core.atomic import write_bytes, write_text
+from rbxl.core.atomic import remove_stale, write_bytes, write_text
 from rbxl.core.errors import MailError
 from rbxl.core.paths import email_dir, inbox_dir
 from rbxl.mail.config import ImapSettings
@@ -89,6 +89,7 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     dropped, and everything saved before that stays saved.
     """
     folder = inbox_dir(out, tahun, periode)
+    remove_stale([folder])  # a killed tarik's half-written messages: masuk/ is tarik's own, every name rbxl's
     note = ""
     if since is None:
         since = default_since(out, tahun, periode)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import struct
 import subprocess
@@ -318,7 +319,7 @@ def test_a_link_named_on_the_command_line_is_followed_once(roadmap, good, tmp_pa
     link = tmp_path / "pintasan.xlsx"
     link.symlink_to(good)
     report = run(link, roadmap)
-    assert [s.verdict for s in report.submissions] == [ACCEPTED]
+    assert [(s.item.source, s.verdict) for s in report.submissions] == [(str(link), ACCEPTED)]  # named as typed
 
 
 def test_1200_nested_folders_cost_one_finding_and_the_run_goes_on(good, tmp_path):
@@ -416,3 +417,180 @@ def test_rbxl_temp_files_in_its_own_output_folders_are_still_removed(roadmap, go
     (folder / good.name).write_bytes(good.read_bytes())
     run(folder, roadmap, out=out)
     assert not stale.exists()
+
+
+# --- past the budget: every file not checked is named ------------------------------------------
+
+def many_workbooks_zip_bytes(workbook: bytes, n: int) -> bytes:
+    """A zip of `n` workbooks: each xlsx counts its own members against the input's 2,000."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for i in range(n):
+            zf.writestr(f"unit-{i:03d}.xlsx", workbook)
+    return out.getvalue()
+
+
+def test_every_workbook_past_the_member_budget_is_named(roadmap, good, tmp_path):
+    from rbxl.intake.guard import MAX_ZIP_MEMBERS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    n = 150
+    (folder / "banyak.zip").write_bytes(many_workbooks_zip_bytes(good.read_bytes(), n))
+    with zipfile.ZipFile(io.BytesIO(good.read_bytes())) as zf:
+        per_workbook = len(zf.infolist()) + 1
+    assert per_workbook * n > MAX_ZIP_MEMBERS  # the budget is spent part of the way
+    report = run(folder, roadmap)
+    checked = {Path(s.item.source).name for s in report.submissions}
+    refused = {f.file.rsplit("/", 1)[-1] for f in report.findings if f.code in ("FILE_TOO_LARGE", "FILE_NOT_CHECKED")}
+    assert len(refused) > 1 and checked | refused == {f"unit-{i:03d}.xlsx" for i in range(n)}  # none dropped
+    assert not checked & refused
+
+
+def test_a_zip_of_more_than_2000_files_names_them_all(roadmap, good, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "arsip.zip", "w") as zf:
+        zf.writestr(good.name, good.read_bytes())
+        for i in range(2500):
+            zf.writestr(f"lampiran/surat-{i:04d}.txt", "surat")
+    report = run(folder, roadmap)
+    assert sub_of(report, good.name).unit == UNIT  # the workbook before the budget ran out is checked
+    one_each = [f for f in report.findings if f.code == "FILE_NOT_CHECKED" and "!/" in f.file]
+    listing = [f for f in report.findings if f.code == "FILE_NOT_CHECKED" and "!/" not in f.file]
+    assert len(one_each) == 100 and len(listing) == 1
+    assert listing[0].file.endswith("arsip.zip")
+    skipped = [f for f in report.findings if f.code == "FILE_SKIPPED"]
+    rest = 2500 - len(skipped) - 100 - 1  # one member spent the budget (FILE_TOO_LARGE)
+    assert f"juga {rest} berkas lain" in listing[0].message
+
+
+# --- unit text echoed at most MAX_ECHO characters; unit-named sources guarded in daftar.csv -------
+
+def _meta_cell(data: bytes, key: str) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(data))["_rbxl"]
+    row = next(r for r in ws.iter_rows() if r[0].value == key)
+    return row[1].coordinate
+
+
+def inline_text_bytes(data: bytes, sheet: str, cell: str, text: str) -> bytes:
+    """The package with one cell holding `text` as an inline string (no 32,767-character limit of an app)."""
+    return rewrite_cell_bytes(data, sheet, cell, f'<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>')
+
+
+def test_a_huge_hidden_value_is_cut_everywhere_it_is_echoed(good, tmp_path):
+    from rbxl.core.text import MAX_ECHO
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = random.Random(19)
+    huge = "TW2" + "".join(rng.choice("ABCDEFGHIJKLMNOP") for _ in range(2_000_000))  # past the ratio guard
+    data = inline_text_bytes(good.read_bytes(), "_rbxl", _meta_cell(good.read_bytes(), "periode"), huge)
+    (folder / good.name).write_bytes(data)
+    out = tmp_path / "out"
+    result = cli("validate", folder, "--tahun", TAHUN, "--periode", PERIODE, "--out", out, "--json")
+    assert result.returncode == 1, result.stderr
+    wrong = [f for f in json_findings(result) if f["code"] == "FILE_WRONG_PERIOD"]
+    assert len(wrong) == 1 and "karakter dipotong" in wrong[0]["message"]
+    assert len(wrong[0]["message"]) < 2 * MAX_ECHO and all(len(v) < 2 * MAX_ECHO for v in wrong[0]["params"].values())
+    assert len(result.stdout) < 20_000
+    note = out / "2023-TW1" / "umpan-balik" / f"{UNIT}.txt"
+    assert note.stat().st_size < 20_000
+    assert (folder / good.name).read_bytes() == data
+
+
+def test_a_huge_typed_value_is_cut_in_the_perbaikan_sheet(roadmap, spec, good, tmp_path):
+    import openpyxl
+
+    from rbxl.core.text import MAX_ECHO
+
+    _, cell = progress_cell(spec)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = random.Random(5)
+    typed = "".join(rng.choice("abcdefghijklmnop ") for _ in range(1_000_000))  # not a number, past the ratio guard
+    (folder / good.name).write_bytes(inline_text_bytes(good.read_bytes(), SHEET_RA_UTAMA, cell, typed))
+    out = tmp_path / "out"
+    report = run(folder, roadmap, out=out)
+    assert sub_of(report, good.name).verdict == NEEDS_FIX
+    [fix] = (out / "2023-TW1" / "perbaikan").glob("*.xlsx")
+    wb = openpyxl.load_workbook(fix)
+    longest = max(len(str(c.value)) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    assert longest < 2 * MAX_ECHO
+    assert "karakter dipotong" in "".join(str(c.value) for row in wb["Perbaikan"].iter_rows() for c in row if c.value)
+
+
+def test_daftar_csv_guards_a_source_named_like_a_formula(roadmap, spec, good, tmp_path, monkeypatch):
+    """A relative input path is the file's source as typed: '=HYPERLINK(...)' must not reach daftar.csv raw."""
+    import csv
+
+    _, cell = progress_cell(spec)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = '=HYPERLINK("contoh.invalid";"klik").xlsx'
+    (folder / name).write_bytes(inline_text_bytes(good.read_bytes(), SHEET_RA_UTAMA, cell, "bukan angka"))
+    monkeypatch.chdir(folder)
+    run([Path(name)], roadmap, out=tmp_path / "out")
+    rows = list(csv.DictReader((tmp_path / "out" / "2023-TW1" / "perbaikan" / "daftar.csv").open(encoding="utf-8")))
+    assert [r["sumber"] for r in rows] == ["'" + name]
+    log = list(csv.DictReader((tmp_path / "out" / "2023-TW1" / "arsip" / "log.csv").open(encoding="utf-8")))
+    assert not any(v.startswith("=") for r in log for v in r.values())
+
+
+def test_tarik_log_fields_are_guarded_and_stripped_like_log_csv():
+    from rbxl.mail.tarik import _guard
+
+    assert _guard('=HYPERLINK("x")') == "'=HYPERLINK(\"x\")"
+    assert _guard("Laporan\x1b]0;judul\x07 TW1") == "Laporan]0;judul TW1"
+
+
+# --- macros: named, never run, values still used ---------------------------------------------------
+
+def with_vba_project_bytes(data: bytes) -> bytes:
+    """The package with a VBA project part, as Excel saves a macro-enabled workbook (the project's bytes
+    do not matter: rbxl never opens, let alone runs, them)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/'
+                                    b'vnd.ms-office.vbaProject"/></Types>')
+            dst.writestr(info, body)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"" * 20)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", [f"{UNIT}.xlsm", f"{UNIT}-makro.xlsx"], ids=["xlsm", "named-xlsx"])
+def test_a_workbook_with_macros_is_named_and_its_values_used(roadmap, spec, good, tmp_path, name):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(with_vba_project_bytes(good.read_bytes()))
+    sub = sub_of(run(folder, roadmap), name)
+    macro = [f for f in sub.findings if f.code == "FILE_MACROS"]
+    assert len(macro) == 1 and "xl/vbaProject.bin" in macro[0].message and macro[0].severity == "warning"
+    assert ("walaupun namanya .xlsx" in macro[0].message) == name.endswith(".xlsx")
+    assert sub.verdict == ACCEPTED_NOTES and sub.unit == UNIT
+    plain = sub_of(run(good, roadmap), good.name)
+    assert sub.values == plain.values  # the values are read as from the same file without macros
+
+
+def test_tarik_removes_only_its_own_stale_temporary_files_in_masuk(tmp_path):
+    """masuk/ is the input of `tarik --periksa`, so a validation run leaves it alone; tarik, which writes
+    there, removes what a killed tarik left (mkstemp's names, older than 15 minutes) before fetching."""
+    from rbxl.core.errors import RbxlError
+    from rbxl.mail.config import ImapSettings
+    from rbxl.mail.tarik import tarik
+
+    masuk = tmp_path / "out" / "2023-TW1" / "masuk"
+    masuk.mkdir(parents=True)
+    stale, kept = masuk / ".~rbxl-abcd1234.eml", masuk / "a1b2c3.eml"
+    for p in (stale, kept):
+        p.write_text("Subject: x\n\nsisa", encoding="utf-8")
+        os.utime(p, (time.time() - 3600, time.time() - 3600))
+    settings = ImapSettings(host="127.0.0.1", port=1, security="none", user="u", password="p", timeout=2)
+    with pytest.raises(RbxlError):  # nothing listens on port 1: the connection fails after the clean-up
+        tarik(settings, TAHUN, PERIODE, tmp_path / "out", password=lambda _: "p")
+    assert not stale.exists() and kept.exists()

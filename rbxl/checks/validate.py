@@ -42,6 +42,11 @@ def _process(item: Received) -> Submission:
         raw = read_workbook(item)
         sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas,  # sheets load lazily
                     signing=_STATE.get("signing"))
+        if raw.macros:  # said of every file that carries them; the values are read as from any other
+            ext = item.ext if item.ext in (".xlsx", ".ods", ".xls") else ""
+            sub.findings.insert(0, finding("FILE_MACROS", file=item.source, unit=sub.unit, detail=raw.macros,
+                                           name=f" (walaupun namanya {ext})" if ext else ""))
+            sub.decide()
     except Rejected as rej:
         sub = _failed_submission(item, rej.finding)
     except MemoryError:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from rbxl.core.enums import Severity
+from rbxl.core.text import clip
 from rbxl.core.values import format_number
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -64,6 +65,7 @@ CATALOG: dict[str, Code] = {
     "FILE_ZIP_AMBIGUOUS": Code(ERROR, "Berkas ditolak demi keamanan: susunan zip-nya dapat dibaca dengan dua cara ({detail}), sehingga program yang berbeda melihat isi yang berbeda dan rbxl tidak dapat memastikan isi yang diperiksa sama dengan yang dibaca. Buka berkas di Excel/LibreOffice, simpan ulang (untuk zip: buat ulang zip-nya), lalu kirim ulang.", rejects=True),
     "FOLDER_UNREADABLE": Code(ERROR, "Folder masukan ini tidak dapat dibuka ({detail}), sehingga berkas di dalamnya (bila ada) tidak diperiksa. {step}"),
     "FOLDER_TOO_DEEP": Code(ERROR, "Folder ini berada lebih dari {detail} tingkat di bawah folder masukan, sehingga isinya tidak diperiksa. Pindahkan berkas kiriman ke folder yang lebih dangkal lalu periksa ulang."),
+    "FILE_MACROS": Code(WARNING, "Berkas berisi makro{name}: {detail}. rbxl tidak pernah menjalankan makro; hanya nilai sel yang dibaca, dan nilai itu tetap dipakai. Template dari Bagian Organisasi tidak berisi makro, jadi makro ini ditambahkan sesudahnya. Jangan aktifkan makro ('Enable Content'/'Aktifkan Konten') bila membuka berkas ini atau salinannya di arsip/; minta unit menyimpan ulang sebagai Buku Kerja Excel (.xlsx) tanpa makro."),
     "FILE_UNSAFE_NAME": Code(WARNING, "Nama berkas di dalam arsip/e-mail tidak aman ('{value}'); disimpan dengan nama '{detail}'."),
     "FILE_NOT_TEMPLATE": Code(ERROR, "Berkas ini bukan template rbxl (sheet identitas tersembunyi tidak ditemukan). Gunakan template yang dikirim Bagian Organisasi.", rejects=True),
     "FILE_META_MISSING": Code(WARNING, "Identitas tersembunyi berkas hilang (sheet disalin ke buku kerja baru?); berkas dikenali dari sheet Identitas dan diperiksa sel demi sel terhadap master."),
@@ -173,7 +175,8 @@ def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell:
     shown = "" if value is None else str(value)
     if len(shown) > 120:
         shown = shown[:117] + "..."
-    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: _show(v) for k, v in params.items()}}
+    sheet = clip(sheet)  # unit-controlled text is echoed at most MAX_ECHO characters long (core.text)
+    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: clip(_show(v)) for k, v in params.items()}}
     try:
         message = template.format(**fields)
     except KeyError as err:  # a programming error: the catalogue and the call disagree

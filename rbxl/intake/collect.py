@@ -288,16 +288,20 @@ def _charge_package(data: bytes, source: str, budget: Budget) -> None:
 
 
 def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
-    zf, infos = _open_container_zip(item, budget)
+    """Every member, each against the input's budget; once it is spent, every member left is named."""
+    zf, infos = _open_container_zip(item)
     with zf:
-        for info in infos:
-            if info.is_dir():
-                continue
+        files = [info for info in infos if not info.is_dir()]
+        for n, info in enumerate(files):
+            if budget.spent:
+                _not_checked(item, [i.filename for i in files[n:]], run)
+                return
             source = display(f"{item.source}!/{info.filename}")
-            if _skip_reason(safe_name(info.filename)[0]):
-                _nested(item, info.filename, b"", None, run, depth, budget)
-                continue
             try:
+                budget.take(source, 0)
+                if _skip_reason(safe_name(info.filename)[0]):
+                    _nested(item, info.filename, b"", None, run, depth, budget)
+                    continue
                 if info.flag_bits & 0x1:
                     raise Rejected(finding("FILE_ENCRYPTED", file=source))
                 if info.compress_type not in ZIP_METHODS:
@@ -306,29 +310,23 @@ def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
                 if info.file_size > MAX_FILE_BYTES:
                     raise too_large(source, f"ukuran {info.file_size // 2**20} MB setelah diekstrak")
                 data = read_member(zf, info, MAX_FILE_BYTES, source, budget)
+                _nested(item, info.filename, data, _zip_time(info), run, depth, budget)
             except Rejected as rej:
-                if budget.spent:
-                    raise  # the input's budget is spent: stop unpacking it
-                run.findings.append(rej.finding)
-                continue
-            _nested(item, info.filename, data, _zip_time(info), run, depth, budget)
+                run.findings.append(rej.finding)  # names this member (the one that spent the budget, if it is spent)
 
 
-def _open_container_zip(item: Received, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """A zip of returns: sizes and count are checked here, encryption and method per member."""
+def _open_container_zip(item: Received) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A zip of returns with one reading (zipcheck); sizes, encryption and method are checked per member."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(item.data))
         infos = zf.infolist()
     except Exception as err:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"zip rusak ({short(err)})")) from err
-    try:
-        ambiguous = ambiguity(item.data, zf, infos, package=False)
-        if ambiguous:
-            raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS", file=item.source, detail=ambiguous))
-        budget.take(item.source, 0, len(infos))
-    except Rejected:
+    ambiguous = ambiguity(item.data, zf, infos, package=False)
+    if ambiguous:
         zf.close()
-        raise
+        raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS",
+                               file=item.source, detail=ambiguous))
     return zf, infos
 
 
@@ -370,11 +368,18 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     _not_checked(item, mail.not_checked, run)
 
 
+MAX_NOT_CHECKED_NAMED = 100  # files past the budget named one finding each; the rest are listed in one more
+
+
 def _not_checked(item: Received, names: list[str], run: _Run) -> None:
-    for name in names:
-        run.findings.append(finding("FILE_NOT_CHECKED", file=display(f"{item.source}!/{name}"),
-                                    detail=f"batas isi satu kiriman ({MAX_ZIP_MEMBERS} berkas di dalam arsip, "
-                                           f"{MAX_UNCOMPRESSED // 2**20} MB) sudah habis oleh lampiran sebelumnya"))
+    why = (f"batas isi satu kiriman ({MAX_ZIP_MEMBERS} berkas di dalam arsip, {MAX_UNCOMPRESSED // 2**20} MB) "
+           "sudah habis oleh berkas sebelumnya")
+    for name in names[:MAX_NOT_CHECKED_NAMED]:
+        run.findings.append(finding("FILE_NOT_CHECKED", file=display(f"{item.source}!/{name}"), detail=why))
+    rest = names[MAX_NOT_CHECKED_NAMED:]
+    if rest:  # the list is cut at core.text.MAX_ECHO characters, as every echoed text
+        run.findings.append(finding("FILE_NOT_CHECKED", file=item.source,
+                                    detail=f"{why}; juga {len(rest)} berkas lain di dalamnya: {', '.join(rest)}"))
 
 
 def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:

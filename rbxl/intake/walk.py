@@ -53,6 +53,7 @@ class Entry:
     root: int | None = None  # index of the named folder it was found under (Tree.roots); None: named itself
     names: tuple[str, ...] = ()  # below that folder
     ident: tuple[int, int] = (0, 0)  # (device, inode) when listed
+    target: Path | None = None  # a named link: where it pointed when the run started (opened, not followed again)
 
 
 class Tree:
@@ -98,8 +99,8 @@ class Tree:
             self.roots.append(root)
             self._walk(len(self.roots) - 1, p)
         elif stat.S_ISREG(st.st_mode):
-            self.entries.append(Entry(Path(os.path.realpath(p)) if os.path.islink(p) else p, FILE,
-                                      ident=(st.st_dev, st.st_ino)))
+            self.entries.append(Entry(p, FILE, ident=(st.st_dev, st.st_ino),
+                                      target=Path(os.path.realpath(p)) if os.path.islink(p) else None))
         else:
             self.entries.append(Entry(p, SPECIAL))
 
@@ -202,7 +203,7 @@ class Tree:
 
     def _open(self, entry: Entry) -> int:
         if entry.root is None:
-            return os.open(entry.path, _FLAGS | _NOFOLLOW)
+            return os.open(entry.target or entry.path, _FLAGS | _NOFOLLOW)
         root = self.roots[entry.root]
         if isinstance(root, int):
             parent = _open_below(root, entry.names[:-1], directory=True)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rbxl.core.atomic import write_bytes, write_text
+from rbxl.core.atomic import remove_stale, write_bytes, write_text
 from rbxl.core.errors import MailError
 from rbxl.core.messages import message
 from rbxl.core.paths import email_dir, inbox_dir
@@ -91,6 +91,7 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     dropped, and everything saved before that stays saved.
     """
     folder = inbox_dir(out, tahun, periode)
+    remove_stale([folder])  # a killed tarik's half-written messages: masuk/ is tarik's own, every name rbxl's
     note = ""
     if since is None:
         since = default_since(out, tahun, periode)
@@ -153,9 +154,9 @@ def _one(box: Mailbox, env: Envelope, target: Path, limit: int, tandai: bool) ->
 
 def _guard(v: str) -> str:
     """The unit-written fields (sender, subject, names) through the guard arsip/log.csv uses."""
-    from rbxl.core.text import csv_safe
+    from rbxl.core.text import clean_text, csv_safe
 
-    return str(csv_safe(v))
+    return str(csv_safe(clean_text(v)))
 
 
 class _Log:

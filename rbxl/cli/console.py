@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from rbxl.core import messages
 from rbxl.core.findings import ERROR, SEVERITY_ID, WARNING, Finding, count
 from rbxl.core.paths import dasbor_path
 from rbxl.core.text import clean_text
@@ -29,7 +30,7 @@ def safe(value: object) -> str:
 
 
 def error(message: str) -> None:
-    err_console.print(f"[bold red]Gagal:[/] {safe(message)}")
+    err_console.print(f"[bold red]{messages.message('CLI_FAILED')}[/] {safe(message)}")
 
 
 @contextlib.contextmanager
@@ -97,7 +98,7 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
         console.print(findings_table(findings, "Temuan pada master"))
     n_err, n_warn = count(findings, ERROR), count(findings, WARNING)
     verdict = "[bold green]Master dapat dipakai.[/]" if roadmap is not None and not n_err else \
-        "[bold red]Master belum dapat dipakai: perbaiki kesalahan di atas.[/]"
+        f"[bold red]{messages.message('CLI_MASTER_UNUSABLE')}[/]"
     console.print(f"{verdict} Kesalahan: {n_err}, peringatan: {n_warn}.")
     mail = sorted({f.code for f in findings if f.code in ("MASTER_NO_EMAIL", "MASTER_NO_SENDER", "MASTER_NO_CONTACT")})
     if roadmap is not None and mail:
@@ -145,7 +146,7 @@ def show_validation(report, roadmap) -> None:
         console.print(f"Temuan lengkap: {report.findings_file}; umpan balik per unit: "
                       f"{report.findings_file.parent / 'umpan-balik'}; arsip: {report.archive}")
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
-        "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
+        f"[bold red]{messages.message('CLI_FILES_REJECTED')}[/]"
     console.print(verdict)
 
 
@@ -289,10 +290,9 @@ def show_kirim(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Perhatian:[/] {escape(note)}")
     if result.aborted:
-        console.print(f"[bold red]Pengiriman dihentikan:[/] {escape(result.aborted)}")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_ABORTED')}[/] {escape(result.aborted)}")
     if result.failed:
-        console.print("[bold red]Ada e-mail yang gagal dikirim.[/] Jalankan perintah yang sama lagi untuk "
-                      "mencoba ulang hanya yang belum terkirim.")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_FAILED')}[/] {messages.message('CLI_KIRIM_RETRY')}")
     console.print(f"Log pengiriman: {result.log}")
 
 
@@ -327,6 +327,7 @@ def show_laporan(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Catatan:[/] {note}")
     for note in result.locked:
-        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+        err_console.print(f"[bold red]{messages.message('CLI_CANNOT_OVERWRITE')}[/] {note} "
+                          f"{messages.message('CLI_CLOSE_OLD_FILE')}")
     for note in result.failed:
-        err_console.print(f"[bold red]PDF gagal:[/] {note}")
+        err_console.print(f"[bold red]{messages.message('CLI_PDF_FAILED')}[/] {note}")

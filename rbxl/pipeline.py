@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING
 
 from rbxl.checks.report import Report
 from rbxl.checks.validate import period_slip, validate
-from rbxl.consolidation.build import consolidate
-from rbxl.consolidation.tables import Tables
 from rbxl.core.errors import UsageError
 from rbxl.core.lock import LOCK_NAME, period_lock
 from rbxl.core.messages import message
@@ -36,15 +34,13 @@ from rbxl.core.signing import load_signing
 from rbxl.core.stage import Stage
 from rbxl.intake.archive import read_receipts, write_archive
 from rbxl.master.model import Roadmap
-from rbxl.render.dasbor import write_period_dasbor
-from rbxl.render.monitoring import write_csv_tables, write_monitoring
 from rbxl.render.perbaikan import Perbaikan, one_list, write_perbaikan
 from rbxl.render.temuan import write_feedback
-from rbxl.riwayat.snapshot import save_tables
 from rbxl.template.generate import templates_made
 
 if TYPE_CHECKING:
     from rbxl.checks.history import HistoryContext
+    from rbxl.consolidation.tables import Tables
     from rbxl.riwayat.trend import History
     from rbxl.store import Store
 
@@ -197,6 +193,12 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
 def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path, workers: int | None,
          progress: Callable[[], None] | None, on_total: Callable[[int], None] | None,
          store: Store | None) -> Outputs:
+    # what only a consolidation needs is imported here: `rbxl periksa` starts without it
+    from rbxl.consolidation.build import consolidate
+    from rbxl.render.dasbor import write_period_dasbor
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.riwayat.snapshot import save_tables
+
     ctx = None
     if store:
         from rbxl.checks.history import load_context

@@ -182,7 +182,8 @@ def _message_calls() -> list[tuple[str, int, str, set[str] | None]]:
     calls = []
     for path in SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "message" and node.args
+            if (isinstance(node, ast.Call) and "message" in (getattr(node.func, "id", ""), getattr(node.func, "attr", ""))
+                    and node.args
                     and isinstance(node.args[0], ast.Constant)):
                 keywords = None if any(k.arg is None for k in node.keywords) else {k.arg for k in node.keywords}
                 calls.append((path.relative_to(ROOT).as_posix(), node.lineno, node.args[0].value, keywords))

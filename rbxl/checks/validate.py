@@ -77,9 +77,20 @@ def _failed(item: Received, why: Failure) -> Submission:
                                             detail=_FAILURE_DETAIL[why.kind].format(detail=why.detail)))
 
 
+def _warm(roadmap: Roadmap) -> None:
+    """What every worker would otherwise do once on its first file, done once in the parent: forked
+    workers inherit it (the parent needs it anyway for the feedback notes and perbaikan files)."""
+    import python_calamine  # noqa: F401
+
+    from rbxl.intake import quirks  # noqa: F401
+
+    roadmap.roles("")  # the role index, computed once per master
+
+
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
                progress: Callable[[], None] | None, signing: Signing | None = None) -> list[Submission]:
     """Each file in a worker with a deadline and a memory cap (rbxl/core/workers.py)."""
+    _warm(roadmap)
     return map_isolated(_process, items, initializer=_init_worker, initargs=(roadmap, tahun, periode, signing),
                         workers=workers, failed=_failed, progress=progress)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from rbxl.core import messages
 from rbxl.core.findings import ERROR, SEVERITY_ID, WARNING, Finding, count
 from rbxl.core.paths import dasbor_path
 from rbxl.core.text import clean_text
@@ -29,7 +30,7 @@ def safe(value: object) -> str:
 
 
 def error(message: str) -> None:
-    err_console.print(f"[bold red]Gagal:[/] {safe(message)}")
+    err_console.print(f"[bold red]{messages.message('CLI_FAILED')}[/] {safe(message)}")
 
 
 @contextlib.contextmanager
@@ -97,7 +98,7 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
         console.print(findings_table(findings, "Temuan pada master"))
     n_err, n_warn = count(findings, ERROR), count(findings, WARNING)
     verdict = "[bold green]Master dapat dipakai.[/]" if roadmap is not None and not n_err else \
-        "[bold red]Master belum dapat dipakai: perbaiki kesalahan di atas.[/]"
+        f"[bold red]{messages.message('CLI_MASTER_UNUSABLE')}[/]"
     console.print(f"{verdict} Kesalahan: {n_err}, peringatan: {n_warn}.")
     mail = sorted({f.code for f in findings if f.code in ("MASTER_NO_EMAIL", "MASTER_NO_SENDER", "MASTER_NO_CONTACT")})
     if roadmap is not None and mail:
@@ -148,7 +149,7 @@ def show_validation(report, roadmap) -> None:
         console.print(f"[bold red]Perhatian:[/] {safe(s.item.name)} mengaku dari {safe(s.unit) or '?'} tetapi dikirim "
                       f"dari alamat unit lain; periksa dengan unit itu sebelum isinya dipercaya ({s.verdict}).")
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
-        "[bold red]Ada berkas ditolak, kesalahan yang harus diperbaiki unit, atau berkas dari alamat unit lain.[/]"
+        f"[bold red]{messages.message('CLI_FILES_REJECTED')}[/]"
     console.print(verdict)
 
 
@@ -292,10 +293,9 @@ def show_kirim(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Perhatian:[/] {escape(note)}")
     if result.aborted:
-        console.print(f"[bold red]Pengiriman dihentikan:[/] {escape(result.aborted)}")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_ABORTED')}[/] {escape(result.aborted)}")
     if result.failed:
-        console.print("[bold red]Ada e-mail yang gagal dikirim.[/] Jalankan perintah yang sama lagi untuk "
-                      "mencoba ulang hanya yang belum terkirim.")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_FAILED')}[/] {messages.message('CLI_KIRIM_RETRY')}")
     console.print(f"Log pengiriman: {result.log}")
 
 
@@ -330,9 +330,10 @@ def show_laporan(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Catatan:[/] {note}")
     for note in result.locked:
-        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+        err_console.print(f"[bold red]{messages.message('CLI_CANNOT_OVERWRITE')}[/] {note} "
+                          f"{messages.message('CLI_CLOSE_OLD_FILE')}")
     for note in result.failed:
-        err_console.print(f"[bold red]PDF gagal:[/] {note}")
+        err_console.print(f"[bold red]{messages.message('CLI_PDF_FAILED')}[/] {note}")
 
 
 def show_notes(notes: list[str], kept: Sequence[str] = ()) -> None:

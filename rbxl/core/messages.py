@@ -204,6 +204,15 @@ MESSAGES: dict[str, str] = {
     # --- the command line (rbxl.cli) ---------------------------------------------------------------
     "CLI_FEEDBACK_OR_REMINDER": "Pilih salah satu: --umpan-balik atau --pengingat.",
     "CLI_SEE_HELP": "{text}\nLihat '{command} --help' untuk bantuan.",
+    "CLI_FAILED": "Gagal:",
+    "CLI_MASTER_UNUSABLE": "Master belum dapat dipakai: perbaiki kesalahan di atas.",
+    "CLI_FILES_REJECTED": "Ada berkas ditolak, kesalahan yang harus diperbaiki unit, atau berkas dari alamat unit lain.",
+    "CLI_KIRIM_ABORTED": "Pengiriman dihentikan:",
+    "CLI_KIRIM_FAILED": "Ada e-mail yang gagal dikirim.",
+    "CLI_KIRIM_RETRY": "Jalankan perintah yang sama lagi untuk mencoba ulang hanya yang belum terkirim.",
+    "CLI_CANNOT_OVERWRITE": "Tidak dapat menimpa:",
+    "CLI_CLOSE_OLD_FILE": "Tutup berkas lama lalu jalankan lagi.",
+    "CLI_PDF_FAILED": "PDF gagal:",
     "CLI_INTERRUPTED": ("Dihentikan (Ctrl+C). Hasil yang sudah lengkap tetap ada; hasil periode yang belum selesai "
                         "ditulis tidak dipakai. Jalankan perintah yang sama lagi untuk menyelesaikannya."),
 }

@@ -76,6 +76,11 @@ class _Run:
                                     "pemeriksaan; periksa kiriman dalam beberapa bagian")
 
 
+def _under(path: Path, folders: list[Path]) -> bool:
+    """`path` is one of `folders` or inside one (each path resolved once, not once per folder)."""
+    return any(path.is_relative_to(x) for x in folders)
+
+
 def collect(paths: list[str | Path], exclude: list[Path] | None = None,
             already: Callable[[str, str], bool] | None = None) -> tuple[list[Received], list[Finding]]:
     """Every workbook under the given files, folders, zips and e-mails, in a stable order.

@@ -310,9 +310,15 @@ def formula_cells(xml: bytes) -> dict[str, str]:
 
 def _xml_text(raw: bytes | None) -> str:
     """A formula as typed ('=1+1'); a shared formula's copies have no text of their own."""
-    from xml.sax.saxutils import unescape
+    return "=" + _unescape(raw.decode("utf-8", "replace")) if raw else ""
 
-    return "=" + unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if raw else ""
+
+def _unescape(text: str) -> str:
+    """XML's five named entities, in xml.sax.saxutils.unescape's order (&amp; last), without importing
+    it: saxutils imports urllib.request, http.client and ssl, 50 ms in every worker."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str], source: str, budget: Budget) -> dict[str, str]:
@@ -346,10 +352,8 @@ _RID_ATTR = re.compile(rb'\b\w+:id="([^"]*)"')
 
 
 def _attr(tag: bytes, name: bytes) -> str | None:
-    from xml.sax.saxutils import unescape
-
     m = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
-    return unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if m else None
+    return _unescape(m.group(1).decode("utf-8", "replace")) if m else None
 
 
 def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:

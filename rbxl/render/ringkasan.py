@@ -9,7 +9,7 @@ from rbxl.core.values import format_change, format_floor, format_percent
 from rbxl.form.spec import PERIODE_LABEL
 
 # Lead-row status per unit: colours of clearly different lightness, and patterns on two of them,
-# so Sedang Berjalan and Belum Dilaporkan are not the same grey on paper.
+# so "in progress" and "not reported" are not the same grey on paper.
 STATUS_FILLS = {
     "n_selesai": {"fill": {"color": "#375623"}},
     "n_berjalan": {"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#BF8F00", "bg_color": "#FFE699"}},

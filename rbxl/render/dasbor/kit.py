@@ -92,7 +92,7 @@ def pct(v: object) -> str:
 
 def tones(fig: PeriodFigures) -> dict[str, tuple[str, str]]:
     """TONE plus the master's status names, each with the tone of its meaning. A support row's
-    'cannot' status (Tidak Diminta: the lead never asked) is no failure: it is neutral."""
+    'cannot' status (the lead never asked for support) is no failure: it is neutral."""
     return {**TONE, **{name: (("none", "–") if role == StatusRole.CANNOT and name not in fig.statuses
                               else ROLE_TONE[role]) for name, role in fig.status_role.items()}}
 

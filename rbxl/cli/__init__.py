@@ -22,6 +22,7 @@ from rbxl.cli.base import (
     period_options,
 )
 from rbxl.cli.riwayat import riwayat
+from rbxl.cli.verifikasi import verifikasi
 from rbxl.core.errors import (
     EXIT_FINDINGS,
     EXIT_IO,
@@ -452,6 +453,7 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
 
 
 main.add_command(riwayat)
+main.add_command(verifikasi)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`

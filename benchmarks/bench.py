@@ -434,7 +434,7 @@ def main() -> None:
         return
 
     if a.size == "instrumen":
-        return instrument_cost(a.repeat + 2)
+        return instrument_cost(a.repeat + 2, a.instrument or 100)
     sizes = [("47 unit (master)", 0, 47)] if a.size == "full" else [("tiny", 5, 5)]
     if a.size == "full":
         sizes.append(("1.000 unit (sintetis)", 1000, 1000))

@@ -245,7 +245,7 @@ def test_the_monitoring_workbook_caches_the_scores_under_live_formulas(cycle):
     ws = wb["Nilai UJI"]
     head = [c.value for c in ws[1]]
     formulas = [ws.cell(r, head.index("Nilai Mandiri") + 1).value for r in range(2, ws.max_row + 1)]
-    assert all(str(f).startswith("=IF(COUNTIFS(") and "SUMIFS(" in str(f) for f in formulas)
+    assert all(str(f).startswith("=IF(COUNTIFS(") and "SUMPRODUCT(" in str(f) for f in formulas)
     cached = openpyxl.load_workbook(cycle["outputs"].monitoring, data_only=True)["Nilai UJI"]
     for r in range(2, ws.max_row + 1):
         unit, path = cached.cell(r, head.index("Unit") + 1).value, cached.cell(r, head.index("Tingkat") + 1).value

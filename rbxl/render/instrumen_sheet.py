@@ -1,10 +1,12 @@
 """The monitoring workbook's instrument sheets: per instrument, the answers of every unit
 ('Jawaban <kode>') and the scores per unit and component ('Nilai <kode>').
 
-Scores are live formulas (a question's skor = bobot x nilai; a component's nilai = SUMIFS over
-its questions' skor by the component's code at its level), each with the value
-rbxl.consolidation.instrumen computed as its cached value, so LibreOffice's recalculation
-agrees and a corrected answer value updates the scores.
+Scores are live formulas over the answers sheet: a component's nilai = SUMPRODUCT of bobot x
+nilai over the unit's rows whose code at the component's level is the component's (blank cells
+count 0), each with the value rbxl.consolidation.instrumen computed as its cached value, so
+LibreOffice's recalculation agrees and a corrected answer value or weight updates the scores.
+The per-question skor columns are values (bobot x nilai): one formula per score row, not per
+answer, keeps the workbook fast to write (issue 21's benchmark).
 """
 
 from __future__ import annotations
@@ -52,22 +54,10 @@ def _instrument(wb, F: dict, tables: Tables, ins, value, fmt) -> None:
     ws = wb.add_worksheet(name)
     _head(ws, F, cols, len(rows))
 
-    def cell(key: str, i: int) -> str:
-        return cell_name(i + 1, at[key])
-
     for i, row in enumerate(rows):
         full = row | _levels(row["komponen_kode"], ins.depth)
         for c, col in enumerate(cols):
-            f = fmt(F, col.num_format)
-            if col.key == "skor":
-                ws.write_formula(i + 1, c, f'=IF(OR({cell("bobot", i)}="",{cell("nilai", i)}=""),"",'
-                                           f'{cell("bobot", i)}*{cell("nilai", i)})', f, row["skor"])
-            elif col.key == "skor_verifikasi":
-                ws.write_formula(i + 1, c, f'=IF(OR({cell("bobot", i)}="",{cell("diverifikasi", i)}<>"{YES}"),"",'
-                                           f'{cell("bobot", i)}*IF({cell("nilai_verifikasi", i)}="",0,{cell("nilai_verifikasi", i)}))', f,
-                                 row["skor_verifikasi"])
-            else:
-                value(ws, i + 1, c, full.get(col.key), f)
+            value(ws, i + 1, c, full.get(col.key), fmt(F, col.num_format))
         ws.set_row(i + 1, fit_height((full.get(col.key), col.width) for col in cols))
 
     def rng(key: str) -> str:
@@ -80,15 +70,15 @@ def _instrument(wb, F: dict, tables: Tables, ins, value, fmt) -> None:
     for i, row in enumerate(scores):
         u = cell_name(i + 1, sc["unit"])
         code = cell_name(i + 1, sc["komponen_kode"])
-        where = f'{rng("unit")},{u}' + (f',{rng("tingkat_" + str(row["tingkat"]))},{code}' if row["tingkat"] else "")
+        where = f'({rng("unit")}={u})' + (f'*({rng("tingkat_" + str(row["tingkat"]))}={code})' if row["tingkat"] else "")
         for c, col in enumerate(INSTRUMEN_NILAI_COLS):
             f = fmt(F, col.num_format)
             if col.key == "nilai_mandiri":
                 ws2.write_formula(i + 1, c, f'=IF(COUNTIFS({rng("unit")},{u},{rng("dipakai")},"{YES}")=0,"",'
-                                            f'SUMIFS({rng("skor")},{where}))', f, row["nilai_mandiri"])
+                                            f'SUMPRODUCT({where}*{rng("bobot")}*{rng("nilai")}))', f, row["nilai_mandiri"])
             elif col.key == "nilai_verifikasi":
                 ws2.write_formula(i + 1, c, f'=IF(COUNTIFS({rng("unit")},{u},{rng("diverifikasi")},"{YES}")=0,"",'
-                                            f'SUMIFS({rng("skor_verifikasi")},{where}))', f,
+                                            f'SUMPRODUCT({where}*{rng("bobot")}*{rng("nilai_verifikasi")}))', f,
                                   row["nilai_verifikasi"])
             else:
                 value(ws2, i + 1, c, row.get(col.key), f)

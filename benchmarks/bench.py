@@ -30,8 +30,48 @@ MASTER = ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx"
 TAHUN, PERIODE = 2023, "TW1"
 
 
-def load(n_units: int | None):
-    """The shipped master, or a synthetic one with Perangkat Daerah copied up to n_units."""
+def add_instrument(roadmap, n: int) -> None:
+    """A synthetic instrument BENCH of n questions for every unit (issue 21), through the master's own
+    instrument loader: 5 components of 2 sub-components, the seven answer types in turn, two scales,
+    stated weights on the top level, equal shares below."""
+    from rbxl.master import schema as S
+    from rbxl.master.instrumen import load_instruments
+    from rbxl.master.table import Table
+
+    def grid(sheet, rows):
+        return [[c.header for c in sheet.columns]] + [[r.get(c.key) for c in sheet.columns] for r in rows]
+
+    kinds = ["ya_tidak", "skala", "persen", "angka", "teks", "tanggal", "tautan"]
+    ins = [{"kode": "BENCH", "nama": "Instrumen uji beban", "pengisi": ";".join(roadmap.units), "periode": PERIODE}]
+    qs = [{"instrumen": "BENCH", "komponen": f"Komponen {k}", "bobot": 20} for k in range(1, 6)]
+    for i in range(n):
+        jenis = kinds[i % len(kinds)]
+        qs.append({"instrumen": "BENCH", "kode": f"B{i + 1}", "komponen": f"Komponen {i % 5 + 1} > Bagian {i % 2 + 1}",
+                   "pertanyaan": f"Pertanyaan uji {i + 1}", "jenis": jenis, "skala": "A-E" if jenis == "skala" else None,
+                   "wajib": "Ya", "bukti_dukung": "Ya" if jenis in ("ya_tidak", "skala") else None,
+                   "min": 0 if jenis == "angka" else None, "maks": 10 if jenis == "angka" else None,
+                   "penjelasan": "Penjelasan pertanyaan uji."})
+    skala = [{"skala": s, "jawaban": a, "nilai": v} for s, vals in roadmap.skala.items() for a, v in vals.items()]
+    findings: list = []
+    tables = {sh.name: Table(sh, grid(sh, rows), (), "", findings)
+              for sh, rows in ((S.INSTRUMEN, ins), (S.PERTANYAAN, qs), (S.SKALA, skala))}
+    made, _scales = load_instruments(tables, "", findings, set(roadmap.units), set(roadmap.grup))
+    roadmap.instrumen = {**roadmap.instrumen, **made}
+
+
+def load(n_units: int | None, instrument: int = 0):
+    """The shipped master, or a synthetic one with Perangkat Daerah copied up to n_units; with
+    `instrument`, a synthetic instrument of that many questions for every unit (add_instrument)."""
+    roadmap = _load(n_units)
+    if instrument:
+        from rbxl.master.load import fingerprint
+
+        add_instrument(roadmap, instrument)
+        roadmap.fingerprint = fingerprint(roadmap)
+    return roadmap
+
+
+def _load(n_units: int | None):
     from rbxl.master.load import fingerprint, read_master
 
     roadmap, _ = read_master(MASTER)
@@ -69,12 +109,12 @@ def make_returns(roadmap, folder: Path, n: int, mistakes: int = 0) -> list[Path]
     return paths
 
 
-def case_generate(n_units, workers, work: Path) -> dict:
+def case_generate(n_units, workers, work: Path, instrument: int = 0) -> dict:
     import xlsxwriter  # noqa: F401  (imported before the clock, as in the floor)
 
     from rbxl.template.generate import generate
 
-    roadmap = load(n_units)
+    roadmap = load(n_units, instrument)
     t = time.perf_counter()
     res = generate(roadmap, TAHUN, PERIODE, work, workers=workers)
     return {"seconds": time.perf_counter() - t, "files": len(res)}
@@ -111,10 +151,11 @@ def case_write_floor(n_units, work: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(specs)}
 
 
-def case_consolidate(n_units, workers, work: Path, returns: Path, use_store: bool = True) -> dict:
+def case_consolidate(n_units, workers, work: Path, returns: Path, use_store: bool = True,
+                     instrument: int = 0) -> dict:
     from rbxl.pipeline import run_consolidation
 
-    roadmap = load(n_units)
+    roadmap = load(n_units, instrument)
     t = time.perf_counter()
     out = run_consolidation([returns], roadmap, TAHUN, PERIODE, work, workers=workers, use_store=use_store)
     return {"seconds": time.perf_counter() - t, "files": len(out.report.submissions),
@@ -375,9 +416,10 @@ def case_help() -> dict:
 
 
 CASES = {
-    "generate": lambda a: case_generate(a.units, a.workers, Path(a.work)),
+    "generate": lambda a: case_generate(a.units, a.workers, Path(a.work), a.instrument),
     "write_floor": lambda a: case_write_floor(a.units, Path(a.work)),
-    "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns)),
+    "consolidate": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns),
+                                              instrument=a.instrument),
     "consolidate_nostore": lambda a: case_consolidate(a.units, a.workers, Path(a.work), Path(a.returns), False),
     "trend": lambda a: case_trend(a.units, Path(a.work)),
     "check_only": lambda a: case_check_only(a.units, Path(a.returns)),
@@ -444,8 +486,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--returns")
     ap.add_argument("--fix", type=int, default=20)
+    ap.add_argument("--instrument", type=int, default=0, help="questions of a synthetic instrument (issue 21)")
     ap.add_argument("--messages", type=int, default=200)
-    ap.add_argument("--size", choices=["tiny", "full"], default="full")
+    ap.add_argument("--size", choices=["tiny", "full", "instrumen"], default="full")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
     ap.add_argument("--periksa", type=int, default=0, metavar="RUNS",
@@ -464,6 +507,8 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    if a.size == "instrumen":
+        return instrument_cost(a.repeat + 2, a.instrument or 100)
     sizes = [("47 unit (master)", 0, 47)] if a.size == "full" else [("tiny", 5, 5)]
     if a.size == "full":
         sizes.append(("1.000 unit (sintetis)", 1000, 1000))
@@ -546,6 +591,30 @@ def main() -> None:
         ratio = f"{r['rasio']:.2f}" if r["rasio"] is not None else "-"
         print(f"{r['ukuran']:24} {r['tahap']:38} {r['seconds']:8.3f} {floor:>8} {ratio:>6} {r['peak_mb']:10.1f}")
     print(f"mesin: {machine}")
+
+
+def instrument_cost(reps: int, questions: int = 100) -> None:
+    """What an instrument of `questions` questions for all 47 units adds to generate and consolidate
+    (issue 21, target: at most 25% each). Prints the rows; results.json is left as the full run wrote it."""
+    tmp = Path(tempfile.mkdtemp(prefix="rbxl-bench-instrumen-"))
+    try:
+        rows = []
+        for stage in ("generate", "consolidate"):
+            got = {}
+            for n in (0, questions):
+                kw: dict = {"units": 0, "instrument": n}
+                if stage == "consolidate":
+                    returns = tmp / f"returns-{n}"
+                    make_returns(load(None, n), returns, 47)
+                    kw["returns"] = returns
+                got[n] = run_case(stage, reps, **kw)
+            ratio = got[questions]["seconds"] / got[0]["seconds"]
+            rows.append((stage, got[0]["seconds"], got[questions]["seconds"], ratio, got[questions]["peak_mb"]))
+        print(f"{'tahap':14} {'tanpa (s)':>10} {'dengan (s)':>11} {'rasio':>6} {'memori MB':>10}")
+        for stage, without, with_, ratio, peak in rows:
+            print(f"{stage:14} {without:10.3f} {with_:11.3f} {ratio:6.2f} {peak:10.1f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("consolidation", "one submission per unit -> tidy tables; the figures view of a period"),
     ("riwayat", "what a period leaves in the store, the trend view, snapshots, import and export"),
     ("render", "the monitoring workbook, findings and feedback, perbaikan files, dashboard, report"),
+    ("verifikasi", "the verifier's workbook per instrument and period, and reading it back (nilai verifikasi)"),
     ("mail", "e-mail out (kirim) and in (tarik): settings, messages, send log, transports"),
     ("pipeline", "the one layer that writes a run's outputs, in order, under the period lock"),
     ("konsol", "the local web console (`rbxl konsol`): pages over the pipeline, as the CLI is a face of it"),

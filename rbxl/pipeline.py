@@ -211,10 +211,13 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         tables = consolidate(report, roadmap)
         trend = None
         if store:
+            from rbxl.consolidation.instrumen import apply_verification
             from rbxl.riwayat.record import period_record
             from rbxl.riwayat.trend import history
 
+            apply_verification(tables, roadmap, store.verifications(tahun, periode))  # the verifier's, kept
             store.replace_period(period_record(report, tables, roadmap))
+            store.replace_scores(tahun, periode, tables.instrumen_nilai)
             trend = history(store, roadmap, tahun, upto=periode)
         staged = stage.root
         write_monitoring(tables, roadmap, monitoring_path(staged, tahun, periode), trend=trend)
@@ -231,3 +234,72 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
     monitoring = stage.aside.get(target.name, target)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend, kept=stage.kept)
+
+
+# --- verification (issue 21): the verifier's workbook of an instrument, and reading it back -------------
+
+@dataclass
+class VerifikasiRead:
+    """What reading a verifier's workbook did: its answers, findings, and the outputs rewritten."""
+
+    verification: object  # rbxl.verifikasi.workbook.Verification
+    monitoring: Path | None
+    store: Path
+
+
+def run_verifikasi_buat(roadmap: Roadmap, tahun: int, periode: str, instrumen: str, out: str | Path,
+                        db: str | Path | None = None) -> Path:
+    """Write <periode>/verifikasi/verifikasi-<instrumen>-<tahun>-<periode>.xlsx from the period's rekap;
+    verified answers start from what the store already holds for it, else the units' own."""
+    from rbxl.core.paths import verifikasi_dir
+    from rbxl.riwayat.snapshot import load_tables
+    from rbxl.store import open_store, store_path
+    from rbxl.verifikasi.workbook import file_name, instrument, write_verifier_workbook
+
+    instrument(roadmap, instrumen)
+    out = Path(out)
+    tables = load_tables(out, tahun, periode)
+    earlier = {}
+    path = store_path(db, out)
+    if path.is_file():
+        with open_store(path, create=False) as store:
+            earlier = store.verifications(tahun, periode)
+    with period_lock(out, tahun, periode):
+        return write_verifier_workbook(roadmap, tables, instrumen,
+                                       verifikasi_dir(out, tahun, periode) / file_name(instrumen, tahun, periode),
+                                       earlier)
+
+
+def run_verifikasi_baca(file: str | Path, roadmap: Roadmap, tahun: int, periode: str, instrumen: str,
+                        out: str | Path, db: str | Path | None = None) -> VerifikasiRead:
+    """Read a verifier's workbook: its answers go into the store beside the units' own, and the
+    period's monitoring workbook, CSV and rekap are rewritten with nilai verifikasi. A workbook with
+    errors (a verified answer outside its scale...) changes nothing: its findings are returned."""
+    from rbxl.consolidation.instrumen import apply_verification
+    from rbxl.core.findings import has_errors
+    from rbxl.riwayat.snapshot import load_tables
+    from rbxl.riwayat.trend import history
+    from rbxl.store import open_store, store_path
+    from rbxl.verifikasi.workbook import identify, read_verifier_workbook
+
+    out = Path(out)
+    identify(Path(file), instrumen, tahun, periode)  # another instrument or period: refused first
+    tables = load_tables(out, tahun, periode)
+    read = read_verifier_workbook(Path(file), roadmap, tables, instrumen)
+    spath = store_path(db, out)
+    if has_errors(read.findings):
+        return VerifikasiRead(read, None, spath)
+    with period_lock(out, tahun, periode), open_store(spath) as store:
+        store.replace_verification(tahun, periode, instrumen, read.rows, read.verifikator, Path(file).name)
+        apply_verification(tables, roadmap, store.verifications(tahun, periode))
+        store.replace_scores(tahun, periode, tables.instrumen_nilai)
+        trend = history(store, roadmap, tahun, upto=periode) if store.period(tahun, periode) else None
+        stage = Stage(out, tahun, periode)
+        try:
+            write_monitoring(tables, roadmap, monitoring_path(stage.root, tahun, periode), trend=trend)
+            write_csv_tables(tables, csv_dir(stage.root, tahun, periode))
+            save_tables(tables, stage.root)
+            stage.publish()
+        finally:
+            stage.discard()
+    return VerifikasiRead(read, monitoring_path(out, tahun, periode), spath)

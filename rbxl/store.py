@@ -103,6 +103,37 @@ MIGRATIONS: list[str] = [
                COALESCE(n.teks, n.angka) AS nilai
         FROM nilai n JOIN periode p ON p.id = n.periode_id;
     """,
+    # 2 (issue 21): the verifier's answers, and the instruments' scores. Keyed by the period's year and
+    # code, not its row: a re-consolidation replaces the period's rows but keeps what a verifier said.
+    """
+    CREATE TABLE verifikasi (
+        tahun INTEGER NOT NULL,
+        periode TEXT NOT NULL,
+        instrumen TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        kode TEXT NOT NULL,
+        tipe TEXT NOT NULL CHECK (tipe IN ('angka', 'teks', 'tanggal')),
+        angka REAL,
+        teks TEXT,
+        catatan TEXT NOT NULL DEFAULT '',
+        verifikator TEXT NOT NULL DEFAULT '',
+        berkas TEXT NOT NULL DEFAULT '',
+        dibaca TEXT NOT NULL,
+        PRIMARY KEY (tahun, periode, instrumen, unit, kode)
+    ) WITHOUT ROWID;
+    CREATE TABLE nilai_instrumen (
+        tahun INTEGER NOT NULL,
+        periode TEXT NOT NULL,
+        instrumen TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        komponen_kode TEXT NOT NULL,
+        komponen TEXT NOT NULL DEFAULT '',
+        bobot REAL,
+        nilai_mandiri REAL,
+        nilai_verifikasi REAL,
+        PRIMARY KEY (tahun, periode, instrumen, unit, komponen_kode)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -251,6 +282,47 @@ class Store:
                     [(pid, f.get("unit", ""), f["kode"], f["tingkat"], f.get("berkas", ""), f.get("sheet", ""),
                       f.get("sel", ""), f.get("nilai", ""), f["pesan"]) for f in rec.temuan])
             return pid
+        except sqlite3.DatabaseError as err:
+            raise _broken(self.path, err) from err
+
+    def replace_verification(self, tahun: int, periode: str, instrumen: str, rows: Iterable[tuple],
+                             verifikator: str = "", berkas: str = "") -> None:
+        """The verifier's answers for an instrument's units (unit, kode, answer, note), replacing what
+        the store held for those units of that instrument and period."""
+        rows = list(rows)
+        now = dt.datetime.now().replace(microsecond=0).isoformat()
+        try:
+            with self._write() as c:
+                for unit in {r[0] for r in rows}:
+                    c.execute("DELETE FROM verifikasi WHERE tahun = ? AND periode = ? AND instrumen = ? AND unit = ?",
+                              (tahun, periode, instrumen, unit))
+                c.executemany(
+                    "INSERT INTO verifikasi (tahun, periode, instrumen, unit, kode, tipe, angka, teks, catatan, "
+                    "verifikator, berkas, dibaca) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(tahun, periode, instrumen, unit, kode, *typed("" if v is None else v), note or "", verifikator,
+                      berkas, now) for unit, kode, v, note in rows])
+        except sqlite3.DatabaseError as err:
+            raise _broken(self.path, err) from err
+
+    def verifications(self, tahun: int, periode: str) -> dict[tuple[str, str, str], tuple[object, str]]:
+        """(instrumen, unit, kode) -> (verified answer, note) of a period ('' where left blank)."""
+        rows = self.query("SELECT instrumen, unit, kode, tipe, angka, teks, catatan FROM verifikasi "
+                          "WHERE tahun = ? AND periode = ?", (tahun, periode))
+        return {(r["instrumen"], r["unit"], r["kode"]): (untyped(r["tipe"], r["angka"], r["teks"]), r["catatan"])
+                for r in rows}
+
+    def replace_scores(self, tahun: int, periode: str, rows: Iterable[dict]) -> None:
+        """The period's instrument scores (consolidation.instrumen.scores rows), replaced whole."""
+        def num(v: object) -> float | None:
+            return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        try:
+            with self._write() as c:
+                c.execute("DELETE FROM nilai_instrumen WHERE tahun = ? AND periode = ?", (tahun, periode))
+                c.executemany(
+                    "INSERT INTO nilai_instrumen (tahun, periode, instrumen, unit, komponen_kode, komponen, bobot, "
+                    "nilai_mandiri, nilai_verifikasi) VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(tahun, periode, r["instrumen"], r["unit"], r["komponen_kode"], r["komponen"], num(r["bobot"]),
+                      num(r["nilai_mandiri"]), num(r["nilai_verifikasi"])) for r in rows])
         except sqlite3.DatabaseError as err:
             raise _broken(self.path, err) from err
 

@@ -38,7 +38,7 @@ INJECTIONS = ['=HYPERLINK("http://x","klik")', "+1+1", "-2", "@SUM(A1)", "http:/
 INJECTED_FIELDS = ("output", "bukti", "kendala", "keterangan")
 DATA_SHEETS = (SHEET_RA_UTAMA, SHEET_RA_PENDUKUNG, SHEET_INDIKATOR, SHEET_KEGIATAN)
 ALLOWED_FUNCTIONS = {"IF", "AND", "OR", "ISNUMBER", "IFERROR", "MATCH", "COUNTA", "COUNTIF", "COUNTIFS",
-                     "AVERAGEIFS", "SUM", "MAX"}
+                     "AVERAGEIFS", "SUM", "MAX", "SUMPRODUCT"}  # SUMPRODUCT: the instrument scores (issue 21)
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main",

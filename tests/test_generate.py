@@ -292,7 +292,7 @@ def test_input_rules_are_data_validations_with_named_lists(books, specs):
             elif rule.kind == "decimal":
                 assert dv.type == "decimal" and dv.operator in (None, "between"), where
                 assert float(dv.formula1) == rule.low and float(dv.formula2) == rule.high, where
-            elif rule.kind == "text":
+            elif rule.kind in ("text", "url"):  # url: an instrument's link, checked for http(s) on return
                 assert dv.type == "textLength" and dv.operator == "lessThanOrEqual", where
                 assert int(dv.formula1) == rule.max_len, where
             elif rule.kind == "nip":

@@ -159,6 +159,77 @@ def _bobot_rows() -> list[tuple]:
                      else "") for i, name in enumerate(_HASIL_ANTARA, start=1)]
     return out
 
+# --- instruments (issue 21): Bab IV 4.4 names three; the Perbup holds the PMPRB weights (Bab III D)
+# but not the LKE questions, so the PMPRB instrument is a skeleton of components and weights only.
+BAB_IV = "Bab IV 4.4 (Instrumen Monitoring dan Evaluasi)"
+CONTOH = "[CONTOH] "
+INSTRUMEN = [
+    ("PMPRB", "Lembar Kerja Evaluasi PMPRB (kerangka komponen dan bobot)",
+     f"{BAB_IV}, instrumen 1: LKE PMPRB Kementerian PAN-RB; komponen dan bobot: {PMPRB_D}", "SELURUH-PD", "TAHUNAN",
+     2022, 2026, "INSPEKTORAT",
+     "Kerangka saja: komponen dan bobotnya dari Bab III D (sama dengan sheet Bobot PMPRB). Perbup tidak memuat "
+     "pertanyaan LKE, jadi rbxl tidak mengarangnya; tambahkan pertanyaan dari LKE resmi di sheet Pertanyaan. "
+     "Selama belum ada pertanyaan, instrumen ini tidak masuk template. Unsur Hasil Antara tidak dirinci karena "
+     "rincian Perbup tidak konsisten (11 unsur x 1% untuk bobot 10, Maturitas SPIP dua kali; lihat Bobot PMPRB)."),
+    ("CONTOH-LAYANAN", f"{CONTOH}Instrumen contoh: pelayanan publik dan pengaduan",
+     f"{BAB_IV}, instrumen 3 ('diciptakan sendiri berdasarkan kebutuhan data'). Pertanyaan rekaan untuk demo, "
+     "bukan instrumen resmi.", "CONTOH-PENGISI", "TW1; TW2; TW3; TW4", 2022, 2026, "INSPEKTORAT",
+     "Contoh untuk demo dan pelatihan: pertanyaan, bobot dan skalanya rekaan rbxl (ditandai [CONTOH]). "
+     "Hapus baris ini dan pertanyaannya, atau ganti Pengisi, sebelum dipakai sungguhan."),
+]
+SKALA = [
+    ("YA_TIDAK", "Ya", 1, "Ya/Tidak: Ya bernilai 1, Tidak 0."),
+    ("YA_TIDAK", "Tidak", 0, ""),
+    ("A-E", "A", 1, "Skala lima jawaban yang lazim di LKE (A 1; B 0,75; C 0,5; D 0,25; E 0). Bukan dari Perbup."),
+    ("A-E", "B", 0.75, ""),
+    ("A-E", "C", 0.5, ""),
+    ("A-E", "D", 0.25, ""),
+    ("A-E", "E", 0, ""),
+]
+# (instrumen, kode, komponen, pertanyaan, jenis, skala, bobot, wajib, bukti, min, maks, penjelasan, sumber)
+_L, _A = f"{CONTOH}Pelayanan Publik", f"{CONTOH}Pengaduan"
+_I = f"{CONTOH}Informasi Pendukung"
+CONTOH_ROWS = [
+    ("CONTOH-LAYANAN", "", _L, "", "", "", 60, "", "", None, None, "", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "", _A, "", "", "", 40, "", "", None, None, "", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "L.1", _L, f"{CONTOH}Apakah unit telah menetapkan standar pelayanan untuk setiap layanannya?",
+     "ya_tidak", "YA_TIDAK", 20, "Ya", "Ya", None, None,
+     "Ya bila ada SK penetapan standar pelayanan; lampirkan tautan SK-nya.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "L.2", _L, f"{CONTOH}Sejauh mana maklumat pelayanan dipublikasikan?", "skala", "A-E", 20,
+     "Ya", "Ya", None, None,
+     "A: di semua tempat layanan dan situs; B: di semua tempat layanan; C: di sebagian; D: baru disusun; "
+     "E: belum ada.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "L.3", _L, f"{CONTOH}Persentase layanan yang sudah dapat diajukan secara daring",
+     "persen", "", 20, "Ya", "", None, None, "0-100, tanpa tanda %.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "P.1", _A, f"{CONTOH}Nilai Indeks Kepuasan Masyarakat (IKM) terakhir", "angka", "", 25,
+     "Ya", "Ya", 0, 100, "Nilai 0-100 dari survei kepuasan masyarakat terakhir.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "P.2", _A, f"{CONTOH}Apakah pengaduan dikelola melalui SP4N-LAPOR!?", "ya_tidak", "YA_TIDAK",
+     15, "Ya", "Ya", None, None, "Lampirkan tautan rekap tindak lanjut pengaduan.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "I.1", _I, f"{CONTOH}Tanggal penetapan SK standar pelayanan terakhir", "tanggal", "", None,
+     "", "", None, None, "Tidak dinilai.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "I.2", _I, f"{CONTOH}Tautan halaman standar pelayanan di situs unit", "tautan", "", None,
+     "", "", None, None, "Alamat lengkap, diawali https://. Tidak dinilai.", "rekaan contoh"),
+    ("CONTOH-LAYANAN", "I.3", _I, f"{CONTOH}Catatan perkembangan lain", "teks", "", None, "", "", None, None,
+     "Tidak dinilai.", "rekaan contoh"),
+]
+
+
+def _pmprb_rows() -> list[tuple]:
+    """The PMPRB skeleton: the component tree 'K' of Bab III D as component rows (no questions)."""
+    bobot = {k: (i, n, b) for k, i, n, _a, b, _c in _bobot_rows()}
+    out = []
+
+    def path(kode: str) -> str:
+        induk, nama, _b = bobot[kode]
+        return nama if induk == "K" else f"{path(induk)} > {nama}"
+
+    for kode, (_induk, _nama, b) in bobot.items():
+        if kode == "K" or not kode.startswith(("P", "H")) or kode.startswith("P.2."):
+            continue
+        out.append(("PMPRB", "", path(kode), "", "", "", b, "", "", None, None, "", f"{PMPRB_D}, Bobot PMPRB {kode}"))
+    return out
+
+
 # Tabel 3.23, in its order (Pokja 6 is Pengawasan = A7, Pokja 7 is Akuntabilitas = A6)
 POKJA = [
     ("A1", ["INSPEKTORAT", "BAPPEDA", "BKD", "BAG-ORGANISASI"]),
@@ -185,6 +256,8 @@ GROUPS = [
     ("TIM-TPP", "Tim Pelaksana TPP", "DAFTAR", "BKD;BPPKAD",
      "Asumsi: Perbup tidak merinci anggota Tim Pelaksana TPP; perhitungan TPP dikerjakan unsur kepegawaian (BKD) dan keuangan (BPPKAD).",
      "Dapat diubah administrator."),
+    ("CONTOH-PENGISI", "[CONTOH] Pengisi instrumen contoh", "DAFTAR", "DINKES;DINDUKCAPIL;DPMPTSP;RSUD-BLORA",
+     "Rekaan untuk demo: beberapa unit pelayanan yang mengisi instrumen CONTOH-LAYANAN.", "Hapus bila tidak dipakai."),
 ]
 
 # Where a list's values come from when it is not the Perbup (shown in the Pilihan sheet's Sumber column).
@@ -219,7 +292,31 @@ SETTINGS = [
     ("penandatangan_nama", "", "Nama penanda tangan laporan (isi oleh administrator)."),
     ("penandatangan_pangkat", "", "Pangkat/golongan penanda tangan (opsional)."),
     ("penandatangan_nip", "", "NIP penanda tangan (isi oleh administrator)."),
+    ("koordinator_monev", "INSPEKTORAT",
+     "Koordinator monitoring dan evaluasi RB tingkat Pemerintah Daerah dan monev PMPRB: Bab IV 4.1 A ('koordinator "
+     "dari Inspektorat Daerah') dan 4.1 B ('Monev pelaksanaan PMPRB ... dengan koordinator dari Inspektorat "
+     "Daerah'). Verifikator instrumen yang kolom Verifikatornya kosong (sheet Instrumen)."),
     ("sandi_proteksi", "", "Kata sandi proteksi sheet template (opsional). Proteksi bukan keamanan: isi tetap diperiksa terhadap master."),
+]
+
+
+INSTRUMENT_GUIDE = [
+    "INSTRUMEN (Bab IV 4.4). Sheet Instrumen: satu baris per instrumen: Kode (huruf, angka, titik, garis bawah, "
+    "tanda hubung; paling panjang 20), Nama, Dasar (dasar hukum atau sumbernya), Pengisi (kode unit atau grup, "
+    "seperti kolom PD Utama), Periode (kode periode dipisah ';', misal TW1; TW2 atau TAHUNAN), Tahun Mulai, "
+    "Tahun Selesai, Verifikator (kode unit; kosong = koordinator_monev di Pengaturan), Catatan.",
+    "Sheet Pertanyaan: Instrumen (kodenya), Kode (unik dalam instrumen), Komponen (jalur pengelompokan, "
+    "misal 'Komponen Pengungkit > Pemenuhan > Manajemen Perubahan'), Pertanyaan, Jenis (ya_tidak, skala, persen, "
+    "angka, teks, tanggal, tautan), Skala (untuk ya_tidak dan skala; ya_tidak tanpa skala = YA_TIDAK), Bobot, "
+    "Wajib (Ya/Tidak), Bukti Dukung (Ya: jawaban positif wajib disertai bukti), Min, Maks, Penjelasan (ditampilkan "
+    "di samping pertanyaan). Baris tanpa Pertanyaan dan Jenis menyatakan bobot sebuah komponen.",
+    "Bobot: bobot bersaudara (subkomponen dan pertanyaan langsung di bawah satu komponen) berjumlah sama dengan "
+    "bobot komponen induknya, atau 100 bila induknya tidak berbobot (tingkat teratas selalu 100). Tanpa bobot sama "
+    "sekali, saudara dibagi rata. Yang dinilai hanya ya_tidak, skala, persen, dan angka yang punya Min dan Maks: "
+    "nilai jawaban 0-1 (nilai skala dibagi nilai tertinggi skalanya; persen/100; angka (x-Min)/(Maks-Min)), "
+    "dikali bobot efektifnya; nilai instrumen = jumlahnya (0-100).",
+    "Sheet Skala: Skala (nama), Jawaban, Nilai. Kesalahan di ketiga sheet ini dilaporkan 'rbxl master periksa' "
+    "sebagai peringatan dan baris itu dilewati; road map tetap berjalan.",
 ]
 
 
@@ -331,6 +428,10 @@ def build(out: Path) -> None:
             jad.append([(y, None), (p, None), (dt.date(y + off, m, d), "dd/mm/yyyy"),
                         ("Asumsi awal; ubah sesuai surat edaran.", None)])
     data["Jadwal"] = jad
+    data["Instrumen"] = [[(v if v not in ("", None) else None, None) for v in row] for row in INSTRUMEN]
+    data["Pertanyaan"] = [[(v if v not in ("", None) else None, None) for v in (*row[:-1], row[-1], None)]
+                          for row in _pmprb_rows() + CONTOH_ROWS]
+    data["Skala"] = [[(v if v not in ("", None) else None, None) for v in row] for row in SKALA]
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp.xlsx")
@@ -363,11 +464,12 @@ def build(out: Path) -> None:
         "Jalankan 'rbxl master periksa' setelah mengedit.",
         "Kolom PD Utama, PD Pendukung, Penanggung Jawab dan SKPD Pengampu berisi kode unit atau kode grup, "
         "dipisah titik koma (;).",
+        *INSTRUMENT_GUIDE,
     ]
     for i, line in enumerate(lines):
         guide.write_string(i, 0, line)
 
-    for sheet in S.SHEETS:
+    for sheet in S.SHEETS + S.INSTRUMENT_SHEETS:
         ws = wb.add_worksheet(sheet.name)
         yrs = S.RIWAYAT_YEARS if sheet is S.RIWAYAT else (() if sheet in (S.PENGATURAN,) else years)
         cols = sheet.expanded(yrs)

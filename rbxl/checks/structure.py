@@ -265,6 +265,9 @@ def _compare_locked(sheet: DataSheet, grid: list[list], file: str, unit: str) ->
     return out
 
 
+compare_locked = _compare_locked  # public: the verifier's workbook is compared the same way (rbxl.verifikasi)
+
+
 def _shifted_rows(sheet: DataSheet, grid: list[list], file: str, unit: str, most: int = 5) -> Finding | None:
     """ROW_INSERTED / ROW_DELETED when the row keys read as the spec's with up to `most` rows
     put in or taken out at one place; None when the keys are in place or changed otherwise."""

@@ -8,6 +8,7 @@ import math
 import re
 
 from rbxl.checks.cells import cell
+from rbxl.checks.instrumen import check_evidence
 from rbxl.checks.submission import Submission
 from rbxl.core.enums import Period, StatusRole
 from rbxl.core.findings import Finding, finding
@@ -28,7 +29,8 @@ from rbxl.form.spec import (
     Rule,
 )
 
-PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisasi", "kegiatan": "realisasi"}
+PRIMARY = {"ra_utama": "status", "ra_pendukung": "status", "indikator": "realisasi", "kegiatan": "realisasi",
+           "instrumen": "jawaban"}
 
 
 def read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cells: dict[str, str],
@@ -74,6 +76,8 @@ def read_inputs(sheet: DataSheet, grid: list[list], sub: Submission, formula_cel
             status_typed = cell(grid, r, sheet.col("status")) is not None  # wrong, not missing
             _consistency(sheet, row, r, typed, sub, spec.status_role(typed.get("status")), status_typed,
                          "progres" in read_as_percent)
+        if sheet.kind == "instrumen":
+            check_evidence(sheet, row, r, typed, sub)
         if primary and primary not in typed and cell(grid, r, sheet.col(primary)) is None:
             empty.append((row.key, cell_name(r, sheet.col(primary))))
     if empty:  # one summary per sheet: a half-filled file is told what is left
@@ -148,6 +152,9 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
             return None
         return d
     text = as_text(raw) if not isinstance(raw, float) else format_number(raw)
+    if rule.kind == "url" and not re.fullmatch(r"https?://[^\s<>\"]+", text.strip(), flags=re.IGNORECASE):
+        add("VALUE_BAD_LINK", value=text, label=rule.label)
+        return text  # kept, so nothing typed is lost; the error asks for a real link
     if rule.max_len and len(text) > rule.max_len:
         add("VALUE_TOO_LONG", label=rule.label, detail=len(text), high=rule.max_len)
         return text[: rule.max_len]  # kept (cut) so the text is not lost; the error says so

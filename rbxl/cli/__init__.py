@@ -23,6 +23,7 @@ from rbxl.cli.base import (
 )
 from rbxl.cli.konsol import konsol
 from rbxl.cli.riwayat import riwayat
+from rbxl.cli.verifikasi import verifikasi
 from rbxl.core.errors import (
     EXIT_FINDINGS,
     EXIT_IO,
@@ -470,6 +471,7 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
 
 main.add_command(riwayat)
 main.add_command(konsol)
+main.add_command(verifikasi)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m rbxl`

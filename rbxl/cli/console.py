@@ -92,6 +92,9 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
         for kind, n in kinds.items():
             t.add_row(f"Unit: {kind}", str(n))
         t.add_row("Unit pelayanan publik", str(sum(u.unit_pelayanan for u in roadmap.units.values())))
+        for ins in getattr(roadmap, "instrumen", {}).values():  # issue 21
+            t.add_row(f"Instrumen {ins.kode}: pertanyaan (pengisi, periode)",
+                      f"{len(ins.pertanyaan)} ({len(roadmap.resolve(ins.pengisi))} unit, {', '.join(ins.periode) or '-'})")
         console.print(t)
         console.print(f"Tahun road map: {roadmap.years[0]}-{roadmap.years[-1]}; sidik master: {roadmap.fingerprint}")
     if findings:

@@ -37,6 +37,7 @@ def run_demo(roadmap: Roadmap, out: str | Path, tahun: int = 2023, periode: str 
     """The cycle for `periode`, then (where the year has one) the next period: its templates are
     prefilled from the first, one unit goes backwards, one leaves its file as prefilled."""
     first = _first_period(roadmap, Path(out), tahun, periode, progress)
+    first.story += _verify(roadmap, Path(out), first.outputs)
     nxt = Period(periode).next
     if nxt is None:
         return first
@@ -135,6 +136,33 @@ def _next_period(roadmap: Roadmap, out: Path, tahun: int, periode: str, first: D
                        prefilled=marked, key=office_key)
     outputs = run_consolidation([inbox], roadmap, tahun, periode, out, progress=progress)
     return Demo(inbox, outputs, story)
+
+
+def _verify(roadmap: Roadmap, out: Path, outputs: Outputs) -> list[str]:
+    """The Inspektorat verifies each instrument answered this period: its workbook comes back with
+    one answer per unit lowered (no evidence in the sample links), and is read into the store."""
+    from rbxl.pipeline import run_verifikasi_baca
+    from rbxl.verifikasi.workbook import file_name, write_verifier_workbook
+
+    story = []
+    t = outputs.tables
+    for kode in dict.fromkeys(r["instrumen"] for r in t.instrumen if r["dipakai"]):
+        verdicts: dict[tuple[str, str, str], tuple[object, str]] = {}
+        for unit in dict.fromkeys(r["unit"] for r in t.instrumen if r["instrumen"] == kode and r["dipakai"]):
+            rows = [r for r in t.instrumen if r["instrumen"] == kode and r["unit"] == unit]
+            for r in rows:
+                verdicts[(kode, unit, r["kode"])] = (r["jawaban"], "")
+            lowered = next((r for r in rows if isinstance(r["nilai"], float) and r["nilai"] > 0
+                            and r["jenis"] in ("ya_tidak", "skala")), None)
+            if lowered is not None:
+                verdicts[(kode, unit, lowered["kode"])] = ("", f"{DEMO}Bukti dukung tidak dapat dibuka.")
+        path = demo_inbox_dir(out, t.tahun, t.periode).parent / "verifikasi-masuk" / file_name(kode, t.tahun, t.periode)
+        write_verifier_workbook(roadmap, t, kode, path, verdicts)  # as the verifier would return it
+        done = run_verifikasi_baca(path, roadmap, t.tahun, t.periode, kode, out)
+        story.append(f"Inspektorat memverifikasi instrumen {kode}: satu jawaban per unit tidak diterima "
+                     f"({len(done.verification.rows)} jawaban dibaca; lihat sheet 'Nilai {kode}', nilai mandiri "  # type: ignore[attr-defined]
+                     "dan nilai verifikasi).")
+    return story
 
 
 def _progress_rows(prev) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rbxl.checks.report import Report
 from rbxl.checks.submission import Submission
+from rbxl.consolidation.instrumen import instrument_rows, scores
 from rbxl.consolidation.tables import (
     NOT_RETURNED,
     REJECTED_FILE,
@@ -41,6 +42,7 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         sub = report.chosen.get(unit)
         state = sub.verdict if sub else (REJECTED_FILE if unit in rejected_units else NOT_RETURNED)
         _rows(t, roadmap, spec, sub, state)
+        instrument_rows(t, roadmap, spec, sub.values if sub else {}, state, sub is not None)
         u = roadmap.units[unit]
         t.unit.append({"unit": unit, "singkatan": u.singkatan or unit, "nama": u.nama, "jenis": u.jenis,
                        "kelompok": u.kelompok, "dikumpulkan": bool(
@@ -62,6 +64,7 @@ def consolidate(report: Report, roadmap: Roadmap) -> Tables:
         t.temuan.append({"tingkat": level, "kode": f.code, "unit": f.unit, "berkas": f.file, "sheet": f.sheet,
                          "sel": f.cell, "nilai": f.value, "pesan": f.message})
     _unit_counts(t, roadmap)
+    t.instrumen_nilai = scores(t, roadmap)
     return t
 
 

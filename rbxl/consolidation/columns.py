@@ -66,11 +66,31 @@ UNIT_COLS = [Col("unit", "Unit", 16), Col("singkatan", "Singkatan", 14), Col("na
              Col("n_err", "Kesalahan", 9), Col("n_warn", "Peringatan", 9)]
 
 
+# instruments (rbxl.consolidation.instrumen): one row per unit x question, and per unit x component
+INSTRUMEN_COLS = [Col("instrumen", "Instrumen", 14), Col("kode", "Kode", 8), Col("komponen", "Komponen", 28),
+                  Col("komponen_kode", "Kode Komponen", 9), Col("pertanyaan", "Pertanyaan", 40),
+                  Col("jenis", "Jenis", 9), Col("unit", "Unit", 15), Col("nama_unit", "Nama Unit", 26),
+                  Col("pengumpulan", "Pengumpulan", 16), Col("dipakai", "Data Dipakai", 9),
+                  Col("jawaban", "Jawaban", 14), Col("nilai", "Nilai Jawaban (0-1)", 9, "0.00"),
+                  Col("bobot", "Bobot Efektif", 9, "0.00"), Col("skor", "Skor", 9, "0.00"),
+                  Col("bukti", "Tautan Bukti Dukung", 28), Col("bukti_ket", "Keterangan Bukti Dukung", 28),
+                  Col("diverifikasi", "Diverifikasi", 9), Col("jawaban_verifikasi", "Jawaban Verifikasi", 14),
+                  Col("nilai_verifikasi", "Nilai Verifikasi (0-1)", 9, "0.00"),
+                  Col("skor_verifikasi", "Skor Verifikasi", 9, "0.00"),
+                  Col("catatan_verifikasi", "Catatan Verifikator", 30)]
+INSTRUMEN_NILAI_COLS = [Col("instrumen", "Instrumen", 14), Col("unit", "Unit", 15), Col("nama_unit", "Nama Unit", 26),
+                        Col("pengumpulan", "Pengumpulan", 16), Col("komponen_kode", "Kode Komponen", 9),
+                        Col("komponen", "Komponen", 36), Col("tingkat", "Tingkat", 7),
+                        Col("bobot", "Bobot", 8, "0.00"), Col("nilai_mandiri", "Nilai Mandiri", 10, "0.00"),
+                        Col("nilai_verifikasi", "Nilai Verifikasi", 10, "0.00")]
+
+
 # CSV file name -> (Tables attribute, columns): the fixed header of each export, whoever returned
 TIDY_TABLES: dict[str, tuple[str, list[Col]]] = {
     "rencana_aksi": ("rencana_aksi", RA_COLS), "indikator": ("indikator", IND_COLS),
     "kegiatan_prioritas": ("kegiatan", KEG_COLS),
     "unit": ("unit", UNIT_COLS + [Col("email", "E-mail unit (dari master)")]),
     "identitas": ("identitas", IDENTITAS_COLS), "berkas": ("berkas", BERKAS_COLS), "temuan": ("temuan", TEMUAN_COLS),
+    "instrumen_jawaban": ("instrumen", INSTRUMEN_COLS), "instrumen_nilai": ("instrumen_nilai", INSTRUMEN_NILAI_COLS),
 }
 CSV_TABLES = {name: cols for name, (_, cols) in TIDY_TABLES.items()}

@@ -29,6 +29,8 @@ class Tables:
     berkas: list[dict] = field(default_factory=list)
     temuan: list[dict] = field(default_factory=list)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    instrumen: list[dict] = field(default_factory=list)  # unit x question (rbxl.consolidation.instrumen)
+    instrumen_nilai: list[dict] = field(default_factory=list)  # unit x component: nilai mandiri / verifikasi
 
 
 def status_capaian(value: float | None) -> str:

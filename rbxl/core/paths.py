@@ -105,6 +105,11 @@ def key_file(out: str | Path) -> Path:
     return Path(out) / ".rbxl-kunci"
 
 
+def verifikasi_dir(out: str | Path, tahun: int, periode: str) -> Path:
+    """The verifier's workbooks of a period, one per instrument (rbxl.verifikasi)."""
+    return period_dir(out, tahun, periode) / "verifikasi"
+
+
 def store_file(out: str | Path) -> Path:
     """The default riwayat store, beside the period folders."""
     return Path(out) / "rbxl.sqlite"
@@ -115,7 +120,7 @@ def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
     store = store_file(out)
     return [f(out, tahun, periode) for f in (templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir,
                                              csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
-                                             pokja_dir, dasbor_path, stage_dir)] + [
+                                             pokja_dir, dasbor_path, stage_dir, verifikasi_dir)] + [
         store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm"), key_file(out)]
 
 

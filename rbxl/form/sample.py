@@ -66,6 +66,33 @@ def _fill_row(spec: FormSpec, sheet: DataSheet, row, rng: random.Random, out: An
             put("realisasi", round(rng.uniform(rule.low or 0, min(rule.high or 100, 100)), 1))
         if sheet.kind == "indikator":
             put("sumber_data", f"{DEMO}Laporan evaluasi {spec.tahun}")
+    elif sheet.kind == "instrumen":
+        _instrument_answer(spec, sheet, row, rng, put)
+
+
+def _instrument_answer(spec: FormSpec, sheet: DataSheet, row, rng: random.Random, put) -> None:
+    """A typed answer by the question's rule, with its evidence (links on an example domain)."""
+    rule = row.rule_for(sheet.field("jawaban"))
+    if rule is None:
+        return
+    if rule.kind == "list":
+        choices = spec.lists.get(rule.daftar, [])
+        answer: object = choices[min(int(rng.random() ** 2 * len(choices)), len(choices) - 1)] if choices else None
+    elif rule.kind == "decimal":
+        answer = round(rng.uniform(max(rule.low or 0, 0), min(rule.high if rule.high is not None else 100, 100)), 1)
+    elif rule.kind == "date":
+        answer = Period(spec.periode).first_day(spec.tahun) - dt.timedelta(days=rng.randrange(30, 400))
+    elif rule.kind == "url":
+        answer = f"https://contoh.invalid/{spec.unit_kode.lower()}/{row.key.lower()}"
+    else:
+        answer = f"{DEMO}Catatan {row.key} dari {spec.unit_singkatan}."
+    if answer is None:
+        return
+    put("jawaban", answer)
+    q = row.calc.get("pertanyaan")
+    if getattr(q, "bukti", False):
+        put("bukti", f"https://contoh.invalid/bukti/{spec.unit_kode.lower()}/{row.key.lower()}")
+        put("bukti_ket", f"{DEMO}Dokumen bukti {row.key} {spec.unit_singkatan} {spec.tahun}")
 
 
 def add_mistakes(spec: FormSpec, answers: Answers) -> list[str]:

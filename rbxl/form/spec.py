@@ -13,11 +13,23 @@ from dataclasses import dataclass, field
 
 from rbxl.core.enums import Period, StatusRole
 from rbxl.core.values import NO_VALUE, format_number, parse_graded
+from rbxl.form.instrumen import guide_lines, instrument_sheets
 from rbxl.form.meta import LAYOUT_VERSION, PREFILL_META, Meta  # noqa: F401  (PREFILL_META: re-exported for callers)
+from rbxl.form.sheet import (  # noqa: F401  (defined there so rbxl.form.instrumen can build sheets; re-exported)
+    DATE_FORMAT,
+    DATE_HINT,
+    DECIMAL_HINT,
+    HEADER_ROW,
+    PASTE_HINT,
+    PASTE_SHORT,
+    DataSheet,
+    Field,
+    Row,
+    Rule,
+)
 from rbxl.master.model import Indikator, RencanaAksi, Roadmap, number_of
 from rbxl.master.schema import BASELINE_YEAR, LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN
 
-HEADER_ROW = 3  # 0-based: title, subtitle, note, then the header
 META_SHEET = "_rbxl"
 LIST_SHEET = "Daftar"
 GUIDE_SHEET = "Petunjuk"
@@ -52,71 +64,6 @@ LABEL_PERIODE = "Periode Pelaporan"
 def list_name(daftar: str) -> str:
     """The workbook-level defined name of a list: 'Daftar_STATUS_AKSI'."""
     return f"Daftar_{daftar}"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What an input cell accepts. kind: list | decimal | text | date | nip."""
-
-    kind: str
-    label: str
-    low: float | None = None
-    high: float | None = None
-    max_len: int = 0
-    daftar: str = ""  # list name (kind list)
-    required: bool = False
-    prompt: str = ""
-
-
-@dataclass(frozen=True)
-class Field:
-    """One column of a data sheet."""
-
-    key: str
-    header: str
-    width: float
-    input: bool = False
-    rule: Rule | None = None
-    formula: str = ""  # kind of computed column: "capaian" (formula + cached value)
-    num_format: str = ""
-
-
-@dataclass
-class Row:
-    key: str
-    values: dict[str, object]  # expected content of locked cells, by field key
-    rules: dict[str, Rule] = field(default_factory=dict)  # per-row input rules (typed realisasi)
-    calc: dict[str, object] = field(default_factory=dict)  # what a formula needs (arah, daftar...)
-
-    def rule_for(self, f: Field) -> Rule | None:
-        return self.rules.get(f.key, f.rule)
-
-    def is_input(self, f: Field) -> bool:
-        return f.input and f.key not in self.values
-
-
-@dataclass
-class DataSheet:
-    name: str
-    title: str
-    subtitle: str
-    note: str
-    fields: list[Field]
-    rows: list[Row]
-    kind: str  # identitas | ra_utama | ra_pendukung | indikator | kegiatan
-
-    @property
-    def first_row(self) -> int:
-        return HEADER_ROW + 1
-
-    def col(self, key: str) -> int:
-        for i, f in enumerate(self.fields):
-            if f.key == key:
-                return i
-        raise KeyError(key)
-
-    def field(self, key: str) -> Field:
-        return self.fields[self.col(key)]
 
 
 @dataclass
@@ -172,16 +119,6 @@ def _text(label: str, max_len: int, prompt: str = "", required: bool = False) ->
     return Rule("text", label, max_len=max_len, prompt=prompt, required=required)
 
 
-# Whether 75,5 or 75.5 is a number depends on the computer's language setting, not on rbxl.
-DECIMAL_HINT = "Pemisah desimal ikut bahasa komputer: koma (75,5) bila Indonesia, titik (75.5) bila Inggris."
-PASTE_HINT = ("Bila menyalin dari berkas lain, tempel nilainya saja (Tempel Khusus > Hanya Nilai, atau "
-              "Ctrl+Shift+V); tempel biasa (Ctrl+V) mengunci sel dan menghapus daftar pilihannya.")
-DATE_HINT = ("Ketik dengan nama bulan (5 April 2023) atau tahun-bulan-tanggal (2023-04-05); "
-             "sel menampilkan nama bulan, periksa bahwa tanggal dan bulannya benar.")
-DATE_FORMAT = "d mmmm yyyy"  # the month by name: 05/04/2023 read the other way round shows as 4 May
-
-
-PASTE_SHORT = "Menyalin dari berkas lain: Ctrl+Shift+V (tempel nilai saja)."
 STATUS = Rule("list", "Status", daftar=LIST_STATUS_AKSI,
               prompt=f"Pilih status pelaksanaan rencana aksi sampai akhir periode. {PASTE_SHORT}")
 PROGRES = Rule("decimal", "Progres (%)", low=0, high=100,
@@ -244,6 +181,9 @@ def plan(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str) -> FormSpec
     used_lists = {LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN}
     used_lists |= {r.calc["daftar"] for s in sheets for r in s.rows if r.calc.get("daftar")}
     lists = {name: roadmap.choices(name) for name in sorted(used_lists)}
+    extra, scale_lists = instrument_sheets(roadmap, unit_kode, tahun, periode, p.sub)
+    sheets += extra
+    lists |= dict(sorted(scale_lists.items()))
     return FormSpec(unit.kode, unit.nama, unit.singkatan, tahun, periode, roadmap.fingerprint, sheets, lists,
                     _guide(roadmap, unit_kode, tahun, periode, sheets), dict(roadmap.settings),
                     {name: dict(roles) for name, roles in roadmap.status_roles.items()})
@@ -435,7 +375,8 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
              SHEET_KEGIATAN: "realisasi kegiatan prioritas yang unit Anda ampu"}
     for i, sh in enumerate(sheets, start=1):
         extra = f" ({len(sh.rows)} baris)" if sh.kind != "identitas" else ""
-        lines.append(f"{i}. Sheet '{sh.name}'{extra}: {names[sh.name]}.")
+        what = names.get(sh.name) or f"jawaban pertanyaan '{sh.title.split(' - TAHUN')[0].title()}' dan bukti dukungnya"
+        lines.append(f"{i}. Sheet '{sh.name}'{extra}: {what}.")
     lines += ["", "ATURAN",
               "- Isi hanya sel berwarna kuning. Sel lain terkunci dan diperiksa kembali saat berkas diterima.",
               "- Jangan menambah, menghapus, menyalin atau mengurutkan ulang baris, dan jangan mengganti nama sheet.",
@@ -450,6 +391,7 @@ def _guide(roadmap: Roadmap, unit_kode: str, tahun: int, periode: str, sheets: l
     if periode != "TAHUNAN":
         lines.append("- Realisasi dan progres diisi kumulatif sejak 1 Januari sampai akhir periode, "
                      "dibandingkan dengan target tahunan.")
+    lines += guide_lines(sheets)
     for title, name in (("ARTI STATUS PELAKSANAAN", LIST_STATUS_AKSI), ("ARTI STATUS DUKUNGAN", LIST_STATUS_DUKUNGAN)):
         meaning = roadmap.pilihan_keterangan.get(name, {})
         lines += ["", title]

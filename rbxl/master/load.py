@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from rbxl.core.address import parse_addresses
@@ -24,6 +24,7 @@ from rbxl.core.values import (
     parse_number,
 )
 from rbxl.master import schema as S
+from rbxl.master.instrumen import fingerprint_content, load_instruments
 from rbxl.master.model import (
     Area,
     Grup,
@@ -148,6 +149,15 @@ def build_roadmap(grids: dict[str, list[list]], *, file: str = "", source: str =
                       jadwal=jadwal, riwayat=riwayat, pilihan_keterangan=meanings, status_roles=status_roles,
                       source=source, quick_wins=quick_wins, bobot=bobot)
     ck.weight_sums(roadmap, tables[S.BOBOT_PMPRB.name])
+    instrument_tables = {}
+    for sheet in S.INSTRUMENT_SHEETS:
+        g = grid_of(sheet)
+        instrument_tables[sheet.name] = Table(sheet, g if g is not None else [[]], (), file, findings)
+    roadmap.instrumen, roadmap.skala = load_instruments(instrument_tables, file, findings, set(units), set(grup))
+    coordinator = settings.get("koordinator_monev", "")  # Bab IV 4.1: the Inspektorat, in the shipped master
+    if coordinator in units:
+        roadmap.instrumen = {k: i if i.verifikator else replace(i, verifikator=coordinator)
+                             for k, i in roadmap.instrumen.items()}
     ck.grade_bands(indikator, tables[S.INDIKATOR.name], meanings, years)
     for ra, cells in zip(rencana, tables[S.RENCANA_AKSI.name].cells, strict=True):
         if not any(ra.aksi_for(y) for y in years):
@@ -267,6 +277,9 @@ def fingerprint(roadmap: Roadmap) -> str:
         "grup": [asdict(g) for g in roadmap.grup.values()],
         "pilihan": roadmap.pilihan,
     }
+    if roadmap.instrumen:  # only then: a master without instruments keeps its fingerprint
+        content["instrumen"] = [fingerprint_content(i) for i in roadmap.instrumen.values()]
+        content["skala"] = roadmap.skala
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

@@ -176,8 +176,15 @@ class Roadmap:
     status_roles: dict[str, dict[str, StatusRole]] = field(default_factory=dict)  # STATUS_* list -> value -> role
     quick_wins: list[QuickWin] = field(default_factory=list)
     bobot: list[Bobot] = field(default_factory=list)
+    instrumen: dict = field(default_factory=dict)  # kode -> rbxl.master.instrumen.Instrumen
+    skala: dict[str, dict[str, float]] = field(default_factory=dict)  # scale -> answer -> value
     fingerprint: str = ""
     source: str = ""
+
+    def instruments_for(self, unit: str, tahun: int, periode: str) -> list:
+        """The instruments the unit answers in (tahun, periode), in master order."""
+        return [i for i in self.instrumen.values()
+                if i.asked(tahun, periode) and unit in self.resolve(i.pengisi)]
 
     def bobot_rincian(self, kode: str) -> float | None:
         """The sum of a weighting line's parts (None when it has none): computed, never typed."""

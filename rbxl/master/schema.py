@@ -218,3 +218,45 @@ LIST_STATUS_AKSI = "STATUS_AKSI"
 LIST_STATUS_DUKUNGAN = "STATUS_DUKUNGAN"
 STATUS_LISTS = (LIST_STATUS_AKSI, LIST_STATUS_DUKUNGAN)  # each value needs a Makna Status (StatusRole)
 PERIODS = tuple(p.value for p in Period)
+
+# --- instruments (issue 21): questions defined as rows; read by rbxl.master.instrumen ---------------
+# No column is `required` here: a broken instrument row must not stop the roadmap, so the
+# instrument loader reports its own problems as warnings and leaves that row (or instrument) out.
+INSTRUMEN = Sheet("Instrumen", (
+    Column("kode", "Kode", CODE, width=16),
+    Column("nama", "Nama", TEXT, width=40),
+    Column("dasar", "Dasar", TEXT, width=40),
+    Column("pengisi", "Pengisi", REFS, width=26),
+    Column("periode", "Periode", TEXT, width=18),
+    Column("tahun_mulai", "Tahun Mulai", NUMBER, width=9),
+    Column("tahun_selesai", "Tahun Selesai", NUMBER, width=9),
+    Column("verifikator", "Verifikator", CODE, width=16),
+    NOTE,
+), note="Instrumen monev (Bab IV 4.4): satu baris per instrumen.", optional=True)
+
+PERTANYAAN = Sheet("Pertanyaan", (
+    Column("instrumen", "Instrumen", CODE, width=16),
+    Column("kode", "Kode", CODE, width=10),
+    Column("komponen", "Komponen", TEXT, width=40),
+    Column("pertanyaan", "Pertanyaan", TEXT, width=50),
+    Column("jenis", "Jenis", TEXT, width=10),
+    Column("skala", "Skala", CODE, width=12),
+    Column("bobot", "Bobot", NUMBER, width=8),
+    Column("wajib", "Wajib", TEXT, width=7),
+    Column("bukti_dukung", "Bukti Dukung", TEXT, width=9),
+    Column("min", "Min", NUMBER, width=7),
+    Column("maks", "Maks", NUMBER, width=7),
+    Column("penjelasan", "Penjelasan", TEXT, width=50),
+    SOURCE, NOTE,
+), key="", note="Pertanyaan instrumen; baris tanpa Pertanyaan dan Jenis menyatakan bobot sebuah komponen.",
+    optional=True)
+
+SKALA = Sheet("Skala", (
+    Column("skala", "Skala", CODE, width=14),
+    Column("jawaban", "Jawaban", TEXT, width=30),
+    Column("nilai", "Nilai", NUMBER, width=8),
+    Column("keterangan", "Keterangan", TEXT, width=50),
+), key="", note="Skala jawaban: setiap jawaban dan nilainya.", optional=True)
+
+INSTRUMENT_SHEETS: tuple[Sheet, ...] = (INSTRUMEN, PERTANYAAN, SKALA)
+JENIS_JAWABAN = ("ya_tidak", "skala", "persen", "angka", "teks", "tanggal", "tautan")

@@ -48,6 +48,7 @@ from rbxl.core.xlsx import A4, cell_name, column_ref, header_format, print_a4
 from rbxl.form.spec import PERIODE_LABEL, list_name
 from rbxl.master.model import UNIT_GROUPS, Roadmap
 from rbxl.master.schema import STATUS_LISTS
+from rbxl.render.instrumen_sheet import write_instrument_sheets
 from rbxl.render.ringkasan import (
     area_comparison,
     capaian_chart,
@@ -113,6 +114,7 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
             write_tren(wb, F, trend, roadmap, tables.periode, ra.rng, tables.lists)
             if tables.periode == "TAHUNAN":
                 write_tahunan(wb, F, trend, roadmap)
+        write_instrument_sheets(wb, F, tables, roadmap, _value, _fmt)  # issue 21: a sheet pair per instrument
         _table_sheet(wb, F, _Data("Pengumpulan", BERKAS_COLS, len(tables.berkas)), tables.berkas)
         _table_sheet(wb, F, _Data("Pengisi", IDENTITAS_COLS, len(tables.identitas)), tables.identitas)
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))

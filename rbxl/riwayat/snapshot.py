@@ -29,7 +29,8 @@ def _default(v: object) -> str:
 
 
 def save_tables(tables: Tables, out: str | Path) -> Path:
-    data = {"format": FORMAT, **dataclasses.asdict(tables)}
+    # the tables are lists of flat dicts: json needs no deep copy (dataclasses.asdict took seconds)
+    data = {"format": FORMAT, **{f.name: getattr(tables, f.name) for f in dataclasses.fields(tables)}}
     return write_text(snapshot_path(out, tables.tahun, tables.periode),
                       json.dumps(data, ensure_ascii=False, default=_default))
 

@@ -62,6 +62,7 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
     from rbxl.checks.history import load_context
     from rbxl.checks.validate import validate
     from rbxl.consolidation.build import consolidate
+    from rbxl.consolidation.instrumen import apply_verification
     from rbxl.intake.archive import read_receipts
     from rbxl.riwayat.record import period_record
     from rbxl.template.generate import templates_made
@@ -85,6 +86,8 @@ def import_periods(path: str | Path, roadmap: Roadmap, db: Path, workers: int | 
             rec = period_record(report, tables, roadmap)
             when = max((r.get("waktu_periksa", "") for r in rows), default="")
             store.replace_period(dataclasses.replace(rec, direkap=when))
+            apply_verification(tables, roadmap, store.verifications(tahun, periode))  # issue 21: kept in the store
+            store.replace_scores(tahun, periode, tables.instrumen_nilai)
             done.append(Imported(tahun, periode, folder, len(files), len(report.chosen)))
     return done
 

@@ -76,7 +76,7 @@ class _Formats:
             p["italic"] = True
         if rule is not None and rule.kind == "date":
             p["num_format"] = DATE_FORMAT
-        elif rule is not None and rule.kind in ("nip", "text"):
+        elif rule is not None and rule.kind in ("nip", "text", "url"):
             p["num_format"] = "@"
         elif num_format:
             p["num_format"] = num_format
@@ -324,7 +324,7 @@ def _validation(ws, r: int, c: int, rule: Rule, r2: int | None = None) -> None:
     elif rule.kind == "decimal":
         opts |= {"validate": "decimal", "criteria": "between", "minimum": rule.low, "maximum": rule.high,
                  "error_message": _bounds_message(rule)}
-    elif rule.kind == "text":
+    elif rule.kind in ("text", "url"):
         opts |= {"validate": "length", "criteria": "<=", "value": rule.max_len,
                  "error_message": f"{rule.label} maksimum {rule.max_len} karakter."}
     elif rule.kind == "nip":

@@ -190,7 +190,9 @@ def konsol(wine: Wine, work: Path) -> str:
     code, out = wine.run([wine.rbxl(), "--help"], timeout=120)
     if not re.search(r"^\s+konsol\b", out, re.M):
         return "NOT CHECKED: this build has no `rbxl konsol` command (rbxl --help does not list it)"  # said, not passed
-    proc = wine.popen([wine.rbxl(), "konsol", "--out", winpath(work / "konsol")], env={"BROWSER": "none"})
+    _, usage = wine.run([wine.rbxl(), "konsol", "--help"], timeout=120)
+    extra = [opt for opt in ("--tanpa-browser",) if opt in usage]  # the Start-menu entry opens one; CI has none
+    proc = wine.popen([wine.rbxl(), "konsol", "--out", winpath(work / "konsol"), *extra], env={"BROWSER": "none"})
     assert proc.stdout is not None
     seen, url, deadline = [], None, time.monotonic() + 120
     os.set_blocking(proc.stdout.fileno(), False)

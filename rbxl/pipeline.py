@@ -277,7 +277,8 @@ def run_verifikasi_baca(file: str | Path, roadmap: Roadmap, tahun: int, periode:
     errors (a verified answer outside its scale...) changes nothing: its findings are returned."""
     from rbxl.consolidation.instrumen import apply_verification
     from rbxl.core.findings import has_errors
-    from rbxl.riwayat.snapshot import load_tables
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.riwayat.snapshot import load_tables, save_tables
     from rbxl.riwayat.trend import history
     from rbxl.store import open_store, store_path
     from rbxl.verifikasi.workbook import identify, read_verifier_workbook

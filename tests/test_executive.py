@@ -24,7 +24,7 @@ from rbxl.consolidation.executive import (
     judge,
 )
 from rbxl.consolidation.figures import figures
-from rbxl.core.values import format_change, format_floor, format_percent
+from rbxl.core.values import format_change, format_floor, format_number, format_percent
 from rbxl.render.laporan import write_laporan
 from rbxl.riwayat.snapshot import load_tables
 from rbxl.riwayat.trend import earlier_from, load_history
@@ -161,3 +161,13 @@ def test_no_packet_says_all_returned_while_one_of_its_rows_is_not(tw2, tmp_path)
     assert "Area ini turun dari Triwulan I 2023" in flat
     assert "Badan Pendapatan, Pengelolaan Keuangan dan Aset Daerah" in flat
     assert "Semua unit area ini mengumpulkan" not in flat
+
+
+def test_a_fraction_of_a_count_is_shown_with_a_note(tw2):
+    _, fig, _, docx, _ = tw2
+    notes = " ".join(p.text for p in Document(str(docx)).paragraphs if p.text.startswith("Catatan: realisasi"))
+    odd = [r for r in fig.kegiatan if isinstance(r.get("realisasi"), float) and not r["realisasi"].is_integer()
+           and r.get("satuan") == "SKPD"]
+    assert odd, "the demo reports fractional SKPD counts"
+    for r in odd:
+        assert f"{r['kode']} ({format_number(r['realisasi'])} SKPD)" in notes

@@ -46,6 +46,22 @@ def row_mark(r: dict) -> tuple[str, str]:
     return capaian_mark(state)
 
 
+# Satuan words of a measure (an index, a percentage, a grade); any other satuan counts things (SKPD, Perda, SK).
+MEASURES = ("%", "persen", "indeks", "nilai", "level", "skor", "skala", "predikat", "opini", "angka", "tingkat", "rasio")
+
+
+def fraction_note(doc, rows: list[dict]) -> None:
+    """Say so where a unit reported a fraction of a count ('48,06 SKPD'): the value is shown as
+    reported, and the note asks for it to be checked."""
+    odd = [r for r in rows if isinstance(r.get("realisasi"), float) and not r["realisasi"].is_integer()
+           and r.get("satuan") and not any(m in str(r["satuan"]).casefold() for m in MEASURES)]
+    if odd:
+        para(doc, "Catatan: realisasi berikut dilaporkan sebagai pecahan, padahal satuannya hitungan; angka "
+                  "ditampilkan apa adanya dan perlu dikonfirmasi kepada unit: "
+                  + "; ".join(f"{clean_text(r.get('kode'))} ({num(r['realisasi'])} {unit_text(r['satuan'], 50)})"
+                              for r in odd) + ".", size=8)
+
+
 def indicator_table(doc, rows: list[dict], baseline: bool, names=clean_text) -> None:
     """Indicators with their capaian mark: with baseline and satuan in an area's section, compact in II."""
     if not rows:
@@ -69,6 +85,8 @@ def indicator_table(doc, rows: list[dict], baseline: bool, names=clean_text) -> 
                      num(r.get("realisasi")), capaian_text(r.get("capaian")), shown, *tail])
         fills.append({mark_col: fill})
     table(doc, head, widths, body, right=set(range(3, mark_col)), fills=fills)
+    if baseline:
+        fraction_note(doc, rows)
 
 
 # --------------------------------------------------------------------------- III per area
@@ -88,6 +106,7 @@ def kegiatan_table(doc, rows: list[dict], names=clean_text) -> None:
                      capaian_text(r.get("capaian")), shown, names(r.get("unit"))])
         fills.append({7: fill})
     table(doc, head, widths, body, right={3, 4, 5, 6}, fills=fills)
+    fraction_note(doc, rows)
 
 def in_master_order(rows: list[dict], roadmap: Roadmap) -> list[dict]:
     """Rows grouped by rencana aksi code in the Perbup's order (the tables list them unit by unit)."""
@@ -268,7 +287,7 @@ def lampiran(doc, ctx: Context) -> None:
     doc.add_heading(f"L.3 Rencana Aksi (baris {LEAD})", 2)
     head = ["Kode", "Area", "Rencana aksi", LEAD, "Status", "Progres (%)", "Keluaran", "Bukti dukung", "Kendala",
             "Tindak lanjut"]
-    widths = [1.2, 1.0, 5.2, 2.6, 2.6, 1.6, 3.0, 2.7, 3.0, 2.9]
+    widths = [1.2, 1.0, 4.2, 3.6, 2.6, 1.6, 3.0, 2.7, 3.0, 2.9]
     ra_rows = in_master_order(fig.utama_rows(ctx.area), ctx.roadmap)
     # the action's text once per code: the rows after it say 〃 (ditto), as a clerk's table does
     table(doc, head, widths, [[clean_text(r.get("kode")), clean_text(r.get("area_kode")),

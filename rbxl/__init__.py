@@ -28,7 +28,7 @@ _API = {
     "write_templates": "rbxl.template.generate",
     "validate": "rbxl.checks.validate",
     "Report": "rbxl.checks.validate",
-    "Submission": "rbxl.checks.structure",
+    "Submission": "rbxl.checks.submission",
     "consolidate": "rbxl.consolidation.build",
     "Tables": "rbxl.consolidation.build",
     "write_monitoring": "rbxl.render.monitoring",
@@ -70,7 +70,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors; never run
     from rbxl.checks.report import Report
-    from rbxl.checks.structure import Submission
+    from rbxl.checks.submission import Submission
     from rbxl.checks.validate import validate
     from rbxl.consolidation.build import consolidate
     from rbxl.consolidation.tables import Tables

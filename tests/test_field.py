@@ -15,7 +15,7 @@ import hostile
 import pytest
 from conftest import require_soffice
 
-from rbxl.checks.structure import ACCEPTED, DUPLICATE, NEEDS_FIX, REJECTED
+from rbxl.checks.submission import ACCEPTED, DUPLICATE, NEEDS_FIX, REJECTED
 from rbxl.form.sample import add_mistakes, answers_for
 from rbxl.form.spec import plan
 from rbxl.pipeline import run_consolidation

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from rbxl.checks.structure import ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX, REJECTED
+from rbxl.checks.submission import ACCEPTED, ACCEPTED_NOTES, NEEDS_FIX, REJECTED
 from rbxl.checks.validate import validate
 from rbxl.core.xlsx import cell_name
 from rbxl.form.sample import answers_for

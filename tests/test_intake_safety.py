@@ -21,7 +21,7 @@ import hostile
 import pytest
 from conftest import ROOT
 
-from rbxl.checks.structure import ACCEPTED, REJECTED
+from rbxl.checks.submission import ACCEPTED, REJECTED
 from rbxl.checks.validate import validate
 from rbxl.core import workers
 from rbxl.core.text import clean_text, safe_filename

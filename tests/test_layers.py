@@ -122,3 +122,10 @@ def test_no_import_circle():
 def test_the_checker_sees_a_circle_and_an_upward_import():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
     assert _layer("rbxl.core.enums") < _layer("rbxl.checks.validate") < _layer("rbxl.cli")
+
+
+def test_no_module_is_over_500_lines():
+    # a module past 500 lines holds more than one idea: split it along its blocks (issue 20)
+    long = {name: n for name, p in MODULES.items()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}

@@ -22,7 +22,7 @@ import dovecot
 import hostile
 import pytest
 
-from rbxl.checks.structure import ACCEPTED
+from rbxl.checks.submission import ACCEPTED
 from rbxl.checks.validate import validate
 from rbxl.core import workers
 from rbxl.core.findings import ERROR

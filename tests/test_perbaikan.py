@@ -16,8 +16,9 @@ import pytest
 from conftest import require_soffice
 from test_validate import addr, assert_same_values, fill, first_key, spec_of, tamper
 
-from rbxl.checks.structure import ACCEPTED, NEEDS_FIX, REJECTED
+from rbxl.checks.submission import ACCEPTED, NEEDS_FIX, REJECTED
 from rbxl.core.paths import archive_dir, perbaikan_dir
+from rbxl.core.xlsx import cell_name
 from rbxl.form.spec import (
     PERBAIKAN_SHEET,
     SHEET_IDENTITAS,
@@ -25,7 +26,6 @@ from rbxl.form.spec import (
     SHEET_RA_UTAMA,
     FormSpec,
 )
-from rbxl.master.load import cell_name
 from rbxl.pipeline import run_validation
 from rbxl.template.write import MARK_FILL
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from conftest import require_soffice
 from test_validate import PERIODE, TAHUN, UNIT, addr, by_name, fill, first_key, only, run, spec_of
 
-from rbxl.checks.structure import ACCEPTED, NEEDS_FIX, REJECTED, SUPERSEDED
+from rbxl.checks.submission import ACCEPTED, NEEDS_FIX, REJECTED, SUPERSEDED
 from rbxl.cli import main
 from rbxl.consolidation.build import NOT_COUNTED, counted_findings
 from rbxl.core.findings import ERROR

@@ -27,7 +27,7 @@ import hostile
 import pytest
 from helpers import require_app
 
-from rbxl.checks.structure import DUPLICATE, REJECTED
+from rbxl.checks.submission import DUPLICATE, REJECTED
 from rbxl.core.errors import EXIT_MAIL, MailError
 from rbxl.core.paths import email_dir, inbox_dir
 from rbxl.form.sample import answers_for

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from conftest import require_soffice, require_ssconvert, ssconvert
 
 from rbxl.checks.report import Report
-from rbxl.checks.structure import (
+from rbxl.checks.submission import (
     ACCEPTED,
     ACCEPTED_NOTES,
     DUPLICATE,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rbxl.checks.report import Report
-from rbxl.checks.structure import Submission
+from rbxl.checks.submission import Submission
 from rbxl.core.enums import StatusRole
 from rbxl.core.findings import Finding, finding
 from rbxl.core.values import format_number
@@ -86,7 +86,7 @@ def history_findings(sub: Submission, spec: FormSpec, prev: Previous) -> list[Fi
 
 def apply_history(report: Report, roadmap: Roadmap, ctx: HistoryContext) -> None:
     """Add the history findings to the chosen submissions and the report (verdicts follow)."""
-    from rbxl.checks.structure import ACCEPTED
+    from rbxl.checks.submission import ACCEPTED
 
     for unit, sub in report.chosen.items():
         prev = ctx.previous.get(unit)

@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from rbxl.checks.identity import SENDER_MISMATCH
 from rbxl.checks.report import Report
-from rbxl.checks.structure import SENDER_MISMATCH, Submission, check, check_csv
+from rbxl.checks.structure import check, check_csv
+from rbxl.checks.submission import Submission
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import Finding, finding
 from rbxl.core.signing import Signing
@@ -187,20 +189,25 @@ def arrival(item: Received, made: dt.datetime | None = None) -> tuple:
 
 
 def period_slip(report: Report) -> tuple[str, int, int] | None:
-    """(the period most files are for, how many, of how many) when most of the workbooks received
-    are for one other period than the one asked: the operator's --tahun/--periode is probably wrong.
-    At least two files, more than half of the identified ones."""
-    identified = {s.item.sha256: s for s in report.submissions if s.unit and s.verdict != Verdict.DUPLICATE}
+    """(the period most units sent files for, how many units, of how many) when most of the units
+    whose files were identified sent only files of one other period than the one asked: the
+    operator's --tahun/--periode is probably wrong. Counted by unit, so one unit sending last
+    period's file twice weighs once; at least two units, more than half of them."""
+    labels: dict[str, set[str]] = {}  # unit -> the wrong-period labels of its files ('' for a right one)
+    for s in report.submissions:
+        if not s.unit or s.verdict == Verdict.DUPLICATE:
+            continue
+        wrong = [str(f.get("detail")) for f in s.findings if f.code == "FILE_WRONG_PERIOD" and f.get("detail")]
+        labels.setdefault(s.unit, set()).update(wrong or [""])
     other: dict[str, int] = {}
-    for s in identified.values():
-        for f in s.findings:
-            label = str(f.get("detail"))
-            if f.code == "FILE_WRONG_PERIOD" and label:
-                other[label] = other.get(label, 0) + 1
+    for found in labels.values():
+        if len(found) == 1 and "" not in found:
+            label = next(iter(found))
+            other[label] = other.get(label, 0) + 1
     if not other:
         return None
     label, n = max(other.items(), key=lambda kv: (kv[1], kv[0]))
-    return (label, n, len(identified)) if n >= 2 and n * 2 > len(identified) else None
+    return (label, n, len(labels)) if n >= 2 and n * 2 > len(labels) else None
 
 
 def _choose(report: Report) -> None:

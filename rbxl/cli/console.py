@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -144,8 +144,11 @@ def show_validation(report, roadmap) -> None:
     if report.findings_file:
         console.print(f"Temuan lengkap: {report.findings_file}; umpan balik per unit: "
                       f"{report.findings_file.parent / 'umpan-balik'}; arsip: {report.archive}")
+    for s in report.impostors:
+        console.print(f"[bold red]Perhatian:[/] {safe(s.item.name)} mengaku dari {safe(s.unit) or '?'} tetapi dikirim "
+                      f"dari alamat unit lain; periksa dengan unit itu sebelum isinya dipercaya ({s.verdict}).")
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
-        "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
+        "[bold red]Ada berkas ditolak, kesalahan yang harus diperbaiki unit, atau berkas dari alamat unit lain.[/]"
     console.print(verdict)
 
 
@@ -156,8 +159,9 @@ def show_perbaikan(done) -> None:
                       "rbxl kirim --umpan-balik).")
     text_only = [p.unit for p in done if not p.path]
     if text_only:
-        console.print(f"[dim]{len(text_only)} unit berkasnya tidak terbaca; mereka hanya mendapat umpan balik "
-                      f"teks: {', '.join(text_only)}[/]")
+        console.print(f"[dim]{len(text_only)} unit tidak mendapat berkas perbaikan (berkasnya tidak terbaca, "
+                      f"bukan template periode ini, atau isinya sudah dipakai); mereka mendapat umpan balik teks: "
+                      f"{', '.join(text_only)}[/]")
 
 
 def show_consolidation(outputs, roadmap) -> None:
@@ -178,8 +182,7 @@ def show_consolidation(outputs, roadmap) -> None:
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))
     console.print(table)
-    for note in outputs.notes:
-        console.print(f"[bold yellow]Perhatian:[/] {note}")
+    show_notes(outputs.notes, outputs.kept)
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     if getattr(outputs, "store", None):
         n = len(outputs.trend.periods) if outputs.trend else 0
@@ -330,3 +333,12 @@ def show_laporan(result) -> None:
         err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
     for note in result.failed:
         err_console.print(f"[bold red]PDF gagal:[/] {note}")
+
+
+def show_notes(notes: list[str], kept: Sequence[str] = ()) -> None:
+    """What the run could not do as asked but did another way (a workbook open in Excel: saved beside
+    it), and someone's own files it found in its folders and left there."""
+    for note in notes:
+        console.print(f"[bold yellow]Perhatian:[/] {safe(note)}")
+    for line in kept:
+        console.print(f"[dim]{safe(line)}[/]")

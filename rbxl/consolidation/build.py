@@ -7,7 +7,7 @@ was used and 'Belum mengumpulkan' where it was not, so nothing is averaged as ze
 from __future__ import annotations
 
 from rbxl.checks.report import Report
-from rbxl.checks.structure import Submission
+from rbxl.checks.submission import Submission
 from rbxl.consolidation.tables import (
     NOT_RETURNED,
     REJECTED_FILE,

@@ -122,7 +122,7 @@ CATALOG: dict[str, Code] = {
     "ROWS_EMPTY_SUPPORT": Code(INFO, "{detail} baris dukungan belum diisi: {value}."),
     # --- perbaikan files (what the marked-up workbook tells the unit) ---------------------
     "PERBAIKAN_ROW_RESTORED": Code(ERROR, "Baris '{value}' tidak ditemukan di berkas Anda (terhapus atau kodenya diubah). Baris ini dikembalikan dari master; isi kembali."),
-    "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
+    "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}', sehingga berkas ditolak. Di berkas ini isinya sudah dikembalikan sesuai master; jangan diubah lagi.", rejects=True),
     "PERBAIKAN_ROWS_REORDERED": Code(ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
     # --- history: compared with the unit's earlier accepted periods (rbxl.checks.history) ------------
     "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali.", asks=True),

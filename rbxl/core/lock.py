@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import LOCK_NAME, explain, remove_stale
 from rbxl.core.errors import OutputError
+from rbxl.core.messages import message
 from rbxl.core.paths import output_folders, period_dir
 
 WAIT_SECONDS = float(os.environ.get("RBXL_LOCK_WAIT", "10"))  # a second run waits this long, then stops
@@ -51,8 +52,7 @@ def period_lock(out: str | Path, tahun: int, periode: str, wait: float | None = 
         lock = FileLock(str(folder / LOCK_NAME), timeout=WAIT_SECONDS if wait is None else wait)
         lock.acquire()
     except Timeout as err:
-        raise OutputError(f"Folder {folder} sedang dipakai proses rbxl lain (berkas kunci {LOCK_NAME}). Tunggu "
-                          "proses itu selesai lalu jalankan ulang, atau pakai --out lain.") from err
+        raise OutputError(message("LOCK_BUSY", folder=folder, lock=LOCK_NAME)) from err
     except OSError as err:
         raise OutputError(explain(err, folder)) from err
     with _guard:

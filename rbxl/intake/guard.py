@@ -86,7 +86,7 @@ def open_zip(data: bytes, source: str, budget: Budget) -> tuple[zipfile.ZipFile,
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception as err:  # BadZipFile, ValueError (negative seek), UnicodeDecodeError (names), ...
-        raise unreadable(source, f"zip rusak ({short(err)})") from err
+        raise unreadable(source, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
     try:
         ambiguous = ambiguity(data, zf, infos, package=True)
         if ambiguous:
@@ -123,7 +123,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, source: 
     except Rejected:
         raise
     except Exception as err:  # zlib.error, BadZipFile (CRC), RuntimeError, EOFError, NotImplementedError, ...
-        raise unreadable(source or info.filename, f"zip rusak ({short(err)})") from err
+        raise unreadable(source or info.filename, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
     if budget:
         budget.take(source or info.filename, len(out), 0)
     return bytes(out)
@@ -248,7 +248,7 @@ def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
         with zf.open(info) as fh:
             return fh.read(8192)
     except Exception as err:
-        raise unreadable(source, f"zip rusak ({short(err)})") from err
+        raise unreadable(source, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
 
 
 # parts a parser reads besides the sheets (calamine also refuses DTDs; this gives a clear message)

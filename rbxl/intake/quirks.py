@@ -22,8 +22,8 @@ import struct
 import zipfile
 from html import unescape
 
+from rbxl.core.xlsx import cell_name
 from rbxl.intake.model import PERCENT_KEY
-from rbxl.master.load import cell_name
 
 # --- ods ---------------------------------------------------------------------------------
 

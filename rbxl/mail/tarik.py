@@ -21,7 +21,9 @@ from pathlib import Path
 
 from rbxl.core.atomic import remove_stale, write_bytes, write_text
 from rbxl.core.errors import MailError
+from rbxl.core.messages import message
 from rbxl.core.paths import email_dir, inbox_dir
+from rbxl.core.values import format_date
 from rbxl.mail.config import ImapSettings
 from rbxl.mail.imap import Envelope, Mailbox
 from rbxl.mail.sendlog import LOG_NAME, SendLog
@@ -93,10 +95,10 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     note = ""
     if since is None:
         since = default_since(out, tahun, periode)
-        note = f"sejak {since:%d/%m/%Y} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
+        note = f"sejak {format_date(since)} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
             if since else "semua pesan di folder (log pengiriman periode ini belum ada; pakai --sejak untuk membatasi)"
     else:
-        note = f"sejak {since:%d/%m/%Y}"
+        note = f"sejak {format_date(since)}"
     result = TarikResult(folder, f"{settings.user}@{settings.host}/{settings.folder}", since, since_note=note)
     limit = int(settings.max_mb * 2**20)
     log = _Log(email_dir(out, tahun, periode) / LOG)  # not in masuk/: validate reads every file there
@@ -121,8 +123,7 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
                 if progress:
                     progress(f)
     except MailError as err:
-        raise MailError(f"{err} {len(result.saved)} pesan baru sudah tersimpan di {folder}. Jalankan perintah yang "
-                        "sama lagi untuk melanjutkan: yang sudah tersimpan tidak diambil ulang.") from err
+        raise MailError(message("TARIK_STOPPED", reason=err, count=len(result.saved), folder=folder)) from err
     finally:
         log.save()
     return result

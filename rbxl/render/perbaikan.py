@@ -25,18 +25,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rbxl.checks.structure import NEEDS_FIX, REJECTED, Submission, check, dates_read
 from rbxl.checks.structure import (
-    _sheets_of as sheets_of,  # the one rule for finding a (renamed) sheet
+    check,
+    sheets_of,  # the one rule for finding a (renamed) sheet
 )
+from rbxl.checks.submission import NEEDS_FIX, REJECTED, Submission
+from rbxl.checks.values import dates_read
 from rbxl.core.atomic import write_text
 from rbxl.core.findings import ASKING, ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from rbxl.core.paths import PERBAIKAN_LIST, archive_dir, perbaikan_dir
 from rbxl.core.signing import load_signing
 from rbxl.core.text import clean_text, clip, csv_safe
-from rbxl.core.values import as_text
+from rbxl.core.values import as_text, format_date
 from rbxl.core.workers import map_isolated
-from rbxl.core.xlsx import A4
+from rbxl.core.xlsx import A4, cell_name
 from rbxl.form.spec import (
     HEADER_ROW,
     META_SHEET,
@@ -48,7 +50,6 @@ from rbxl.form.spec import (
 )
 from rbxl.intake import RawWorkbook, Rejected, read_workbook
 from rbxl.intake.archive import archive_name
-from rbxl.master.load import cell_name
 from rbxl.master.model import Roadmap
 from rbxl.template.generate import template_name
 from rbxl.template.write import HEAD_FILL, MARK_FILL, Marks, fit_height, write_template
@@ -428,7 +429,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) ->
     ws.write_string(0, 0, f"Perbaikan berkas monitoring RB {spec.unit_nama} ({spec.unit_kode}) - "
                           f"{spec.periode_label}", wb.add_format({"bold": True, "font_size": 13}))
     ws.write_string(1, 0, f"Berkas yang Anda kirim: {name}; putusan: {verdict}; diperiksa "
-                          f"{dt.date.today():%d/%m/%Y}.")
+                          f"{format_date(dt.date.today())}.")
     guide = ("Berkas ini adalah template Anda dengan isian Anda. Sel yang harus diperbaiki berwarna merah dan "
              "berisi catatan. Klik alamat di kolom Sel untuk menuju sel itu, perbaiki isinya, lalu simpan dan "
              "kirim kembali berkas ini. Isian yang tidak dapat disimpan di selnya (bukan angka, tidak ada di "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rbxl.checks.structure import dates_read
+from rbxl.checks.values import dates_read
 from rbxl.core.atomic import atomic_path, write_text
 from rbxl.core.enums import Verdict
 from rbxl.core.findings import ERROR, SEVERITY_ID, WARNING

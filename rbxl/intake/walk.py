@@ -18,6 +18,7 @@ file's identity (device, inode) and kind are compared before and after opening i
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -181,9 +182,9 @@ class Tree:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise OSError(22, message("WALK_NOT_REGULAR"))
+                raise OSError(errno.EINVAL, message("WALK_NOT_REGULAR"))
             if entry.ident != (0, 0) and (st.st_dev, st.st_ino) != entry.ident and not _AT:
-                raise OSError(40, message("WALK_SWAPPED"))
+                raise OSError(errno.ELOOP, message("WALK_SWAPPED"))
             chunks, size = [], 0
             while size <= limit:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -214,7 +215,7 @@ class Tree:
         path = root.joinpath(*entry.names)
         for i in range(1, len(entry.names) + 1):  # no descriptor-relative open: no link on the way, then the file
             if os.path.islink(root.joinpath(*entry.names[:i])):
-                raise OSError(40, message("WALK_SYMLINK"))
+                raise OSError(errno.ELOOP, message("WALK_SYMLINK"))
         return os.open(path, _FLAGS)
 
 
@@ -252,6 +253,4 @@ def _show(path: Path | str) -> str:
 
 def is_link_error(err: OSError) -> bool:
     """The error a file or folder swapped for a link gives when opened without following it."""
-    import errno
-
-    return err.errno in (errno.ELOOP, errno.EMLINK, 40) or (err.errno == errno.ENOTDIR and _AT)
+    return err.errno in (errno.ELOOP, errno.EMLINK) or (err.errno == errno.ENOTDIR and _AT)

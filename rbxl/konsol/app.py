@@ -1,5 +1,7 @@
-"""The console's pages and buttons (Starlette): every page reads what the CLI writes (rbxl.konsol.state),
-every button starts the library call the CLI makes (rbxl.konsol.actions); no step is computed here."""
+"""The console's routes (Starlette) and page rendering (Jinja2, autoescape on).
+
+Every page reads what the CLI writes (rbxl.konsol.state), every button starts the library call the
+CLI makes (rbxl.konsol.actions); no step is computed here."""
 
 from __future__ import annotations
 
@@ -16,16 +18,19 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from rbxl.core.enums import Period
+from rbxl.core.enums import Collection, Kepatuhan, Period, Verdict
 from rbxl.core.errors import RbxlError
+from rbxl.core.values import format_number
 from rbxl.konsol import state
 from rbxl.konsol.actions import (
     ACTIONS,
     BY_KEY,
+    NOT_CHECKED,
+    REFUSED_UPLOAD,
     Uploaded,
     UploadResult,
     run_action,
-    stored_name,
+    stored_path,
     upload_folder,
     validate_uploads,
 )
@@ -65,10 +70,12 @@ class Konsol:
 
 ENV = Environment(loader=PackageLoader("rbxl.konsol", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
-ENV.filters["angka"] = lambda v: "–" if v is None else f"{v:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-VERDICT_CLASS = {"Diterima": "ok", "Diterima dengan catatan": "catatan", "Perlu perbaikan": "perbaiki",
-                 "Ditolak": "tolak", "Belum mengumpulkan": "belum", "Digantikan": "lama", "Duplikat": "lama",
-                 "Tidak diterima": "tolak", "Tidak diperiksa": "tolak"}
+ENV.filters["angka"] = lambda v: "–" if v is None else format_number(v, 1)
+ENV.globals["late"] = str(Kepatuhan.LATE)
+VERDICT_CLASS = {Verdict.ACCEPTED: "ok", Verdict.ACCEPTED_NOTES: "catatan", Verdict.NEEDS_FIX: "perbaiki",
+                 Verdict.REJECTED: "tolak", Collection.NOT_RETURNED: "belum", Verdict.SUPERSEDED: "lama",
+                 Verdict.DUPLICATE: "lama", REFUSED_UPLOAD: "tolak", NOT_CHECKED: "tolak"}
+ENV.filters["sumber"] = state.source_label
 ENV.globals["verdict_class"] = lambda v: VERDICT_CLASS.get(str(v), "")
 
 
@@ -114,7 +121,7 @@ async def buka(request: Request) -> Response:
 def _filtered(rows: list[state.UnitRow], q: str, keadaan: str, kelompok: str) -> list[state.UnitRow]:
     q = q.casefold().strip()
     return [r for r in rows if (not q or q in r.unit.casefold() or q in r.nama.casefold())
-            and (not keadaan or r.verdict == keadaan or (keadaan == "Terlambat" and r.late))
+            and (not keadaan or r.verdict == keadaan or (keadaan == Kepatuhan.LATE and r.late))
             and (not kelompok or r.kelompok == kelompok)]
 
 
@@ -205,7 +212,8 @@ async def tindakan_post(request: Request) -> Response:
     if action is None:
         return message(request, "Tindakan itu tidak dikenal.", 404)
     if action.confirm and form.get("yakin") != "ya":
-        return message(request, f"{action.confirm} Centang 'Ya' pada tombolnya untuk melanjutkan.", 400,
+        return message(request, f"Belum dikonfirmasi: centang 'Ya, {action.confirm}' di samping tombolnya untuk "
+                       "melanjutkan. Tidak ada yang dikirim.", 400,
                        back=f"/periode/{tahun}/{periode}/tindakan")
     try:
         job = k.jobs.start(action.key, action.label, k.out, tahun, periode, run_action(action.key, roadmap, k.out, k.db))
@@ -267,12 +275,13 @@ async def unggah_post(request: Request) -> Response:
         got = UploadResult([])
         for i, f in enumerate(files, start=1):
             original = str(f.filename or f"berkas {i}")
-            target = folder / stored_name(i, original)
+            target = stored_path(folder, i, original)
             size = f.size or 0
             if size > k.limits.file_bytes:
                 got.files.append(Uploaded(original, target, size, k.limits.file_too_large(original)))
                 continue
-            with open(target, "xb") as fh:
+            target.parent.mkdir()
+            with open(target, "wb") as fh:  # its folder was just made (mkdir fails if it exists)
                 await f.seek(0)
                 while chunk := await f.read(1 << 20):
                     fh.write(chunk)

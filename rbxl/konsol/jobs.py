@@ -1,5 +1,7 @@
-"""Long console jobs (templates, checks, rekap, laporan, kirim) in a background thread each, one at a
-time per period, under the same period lock as the CLI (rbxl.core.lock), with progress and cancel."""
+"""Long console jobs in background threads, one per period at a time, under the CLI's period lock.
+
+Templates, checks, rekap, laporan and kirim each run in a thread with progress and a cancel button,
+holding the same lock file as the CLI (rbxl.core.lock), so a console job and a CLI run never collide."""
 
 from __future__ import annotations
 

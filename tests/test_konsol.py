@@ -74,7 +74,7 @@ def start(out: Path, *args: str, env: dict[str, str] | None = None) -> Server:
         if not line:
             break
         log.append(line)
-        m = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=\S+", line)
+        m = re.search(r"(http://127\.0\.0\.\d+:\d+)/\?token=\S+", line)
         if m:
             return Server(proc, m.group(0), m.group(1), out, log)
     proc.kill()
@@ -317,6 +317,7 @@ def test_a_period_through_the_console(page, server, roadmap, tmp_path_factory, t
     shoot(page, "tindakan-1366", tmp_path_factory)
 
 
+@pytest.mark.libreoffice  # the button asks for the PDF too: LibreOffice runs when it is installed
 def test_laporan_downloaded(page, server, tmp_path):
     page.goto(server.base + P + "/tindakan")
     state = click_action(page, "laporan")

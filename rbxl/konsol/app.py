@@ -194,8 +194,15 @@ async def tindakan(request: Request) -> Response:
 
 
 async def _form(request: Request):
-    form = await request.form(max_files=0, max_fields=20)
-    return form
+    """A button's small form; anything else (files, too many fields) reads as an empty form, which
+    no CSRF check passes."""
+    from starlette.datastructures import FormData
+    from starlette.formparsers import MultiPartException
+
+    try:
+        return await request.form(max_files=0, max_fields=20)
+    except MultiPartException:
+        return FormData()
 
 
 def _csrf(request: Request, given: object) -> bool:
@@ -388,7 +395,16 @@ async def masuk(request: Request) -> Response:
 async def on_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RbxlError):
         return message(request, str(exc), 400)
-    raise exc
+    import sys
+    import traceback
+
+    traceback.print_exception(exc, file=sys.stderr)  # the terminal keeps the trace; the page says it in words
+    return message(request, "Terjadi kesalahan tak terduga di konsol. Hasil periode yang sudah ada tetap utuh; "
+                   "rincian teknis ada di jendela terminal konsol.", 500)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return message(request, "Halaman itu tidak ada di konsol.", 404)
 
 
 def build_app(konsol: Konsol) -> Starlette:
@@ -410,7 +426,7 @@ def build_app(konsol: Konsol) -> Starlette:
         yield
         konsol.jobs.stop_all()
 
-    app = Starlette(routes=routes, exception_handlers={RbxlError: on_error}, lifespan=lifespan)
+    app = Starlette(routes=routes, exception_handlers={RbxlError: on_error, Exception: on_error, 404: not_found}, lifespan=lifespan)
     app.state.konsol = konsol
     app.add_middleware(GuardMiddleware, guard=konsol.guard)
     return app

@@ -313,7 +313,8 @@ async def tugas(request: Request) -> Response:
     job = k.jobs.jobs.get(request.path_params["id"])
     if job is None:
         return message(request, "Tugas itu tidak ada (konsol mungkin sudah dimulai ulang).", 404)
-    return page(request, "tugas.html", job=job, upload=job.upload)
+    b = state.board(k.roadmap(), k.out, job.tahun, job.periode)  # the period's links in the header
+    return page(request, "tugas.html", job=job, upload=job.upload, b=b)
 
 
 async def tugas_json(request: Request) -> Response:

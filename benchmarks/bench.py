@@ -409,6 +409,110 @@ def case_read_gnumeric(returns: Path, work: Path) -> dict:
     return {"seconds": seconds, "files": len(items), "quirks_s": time.perf_counter() - t}
 
 
+def _konsol_in_thread(roadmap, out: Path):
+    """The console's app on a free port of 127.0.0.1, in this process (uvicorn in a thread), with a
+    session: (base URL, headers for a same-origin request, the CSRF token, the server)."""
+    import threading
+    import urllib.request
+
+    import uvicorn
+
+    from rbxl.konsol.app import Konsol, build_app
+    from rbxl.konsol.security import Guard
+    from rbxl.konsol.server import free_port
+
+    port = free_port()
+    guard = Guard(port=port)
+    konsol = Konsol(out, MASTER, guard)
+    konsol._roadmap = (MASTER.stat().st_mtime, roadmap)  # a synthetic roadmap stays the one served
+    server = uvicorn.Server(uvicorn.Config(build_app(konsol), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    sid = guard.new_session()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Cookie": f"{guard.cookie}={sid}", "Origin": base, "Sec-Fetch-Site": "same-origin"}
+    urllib.request.urlopen(urllib.request.Request(base + "/", headers=headers)).read()
+    return base, headers, guard.sessions[sid], server
+
+
+def case_konsol_papan(n_units, work: Path, returns: Path) -> dict:
+    """The period board (GET /periode/<tahun>/<periode>) of a consolidated period, timed through a
+    real request to the console (median of 20 after one warm-up); server time dominates on loopback."""
+    import urllib.request
+
+    from rbxl.pipeline import run_consolidation
+
+    roadmap = load(n_units)
+    run_consolidation([returns], roadmap, TAHUN, PERIODE, work, use_store=False)
+    base, headers, _, server = _konsol_in_thread(roadmap, work)
+    url = f"{base}/periode/{TAHUN}/{PERIODE}"
+    times = []
+    for i in range(21):
+        t = time.perf_counter()
+        body = urllib.request.urlopen(urllib.request.Request(url, headers=headers)).read()
+        if i:
+            times.append(time.perf_counter() - t)
+    server.should_exit = True
+    return {"seconds": statistics.median(times), "bytes": len(body), "units": len(roadmap.units)}
+
+
+def case_konsol_unggah(n_units, work: Path, returns: Path) -> dict:
+    """Uploading every return in one request and waiting for the console's validation job, against
+    `validate_cli` (run_validation on the same files into a fresh folder): target at most 1.2x."""
+    import urllib.request
+    import uuid
+
+    roadmap = load(n_units)
+    base, headers, csrf, server = _konsol_in_thread(roadmap, work)
+    boundary = uuid.uuid4().hex
+    parts = []
+    for f in sorted(returns.iterdir()):
+        parts.append(f"--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{f.name}\"\r\n"
+                     "Content-Type: application/octet-stream\r\n\r\n".encode() + f.read_bytes() + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    t = time.perf_counter()
+    req = urllib.request.Request(f"{base}/periode/{TAHUN}/{PERIODE}/unggah", data=body, method="POST",
+                                 headers={**headers, "X-Rbxl-CSRF": csrf, "Accept": "application/json",
+                                          "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    job = json.loads(urllib.request.urlopen(req).read())["tugas"]
+    while True:
+        got = json.loads(urllib.request.urlopen(urllib.request.Request(base + job + ".json", headers=headers)).read())
+        if got["state"] != "berjalan":
+            break
+        time.sleep(0.05)
+    seconds = time.perf_counter() - t
+    server.should_exit = True
+    return {"seconds": seconds, "files": len(parts), "state": got["state"]}
+
+
+def case_validate_cli(n_units, work: Path, returns: Path) -> dict:
+    from rbxl.pipeline import run_validation
+
+    roadmap = load(n_units)
+    t = time.perf_counter()
+    out = run_validation([returns], roadmap, TAHUN, PERIODE, work)
+    return {"seconds": time.perf_counter() - t, "files": len(out.report.submissions)}
+
+
+def case_konsol_idle(work: Path) -> dict:
+    """Resident memory of `rbxl konsol` once started and idle (VmRSS of the process, Linux)."""
+    proc = subprocess.Popen([sys.executable, "-m", "rbxl", "konsol", "--out", str(work / "hasil"), "--tanpa-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    t = time.perf_counter()
+    for line in proc.stdout:
+        if "token=" in line:
+            break
+    seconds = time.perf_counter() - t
+    time.sleep(2)
+    status = Path(f"/proc/{proc.pid}/status").read_text()
+    rss = int(next(x for x in status.splitlines() if x.startswith("VmRSS:")).split()[1]) / 1024
+    proc.terminate()
+    proc.wait(timeout=20)
+    return {"seconds": seconds, "rss_mb": round(rss, 1)}
+
+
 def case_help() -> dict:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rbxl", "--help"], check=True, capture_output=True)
@@ -433,6 +537,10 @@ CASES = {
     "periksa_process": lambda a: case_periksa_process(Path(a.returns), Path(a.work), Path(a.work) / "pyc"),
     "periksa_process_nopyc": lambda a: case_periksa_process(Path(a.returns), Path(a.work), None),
     "read_process": lambda a: case_read_process(Path(a.returns)),
+    "konsol_papan": lambda a: case_konsol_papan(a.units, Path(a.work), Path(a.returns)),
+    "konsol_unggah": lambda a: case_konsol_unggah(a.units, Path(a.work), Path(a.returns)),
+    "validate_cli": lambda a: case_validate_cli(a.units, Path(a.work), Path(a.returns)),
+    "konsol_idle": lambda a: case_konsol_idle(Path(a.work)),
     "hostile": lambda a: case_hostile(a.units, a.workers, Path(a.returns), Path(a.work)),
 }
 
@@ -542,6 +650,14 @@ def main() -> None:
             page = run_case("dasbor", reps, units=units, returns=returns)
             rows.append({"ukuran": label, "tahap": "dasbor HTML (bagian dari consolidate)", **page,
                          "lantai_s": cons["seconds"], "rasio": page["seconds"] / cons["seconds"]})
+            board = run_case("konsol_papan", reps, units=units, returns=returns)
+            rows.append({"ukuran": label, "tahap": "konsol: papan periode (waktu server)", **board,
+                         "lantai_s": None, "rasio": None})
+            if units < 1000:  # the console's upload of every return against `periksa` on the same files
+                up = run_case("konsol_unggah", reps, units=units, returns=returns)
+                cli = run_case("validate_cli", reps, units=units, returns=returns)
+                rows.append({"ukuran": label, "tahap": "konsol: unggah + periksa / periksa", **up,
+                             "lantai_s": cli["seconds"], "rasio": up["seconds"] / cli["seconds"]})
             if units < 1000:  # the whole `rbxl periksa` process against a process that only reads (target: < 5x)
                 whole = run_case("periksa_process", reps, returns=returns)
                 cold = run_case("periksa_process_nopyc", reps, returns=returns)
@@ -577,6 +693,9 @@ def main() -> None:
         tr = run_case("trend", 1, units=0 if a.size == "full" else 5)
         rows.append({"ukuran": "5 th x 5 periode x 47 unit" if a.size == "full" else "tiny",
                      "tahap": f"tren satu tahun (riwayat {tr['db_mb']} MB)", **tr, "lantai_s": None, "rasio": None})
+        idle = run_case("konsol_idle", 1)
+        rows.append({"ukuran": "-", "tahap": f"konsol menganggur (RSS {idle['rss_mb']} MB)", **idle,
+                     "lantai_s": None, "rasio": None})
         h = run_case("help", 5 if a.size == "full" else 1)
         rows.append({"ukuran": "-", "tahap": "rbxl --help", **h, "lantai_s": None, "rasio": None})
     finally:

@@ -122,7 +122,9 @@ INDONESIAN = {"tidak", "belum", "sudah", "yang", "dan", "atau", "untuk", "dari",
 
 
 def _indonesian(text: str) -> bool:
-    return bool(INDONESIAN & set(re.findall(r"[a-z]+", text.lower())))
+    # an environment variable's name (RBXL_KONSOL_SANDI) is a name, not a sentence
+    words = re.sub(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", " ", text)
+    return bool(INDONESIAN & set(re.findall(r"[a-z]+", words.lower())))
 
 
 def _exception_classes() -> set[str]:

@@ -74,7 +74,7 @@ def start(out: Path, *args: str, env: dict[str, str] | None = None) -> Server:
         if not line:
             break
         log.append(line)
-        m = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=\S+", line)
+        m = re.search(r"(http://127\.0\.0\.\d+:\d+)/\?token=\S+", line)
         if m:
             return Server(proc, m.group(0), m.group(1), out, log)
     proc.kill()
@@ -142,10 +142,10 @@ def page(browser, server, seen):
     ctx.close()
 
 
-def shoot(page, name: str, tmp_path_factory) -> None:
+def shoot(page, name: str, tmp_path_factory, full_page: bool = True) -> None:
     folder = Path(os.environ.get("RBXL_SHOTS") or tmp_path_factory.getbasetemp() / "konsol-shots")
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def wait_job(page, timeout: float = 240) -> str:
@@ -283,6 +283,7 @@ def test_a_period_through_the_console(page, server, roadmap, tmp_path_factory, t
     assert len(board) == len(roadmap.reporting_units())
     assert "Perlu perbaikan" in page.inner_text("#hitungan")
     shoot(page, "papan-1366", tmp_path_factory)
+    shoot(page, "papan-layar-1366", tmp_path_factory, full_page=False)  # the README's picture (docs/konsol-papan.png)
     page.select_option("select[name=keadaan]", "Perlu perbaikan")
     page.click("text=Saring")
     shown = [r.get_attribute("data-unit") for r in page.query_selector_all("#papan tbody tr")]
@@ -316,6 +317,7 @@ def test_a_period_through_the_console(page, server, roadmap, tmp_path_factory, t
     shoot(page, "tindakan-1366", tmp_path_factory)
 
 
+@pytest.mark.libreoffice  # the button asks for the PDF too: LibreOffice runs when it is installed
 def test_laporan_downloaded(page, server, tmp_path):
     page.goto(server.base + P + "/tindakan")
     state = click_action(page, "laporan")
@@ -506,3 +508,106 @@ def test_the_period_lock_between_console_and_cli(browser, seen, tmp_path, tmp_pa
         if run.poll() is None:
             run.kill()
         shutil.rmtree(out, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- e-mail, to a real SMTP server
+
+
+def master_with_mail(path: Path, mail: dict[str, str]) -> Path:
+    """The shipped master with e-mail addresses for some units (column E-mail of sheet Unit)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx")
+    ws = wb["Unit"]
+    head = [c.value for c in ws[1]]
+    col = head.index("E-mail") + 1
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in mail:
+            ws.cell(row=row[0].row, column=col, value=mail[row[0].value])
+    wb.save(path)
+    return path
+
+
+def test_templates_sent_through_the_console_dry_run_first(browser, seen, tmp_path, tmp_path_factory):
+    from test_kirim import Mailbox
+    from test_kirim import start as smtp
+
+    mail = {GOOD: "inspektorat@blorakab.go.id", FIX: "bappeda@blorakab.go.id"}
+    box = Mailbox()
+    ctl = smtp(box)
+    master = master_with_mail(tmp_path / "master.xlsx", mail)
+    s = start(tmp_path / "hasil", "--master", str(master),
+              env={"RBXL_SMTP_HOST": "127.0.0.1", "RBXL_SMTP_PORT": str(ctl.port), "RBXL_SMTP_SECURITY": "none",
+                   "RBXL_SMTP_FROM": "organisasi@blorakab.go.id"})
+    ctx = context(browser, s, seen)
+    try:
+        p = ctx.new_page()
+        p.goto(s.url)
+        p.goto(s.base + P + "/tindakan")
+        assert click_action(p, "template") == "selesai"
+        assert click_action(p, "kirim-uji") == "selesai", p.inner_text("main")
+        listed = {r.get_attribute("data-unit"): r.get_attribute("data-hasil") for r in p.query_selector_all("#kirim tbody tr")}
+        assert {u: h for u, h in listed.items() if h != "dilewati"} == dict.fromkeys(mail, "contoh"), listed
+        assert len(listed) == 47  # every other unit listed as skipped (no address), as the CLI does
+        assert "tidak ada yang dikirim" in p.inner_text("main") and box.envelopes == []
+        # sending needs the confirmation ticked: the browser will not submit the form without it
+        p.goto(s.base + P + "/tindakan")
+        p.click("#aksi-kirim")
+        assert "/tindakan" in p.url and box.envelopes == []
+        p.check('form[action$="/tindakan/kirim"] input[name=yakin]')
+        p.click("#aksi-kirim")
+        p.wait_for_url(re.compile(r"/tugas/"))
+        assert wait_job(p) == "selesai", p.inner_text("main")
+        sent = {r.get_attribute("data-unit"): r.get_attribute("data-hasil") for r in p.query_selector_all("#kirim tbody tr")}
+        assert {u: h for u, h in sent.items() if h != "dilewati"} == dict.fromkeys(mail, "terkirim"), sent
+        assert sorted(a for e in box.envelopes for a in e.rcpt_tos) == sorted(mail.values())
+        p.goto(s.base + P)
+        for unit in mail:
+            cell = p.inner_text(f'#papan tr[data-unit="{unit}"] td.email')
+            assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d", cell), cell
+        shoot(p, "kirim-papan-1366", tmp_path_factory)
+        assert SMTP_SECRET not in p.content()
+    finally:
+        ctx.close()
+        assert stop(s) == 0
+        ctl.stop()
+    assert SMTP_SECRET not in "".join(s.log)
+
+
+# --------------------------------------------------------------------------- another address: only with a password
+
+
+def test_another_address_needs_a_password(tmp_path):
+    out = tmp_path / "hasil"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "RBXL_KONSOL_SANDI"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    cmd = [sys.executable, "-m", "rbxl", "konsol", "--out", str(out), "--tanpa-browser", "--port", str(port),
+           "--host", "127.0.0.2"]
+    refused = subprocess.run(cmd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert refused.returncode == 2 and "wajib ada kata sandi" in refused.stderr, refused.stderr
+    s = start(out, "--host", "127.0.0.2", env={"RBXL_KONSOL_SANDI": "sandi-konsol-uji"})
+    try:
+        assert "PERINGATAN" in "".join(s.log) and "sandi-konsol-uji" not in "".join(s.log)
+        host = f"127.0.0.2:{s.base.rsplit(':', 1)[1]}"
+        conn = lambda: http.client.HTTPConnection("127.0.0.2", int(host.split(":")[1]), timeout=30)  # noqa: E731
+        c = conn()
+        c.request("GET", "/", headers={"Host": host})
+        r = c.getresponse()
+        assert r.status == 303 and r.getheader("location") == "/masuk"
+        r.read()
+        form = {"Host": host, "Origin": f"http://{host}", "Content-Type": "application/x-www-form-urlencoded"}
+        c.request("POST", "/masuk", body=b"sandi=salah", headers=form)
+        r = c.getresponse()
+        assert r.status == 403 and "Kata sandi salah" in r.read().decode()
+        c.request("POST", "/masuk", body=b"sandi=sandi-konsol-uji", headers=form)
+        r = c.getresponse()
+        r.read()
+        cookie = r.getheader("set-cookie").split(";")[0]
+        assert r.status == 303 and "HttpOnly" in r.getheader("set-cookie")
+        c.request("GET", "/", headers={"Host": host, "Cookie": cookie})
+        r = c.getresponse()
+        assert r.status == 200 and "Beranda" in r.read().decode()
+        c.close()
+    finally:
+        assert stop(s) == 0

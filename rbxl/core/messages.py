@@ -201,6 +201,25 @@ MESSAGES: dict[str, str] = {
     "IMAP_WHY_DROPPED": "sambungan terputus ({detail})",
     "TARIK_STOPPED": ("{reason} {count} pesan baru sudah tersimpan di {folder}. Jalankan perintah yang sama lagi untuk "
                       "melanjutkan: yang sudah tersimpan tidak diambil ulang."),
+    # --- the console (rbxl.konsol) ---------------------------------------------------------------------
+    "KONSOL_CANCELLED": ("Dibatalkan oleh operator. Hasil lama periode ini tetap utuh; jalankan lagi untuk "
+                         "menyelesaikannya."),
+    "KONSOL_PERIOD_BUSY": ("Periode ini sedang dipakai tugas konsol lain: '{label}' (mulai {started}). Tunggu sampai "
+                           "selesai, atau batalkan tugas itu."),
+    "KONSOL_HOST_NEEDS_PASSWORD": ("--host {host} membuka konsol untuk komputer lain di jaringan: wajib ada kata sandi. "
+                                   "Isi variabel lingkungan {env} (atau pilihan --sandi), lalu jalankan lagi."),
+    # --- instruments and their verification (rbxl.verifikasi) ----------------------------------------
+    "INSTRUMEN_UNKNOWN": "Instrumen '{kode}' tidak ada di master (sheet Instrumen). Instrumen yang ada: {known}.",
+    "VERIFIKASI_NOTHING": ("Belum ada jawaban instrumen {kode} yang dipakai pada {label}: tidak ada yang dapat "
+                           "diverifikasi. Jalankan 'rbxl rekap' setelah unit mengirim berkasnya."),
+    "VERIFIKASI_NOT_FOUND": "Berkas verifikasi tidak ditemukan: {path}",
+    "VERIFIKASI_NOT_OURS": ("Berkas {name} bukan berkas verifikasi rbxl (identitas tersembunyinya tidak ada). Buat "
+                            "berkasnya dengan 'rbxl verifikasi buat --instrumen {kode}'."),
+    "VERIFIKASI_OTHER": ("Berkas {name} adalah berkas verifikasi {got}, bukan {asked} yang sedang dibaca. Berkas tidak "
+                         "dibaca; pilih berkas yang benar atau ubah --instrumen/--tahun/--periode."),
+    "VERIFIKASI_SHEET_MISSING": "Sheet '{sheet}' tidak ada di {name}; gunakan berkas verifikasi asli.",
+    "VERIFIKASI_STALE": ("Berkas {name} tidak cocok dengan rekap {asked} sekarang (baris atau sel terkunci berubah"
+                         "{detail}). Buat ulang berkas verifikasi dengan 'rbxl verifikasi buat'."),
     # --- the command line (rbxl.cli) ---------------------------------------------------------------
     "CLI_FEEDBACK_OR_REMINDER": "Pilih salah satu: --umpan-balik atau --pengingat.",
     "CLI_SEE_HELP": "{text}\nLihat '{command} --help' untuk bantuan.",

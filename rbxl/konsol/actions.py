@@ -1,5 +1,7 @@
-"""The console's buttons: each one is the library call the CLI command of the same step makes
-(rbxl/cli/__init__.py), run as a background job (rbxl.konsol.jobs). No step is computed here."""
+"""The console's buttons, each the library call its CLI command makes, and the upload of returns.
+
+Each runs as a background job (rbxl.konsol.jobs); no step is computed here (rbxl/cli/__init__.py
+makes the same calls)."""
 
 from __future__ import annotations
 
@@ -23,20 +25,20 @@ class Action:
     key: str
     label: str  # the button
     cli: str  # the CLI command that does the same
-    confirm: str = ""  # asked before it runs (sending e-mail)
+    confirm: str = ""  # what the operator ticks 'Ya, ...' for before it runs (sending e-mail)
 
 
 ACTIONS = [
     Action("template", "Buat template", "rbxl template --tahun T --periode P"),
     Action("kirim-uji", "Uji kirim template (daftar .eml, tidak mengirim)", "rbxl kirim --tahun T --periode P --dry-run"),
     Action("kirim", "Kirim template lewat e-mail", "rbxl kirim --tahun T --periode P",
-           "Kirim e-mail template ke setiap unit yang punya alamat di master?"),
+           "kirim e-mail template ke setiap unit yang punya alamat di master"),
     Action("umpan-balik-uji", "Uji kirim umpan balik", "rbxl kirim --tahun T --periode P --umpan-balik --dry-run"),
     Action("umpan-balik", "Kirim umpan balik + berkas perbaikan", "rbxl kirim --tahun T --periode P --umpan-balik",
-           "Kirim umpan balik dan berkas perbaikan ke unit yang harus memperbaiki?"),
+           "kirim umpan balik dan berkas perbaikan ke unit yang harus memperbaiki"),
     Action("pengingat-uji", "Uji kirim pengingat", "rbxl kirim --tahun T --periode P --pengingat --dry-run"),
     Action("pengingat", "Kirim pengingat", "rbxl kirim --tahun T --periode P --pengingat",
-           "Kirim pengingat ke unit yang belum mengirim berkas?"),
+           "kirim pengingat ke unit yang belum mengirim berkas"),
     Action("tarik", "Ambil kiriman dari kotak surat lalu periksa", "rbxl tarik --tahun T --periode P --periksa"),
     Action("periksa", "Periksa ulang semua kiriman yang sudah diterima", "rbxl periksa <folder kosong> --tahun T --periode P"),
     Action("rekap", "Buat rekap (workbook monitoring, CSV, dasbor)", "rbxl rekap <folder kosong> --tahun T --periode P"),
@@ -45,6 +47,7 @@ ACTIONS = [
     Action("dasbor", "Buat ulang dasbor", "rbxl dasbor --tahun T --periode P"),
 ]
 BY_KEY = {a.key: a for a in ACTIONS}
+REFUSED_UPLOAD, NOT_CHECKED = "Tidak diterima", "Tidak diperiksa"  # an upload's states before any verdict
 
 
 @dataclass
@@ -62,16 +65,25 @@ class UploadResult:
 
 
 def upload_folder(out: Path, tahun: int, periode: str) -> Path:
-    folder = period_dir(out, tahun, periode) / f"{UPLOAD_PREFIX}{secrets.token_hex(6)}"
+    """A new folder of rbxl's own (its name generated) under the period, for one upload."""
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = period_dir(out, tahun, periode) / f"{UPLOAD_PREFIX}{stamp}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True, exist_ok=False)
     return folder
 
 
-def stored_name(i: int, original: str) -> str:
-    """'03.xlsx': the position and a plain extension only; the original name decides nothing."""
-    from rbxl.intake.archive import archive_name
+def stored_path(folder: Path, i: int, original: str) -> Path:
+    """<folder>/003/<the name, made safe>: the folder is generated, one per file, so a name can neither
+    climb out (no separators survive safe_filename) nor meet another upload's file; the name is kept
+    (cleaned) because it is the source label the archive log, the findings and the unit's feedback show."""
+    from pathlib import PurePosixPath
 
-    return archive_name(f"{i:03d}", original)
+    from rbxl.core.text import safe_filename
+
+    base = PurePosixPath(original.replace("\\", "/")).name
+    return folder / f"{i:03d}" / safe_filename(base, max_len=120)
 
 
 def clean_uploads(out: Path) -> list[Path]:
@@ -107,7 +119,7 @@ def verdicts_of(upload: UploadResult, report) -> list[tuple[str, str, str, str]]
     rows = []
     for u in upload.files:
         if u.refused:
-            rows.append((u.original, "", "Tidak diterima", u.refused))
+            rows.append((u.original, "", REFUSED_UPLOAD, u.refused))
             continue
         prefix = str(u.stored)
         found = False
@@ -121,7 +133,7 @@ def verdicts_of(upload: UploadResult, report) -> list[tuple[str, str, str, str]]
                 found = True
         for f in report.findings:
             if str(f.file) == prefix or str(f.file).startswith(prefix + "!"):
-                rows.append((u.original, f.unit, "Tidak diperiksa" if f.severity in (ERROR, WARNING) else "Dilewati", f.message))
+                rows.append((u.original, f.unit, NOT_CHECKED if f.severity in (ERROR, WARNING) else "Dilewati", f.message))
                 found = True
         if not found:
             rows.append((u.original, "", "Sudah diterima sebelumnya", "Berkas yang sama sudah ada di arsip periode ini."))

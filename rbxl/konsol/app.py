@@ -1,5 +1,7 @@
-"""The console's pages and buttons (Starlette): every page reads what the CLI writes (rbxl.konsol.state),
-every button starts the library call the CLI makes (rbxl.konsol.actions); no step is computed here."""
+"""The console's routes (Starlette) and page rendering (Jinja2, autoescape on).
+
+Every page reads what the CLI writes (rbxl.konsol.state), every button starts the library call the
+CLI makes (rbxl.konsol.actions); no step is computed here."""
 
 from __future__ import annotations
 
@@ -16,16 +18,20 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from rbxl.core.enums import Period
+from rbxl.core.enums import Collection, Kepatuhan, Period, Verdict
 from rbxl.core.errors import RbxlError
+from rbxl.core.messages import message as run_message
+from rbxl.core.values import format_number
 from rbxl.konsol import state
 from rbxl.konsol.actions import (
     ACTIONS,
     BY_KEY,
+    NOT_CHECKED,
+    REFUSED_UPLOAD,
     Uploaded,
     UploadResult,
     run_action,
-    stored_name,
+    stored_path,
     upload_folder,
     validate_uploads,
 )
@@ -65,10 +71,12 @@ class Konsol:
 
 ENV = Environment(loader=PackageLoader("rbxl.konsol", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
-ENV.filters["angka"] = lambda v: "–" if v is None else f"{v:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-VERDICT_CLASS = {"Diterima": "ok", "Diterima dengan catatan": "catatan", "Perlu perbaikan": "perbaiki",
-                 "Ditolak": "tolak", "Belum mengumpulkan": "belum", "Digantikan": "lama", "Duplikat": "lama",
-                 "Tidak diterima": "tolak", "Tidak diperiksa": "tolak"}
+ENV.filters["angka"] = lambda v: "–" if v is None else format_number(v, 1)
+ENV.globals["late"] = str(Kepatuhan.LATE)
+VERDICT_CLASS = {Verdict.ACCEPTED: "ok", Verdict.ACCEPTED_NOTES: "catatan", Verdict.NEEDS_FIX: "perbaiki",
+                 Verdict.REJECTED: "tolak", Collection.NOT_RETURNED: "belum", Verdict.SUPERSEDED: "lama",
+                 Verdict.DUPLICATE: "lama", REFUSED_UPLOAD: "tolak", NOT_CHECKED: "tolak"}
+ENV.filters["sumber"] = state.source_label
 ENV.globals["verdict_class"] = lambda v: VERDICT_CLASS.get(str(v), "")
 
 
@@ -91,7 +99,7 @@ def _period(request: Request) -> tuple[Konsol, Roadmap, int, str]:
     if periode not in {p.value for p in Period}:
         from rbxl.core.errors import UsageError
 
-        raise UsageError(f"Periode '{periode}' tidak dikenal: pakai TW1-TW4, S1, S2 atau TAHUNAN.")
+        raise UsageError(run_message("PERIOD_UNKNOWN", periode=periode, choices=", ".join(Period)))
     roadmap.check_period(tahun, periode)
     return k, roadmap, tahun, periode
 
@@ -114,7 +122,7 @@ async def buka(request: Request) -> Response:
 def _filtered(rows: list[state.UnitRow], q: str, keadaan: str, kelompok: str) -> list[state.UnitRow]:
     q = q.casefold().strip()
     return [r for r in rows if (not q or q in r.unit.casefold() or q in r.nama.casefold())
-            and (not keadaan or r.verdict == keadaan or (keadaan == "Terlambat" and r.late))
+            and (not keadaan or r.verdict == keadaan or (keadaan == Kepatuhan.LATE and r.late))
             and (not kelompok or r.kelompok == kelompok)]
 
 
@@ -187,8 +195,15 @@ async def tindakan(request: Request) -> Response:
 
 
 async def _form(request: Request):
-    form = await request.form(max_files=0, max_fields=20)
-    return form
+    """A button's small form; anything else (files, too many fields) reads as an empty form, which
+    no CSRF check passes."""
+    from starlette.datastructures import FormData
+    from starlette.formparsers import MultiPartException
+
+    try:
+        return await request.form(max_files=0, max_fields=20)
+    except MultiPartException:
+        return FormData()
 
 
 def _csrf(request: Request, given: object) -> bool:
@@ -205,7 +220,8 @@ async def tindakan_post(request: Request) -> Response:
     if action is None:
         return message(request, "Tindakan itu tidak dikenal.", 404)
     if action.confirm and form.get("yakin") != "ya":
-        return message(request, f"{action.confirm} Centang 'Ya' pada tombolnya untuk melanjutkan.", 400,
+        return message(request, f"Belum dikonfirmasi: centang 'Ya, {action.confirm}' di samping tombolnya untuk "
+                       "melanjutkan. Tidak ada yang dikirim.", 400,
                        back=f"/periode/{tahun}/{periode}/tindakan")
     try:
         job = k.jobs.start(action.key, action.label, k.out, tahun, periode, run_action(action.key, roadmap, k.out, k.db))
@@ -267,12 +283,13 @@ async def unggah_post(request: Request) -> Response:
         got = UploadResult([])
         for i, f in enumerate(files, start=1):
             original = str(f.filename or f"berkas {i}")
-            target = folder / stored_name(i, original)
+            target = stored_path(folder, i, original)
             size = f.size or 0
             if size > k.limits.file_bytes:
                 got.files.append(Uploaded(original, target, size, k.limits.file_too_large(original)))
                 continue
-            with open(target, "xb") as fh:
+            target.parent.mkdir()
+            with open(target, "wb") as fh:  # its folder was just made (mkdir fails if it exists)
                 await f.seek(0)
                 while chunk := await f.read(1 << 20):
                     fh.write(chunk)
@@ -297,7 +314,8 @@ async def tugas(request: Request) -> Response:
     job = k.jobs.jobs.get(request.path_params["id"])
     if job is None:
         return message(request, "Tugas itu tidak ada (konsol mungkin sudah dimulai ulang).", 404)
-    return page(request, "tugas.html", job=job, upload=job.upload)
+    b = state.board(k.roadmap(), k.out, job.tahun, job.periode)  # the period's links in the header
+    return page(request, "tugas.html", job=job, upload=job.upload, b=b)
 
 
 async def tugas_json(request: Request) -> Response:
@@ -379,7 +397,16 @@ async def masuk(request: Request) -> Response:
 async def on_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, RbxlError):
         return message(request, str(exc), 400)
-    raise exc
+    import sys
+    import traceback
+
+    traceback.print_exception(exc, file=sys.stderr)  # the terminal keeps the trace; the page says it in words
+    return message(request, "Terjadi kesalahan tak terduga di konsol. Hasil periode yang sudah ada tetap utuh; "
+                   "rincian teknis ada di jendela terminal konsol.", 500)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return message(request, "Halaman itu tidak ada di konsol.", 404)
 
 
 def build_app(konsol: Konsol) -> Starlette:
@@ -401,7 +428,7 @@ def build_app(konsol: Konsol) -> Starlette:
         yield
         konsol.jobs.stop_all()
 
-    app = Starlette(routes=routes, exception_handlers={RbxlError: on_error}, lifespan=lifespan)
+    app = Starlette(routes=routes, exception_handlers={RbxlError: on_error, Exception: on_error, 404: not_found}, lifespan=lifespan)
     app.state.konsol = konsol
     app.add_middleware(GuardMiddleware, guard=konsol.guard)
     return app

@@ -1,5 +1,7 @@
-"""Long console jobs (templates, checks, rekap, laporan, kirim) in a background thread each, one at a
-time per period, under the same period lock as the CLI (rbxl.core.lock), with progress and cancel."""
+"""Long console jobs in background threads, one per period at a time, under the CLI's period lock.
+
+Templates, checks, rekap, laporan and kirim each run in a thread with progress and a cancel button,
+holding the same lock file as the CLI (rbxl.core.lock), so a console job and a CLI run never collide."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rbxl.core.errors import RbxlError
+from rbxl.core.messages import message
 
 RUNNING, DONE, FAILED, CANCELLED = "berjalan", "selesai", "gagal", "dibatalkan"
 
@@ -44,8 +47,7 @@ class Job:
 
     def step(self, n: int = 1) -> None:
         if self.cancel.is_set():
-            raise Cancelled("Dibatalkan oleh operator. Hasil lama periode ini tetap utuh; jalankan lagi untuk "
-                            "menyelesaikannya.")
+            raise Cancelled(message("KONSOL_CANCELLED"))
         self.done += n
 
     def set_total(self, n: int) -> None:
@@ -84,8 +86,7 @@ class Jobs:
         with self._guard:
             other = self._running.get(key)
             if other is not None:
-                raise Busy(f"Periode ini sedang dipakai tugas konsol lain: '{other.label}' (mulai {other.started:%H:%M}). "
-                           "Tunggu sampai selesai, atau batalkan tugas itu.")
+                raise Busy(message("KONSOL_PERIOD_BUSY", label=other.label, started=f"{other.started:%H:%M}"))
             job = Job(secrets.token_hex(8), kind, label, Path(out), tahun, periode, upload=upload)
             self.jobs[job.id] = job
             self._running[key] = job

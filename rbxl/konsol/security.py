@@ -1,5 +1,6 @@
-"""Who may use the console: the start token, the session cookie, the origin and CSRF checks, the
-upload limits, and the headers every answer carries.
+"""Who may use the console: start token, session cookie, origin and CSRF checks, upload limits.
+
+Every answer also carries the security headers below.
 
 The console serves government data on the operator's own machine. As Jupyter and marimo do, a
 random token is made at each start and given in the URL the command prints and opens; the first

@@ -11,6 +11,7 @@ import webbrowser
 from pathlib import Path
 
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.konsol.security import Guard, Limits
 
 PASSWORD_ENV = "RBXL_KONSOL_SANDI"
@@ -34,8 +35,7 @@ def serve(out: Path, master: Path, db: Path | None = None, port: int = 0, host: 
 
     password = password or os.environ.get(PASSWORD_ENV) or None
     if host not in LOOPBACK and not password:
-        raise UsageError(f"--host {host} membuka konsol untuk komputer lain di jaringan: wajib ada kata sandi. Isi "
-                         f"variabel lingkungan {PASSWORD_ENV} (atau pilihan --sandi), lalu jalankan lagi.")
+        raise UsageError(message("KONSOL_HOST_NEEDS_PASSWORD", host=host, env=PASSWORD_ENV))
     port = port or free_port("127.0.0.1" if host in LOOPBACK else host)
     guard = Guard(port=port, host=host, password=password)
     konsol = Konsol(Path(out), Path(master), guard, db=db, limits=limits or Limits())

@@ -1,5 +1,7 @@
-"""What the console shows about a period, read from the files the CLI writes: the template manifest,
-the send log, the archive log, the findings workbook, the perbaikan list and the riwayat store.
+"""What the console shows about a period, read back from the files the CLI writes.
+
+Those are the template manifest, the send log, the archive log, the findings workbook, the
+perbaikan list and the riwayat store.
 
 Nothing here decides a verdict: the findings workbook (temuan-<tahun>-<periode>.xlsx, written by every
 `periksa` and `rekap`, from the console or the terminal) is the last run's word, read back as it is.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +54,14 @@ def _sheet(wb, name: str) -> list[dict[str, str]]:
     head = [str(h) for h in grid[0]]
     return [{h: "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
              for h, v in zip(head, row, strict=False)} for row in grid[1:]]
+
+
+UPLOADED = re.compile(r"^.*[/\\]\.~rbxl-unggah-(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)\d\d-[0-9a-f]+[/\\]\d{3}[/\\]")
+
+
+def source_label(source: str) -> str:
+    """A source as the clerk knows it: an upload through the console by its name and when it came."""
+    return UPLOADED.sub(lambda m: f"unggahan konsol {m[3]}-{m[2]}-{m[1]} {m[4]}:{m[5]} › ", source)
 
 
 @dataclass
@@ -126,10 +137,10 @@ class Board:
     def next_step(self) -> str:
         if not self.templates:
             return "Buat template"
-        if not self.sent:
-            return "Kirim template ke unit (atau bagikan folder templates/)"
         if not self.returned:
-            return "Unggah berkas kiriman unit"
+            if not self.sent:
+                return "Kirim template ke unit (atau bagikan folder templates/), lalu unggah kiriman yang kembali"
+            return "Unggah kiriman unit yang kembali (atau ambil dari kotak surat)"
         if not self.consolidated:
             return "Periksa kiriman yang masuk, lalu buat rekap"
         if not self.laporan:

@@ -21,6 +21,7 @@ from rbxl.checks.values import read_inputs
 from rbxl.consolidation.tables import Tables
 from rbxl.core.errors import UsageError
 from rbxl.core.findings import Finding, has_errors
+from rbxl.core.messages import message
 from rbxl.core.values import format_date, format_number
 from rbxl.form.instrumen import answer_rule, how_to_answer, scale_list
 from rbxl.form.meta import Meta
@@ -49,7 +50,7 @@ def instrument(roadmap: Roadmap, kode: str) -> Instrumen:
     ins = roadmap.instrumen.get(kode)
     if ins is None:
         known = ", ".join(roadmap.instrumen) or "belum ada"
-        raise UsageError(f"Instrumen '{kode}' tidak ada di master (sheet Instrumen). Instrumen yang ada: {known}.")
+        raise UsageError(message("INSTRUMEN_UNKNOWN", kode=kode, known=known))
     return ins
 
 
@@ -77,8 +78,7 @@ def verifier_spec(roadmap: Roadmap, tables: Tables, kode: str) -> FormSpec:
             "bukti_ket": r["bukti_ket"]}, rules={"jawaban_verifikasi": rule},
             calc={"unit": r["unit"], "kode": q.kode}))
     if not rows:
-        raise UsageError(f"Belum ada jawaban instrumen {kode} yang dipakai pada {periode_label(tables.tahun, tables.periode)}"
-                         ": tidak ada yang dapat diverifikasi. Jalankan 'rbxl rekap' setelah unit mengirim berkasnya.")
+        raise UsageError(message("VERIFIKASI_NOTHING", kode=kode, label=periode_label(tables.tahun, tables.periode)))
     label = periode_label(tables.tahun, tables.periode)
     sheet = DataSheet(
         sheet_name(kode), f"VERIFIKASI {ins.nama.upper()}", f"{label} - verifikator: "
@@ -139,15 +139,14 @@ def identify(path: Path, kode: str, tahun: int, periode: str) -> tuple[Received,
     otherwise, before anything else is read."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"Berkas verifikasi tidak ditemukan: {path}")
+        raise UsageError(message("VERIFIKASI_NOT_FOUND", path=path))
     item = Received(str(path), path.name, path.read_bytes())
     raw = read_workbook(item)
     meta = read_meta(raw)
     claim = Meta.parse(meta) if meta else None
     sheets = [name for name in (claim.rows if claim else {}) if name.startswith(SHEET_PREFIX)]
     if claim is None or not sheets:
-        raise UsageError(f"Berkas {path.name} bukan berkas verifikasi rbxl (identitas tersembunyinya tidak ada). "
-                         f"Buat berkasnya dengan 'rbxl verifikasi buat --instrumen {kode}'.")
+        raise UsageError(message("VERIFIKASI_NOT_OURS", name=path.name, kode=kode))
     their = sheets[0][len(SHEET_PREFIX):]
     asked = f"instrumen {kode} {periode_label(tahun, periode)}"
     try:
@@ -155,8 +154,7 @@ def identify(path: Path, kode: str, tahun: int, periode: str) -> tuple[Received,
     except (ValueError, KeyError):
         got = f"instrumen {their} periode {claim.periode} {claim.tahun}"
     if their != sheet_name(kode)[len(SHEET_PREFIX):] or (claim.tahun, claim.periode) != (str(tahun), periode):
-        raise UsageError(f"Berkas {path.name} adalah berkas verifikasi {got}, bukan {asked} yang sedang dibaca. "
-                         "Berkas tidak dibaca; pilih berkas yang benar atau ubah --instrumen/--tahun/--periode.")
+        raise UsageError(message("VERIFIKASI_OTHER", name=path.name, got=got, asked=asked))
     return item, raw, claim
 
 
@@ -169,12 +167,11 @@ def read_verifier_workbook(path: Path, roadmap: Roadmap, tables: Tables, kode: s
     grid = raw.sheets.get(sheet.name)
     sub = Submission(item, unit=spec.unit_kode, tahun=tables.tahun, periode=tables.periode)
     if grid is None:
-        raise UsageError(f"Sheet '{sheet.name}' tidak ada di {path.name}; gunakan berkas verifikasi asli.")
+        raise UsageError(message("VERIFIKASI_SHEET_MISSING", sheet=sheet.name, name=path.name))
     locked = compare_locked(sheet, grid, str(path), spec.unit_kode)
     if claim.rows_of(sheet.name) not in (None, ";".join(r.key for r in sheet.rows)) or has_errors(locked):
         detail = "; ".join(f"{f.cell}: {f.message}" for f in locked[:5])
-        raise UsageError(f"Berkas {path.name} tidak cocok dengan rekap {asked} sekarang (baris atau sel terkunci berubah"
-                         f"{': ' + detail if detail else ''}). Buat ulang berkas verifikasi dengan 'rbxl verifikasi buat'.")
+        raise UsageError(message("VERIFIKASI_STALE", name=path.name, asked=asked, detail=": " + detail if detail else ""))
     read_inputs(sheet, grid, sub, raw.formulas.get(sheet.name, {}), spec)
     out = Verification(kode, spec.unit_kode, findings=sub.findings)
     for row in sheet.rows:

@@ -43,6 +43,7 @@ from rbxl.core.text import clean_text as _clean_line
 from rbxl.core.values import format_number
 from rbxl.form.spec import periode_label
 from rbxl.master.model import Roadmap
+from rbxl.render.dasbor.instrumen import section_instrumen
 from rbxl.riwayat.snapshot import load_tables
 from rbxl.riwayat.trend import History, load_history
 from rbxl.store import store_path
@@ -466,6 +467,8 @@ def render(fig: PeriodFigures, generated: dt.datetime | None = None, trend: Hist
     if trend is not None and trend.periods:
         at = next(i for i, (ident, _, _) in enumerate(sections) if ident == "indikator") + 1
         sections.insert(at, ("tren", "Tren", lambda _: section_tren(trend)))
+    if fig.instrumen:  # issue 21: instruments answered this period
+        sections.append(("instrumen", "Instrumen", lambda f: section_instrumen(f, table, esc, num)))
     nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in sections)
     body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{render_(fig)}</section>'
                    for ident, _, render_ in sections)

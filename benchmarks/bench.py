@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                 # full run (43 and 1,000 units), writes results.json
     python benchmarks/bench.py --size tiny     # a few units, for the test suite
+    python benchmarks/bench.py --periksa 9     # only the whole `rbxl periksa` process against its floor, 9 runs
 
 Each case runs in its own subprocess, so peak memory (max RSS of the process and its
 workers) is the case's own. Times are the median of --repeat runs.
@@ -254,6 +255,53 @@ def case_read_floor(returns: Path) -> dict:
     return {"seconds": time.perf_counter() - t, "files": len(files), "cells": cells}
 
 
+READ_ONLY = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+cells = 0
+for f in sorted(Path(sys.argv[1]).glob("*.xlsx")):
+    wb = CalamineWorkbook.from_path(str(f))
+    for name in wb.sheet_names:
+        cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
+print(cells)
+"""
+
+
+def installed_env(pycache: Path | None) -> dict[str, str]:
+    """The environment of a run as an installed rbxl has it: pip compiles every module to bytecode when
+    it installs, so a run reads .pyc files (kept here under `pycache`). None: compile every module on
+    every run, as a source tree does under PYTHONDONTWRITEBYTECODE=1 (this project's machine sets it)."""
+    env = dict(os.environ)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def case_periksa_process(returns: Path, work: Path, pycache: Path | None) -> dict:
+    """`python -m rbxl periksa` as a user starts it: the whole process (imports, master, workers, outputs)."""
+    args = [sys.executable, "-m", "rbxl", "periksa", str(returns), "--tahun", str(TAHUN), "--periode", PERIODE,
+            "--master", str(MASTER), "--out", str(work / "out")]
+    env = installed_env(pycache)
+    if pycache is not None:  # the bytecode exists before the clock starts, as after `pip install`
+        subprocess.run([sys.executable, "-c", "import rbxl.cli, rbxl.pipeline, rbxl.cli.console, rbxl.master.load"],
+                       env=env, check=True)
+    t = time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
+    seconds = time.perf_counter() - t
+    if proc.returncode not in (0, 1):  # 1: the benchmark's returns carry mistakes on purpose
+        raise SystemExit(f"rbxl periksa failed ({proc.returncode}):\n{proc.stderr}")
+    return {"seconds": seconds, "files": len(list(returns.glob("*.xlsx")))}
+
+
+def case_read_process(returns: Path) -> dict:
+    """The floor of the above: a process that starts Python and only reads the same files with calamine."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", READ_ONLY, str(returns)], check=True, capture_output=True)
+    return {"seconds": time.perf_counter() - t, "files": len(list(returns.glob("*.xlsx")))}
+
+
 def case_hostile(n_units, workers, returns: Path, work: Path) -> dict:
     """validate over the returns plus one of each hostile file of issue #10 (the run must stay bounded)."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -382,6 +430,9 @@ CASES = {
     "laporan": lambda a: case_laporan(a.units, Path(a.work), Path(a.returns)),
     "read_gnumeric": lambda a: case_read_gnumeric(Path(a.returns), Path(a.work)),
     "help": lambda a: case_help(),
+    "periksa_process": lambda a: case_periksa_process(Path(a.returns), Path(a.work), Path(a.work) / "pyc"),
+    "periksa_process_nopyc": lambda a: case_periksa_process(Path(a.returns), Path(a.work), None),
+    "read_process": lambda a: case_read_process(Path(a.returns)),
     "hostile": lambda a: case_hostile(a.units, a.workers, Path(a.returns), Path(a.work)),
 }
 
@@ -404,6 +455,24 @@ def run_case(name: str, repeat: int, **kw) -> dict:
     return {**last, "seconds": statistics.median(times), "runs": times, "peak_mb": max(peaks)}
 
 
+def periksa_only(runs: int) -> None:
+    """The periksa process and its floor, interleaved run by run so a busy machine slows both alike."""
+    tmp = Path(tempfile.mkdtemp(prefix="rbxl-bench-"))
+    try:
+        returns = tmp / "returns"
+        make_returns(load(None), returns, 47)
+        times: dict[str, list[float]] = {"periksa_process": [], "periksa_process_nopyc": [], "read_process": []}
+        for _ in range(runs):
+            for case, got in times.items():
+                got.append(run_case(case, 1, returns=returns)["seconds"])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    f = statistics.median(times["read_process"])
+    for case, got in times.items():
+        print(f"{case:22} median {statistics.median(got):.3f} s, min {min(got):.3f} s; ratio to the read process: "
+              f"median {statistics.median(got) / f:.2f}, min {min(got) / min(times['read_process']):.2f}")
+
+
 def tarik_available() -> bool:
     """The tarik case starts a real Dovecot, which needs the package and root (mail uid 65534)."""
     return (shutil.which("dovecot") is not None or Path("/usr/sbin/dovecot").exists()) and os.geteuid() == 0
@@ -422,7 +491,12 @@ def main() -> None:
     ap.add_argument("--size", choices=["tiny", "full", "instrumen"], default="full")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
+    ap.add_argument("--periksa", type=int, default=0, metavar="RUNS",
+                    help="only time the whole periksa process against the read-only process, RUNS times each")
     a = ap.parse_args()
+    if a.periksa:
+        periksa_only(a.periksa)
+        return
     if a.case:
         a.units = a.units or None
         a.workers = a.workers or None
@@ -468,7 +542,14 @@ def main() -> None:
             page = run_case("dasbor", reps, units=units, returns=returns)
             rows.append({"ukuran": label, "tahap": "dasbor HTML (bagian dari consolidate)", **page,
                          "lantai_s": cons["seconds"], "rasio": page["seconds"] / cons["seconds"]})
-            if units < 1000:
+            if units < 1000:  # the whole `rbxl periksa` process against a process that only reads (target: < 5x)
+                whole = run_case("periksa_process", reps, returns=returns)
+                cold = run_case("periksa_process_nopyc", reps, returns=returns)
+                floor_p = run_case("read_process", reps, returns=returns)
+                rows.append({"ukuran": label, "tahap": "periksa: proses utuh / proses baca calamine", **whole,
+                             "lantai_s": floor_p["seconds"], "rasio": whole["seconds"] / floor_p["seconds"]})
+                rows.append({"ukuran": label, "tahap": "periksa: proses utuh, tanpa .pyc / baca", **cold,
+                             "lantai_s": floor_p["seconds"], "rasio": cold["seconds"] / floor_p["seconds"]})
                 bad = run_case("hostile", reps, units=units, returns=returns)
                 rows.append({"ukuran": label, "tahap": "validate + 7 berkas berbahaya (paralel)", **bad,
                              "lantai_s": None, "rasio": None})

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("verifikasi", "the verifier's workbook per instrument and period, and reading it back (nilai verifikasi)"),
     ("mail", "e-mail out (kirim) and in (tarik): settings, messages, send log, transports"),
     ("pipeline", "the one layer that writes a run's outputs, in order, under the period lock"),
+    ("konsol", "the local web console (`rbxl konsol`): pages over the pipeline, as the CLI is a face of it"),
     ("cli", "the command line and its terminal rendering; the demo"),
     ("__init__", "the public API (names imported on first use) and `python -m rbxl`"),
 )

@@ -16,33 +16,31 @@ usage error (exit 2) when an input path does not exist or when most files are fo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rbxl.checks.report import Report
 from rbxl.checks.validate import period_slip, validate
-from rbxl.consolidation.build import consolidate
-from rbxl.consolidation.tables import Tables
 from rbxl.core.errors import UsageError
-from rbxl.core.lock import period_lock
-from rbxl.core.paths import csv_dir, findings_path, monitoring_path, own_outputs
+from rbxl.core.lock import LOCK_NAME, period_lock
+from rbxl.core.messages import message
+from rbxl.core.paths import csv_dir, findings_path, monitoring_path, own_outputs, period_dir
 from rbxl.core.signing import load_signing
 from rbxl.core.stage import Stage
 from rbxl.intake.archive import read_receipts, write_archive
 from rbxl.master.model import Roadmap
-from rbxl.render.dasbor import write_period_dasbor
-from rbxl.render.monitoring import write_csv_tables, write_monitoring
 from rbxl.render.perbaikan import Perbaikan, one_list, write_perbaikan
 from rbxl.render.temuan import write_feedback
-from rbxl.riwayat.snapshot import save_tables
 from rbxl.template.generate import templates_made
 
 if TYPE_CHECKING:
     from rbxl.checks.history import HistoryContext
+    from rbxl.consolidation.tables import Tables
     from rbxl.riwayat.trend import History
     from rbxl.store import Store
 
@@ -53,6 +51,8 @@ class Validated:
 
     report: Report
     perbaikan: list[Perbaikan] = field(default_factory=list)  # units that must fix their file
+    notes: list[str] = field(default_factory=list)  # e.g. the findings workbook was open: saved as "(baru)"
+    kept: list[str] = field(default_factory=list)  # someone's own files found in rbxl's folders, left there
 
 
 @dataclass
@@ -67,6 +67,7 @@ class Outputs:
     perbaikan: list[Perbaikan] = field(default_factory=list)
     store: Path | None = None  # the riwayat store the period was recorded in
     trend: History | None = None  # the year's trend up to this period (rbxl.riwayat.trend)
+    kept: list[str] = field(default_factory=list)  # someone's own files found in rbxl's folders, left there
 
 
 def check_inputs(paths: list[str | Path]) -> None:
@@ -74,9 +75,7 @@ def check_inputs(paths: list[str | Path]) -> None:
     written or removed (not a finding about a unit's file)."""
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
-        raise UsageError(f"Folder/berkas masukan tidak ditemukan: {', '.join(missing)} (folder kerja: {Path.cwd()}). "
-                         "Periksa ejaan dan foldernya. Tidak ada yang ditulis atau dihapus; hasil periode yang "
-                         "sudah ada tetap seperti semula.")
+        raise UsageError(message("INPUT_MISSING", paths=", ".join(missing), cwd=Path.cwd()))
 
 
 def _test_hook(point: str) -> None:
@@ -104,14 +103,38 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         from rbxl.store import store_path
 
         history = context_from(store_path(db, out), tahun, periode)
-    with period_lock(out, tahun, periode):
+    with _nothing_left_on_slip(out, tahun, periode), period_lock(out, tahun, periode, inputs=paths):
         checked, stage = _validated(paths, roadmap, tahun, periode, out, workers, progress, on_total, history)
         try:
-            checked.report.findings_file = findings_path(out, tahun, periode)
-            stage.publish()
+            checked.notes = stage.publish()
+            checked.kept = stage.kept
+            target = findings_path(out, tahun, periode)
+            checked.report.findings_file = stage.aside.get(target.name, target)
         finally:
             stage.discard()
         return checked
+
+
+@contextlib.contextmanager
+def _nothing_left_on_slip(out: Path, tahun: int, periode: str, db: Path | None = None) -> Iterator[None]:
+    """A run stopped as a usage error (the operator's period looks wrong) leaves nothing it made:
+    not the period folder with its lock file, not a new, empty riwayat store."""
+    made = [p for p in (out, period_dir(out, tahun, periode)) if not p.exists()]
+    new_store = db is not None and not db.exists()
+    try:
+        yield
+    except UsageError:
+        if new_store and db is not None:
+            for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"), db.with_name(db.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+        for folder in reversed(made):  # deepest first; only what holds nothing but rbxl's own lock
+            with contextlib.suppress(OSError):
+                for entry in folder.iterdir():
+                    if entry.name == LOCK_NAME:
+                        entry.unlink()
+                folder.rmdir()
+        raise
 
 
 def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path,
@@ -125,10 +148,7 @@ def _validated(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: s
     slip = period_slip(report)
     if slip:
         label, n, total = slip
-        raise UsageError(f"{n} dari {total} berkas yang dikenali adalah untuk {label}, bukan {periode} {tahun}: "
-                         f"--tahun/--periode yang diketik kemungkinan salah. Jalankan lagi dengan periode berkas itu. "
-                         "Tidak ada yang ditulis: tidak ada arsip, temuan, umpan balik atau berkas perbaikan untuk "
-                         "unit dari pemeriksaan ini.")
+        raise UsageError(message("PERIOD_SLIP", count=n, total=total, label=label, periode=periode, tahun=tahun))
     report.archive = write_archive(report, out)
     stage = Stage(out, tahun, periode)
     try:
@@ -155,22 +175,30 @@ def run_consolidation(paths: list[str | Path], roadmap: Roadmap, tahun: int, per
     workbook gets the Tren sheet."""
     out = Path(out)
     check_inputs(paths)
-    store = None
-    if use_store:
-        from rbxl.store import open_store, store_path
+    from rbxl.store import open_store, store_path
 
-        store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
-    try:
-        with period_lock(out, tahun, periode):  # the whole run: a second run into this folder waits or stops
-            return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total, store)
-    finally:
-        if store:
-            store.close()
+    store = None
+    with _nothing_left_on_slip(out, tahun, periode, store_path(db, out) if use_store else None):
+        if use_store:
+            store = open_store(store_path(db, out))  # a store we cannot use stops the run before any work
+        try:
+            # the whole run: a second run into this folder waits or stops
+            with period_lock(out, tahun, periode, inputs=paths):
+                return _run(paths, roadmap, tahun, periode, out, workers, progress, on_total, store)
+        finally:
+            if store:
+                store.close()
 
 
 def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, out: Path, workers: int | None,
          progress: Callable[[], None] | None, on_total: Callable[[int], None] | None,
          store: Store | None) -> Outputs:
+    # what only a consolidation needs is imported here: `rbxl periksa` starts without it
+    from rbxl.consolidation.build import consolidate
+    from rbxl.render.dasbor import write_period_dasbor
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.riwayat.snapshot import save_tables
+
     ctx = None
     if store:
         from rbxl.checks.history import load_context
@@ -197,14 +225,15 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         write_csv_tables(tables, csv_dir(staged, tahun, periode))
         save_tables(tables, staged)
         write_period_dasbor(tables, roadmap, staged, trend)
-        report.findings_file = findings_path(out, tahun, periode)
         notes = stage.publish()
+        report.findings_file = stage.aside.get(findings_path(out, tahun, periode).name,
+                                               findings_path(out, tahun, periode))
     finally:
         stage.discard()
     target = monitoring_path(out, tahun, periode)
-    monitoring = target.with_name(f"{target.stem} (baru){target.suffix}") if notes else target
+    monitoring = stage.aside.get(target.name, target)
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
-                   store.path if store else None, trend)
+                   store.path if store else None, trend, kept=stage.kept)
 
 
 # --- verification (issue 21): the verifier's workbook of an instrument, and reading it back -------------
@@ -248,7 +277,9 @@ def run_verifikasi_baca(file: str | Path, roadmap: Roadmap, tahun: int, periode:
     errors (a verified answer outside its scale...) changes nothing: its findings are returned."""
     from rbxl.consolidation.instrumen import apply_verification
     from rbxl.core.findings import has_errors
-    from rbxl.riwayat.snapshot import load_tables
+    from rbxl.render.dasbor import write_period_dasbor
+    from rbxl.render.monitoring import write_csv_tables, write_monitoring
+    from rbxl.riwayat.snapshot import load_tables, save_tables
     from rbxl.riwayat.trend import history
     from rbxl.store import open_store, store_path
     from rbxl.verifikasi.workbook import identify, read_verifier_workbook

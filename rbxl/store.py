@@ -24,6 +24,7 @@ from pathlib import Path
 from rbxl._version import __version__
 from rbxl.core.enums import Period, yes_no
 from rbxl.core.errors import OutputError
+from rbxl.core.messages import message
 from rbxl.core.paths import store_file
 
 ENV_DB = "RBXL_DB"
@@ -415,16 +416,12 @@ def _broken(path: Path, err: Exception) -> StoreError:
     if "locked" in text or "busy" in text:
         return _locked(path, err)
     if "readonly" in text or "read-only" in text or "disk i/o" in text or "full" in text:
-        return StoreError(f"Berkas riwayat '{path}' tidak dapat ditulis ({err}). Periksa izin tulis dan ruang "
-                          "disk folder itu, atau pilih lokasi lain dengan --db.")
-    return StoreError(f"Berkas riwayat '{path}' rusak atau bukan basis data riwayat rbxl ({err}). Berkas itu "
-                      "tidak diubah. Pulihkan dari cadangan, atau pindahkan berkas itu lalu jalankan "
-                      "'rbxl riwayat impor' untuk membangun ulang riwayat dari folder periode.")
+        return StoreError(message("STORE_NOT_WRITABLE", path=path, detail=err))
+    return StoreError(message("STORE_BROKEN", path=path, detail=err))
 
 
 def _locked(path: Path, err: Exception) -> StoreError:
-    return StoreError(f"Berkas riwayat '{path}' sedang dipakai proses rbxl lain (sudah ditunggu "
-                      f"{_timeout():g} detik). Tunggu sampai proses itu selesai lalu ulangi perintah ini. ({err})")
+    return StoreError(message("STORE_BUSY", path=path, seconds=f"{_timeout():g}", detail=err))
 
 
 def open_store(path: str | Path, create: bool = True) -> Store:
@@ -433,21 +430,19 @@ def open_store(path: str | Path, create: bool = True) -> Store:
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
     if path.exists() and path.is_dir():
-        raise StoreError(f"'{path}' adalah folder, bukan berkas riwayat. Pilih berkas lain dengan --db.")
+        raise StoreError(message("STORE_IS_FOLDER", path=path))
     if exists:
         with open(path, "rb") as fh:
             if fh.read(16) != SQLITE_MAGIC:
-                raise StoreError(f"Berkas '{path}' bukan basis data riwayat rbxl (bukan berkas SQLite). Berkas "
-                                 "itu tidak diubah. Pilih lokasi lain dengan --db atau RBXL_DB.")
+                raise StoreError(message("STORE_NOT_SQLITE", path=path))
         _check_version(path)
     elif not create:
-        raise StoreError(f"Berkas riwayat '{path}' belum ada. Riwayat dibuat saat 'rbxl rekap' pertama, "
-                         "atau bangun dari folder periode lama dengan 'rbxl riwayat impor'.")
+        raise StoreError(message("STORE_MISSING", path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=_timeout(), isolation_level=None)
     except (OSError, sqlite3.Error) as err:
-        raise StoreError(f"Berkas riwayat '{path}' tidak dapat dibuka atau dibuat: {err}") from err
+        raise StoreError(message("STORE_CANNOT_OPEN", path=path, detail=err)) from err
     conn.row_factory = sqlite3.Row
     store = Store(path, conn)
     try:
@@ -480,11 +475,9 @@ def _check_version(path: Path) -> None:
     if problem != "ok":
         raise _broken(path, sqlite3.DatabaseError(problem))
     if version > SCHEMA_VERSION:
-        raise StoreError(f"Berkas riwayat '{path}' dibuat oleh rbxl versi lebih baru (skema {version}, versi ini "
-                         f"mengenal sampai {SCHEMA_VERSION}). Berkas itu tidak diubah. Perbarui rbxl.")
+        raise StoreError(message("STORE_NEWER", path=path, version=version, known=SCHEMA_VERSION))
     if version == 0 and tables:
-        raise StoreError(f"Berkas '{path}' adalah basis data SQLite lain, bukan riwayat rbxl. Berkas itu tidak "
-                         "diubah. Pilih lokasi lain dengan --db atau RBXL_DB.")
+        raise StoreError(message("STORE_FOREIGN", path=path))
 
 
 def _migrate(store: Store) -> None:

@@ -406,6 +406,8 @@ def test_return_mailed_from_another_units_address_never_beats_the_units_own(rm, 
     assert f.severity == ERROR and f.value == MAIL["BAPPEDA"]
     assert MAIL["BAPPEDA"] in f.message and MAIL["INSPEKTORAT"] in f.message and "BAPPEDA" in f.message
     assert the(other, "FILE_SENDER_OUTRANKED").params["detail"] == genuine.item.source
+    # the attempt is not 'all accepted': the run says so and exits 1 (seen: exit 0, "Semua berkas diterima")
+    assert report.impostors == [other] and not report.ok
 
 
 def test_only_file_from_an_unknown_address_is_used_and_names_both_addresses(rm, tmp_path):

@@ -25,7 +25,7 @@ from test_validate import PERIODE, TAHUN, UNIT, fill, spec_of
 
 from rbxl.cli import main
 from rbxl.core.paths import csv_dir, findings_path, monitoring_path, perbaikan_dir
-from rbxl.form.spec import plan
+from rbxl.form.spec import SHEET_RA_UTAMA, plan
 from rbxl.pipeline import run_validation
 
 
@@ -95,6 +95,50 @@ def test_a_locked_monitoring_workbook_exits_4_and_a_rejected_unit_names_its_file
     assert "(baru)" in res.output
     assert target.with_name(f"{target.stem} (baru){target.suffix}").is_file()
     assert perbaikan_dir(out, TAHUN, PERIODE).is_dir()
+
+
+def test_a_locked_findings_workbook_still_publishes_the_runs_other_outputs_together(roadmap, tmp_path):
+    """temuan-*.xlsx held open (here: immutable): the new one is kept as '(baru)', exit 4, and the
+    feedback notes and perbaikan files of the same run are published with it, so `kirim --umpan-balik`
+    never sends a unit an empty note (seen: perbaikan/ updated, umpan-balik/ not, then an e-mail '-')."""
+    from rbxl.core.paths import feedback_dir
+
+    inbox = tmp_path / "kiriman"
+    fill(inbox, spec_of(roadmap))
+    out = tmp_path / "hasil"
+    args = ("--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out))
+    assert cli("periksa", str(inbox), *args).exit_code == 0
+    target = findings_path(out, TAHUN, PERIODE)
+    second = tmp_path / "rabu"
+    other = spec_of(roadmap, "INSPEKTORAT")
+    fill(second, other, {(SHEET_RA_UTAMA, other.sheet(SHEET_RA_UTAMA).rows[0].key, "progres"): 150})
+    if not _immutable(target):
+        pytest.fail("chattr +i is not available: this test needs it (root on ext4/overlay)")
+    try:
+        res = cli("periksa", str(second), *args)
+    finally:
+        subprocess.run(["chattr", "-i", str(target)], check=True)
+    assert res.exit_code == 4, res.output
+    assert "(baru)" in res.output and target.with_name(f"{target.stem} (baru){target.suffix}").is_file()
+    assert (feedback_dir(out, TAHUN, PERIODE) / "INSPEKTORAT.txt").is_file()
+    assert any(p.name.startswith("INSPEKTORAT") for p in perbaikan_dir(out, TAHUN, PERIODE).glob("*.xlsx"))
+    assert not list(out.rglob(".~rbxl-baru"))
+
+
+def test_kirim_feedback_refuses_when_a_listed_unit_has_no_note(roadmap, tmp_path):
+    from rbxl.core.paths import feedback_dir
+
+    inbox = tmp_path / "kiriman"
+    spec = spec_of(roadmap)
+    fill(inbox, spec, {(SHEET_RA_UTAMA, spec.sheet(SHEET_RA_UTAMA).rows[0].key, "progres"): 150})
+    out = tmp_path / "hasil"
+    assert cli("periksa", str(inbox), "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out)).exit_code == 1
+    (feedback_dir(out, TAHUN, PERIODE) / f"{UNIT}.txt").unlink()  # a run stopped between the list and the notes
+    res = cli("kirim", "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out), "--umpan-balik", "--dry-run")
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2, text
+    assert f"Umpan balik untuk {UNIT} tidak ada" in text and "Tidak ada yang dikirim" in text
+    assert not (out / f"{TAHUN}-{PERIODE}" / "email").exists()
 
 
 # --- 5. the shipped master has no address: say so before anything is (not) sent --------------------
@@ -384,3 +428,27 @@ def test_the_perbaikan_file_holds_the_progress_as_75(roadmap, tmp_path):
     ws = openpyxl.load_workbook(p.path)[SHEET_RA_UTAMA]
     assert ws[cell].value == 75
     assert PERBAIKAN_SHEET in openpyxl.load_workbook(p.path, read_only=True).sheetnames
+
+
+def test_a_clerks_own_files_in_rbxls_folders_are_kept(roadmap, tmp_path):
+    """Seen: umpan-balik/INSPEKTORAT-diedit-manual.txt and csv/analisis-saya.xlsx vanished on the next
+    rekap. rbxl replaces its folders whole, but carries over what it did not write, and says so."""
+    from rbxl.core.paths import feedback_dir
+
+    inbox = tmp_path / "kiriman"
+    spec = spec_of(roadmap)
+    fill(inbox, spec, {(SHEET_RA_UTAMA, spec.sheet(SHEET_RA_UTAMA).rows[0].key, "progres"): 150})
+    out = tmp_path / "hasil"
+    args = ("rekap", str(inbox), "--tahun", str(TAHUN), "--periode", PERIODE, "--out", str(out))
+    assert cli(*args).exit_code == 1
+    mine = [feedback_dir(out, TAHUN, PERIODE) / "INSPEKTORAT-diedit-manual.txt",
+            csv_dir(out, TAHUN, PERIODE) / "analisis-saya.xlsx"]
+    for p in mine:
+        p.write_bytes(b"punya saya")
+    stale = feedback_dir(out, TAHUN, PERIODE) / "KEC-CEPU.txt"  # rbxl's own note of a unit no longer listed
+    stale.write_text("lama", encoding="utf-8")
+    res = cli(*args)
+    assert res.exit_code == 1, res.output  # the same findings: kept files are not an output problem
+    assert all(p.read_bytes() == b"punya saya" for p in mine)
+    assert "bukan buatan rbxl" in " ".join(res.output.split())
+    assert not stale.exists() and (feedback_dir(out, TAHUN, PERIODE) / f"{UNIT}.txt").is_file()

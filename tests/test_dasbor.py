@@ -31,21 +31,17 @@ from rbxl.cli import main
 from rbxl.consolidation.figures import PeriodFigures, figures
 from rbxl.consolidation.tables import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
 from rbxl.core.paths import csv_dir, dasbor_path
+from rbxl.core.values import format_floor
 from rbxl.form.sample import answers_for
 from rbxl.form.spec import SHEET_RA_UTAMA, plan
 from rbxl.master.load import fingerprint
 from rbxl.pipeline import run_consolidation
 from rbxl.render.dasbor import (
-    BAR,
-    PALETTE,
-    esc,
-    json_for_script,
-    linkify,
-    num,
-    pct,
+    render,
     section_tren,
     unit_view_data,
 )
+from rbxl.render.dasbor.kit import BAR, PALETTE, esc, json_for_script, linkify, num, pct
 from rbxl.riwayat.snapshot import load_tables
 from rbxl.riwayat.trend import history
 from rbxl.store import open_store
@@ -110,8 +106,9 @@ class Opened:
     dialogs: list[str]
 
 
-def open_page(browser, path: Path, width: int = 1366, height: int = 768) -> Opened:
-    """The page with every request recorded; only the page's own file is let through."""
+def open_page(browser, path: Path, width: int = 1366, height: int = 768, folded: bool = False) -> Opened:
+    """The page with every request recorded; only the page's own file is let through. Its
+    disclosures are opened (every table to read), unless `folded`: as a reader first sees it."""
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
     requests: list[str] = []
@@ -132,7 +129,14 @@ def open_page(browser, path: Path, width: int = 1366, height: int = 768) -> Open
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(own)
     page.wait_for_load_state("load")
+    if not folded:
+        open_all(page)
     return Opened(page, requests, messages, dialogs)
+
+
+def open_all(page) -> None:
+    """Open every disclosure (<details>), as a reader tapping 'Tampilkan rincian' would."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
 @pytest.fixture
@@ -160,7 +164,8 @@ def shown_close(text: str, value: object) -> bool:
     got = parse_num(text)
     if value in (None, ""):
         return got is None
-    return got is not None and math.isclose(got, round(float(value), 1), abs_tol=0.051)
+    return got is not None and (math.isclose(got, round(float(value), 1), abs_tol=0.051)
+                                or text.strip().rstrip("%").strip() == format_floor(float(value), 1))
 
 
 def table_rows(page, ident: str, visible_only: bool = False) -> list[dict]:
@@ -502,9 +507,9 @@ def test_screenshots_phone_and_desktop_without_page_scroll(browser, period, tmp_
             # the hostile unit's led row: its payloads shown as text, one real https link
             page.locator("tr", has=page.locator("a[href^='https://contoh.go.id']")).screenshot(
                 path=shots / f"dasbor-{width}-xss-baris.png")
-            if width == 390:  # wide tables scroll inside their own box, not the page
-                boxes = page.eval_on_selector_all(".scroll", "bs => bs.map(b => b.scrollWidth > b.clientWidth)")
-                assert any(boxes)
+            if width == 390:  # tables are stacked cards on a phone: nothing scrolls sideways, not even a box
+                boxes = page.eval_on_selector_all(".scroll", "bs => bs.map(b => b.scrollWidth > b.clientWidth + 1)")
+                assert not any(boxes)
         finally:
             page.context.close()
     assert len(list(shots.glob("*.png"))) == 18
@@ -666,3 +671,57 @@ def test_dasbor_command_on_a_period_never_consolidated(tmp_path):
     result = CliRunner().invoke(main, ["dasbor", "--tahun", "2024", "--periode", "TW2", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "belum direkap" in result.output
+
+
+CUT = """() => Array.from(document.querySelectorAll('.b')).filter(b => b.offsetParent !== null)
+    .filter(b => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > innerWidth + 0.5)
+    .map(b => b.textContent)"""
+
+
+def test_phone_first_screen_answers_status_trend_and_who_is_late(browser, demo, roadmap, tmp_path_factory):
+    """The demo's TW2 at 390x844, as a leader first opens it: short, nothing cut, nothing sideways."""
+    from rbxl.consolidation.executive import executive
+    from rbxl.riwayat.trend import earlier_from, load_history
+
+    out = demo[0]
+    path = tmp_path_factory.mktemp("ponsel") / "dasbor.html"
+    trend = load_history(out / "rbxl.sqlite", roadmap, TAHUN, upto="TW2")
+    fig = figures(load_tables(out, TAHUN, "TW2"), roadmap)
+    path.write_text(render(fig, trend=trend), encoding="utf-8")
+    ex = executive(fig, earlier_from(trend, "TW2"))
+    o = open_page(browser, path, 390, 844, folded=True)
+    page = o.page
+    try:
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width == [390, 390]
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 15 * 844, height / 844
+        assert page.evaluate(CUT) == []
+        # the first section: each unit without data and each area that fell, by name, with its numbers
+        first = page.locator("#sekilas").inner_text()
+        for a in ex.not_returned:
+            assert a.nama in first
+        assert ex.fell
+        for a in ex.fell:
+            assert f"{a.nama} {format_floor(a.before, 1)}% → {format_floor(a.mean, 1)}%" in first
+        status = page.eval_on_selector_all("#keadaan-area li", "ls => ls.map(l => [l.dataset.area, l.dataset.status])")
+        assert status == [[a.kode, a.status] for a in ex.areas]
+        # the names who need attention are on the first screens, not 17,000 px down
+        top = page.evaluate("document.getElementById('perlu-perhatian').getBoundingClientRect().top + scrollY")
+        assert top < 2 * 844
+        # opened, every table is stacked cards: still no sideways scroll and no status word cut
+        open_all(page)
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+        assert page.evaluate(CUT) == []
+        shots = Path(os.environ.get("RBXL_SHOTS") or tmp_path_factory.mktemp("ponsel-png"))
+        page.screenshot(path=shots / "dasbor-tw2-390-layar-pertama.png")
+    finally:
+        page.context.close()
+
+
+def test_a_support_status_that_was_never_asked_is_neutral(period):
+    from rbxl.render.dasbor.kit import tones
+
+    tone = tones(period.fig)
+    assert tone["Tidak Diminta"][0] == "none" and tone["Tidak Dapat Dilaksanakan"][0] == "bad"
+    assert pct(56) == "56,0%" and pct(99.96) == "99,9%"

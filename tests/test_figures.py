@@ -138,10 +138,14 @@ def test_area_pokja_and_catatan_figures_add_up(run):  # noqa: F811
     assert len(c.indikator_below) == h.indikator_by_state["Belum tercapai"]
     assert len(c.tidak_dapat) == h.rencana_aksi.by_status["Tidak Dapat Dilaksanakan"]
     assert {u.unit for u in c.not_returned} == {u.unit for u in fig.units if not u.data_dipakai}
-    for a in fig.areas:  # an area's Catatan is the whole Catatan narrowed to its rows and members
+    for a in fig.areas:  # an area's Catatan is the whole Catatan narrowed to its rows and its units
         ca = fig.catatan_for(a.kode)
         assert all(r["area_kode"] == a.kode for r in ca.indikator_below + ca.tidak_dapat)
-        assert {u.unit for u in ca.not_returned} <= set(a.pokja)
+        own = set(a.pokja) | {r["unit"] for r in fig.utama_rows(a.kode)}
+        assert {u.unit for u in ca.not_returned} == {u.unit for u in fig.units if not u.data_dipakai} & own
+        # a unit without data that leads one of the area's rows is named in its packet (never "all returned")
+        assert {r["unit"] for r in fig.utama_rows(a.kode) if not fig.unit(r["unit"]).data_dipakai} <= {
+            u.unit for u in ca.not_returned}
     assert sum(len(fig.catatan_for(a.kode).tidak_dapat) for a in fig.areas) == len(c.tidak_dapat)
 
 

@@ -87,6 +87,7 @@ CAUSES = [
 ]
 
 
+@pytest.mark.windows
 @pytest.mark.parametrize("builder,kw,code", CAUSES, ids=[c[0] for c in CAUSES])
 def test_each_listed_cause_is_a_finding_and_the_batch_goes_on(roadmap, good, tmp_path, builder, kw, code):
     folder = batch(tmp_path, good)
@@ -430,6 +431,7 @@ def test_full_disk_leaves_no_copy_without_its_log_line(good, tmp_path):
     assert not [p for p in out.rglob(".~rbxl-*")]
 
 
+@pytest.mark.windows
 def test_second_run_into_a_held_period_folder_stops_with_exit_4(good, tmp_path):
     folder = batch(tmp_path, good)
     out = tmp_path / "out"
@@ -449,6 +451,7 @@ def test_second_run_into_a_held_period_folder_stops_with_exit_4(good, tmp_path):
     assert "sedang dipakai proses rbxl lain" in result.stderr.decode()
 
 
+@pytest.mark.windows
 def test_two_runs_into_one_folder_lose_no_log_line(roadmap, tmp_path):
     folders = []
     for i, unit in enumerate(("INSPEKTORAT", "KEC-JATI")):
@@ -470,6 +473,7 @@ def test_two_runs_into_one_folder_lose_no_log_line(roadmap, tmp_path):
     assert len(rows) == 8
 
 
+@pytest.mark.windows
 def test_stale_temp_files_are_never_read_back_and_are_removed(roadmap, good, tmp_path):
     folder = batch(tmp_path, good)
     out = folder / "hasil"  # --out inside the input folder
@@ -493,15 +497,18 @@ def test_stale_temp_files_are_never_read_back_and_are_removed(roadmap, good, tmp
     ('a<b>c:d"e/f\\g|h?i*j.xlsx', "a_b_c_d_e_f_g_h_i_j.xlsx"), ("laporan. . ", "laporan"), ("...", "berkas"),
     ("CONSOLE.xlsx", "CONSOLE.xlsx"),
 ])
+@pytest.mark.windows
 def test_safe_filename_gives_names_windows_accepts(raw, want):
     assert safe_filename(raw) == want
 
 
+@pytest.mark.windows
 def test_safe_filename_shortens_long_names_keeping_extension_and_apart():
     a, b = safe_filename("x" * 300 + "1.xlsx"), safe_filename("x" * 300 + "2.xlsx")
     assert len(a) <= 150 and a.endswith(".xlsx") and a != b
 
 
+@pytest.mark.windows
 def test_clean_text_strips_controls_and_bidi():
     s = "a\x1b[2Jb\x07c\u202ed\u2066e\x9bf\x00g\ttab\nbaris\r\nlagi\udcff"
     assert clean_text(s) == "a[2Jbcdefg tab baris lagi\ufffd"

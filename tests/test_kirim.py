@@ -192,7 +192,7 @@ def test_each_unit_gets_exactly_its_own_file_once(rm, out, server):
         assert att.get_filename() == files[kode].name
         assert att.get_content() == files[kode].read_bytes()
         body = msg.get_body(("plain",)).get_content()
-        assert "15/04/2023" in body and files[kode].name in body and "(0296) 531 000" in body
+        assert "15 April 2023" in body and files[kode].name in body and "(0296) 531 000" in body
         assert "{" not in body
     assert set(by_unit) == {"BAPPEDA", "INSPEKTORAT"}
     hukum = files["BAG-HUKUM"].read_bytes()
@@ -422,7 +422,7 @@ def test_custom_template_and_unknown_placeholders(rm, out, server, env, tmp_path
     (msg,) = server.messages()
     assert msg["Subject"] == "[BAPPEDA] Laporan Triwulan I 2023"
     body = msg.get_body(("plain",)).get_content()
-    assert body.startswith("Halo Badan Perencanaan") and "{bukan isian}" in body and "15/04/2023" in body
+    assert body.startswith("Halo Badan Perencanaan") and "{bukan isian}" in body and "15 April 2023" in body
     assert "Salam hormat — Bagian Organisasi" in body
 
     tpl.write_text("Subjek: {unit_nama} {salah}\n\n{juga_salah} {unit_kode}\n", encoding="utf-8")

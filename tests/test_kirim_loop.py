@@ -14,6 +14,7 @@ from test_kirim import NO_WAIT, PERIODE, TAHUN, cli, read_log, settings, templat
 from rbxl.consolidation.figures import LATE, ON_TIME
 from rbxl.consolidation.tables import NOT_RETURNED, REJECTED_FILE
 from rbxl.core.signing import ensure_key
+from rbxl.core.values import format_date
 from rbxl.form.sample import answers_for
 from rbxl.form.spec import SHEET_RA_UTAMA, plan
 from rbxl.mail.kirim import CONTOH, PENGINGAT, SUDAH, TERKIRIM, UMPAN_BALIK, kirim
@@ -94,7 +95,7 @@ def test_reminder_goes_only_to_units_that_have_not_returned_once_a_day(rm, out, 
     assert msg["In-Reply-To"].strip() == template_ids["BAG-HUKUM"]
     body = msg.get_body(("plain",)).get_content()
     deadline = rm.jadwal[(TAHUN, PERIODE)]
-    assert "PENGINGAT" in body and f"{deadline:%d/%m/%Y} ({(deadline - day).days} hari lagi)" in body
+    assert "PENGINGAT" in body and f"{format_date(deadline)} ({(deadline - day).days} hari lagi)" in body
     [att] = list(msg.iter_attachments())
     assert att.get_content() == templates(out)["BAG-HUKUM"].read_bytes()
 

@@ -30,10 +30,11 @@ from docx.oxml.ns import qn
 from render import require_poppler
 
 from rbxl.cli import main
+from rbxl.consolidation.executive import executive
 from rbxl.consolidation.figures import LATE, ON_TIME, PeriodFigures, figures
 from rbxl.consolidation.tables import Tables
 from rbxl.core.paths import csv_dir, laporan_path, snapshot_path
-from rbxl.core.values import format_number, parse_number
+from rbxl.core.values import format_floor, format_number, parse_number
 from rbxl.render.laporan import pokja_path, write_laporan
 from rbxl.riwayat.snapshot import load_tables, save_tables
 
@@ -111,6 +112,11 @@ def read_back(path: Path) -> tuple[list[tuple[int, str]], list[tuple[str, list[l
     return headings, tables
 
 
+def floor(v: str) -> str:
+    """A capaian as the report writes it: one decimal, never rounded up to 100 (values.format_floor)."""
+    return "–" if v == "" else format_floor(float(v), 1)
+
+
 def shown(v: str, decimals: int | None = None) -> str:
     """How the report writes a CSV value: Indonesian numbers, '–' for nothing, text as it is."""
     if v == "":
@@ -122,6 +128,15 @@ def shown(v: str, decimals: int | None = None) -> str:
 
 
 MARK = {"Tercapai": "✓ Tercapai", "Belum tercapai": "✗ Belum tercapai", "Belum ada data": "– Belum ada data"}
+
+
+def mark(r: dict) -> str:
+    """The Keterangan of a CSV row: without data it names what is missing, the target or the realisation."""
+    if r["status_capaian"] == "Belum ada data" and not r["target"].strip():
+        return "– Target belum ditetapkan"
+    if r["status_capaian"] == "Belum ada data" and not r["realisasi"].strip():
+        return "– Realisasi belum dilaporkan"
+    return MARK[r["status_capaian"]]
 
 
 def _status(r: dict) -> str:
@@ -138,12 +153,13 @@ def _by(rows: list[dict], *keys: str) -> dict[tuple, dict]:
 def test_headings_fields_and_layout(period):
     headings, _ = read_back(period.docx)
     h1 = [t for lvl, t in headings if lvl == 1]
-    assert h1 == ["I. PENDAHULUAN", "II. RINGKASAN CAPAIAN", "III. CAPAIAN PER AREA PERUBAHAN",
-                  "IV. KEPATUHAN PELAPORAN", "V. CATATAN UNTUK PIMPINAN", "LAMPIRAN"]
+    assert h1 == ["RINGKASAN EKSEKUTIF", "KATA PENGANTAR", "I. PENDAHULUAN", "II. RINGKASAN CAPAIAN",
+                  "III. CAPAIAN PER AREA PERUBAHAN", "IV. KEPATUHAN PELAPORAN", "V. CATATAN UNTUK PIMPINAN",
+                  "VI. PERMASALAHAN", "VII. REKOMENDASI", "VIII. PENUTUP", "DAFTAR ISTILAH", "LAMPIRAN"]
     h2 = [t for lvl, t in headings if lvl == 2]
     for n, a in enumerate(period.fig.areas, 1):
         assert f"3.{n} {a.nama}" in h2
-    assert "5.2 Rekomendasi (diisi Bagian Organisasi)" in h2
+    assert "1.1 Latar Belakang" in h2
     with zipfile.ZipFile(period.docx) as z:
         body = z.read("word/document.xml").decode()
         footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
@@ -170,11 +186,16 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
     ind = _by(data["indikator"], "kode", "unit")
     keg = _by(data["kegiatan_prioritas"], "kode", "unit")
     ra = _by([r for r in data["rencana_aksi"] if r["peran"] == "Utama"], "kode", "nama_unit")
+    ra_units = {u for _, u in ra}
     units = _by(data["unit"], "unit")
     unit_by_name = {u.nama: u for u in fig.units}
+    code = {u.nama: u.unit for u in fig.units}
+    ex = executive(fig)
     labels = {"Unit pelapor (diharapkan)": h.expected, "Unit yang mengumpulkan": h.returned,
               "Unit yang datanya dipakai": h.used, "Unit belum mengumpulkan": h.not_returned,
-              "Rencana aksi (baris PD utama)": h.rencana_aksi.total, "   - Belum dilaporkan": h.rencana_aksi.unreported,
+              "Unit tanpa data (belum mengumpulkan atau berkas ditolak)": h.expected - h.used,
+              "Rencana aksi (baris PD penanggung jawab)": h.rencana_aksi.total,
+              "   - Belum dilaporkan": h.rencana_aksi.unreported,
               "Indikator (baris)": h.indikator, "Kegiatan prioritas (baris)": h.kegiatan}
     labels.update({f"   - {s}": n for s, n in h.rencana_aksi.by_status.items()})
     _, tables = read_back(period.docx)
@@ -184,8 +205,9 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
         if head == ["Uraian", "Jumlah"]:
             state_block = None
             for label, value in body:
-                if label == "Rata-rata progres PD utama (%)":
-                    assert value == format_number(h.rencana_aksi.mean_progress, 1)
+                if label == "Rata-rata progres (%)":
+                    assert value == (f"{format_number(h.rencana_aksi.mean_progress, 1)} "
+                                     f"({h.rencana_aksi.covered} baris)")
                 elif label in ("Indikator (baris)", "Kegiatan prioritas (baris)"):
                     state_block = h.indikator_by_state if label.startswith("Indikator") else h.kegiatan_by_state
                     assert value == format_number(labels[label]), label
@@ -196,43 +218,69 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
                 rows_checked += 1
         elif head == ["Keadaan", "Jumlah unit"]:
             assert {k: parse_number(v) for k, v in body} == h.kepatuhan
-        elif head[:2] == ["Kode", "Area Perubahan"]:
+        elif head[:2] == ["Area perubahan", "Baris PD penanggung jawab"]:
+            by_name = {a.nama: a for a in fig.areas}
             for r in body:
-                a = fig.area(r[0])
+                a = by_name[r[0]]
                 c = a.rencana_aksi
-                assert r[2:] == [format_number(c.total), *[format_number(c.by_status[s]) for s in fig.statuses],
-                                 format_number(c.unreported),
-                                 "–" if c.mean_progress is None else format_number(c.mean_progress, 1)]
+                assert r[1:-2] == [format_number(c.total), *[format_number(c.by_status[s]) for s in fig.statuses],
+                                   format_number(c.unreported),
+                                   "–" if c.mean_progress is None else format_number(c.mean_progress, 1)]
+                assert r[-1] == next(s.status for s in ex.areas if s.kode == a.kode)
                 rows_checked += 1
-        elif head[:4] in (["Kode", "Indikator", "Satuan", "Baseline 2021"], ["Kode", "Kegiatan prioritas", "Satuan",
-                                                                              "Baseline 2021"]):
+        elif head[:2] == ["Area perubahan", "Rata-rata progres"]:  # the executive page
+            assert [r[0] for r in body] == [a.nama for a in ex.areas]
+            for r, a in zip(body, ex.areas, strict=True):
+                assert r[1].endswith(f"({a.covered} dari {a.total} baris)") and r[-1].endswith(a.status)
+                rows_checked += 1
+        elif head == ["Unit", "Alasan"]:  # the executive page: every unit needing attention, by name
+            assert [r[0] for r in body] == [a.nama for a in ex.attention]
+        elif head == ["Kendala (dikutip apa adanya)", "Baris", "Ditulis oleh"]:
+            quoted = [r[0] for r in body]
+            assert len(quoted) == len(set(quoted))  # each quote once
+        elif head == ["Istilah", "Arti"]:
+            continue
+        elif head[:4] in (["Kode", "Indikator", "Satuan", "Nilai awal 2021"], ["Kode", "Kegiatan prioritas", "Satuan",
+                                                                                "Nilai awal 2021"]):
             src = ind if head[1] == "Indikator" else keg
-            for kode, _name, _sat, base, target, real, cap, mark, unit in body:
-                r = src[(kode, unit)]
-                assert [base, target, real, cap, mark] == [shown(r["baseline"]), shown(r["target"]),
-                                                           shown(r["realisasi"]), shown(r["capaian"], 1),
-                                                           MARK[r["status_capaian"]]], kode
+            for kode, _name, _sat, base, target, real, cap, shown_mark, unit in body:
+                r = src[(kode, code[unit])]
+                assert [base, target, real, cap, shown_mark] == [shown(r["baseline"]), shown(r["target"]),
+                                                                 shown(r["realisasi"]), floor(r["capaian"]), mark(r)], kode
                 rows_checked += 1
         elif head[:3] == ["Kode", "Indikator", "Unit"]:
-            for kode, _name, unit, target, real, cap, mark in body:
-                r = ind[(kode, unit)]
-                assert [target, real, cap, mark] == [shown(r["target"]), shown(r["realisasi"]),
-                                                     shown(r["capaian"], 1), MARK[r["status_capaian"]]]
+            for kode, _name, unit, target, real, cap, shown_mark in body:
+                r = ind[(kode, code[unit])]
+                assert [target, real, cap, shown_mark] == [shown(r["target"]), shown(r["realisasi"]),
+                                                           floor(r["capaian"]), mark(r)]
                 rows_checked += 1
             assert len(body) == len(data["indikator"])
-        elif head[:3] == ["Kode", "Rencana aksi", "PD utama"] and len(head) == 6:
+        elif head[:3] == ["Kode", "Rencana aksi", "PD penanggung jawab"] and len(head) == 6:
+            by_code: dict[str, list[dict]] = {}
+            for r in ra.values():
+                by_code.setdefault(r["kode"], []).append(r)
             for kode, _aksi, unit, status, prog, _out in body:
+                if unit.endswith(" unit") and unit not in ra_units:  # an action many units lead, collapsed
+                    group = by_code[kode]
+                    assert unit == f"{len(group)} unit" and len(group) > 5
+                    counts = {}
+                    for r in group:
+                        counts[_status(r)] = counts.get(_status(r), 0) + 1
+                    assert sorted(status.split("\n")) == sorted(f"{n} {s}" for s, n in counts.items())
+                    rows_checked += len(group)
+                    continue
                 r = ra[(kode, unit)]
                 assert [status, prog] == [_status(r), shown(r["progres"], 1)], (kode, unit)
                 rows_checked += 1
-        elif head[:3] == ["Kode", "Rencana aksi", "PD utama"]:  # Catatan: Belum Dimulai / Tidak Dapat
+        elif head[:3] == ["Kode", "Rencana aksi", "PD penanggung jawab"]:  # Catatan: Belum Dimulai / Tidak Dapat
             for r in body:
                 assert ra[(r[0], r[2])]["status"] in ("Belum Dimulai", "Tidak Dapat Dilaksanakan")
         elif head == ["Kode", "Uraian", "Unit", "Target", "Realisasi", "Capaian (%)"]:
             for kode, _u, unit, target, real, cap in body:
+                unit = code[unit]
                 r = ind.get((kode, unit)) or keg[(kode, unit)]
                 assert r["status_capaian"] == "Belum tercapai"
-                assert [target, real, cap] == [shown(r["target"]), shown(r["realisasi"]), shown(r["capaian"], 1)]
+                assert [target, real, cap] == [shown(r["target"]), shown(r["realisasi"]), floor(r["capaian"])]
             n_below = sum(r["status_capaian"] == "Belum tercapai" for r in data["indikator"] + data[
                 "kegiatan_prioritas"])
             assert len(body) == n_below
@@ -251,22 +299,22 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
             for r_doc in body:
                 r = ind[(r_doc[0], r_doc[11])]
                 assert r_doc[6:10] == [shown(r["baseline"]), shown(r["target"]), shown(r["realisasi"]),
-                                       shown(r["capaian"], 1)]
+                                       floor(r["capaian"])]
                 rows_checked += 1
         elif head[:3] == ["Kode", "Area", "Kegiatan prioritas"]:  # L.2
             assert len(body) == len(data["kegiatan_prioritas"])
             for r_doc in body:
                 r = keg[(r_doc[0], r_doc[9])]
                 assert r_doc[4:8] == [shown(r["baseline"]), shown(r["target"]), shown(r["realisasi"]),
-                                      shown(r["capaian"], 1)]
+                                      floor(r["capaian"])]
                 rows_checked += 1
-        elif head[:4] == ["Kode", "Area", "Rencana aksi", "PD utama"]:  # L.3
+        elif head[:4] == ["Kode", "Area", "Rencana aksi", "PD penanggung jawab"]:  # L.3
             assert len(body) == len(ra)
             for r_doc in body:
                 r = ra[(r_doc[0], r_doc[3])]
                 assert [r_doc[4], r_doc[5]] == [_status(r), shown(r["progres"], 1)]
                 rows_checked += 1
-        elif head[:2] == ["Unit", "Nama unit"]:  # L.4
+        elif head[:2] == ["Kode unit", "Nama unit"]:  # L.4
             assert len(body) == len(data["unit"])
             for r_doc in body:
                 c = units[(r_doc[0],)]
@@ -274,7 +322,7 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
                 assert r_doc[3] == shown(c["n_utama"]) and r_doc[3 + n + 2] == shown(c["progres"], 1)
                 assert r_doc[-3:] == [shown(c["n_pendukung"]), shown(c["n_err"]), shown(c["n_warn"])]
                 rows_checked += 1
-        elif len(head) == 1 and head[0].startswith("[DIISI ADMINISTRATOR]"):
+        elif len(head) == 1 and head[0].startswith("RANCANGAN"):  # the Rekomendasi draft's note
             continue
         else:
             pytest.fail(f"table under '{heading}' with header {head} is not checked against the data")
@@ -286,13 +334,13 @@ def test_catatan_and_kepatuhan_state_the_computed_facts(period):
     doc = Document(str(period.docx))
     text = "\n".join(p.text for p in doc.paragraphs)
     c = period.fig.catatan
-    assert "Tidak dinilai: Triwulan I 2023 berakhir pada semester pertama." in text
+    assert "Belum dinilai sebagai keterlambatan: Triwulan I 2023 berakhir pada semester pertama." in text
     assert f"{len(c.indikator_below)} baris indikator dan {len(c.kegiatan_below)} baris kegiatan prioritas" in text
     assert f"{len(c.not_returned)} unit tanpa data yang dapat dipakai" in text
     assert f"{len(c.tidak_dapat)} baris dinyatakan Tidak Dapat Dilaksanakan" in text
     assert "Riwayat periode sebelumnya belum tersedia" in text
     assert period.fig.unit(LATE_UNIT).kepatuhan == LATE and period.fig.headline.kepatuhan[LATE] == 1
-    assert "[DIISI ADMINISTRATOR]" in "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "RANCANGAN untuk disunting" in "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 
 
 def test_hostile_unit_text_lands_as_cut_clean_literal_text(period):
@@ -323,7 +371,7 @@ def test_pdf_through_libreoffice_shows_areas_and_headline_numbers(period, tmp_pa
     h = period.fig.headline
     assert re.search(rf"Unit pelapor \(diharapkan\) {h.expected}\b", flat)
     assert re.search(rf"Unit yang datanya dipakai {h.used}\b", flat)
-    assert f"Rata-rata progres PD utama (%) {format_number(h.rencana_aksi.mean_progress, 1)}" in flat
+    assert f"Rata-rata progres (%) {format_number(h.rencana_aksi.mean_progress, 1)}" in flat
     # the table of contents was filled by Writer: headings with page numbers, not the placeholder
     assert "Daftar isi diisi saat dokumen dibuka" not in flat
     assert re.search(r"I\. PENDAHULUAN\.{5,}\s*\d+", text)
@@ -358,29 +406,33 @@ def test_per_pokja_packets_hold_only_their_area(period):
     assert [p.name for p in result.documents] == [pokja_path(period.out, TAHUN, PERIODE, a.kode, a.nama).name
                                                   for a in fig.areas]
     assert result.documents[0].name == "pokja-A1-manajemen-perubahan-2023-TW1.docx"
-    names = {u.unit: u.nama for u in fig.units}
     for a, path in zip(fig.areas, result.documents, strict=True):
         headings, tables = read_back(path)
         assert [t for lvl, t in headings if lvl == 2 and t.startswith("3.")] == [f"3.1 {a.nama}"]
         for _heading, rows in tables:
             head, body = rows[0], rows[1:]
-            if head[:4] == ["Kode", "Area", "Rencana aksi", "PD utama"]:
+            own = fig.area_units(a.kode)  # the Pokja's members and the units leading the area's rows
+            if head[:4] == ["Kode", "Area", "Rencana aksi", "PD penanggung jawab"]:
                 assert {r[1] for r in body} <= {a.kode}
                 assert len(body) == a.rencana_aksi.total
-            if head[:2] == ["No", "Unit"]:  # only the Pokja's member units, each once
-                assert sorted(r[1] for r in body) == sorted(names[u] for u in a.pokja)
+            if head[:2] == ["No", "Unit"]:  # only the area's units, each once, with the area's rows only
+                assert sorted(r[1] for r in body) == sorted(u.nama for u in own)
+                for r in body:
+                    u = next(x for x in own if x.nama == r[1])
+                    assert r[5] == format_number(sum(x["unit"] == u.unit for x in fig.utama_rows(a.kode)))
             if head == ["Keadaan", "Jumlah unit"]:
-                assert sum(int(v) for _, v in body) == len(a.pokja)
+                assert sum(int(v) for _, v in body) == len(own)
             if head[:4] == ["Kode", "Tabel", "Area", "Indikator"]:
                 assert {r[2] for r in body} <= {a.kode}
                 assert len(body) == a.indikator
             if head == ["Uraian", "Jumlah"] and _heading.startswith("2.1"):  # the area's own figures
                 got = dict(body)
-                assert got["Rencana aksi (baris PD utama)"] == format_number(a.rencana_aksi.total)
+                assert got["Rencana aksi (baris PD penanggung jawab)"] == format_number(a.rencana_aksi.total)
                 assert got["Indikator (baris)"] == format_number(a.indikator)
                 assert got["Kegiatan prioritas (baris)"] == format_number(a.kegiatan)
                 mean = a.rencana_aksi.mean_progress
-                assert got["Rata-rata progres PD utama (%)"] == ("–" if mean is None else format_number(mean, 1))
+                assert got["Rata-rata progres (%)"] == ("–" if mean is None else
+                                                        f"{format_number(mean, 1)} ({a.rencana_aksi.covered} baris)")
 
 
 def test_trend_and_second_half_facts_from_earlier_periods(period, tmp_path, roadmap):
@@ -559,7 +611,7 @@ def test_trend_and_two_periods_in_a_row_come_from_the_store_as_the_tren_sheet(tw
     assert line.startswith("Dua periode berturut-turut (Triwulan I 2023 dan Triwulan II 2023): ")
     assert sorted(n for n in line.split(": ", 1)[1].rstrip(".").split("; ")) == sorted(
         fig2.unit(u).nama for u in no_data)
-    assert "berkas riwayat rbxl.sqlite" in text
+    assert "Sumber: basis data riwayat monitoring" in text and "sqlite" not in text
 
     # The store is the source of the fact too: a unit recorded there as on time in TW1 is not listed,
     # whatever its TW1 snapshot says.

@@ -403,3 +403,22 @@ def test_short_names_for_charts(roadmap):
     assert len(set(labels)) == len(labels)  # one chart bar each, told apart by name
     assert all(len(x) <= 36 for x in labels)
     assert _ind(roadmap, "IND-3.4-01").label == "Indeks RB"
+
+
+@pytest.mark.parametrize("kind", ["folder", "not-a-workbook"])
+def test_a_master_that_is_not_a_workbook_is_said_in_indonesian(tmp_path, kind):
+    # seen: calamine's "Cannot detect file format" reached the operator
+    from rbxl.core.errors import MasterError
+    from rbxl.master.load import load_master
+
+    path = tmp_path / "master"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path = tmp_path / "master.xlsx"
+        path.write_text("bukan lembar kerja", encoding="utf-8")
+    with pytest.raises(MasterError) as err:
+        load_master(path)
+    text = str(err.value)
+    assert "Cannot" not in text and "--master" in text
+    assert ("adalah folder" in text) if kind == "folder" else ("tidak dapat dibuka" in text)

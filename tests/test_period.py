@@ -178,8 +178,21 @@ def test_most_files_for_another_period_stop_the_run_before_anything_is_written(r
     assert done.returncode == 2, done.stderr
     assert "TW1 2023" in done.stderr and "kemungkinan salah" in done.stderr
     assert "tidak terbaca" not in done.stdout + done.stderr
-    written = snapshot(out) if out.exists() else {}
-    assert written == {}  # no archive, findings, feedback or perbaikan file for the units
+    assert not out.exists()  # nothing at all: no archive, findings, feedback, perbaikan, lock or folder
+    done = rbxl("rekap", str(inbox), "--tahun", str(TAHUN), "--periode", "TW2", "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert not out.exists()  # not even an empty riwayat store
+
+
+def test_one_unit_sending_an_old_template_twice_is_not_a_period_slip(roadmap, tmp_path):
+    # counted by unit: KEC-JATI's two TW1 copies weigh once against BAG-HUKUM's TW2 file
+    inbox = tmp_path / "kiriman"
+    fill(inbox, spec_of(roadmap, "KEC-JATI"))
+    fill(inbox, spec_of(roadmap, "KEC-JATI"), name="KEC-JATI-lagi.xlsx", seed=3)
+    fill(inbox, spec_of(roadmap, "BAG-HUKUM", periode="TW2"))
+    report = run_validation([inbox], roadmap, TAHUN, "TW2", tmp_path / "out", workers=1).report
+    assert report.chosen["BAG-HUKUM"].periode == "TW2"
+    assert {f.code for s in report.submissions if s.unit == "KEC-JATI" for f in s.findings} >= {"FILE_WRONG_PERIOD"}
 
 
 def test_one_unit_on_an_old_template_is_still_that_units_finding(roadmap, tmp_path):
@@ -243,3 +256,21 @@ def test_rbxl_without_arguments_prints_the_help_as_help(tmp_path):
     lines = done.stderr.splitlines()
     assert "Perintah:" in lines and any(line.strip().startswith("periksa") for line in lines)
     assert len(lines) > 20  # laid out as help, not folded into one paragraph
+
+
+def test_ctrl_c_while_the_command_is_still_importing_is_not_a_traceback(tmp_path):
+    # seen: a Ctrl+C in the first 0.7 s printed Python's KeyboardInterrupt traceback. The interrupt
+    # is raised, deterministically, while the command line imports click, as a real SIGINT would be.
+    code = ("import builtins, sys\n"
+            "real = builtins.__import__\n"
+            "def hook(name, *a, **k):\n"
+            "    if name == 'click':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *a, **k)\n"
+            "builtins.__import__ = hook\n"
+            "sys.argv = ['rbxl', '--help']\n"
+            "from rbxl.__main__ import run\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 130
+    assert "Traceback" not in done.stderr and "Dihentikan (Ctrl+C)" in done.stderr

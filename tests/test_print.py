@@ -73,6 +73,14 @@ def test_ringkasan_charts_print_every_label(demo, roadmap, tmp_path):
         assert unit.singkatan in printed, unit.kode
     for kind in ("Kecamatan (16 unit)", "Bagian Setda (4 unit)"):
         assert kind in printed
+    # the state's date and the comparison with the previous period (the demo's book is TW2 after TW1)
+    assert "keadaan sampai 30 Juni 2023" in printed and "Dibanding Triwulan I: rata-rata progres" in printed
+    # a capaian under 100 is never labelled 100% (77,99 against 78 is 99,9%)
+    from rbxl.core.values import format_percent
+
+    near = [r["capaian"] for r in demo[1].outputs.tables.indikator
+            if isinstance(r.get("capaian"), float) and 99.5 <= r["capaian"] < 100]
+    assert near and all(format_percent(v) in printed for v in near)
     assert len(pngs) == len(pages) - (pages[-1].strip() == "")
 
 

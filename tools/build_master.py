@@ -285,6 +285,13 @@ SETTINGS = [
      "Simpan berkas (boleh .xlsx, .xls atau .ods), lalu kirim sebagai lampiran e-mail ke alamat kontak. "
      "Nama berkas boleh diubah; jangan menghapus sheet, menambah atau menghapus baris.",
      "Ditampilkan di sheet Petunjuk."),
+    ("laporan_kepada", "Bupati Blora", "Penerima laporan monev (ringkasan eksekutif)."),
+    ("laporan_tempat", "Blora", "Tempat penandatanganan laporan."),
+    ("penandatangan_jabatan", "Kepala Bagian Organisasi Sekretariat Daerah Kabupaten Blora",
+     "Jabatan penanda tangan kata pengantar dan penutup laporan."),
+    ("penandatangan_nama", "", "Nama penanda tangan laporan (isi oleh administrator)."),
+    ("penandatangan_pangkat", "", "Pangkat/golongan penanda tangan (opsional)."),
+    ("penandatangan_nip", "", "NIP penanda tangan (isi oleh administrator)."),
     ("koordinator_monev", "INSPEKTORAT",
      "Koordinator monitoring dan evaluasi RB tingkat Pemerintah Daerah dan monev PMPRB: Bab IV 4.1 A ('koordinator "
      "dari Inspektorat Daerah') dan 4.1 B ('Monev pelaksanaan PMPRB ... dengan koordinator dari Inspektorat "

@@ -1,4 +1,4 @@
-"""Rewrite the README's generated tables from the code: finding codes and the module layout.
+"""Rewrite the README's generated tables from the code: finding codes, run messages and the module layout.
 
 The README marks each generated table with <!-- name:start --> ... <!-- name:end -->; the text
 between the markers is replaced. tests/test_readme_tables.py fails when the README drifts.
@@ -35,6 +35,17 @@ def codes_table() -> str:
         lines.append(f"| `{code}` | {entry.severity.label} | {'ya' if entry.rejects else ''} | "
                      f"{'ya' if entry.asks else ''} | "
                      f"{summary(entry.message).replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def messages_table() -> str:
+    """The run-message catalogue (rbxl/core/messages.py): code and the first sentence of its text."""
+    from rbxl.core.messages import MESSAGES
+
+    lines = ["| kode | pesan (ringkas) |", "|---|---|"]
+    for code, template in MESSAGES.items():
+        text = " ".join(summary(template.replace("\\[", "[")).split())
+        lines.append(f"| `{code}` | {text.replace('|', '/')} |")
     return "\n".join(lines)
 
 
@@ -88,7 +99,7 @@ def commands_table() -> str:
     return "\n".join(lines)
 
 
-TABLES = {"finding-codes": codes_table, "layers": layers_table, "modules": modules_table,
+TABLES = {"finding-codes": codes_table, "run-messages": messages_table, "layers": layers_table, "modules": modules_table,
           "exit-codes": exit_codes_table, "commands": commands_table}
 
 

@@ -49,7 +49,13 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """No error in any file that counts: superseded and duplicate copies do not."""
+        """No error in any file that counts (superseded and duplicate copies do not), and no file sent
+        from another unit's address, even one that was outranked by the unit's own."""
         live = [s for s in self.submissions if s.verdict not in (Verdict.SUPERSEDED, Verdict.DUPLICATE)]
-        return not any(f.severity == ERROR for f in self.findings) and all(
+        return not any(f.severity == ERROR for f in self.findings) and not self.impostors and all(
             s.verdict != Verdict.REJECTED and not any(f.severity == ERROR for f in s.findings) for s in live)
+
+    @property
+    def impostors(self) -> list[Submission]:
+        """Files that claim one unit and came from another unit's e-mail address."""
+        return [s for s in self.submissions if any(f.code == "EMAIL_SENDER_OTHER_UNIT" for f in s.findings)]

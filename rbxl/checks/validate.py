@@ -42,6 +42,11 @@ def _process(item: Received) -> Submission:
         raw = read_workbook(item)
         sub = check(item, raw, roadmap, tahun, periode, specs, raw.formulas,  # sheets load lazily
                     signing=_STATE.get("signing"))
+        if raw.macros:  # said of every file that carries them; the values are read as from any other
+            ext = item.ext if item.ext in (".xlsx", ".ods", ".xls") else ""
+            sub.findings.insert(0, finding("FILE_MACROS", file=item.source, unit=sub.unit, detail=raw.macros,
+                                           name=f" (walaupun namanya {ext})" if ext else ""))
+            sub.decide()
     except Rejected as rej:
         sub = _failed_submission(item, rej.finding)
     except MemoryError:
@@ -72,9 +77,20 @@ def _failed(item: Received, why: Failure) -> Submission:
                                             detail=_FAILURE_DETAIL[why.kind].format(detail=why.detail)))
 
 
+def _warm(roadmap: Roadmap) -> None:
+    """What every worker would otherwise do once on its first file, done once in the parent: forked
+    workers inherit it (the parent needs it anyway for the feedback notes and perbaikan files)."""
+    import python_calamine  # noqa: F401
+
+    from rbxl.intake import quirks  # noqa: F401
+
+    roadmap.roles("")  # the role index, computed once per master
+
+
 def _check_all(items: list[Received], roadmap: Roadmap, tahun: int, periode: str, workers: int,
                progress: Callable[[], None] | None, signing: Signing | None = None) -> list[Submission]:
     """Each file in a worker with a deadline and a memory cap (rbxl/core/workers.py)."""
+    _warm(roadmap)
     return map_isolated(_process, items, initializer=_init_worker, initargs=(roadmap, tahun, periode, signing),
                         workers=workers, failed=_failed, progress=progress)
 
@@ -184,20 +200,25 @@ def arrival(item: Received, made: dt.datetime | None = None) -> tuple:
 
 
 def period_slip(report: Report) -> tuple[str, int, int] | None:
-    """(the period most files are for, how many, of how many) when most of the workbooks received
-    are for one other period than the one asked: the operator's --tahun/--periode is probably wrong.
-    At least two files, more than half of the identified ones."""
-    identified = {s.item.sha256: s for s in report.submissions if s.unit and s.verdict != Verdict.DUPLICATE}
+    """(the period most units sent files for, how many units, of how many) when most of the units
+    whose files were identified sent only files of one other period than the one asked: the
+    operator's --tahun/--periode is probably wrong. Counted by unit, so one unit sending last
+    period's file twice weighs once; at least two units, more than half of them."""
+    labels: dict[str, set[str]] = {}  # unit -> the wrong-period labels of its files ('' for a right one)
+    for s in report.submissions:
+        if not s.unit or s.verdict == Verdict.DUPLICATE:
+            continue
+        wrong = [str(f.get("detail")) for f in s.findings if f.code == "FILE_WRONG_PERIOD" and f.get("detail")]
+        labels.setdefault(s.unit, set()).update(wrong or [""])
     other: dict[str, int] = {}
-    for s in identified.values():
-        for f in s.findings:
-            label = str(f.get("detail"))
-            if f.code == "FILE_WRONG_PERIOD" and label:
-                other[label] = other.get(label, 0) + 1
+    for found in labels.values():
+        if len(found) == 1 and "" not in found:
+            label = next(iter(found))
+            other[label] = other.get(label, 0) + 1
     if not other:
         return None
     label, n = max(other.items(), key=lambda kv: (kv[1], kv[0]))
-    return (label, n, len(identified)) if n >= 2 and n * 2 > len(identified) else None
+    return (label, n, len(labels)) if n >= 2 and n * 2 > len(labels) else None
 
 
 def _choose(report: Report) -> None:

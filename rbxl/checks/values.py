@@ -134,8 +134,8 @@ def _typed(raw: object, rule: Rule, sheet: DataSheet, at: tuple[int, int], sub: 
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):  # never guess the digits a number lost
             shown, lost = nip_digits(raw)
             add("VALUE_NIP_NUMBER", value=shown, detail=(
-                f"Excel dan LibreOffice hanya menyimpan 15 angka pertama sebuah bilangan, sehingga {lost} digit "
-                "terakhir NIP hilang (ditandai ?). ") if lost else "")
+                f"Excel dan LibreOffice membulatkan bilangan menjadi 15 angka, sehingga {lost} digit terakhir NIP "
+                "hilang (ditandai ?) dan angka ke-15 bisa ikut berubah karena pembulatan. ") if lost else "")
             return None
         if not isinstance(raw, str):
             add("VALUE_BAD_NIP", value=as_text(raw))

@@ -21,6 +21,7 @@ from rbxl.cli.base import (
     out_option,
     period_options,
 )
+from rbxl.cli.konsol import konsol
 from rbxl.cli.riwayat import riwayat
 from rbxl.cli.verifikasi import verifikasi
 from rbxl.core.errors import (
@@ -30,6 +31,7 @@ from rbxl.core.errors import (
     EXIT_USAGE,
     RbxlError,
 )
+from rbxl.core.messages import message
 
 
 @click.group(cls=RbxlGroup, context_settings=CONTEXT)
@@ -163,7 +165,7 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
       rbxl periksa kiriman/ --tahun 2023 --periode TW1
       rbxl periksa surat.eml arsip.zip --tahun 2023 --periode TW1 --json
     """
-    from rbxl.cli.console import progress_bar, show_perbaikan, show_validation
+    from rbxl.cli.console import progress_bar, show_notes, show_perbaikan, show_validation
     from rbxl.core.findings import to_json
     from rbxl.master.load import read_master
     from rbxl.pipeline import run_validation
@@ -179,7 +181,8 @@ def validate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path, ou
     else:
         show_validation(report, roadmap)
         show_perbaikan(checked.perbaikan)
-    sys.exit(EXIT_OK if report.ok else EXIT_FINDINGS)
+        show_notes(checked.notes, checked.kept)
+    sys.exit(EXIT_IO if checked.notes else EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 @main.command("rekap", context_settings=CONTEXT)
@@ -224,16 +227,22 @@ def consolidate(paths: tuple[Path, ...], tahun: int, periode: str, master: Path,
               help="Tulis satu dokumen per Pokja area (bahan rapat pleno) di <out>/<tahun>-<periode>/pokja/, "
                    "bukan laporan untuk Bupati.")
 @click.option("--pdf", is_flag=True, help="Tulis juga PDF lewat LibreOffice (bila terpasang).")
+@click.option("--tanggal", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None, metavar="TANGGAL",
+              help="Tanggal laporan di sampul dan tanda tangan (2023-07-20 atau 20/07/2023). Bawaan: hari ini.")
 @master_option
 @out_option
 @db_option
-def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, out: Path, db: Path | None):
+def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, tanggal, master: Path, out: Path,
+            db: Path | None):
     """Tulis laporan hasil monitoring dan evaluasi (Word) dari periode yang sudah direkap.
 
     Membaca rekap yang ditulis 'rbxl rekap' (rekap-<tahun>-<periode>.json) dan menulis
-    <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, daftar isi, pendahuluan,
-    ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan untuk pimpinan,
-    lampiran. Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
+    <out>/<tahun>-<periode>/laporan-monev-<tahun>-<periode>.docx: sampul, ringkasan eksekutif (keadaan
+    tiap area, perubahan dari periode sebelumnya, unit yang perlu perhatian), kata pengantar, daftar
+    isi, pendahuluan, ringkasan capaian dengan grafik, capaian per area, kepatuhan pelaporan, catatan
+    untuk pimpinan, permasalahan, rancangan rekomendasi, penutup, daftar istilah, lampiran. Penerima
+    dan penanda tangan diambil dari sheet Pengaturan master (laporan_kepada, penandatangan_jabatan,
+    penandatangan_nama, penandatangan_nip). Dengan --per-pokja: satu dokumen per area perubahan berisi baris area itu dan
     keadaan unit anggota Pokja. Tanpa LibreOffice, --pdf hanya memberi catatan (dokumen Word tetap
     ditulis). Tren terhadap periode sebelumnya di tahun yang sama dan unit yang dua periode
     berturut-turut tidak mengumpulkan diambil dari berkas riwayat (<out>/rbxl.sqlite atau --db;
@@ -245,7 +254,7 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
     \b
     Contoh:
       rbxl laporan --tahun 2023 --periode TW1
-      rbxl laporan --tahun 2023 --periode TW1 --pdf
+      rbxl laporan --tahun 2023 --periode TW1 --pdf --tanggal 2023-04-20
       rbxl laporan --tahun 2023 --periode S1 --per-pokja --out hasil/
     """
     from rbxl.cli.console import show_laporan
@@ -254,7 +263,8 @@ def laporan(tahun: int, periode: str, per_pokja: bool, pdf: bool, master: Path, 
 
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
-    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf, db=db)
+    result = write_laporan(roadmap, out, tahun, periode, per_pokja=per_pokja, pdf=pdf, db=db,
+                           tanggal=tanggal.date() if tanggal else None)
     show_laporan(result)
     sys.exit(EXIT_OK if result.ok else EXIT_IO)
 
@@ -377,7 +387,7 @@ def kirim(tahun: int, periode: str, units: tuple[str, ...], umpan_balik: bool, p
     from rbxl.master.load import read_master
 
     if umpan_balik and pengingat:
-        raise click.UsageError("Pilih salah satu: --umpan-balik atau --pengingat.")
+        raise click.UsageError(message("CLI_FEEDBACK_OR_REMINDER"))
     roadmap, _ = read_master(master)
     roadmap.check_period(tahun, periode)
     smtp = load_smtp_settings(config)
@@ -424,7 +434,13 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
       rbxl tarik --tahun 2023 --periode TW1 --sejak 2023-04-01 --tandai
       rbxl tarik --tahun 2023 --periode TW1 --periksa
     """
-    from rbxl.cli.console import progress_bar, show_perbaikan, show_tarik, show_validation
+    from rbxl.cli.console import (
+        progress_bar,
+        show_notes,
+        show_perbaikan,
+        show_tarik,
+        show_validation,
+    )
     from rbxl.core.paths import inbox_dir
     from rbxl.mail.config import load_imap_settings, password_prompt
     from rbxl.mail.tarik import tarik as run
@@ -448,11 +464,13 @@ def tarik(tahun: int, periode: str, sejak, mail_folder: str | None, tandai: bool
                                  on_total=advance.total)
     show_validation(checked.report, roadmap)
     show_perbaikan(checked.perbaikan)
-    sys.exit(EXIT_OK if checked.report.ok else EXIT_FINDINGS)
+    show_notes(checked.notes, checked.kept)
+    sys.exit(EXIT_IO if checked.notes else EXIT_OK if checked.report.ok else EXIT_FINDINGS)
 
 
 
 main.add_command(riwayat)
+main.add_command(konsol)
 main.add_command(verifikasi)
 
 

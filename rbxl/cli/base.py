@@ -18,6 +18,7 @@ from rbxl.core.errors import (
     EXIT_USAGE,
     RbxlError,
 )
+from rbxl.core.messages import message
 from rbxl.master.schema import DEFAULT_MASTER
 
 PERIODS = [p.value for p in Period]
@@ -43,8 +44,7 @@ class IdContext(click.Context):
 
 
 HELP_TEXT = "Tampilkan bantuan ini lalu keluar."
-INTERRUPTED = ("Dihentikan (Ctrl+C). Hasil yang sudah lengkap tetap ada; hasil periode yang belum selesai "
-               "ditulis tidak dipakai. Jalankan perintah yang sama lagi untuk menyelesaikannya.")
+INTERRUPTED = message("CLI_INTERRUPTED")
 
 
 class IdCommand(click.Command):
@@ -113,7 +113,7 @@ def _usage_error_id(err: click.UsageError) -> None:
     for en, id_ in _CLICK_ID:
         text = text.replace(en, id_)
     cmd = err.ctx.command_path if err.ctx else "rbxl"
-    error(f"{text}\nLihat '{cmd} --help' untuk bantuan.")
+    error(message("CLI_SEE_HELP", text=text, command=cmd))
 
 
 # the English names of the first releases: hidden aliases, so no script breaks

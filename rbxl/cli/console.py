@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from rbxl.core import messages
 from rbxl.core.findings import ERROR, SEVERITY_ID, WARNING, Finding, count
 from rbxl.core.paths import dasbor_path
 from rbxl.core.text import clean_text
@@ -29,7 +30,7 @@ def safe(value: object) -> str:
 
 
 def error(message: str) -> None:
-    err_console.print(f"[bold red]Gagal:[/] {safe(message)}")
+    err_console.print(f"[bold red]{messages.message('CLI_FAILED')}[/] {safe(message)}")
 
 
 @contextlib.contextmanager
@@ -100,7 +101,7 @@ def show_master_summary(roadmap, findings: list[Finding], path: Path) -> None:
         console.print(findings_table(findings, "Temuan pada master"))
     n_err, n_warn = count(findings, ERROR), count(findings, WARNING)
     verdict = "[bold green]Master dapat dipakai.[/]" if roadmap is not None and not n_err else \
-        "[bold red]Master belum dapat dipakai: perbaiki kesalahan di atas.[/]"
+        f"[bold red]{messages.message('CLI_MASTER_UNUSABLE')}[/]"
     console.print(f"{verdict} Kesalahan: {n_err}, peringatan: {n_warn}.")
     mail = sorted({f.code for f in findings if f.code in ("MASTER_NO_EMAIL", "MASTER_NO_SENDER", "MASTER_NO_CONTACT")})
     if roadmap is not None and mail:
@@ -147,8 +148,11 @@ def show_validation(report, roadmap) -> None:
     if report.findings_file:
         console.print(f"Temuan lengkap: {report.findings_file}; umpan balik per unit: "
                       f"{report.findings_file.parent / 'umpan-balik'}; arsip: {report.archive}")
+    for s in report.impostors:
+        console.print(f"[bold red]Perhatian:[/] {safe(s.item.name)} mengaku dari {safe(s.unit) or '?'} tetapi dikirim "
+                      f"dari alamat unit lain; periksa dengan unit itu sebelum isinya dipercaya ({s.verdict}).")
     verdict = "[bold green]Semua berkas diterima.[/]" if report.ok else \
-        "[bold red]Ada berkas ditolak atau kesalahan yang harus diperbaiki unit.[/]"
+        f"[bold red]{messages.message('CLI_FILES_REJECTED')}[/]"
     console.print(verdict)
 
 
@@ -159,8 +163,9 @@ def show_perbaikan(done) -> None:
                       "rbxl kirim --umpan-balik).")
     text_only = [p.unit for p in done if not p.path]
     if text_only:
-        console.print(f"[dim]{len(text_only)} unit berkasnya tidak terbaca; mereka hanya mendapat umpan balik "
-                      f"teks: {', '.join(text_only)}[/]")
+        console.print(f"[dim]{len(text_only)} unit tidak mendapat berkas perbaikan (berkasnya tidak terbaca, "
+                      f"bukan template periode ini, atau isinya sudah dipakai); mereka mendapat umpan balik teks: "
+                      f"{', '.join(text_only)}[/]")
 
 
 def show_consolidation(outputs, roadmap) -> None:
@@ -181,8 +186,7 @@ def show_consolidation(outputs, roadmap) -> None:
                      ("Temuan: kesalahan", n_err), ("Temuan: peringatan", n_warn)]:
         table.add_row(label, str(n))
     console.print(table)
-    for note in outputs.notes:
-        console.print(f"[bold yellow]Perhatian:[/] {note}")
+    show_notes(outputs.notes, outputs.kept)
     console.print(f"[bold]Workbook monitoring:[/] {outputs.monitoring}")
     if getattr(outputs, "store", None):
         n = len(outputs.trend.periods) if outputs.trend else 0
@@ -292,10 +296,9 @@ def show_kirim(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Perhatian:[/] {escape(note)}")
     if result.aborted:
-        console.print(f"[bold red]Pengiriman dihentikan:[/] {escape(result.aborted)}")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_ABORTED')}[/] {escape(result.aborted)}")
     if result.failed:
-        console.print("[bold red]Ada e-mail yang gagal dikirim.[/] Jalankan perintah yang sama lagi untuk "
-                      "mencoba ulang hanya yang belum terkirim.")
+        console.print(f"[bold red]{messages.message('CLI_KIRIM_FAILED')}[/] {messages.message('CLI_KIRIM_RETRY')}")
     console.print(f"Log pengiriman: {result.log}")
 
 
@@ -330,6 +333,16 @@ def show_laporan(result) -> None:
     for note in result.notes:
         console.print(f"[yellow]Catatan:[/] {note}")
     for note in result.locked:
-        err_console.print(f"[bold red]Tidak dapat menimpa:[/] {note} Tutup berkas lama lalu jalankan lagi.")
+        err_console.print(f"[bold red]{messages.message('CLI_CANNOT_OVERWRITE')}[/] {note} "
+                          f"{messages.message('CLI_CLOSE_OLD_FILE')}")
     for note in result.failed:
-        err_console.print(f"[bold red]PDF gagal:[/] {note}")
+        err_console.print(f"[bold red]{messages.message('CLI_PDF_FAILED')}[/] {note}")
+
+
+def show_notes(notes: list[str], kept: Sequence[str] = ()) -> None:
+    """What the run could not do as asked but did another way (a workbook open in Excel: saved beside
+    it), and someone's own files it found in its folders and left there."""
+    for note in notes:
+        console.print(f"[bold yellow]Perhatian:[/] {safe(note)}")
+    for line in kept:
+        console.print(f"[dim]{safe(line)}[/]")

@@ -71,6 +71,7 @@ class StatusCounts:
     total: int
     by_status: dict[str, int]  # every status of the master's list, done first (enums.STATUS_ORDER)
     mean_progress: float | None  # of the rows with a numeric progress; None when none
+    covered: int = 0  # how many rows the mean covers (those with a numeric progress)
 
     @property
     def unreported(self) -> int:
@@ -202,12 +203,26 @@ class PeriodFigures:
         members = self.area(area).pokja
         return [u for u in self.units if u.unit in members]
 
+    def area_units(self, area: str) -> list[UnitFigure]:
+        """The units of an area's packet: its Pokja's members and every unit leading one of its rows,
+        in the units' order (a Pokja packet counts these, never the units of other areas)."""
+        keep = set(self.area(area).pokja) | {r.get("unit") for r in self.utama_rows(area)}
+        return [u for u in self.units if u.unit in keep]
+
+    def unit_counts(self, unit: str, area: str | None = None) -> StatusCounts:
+        """A unit's led rows, of every area or of one."""
+        return status_counts([r for r in self.utama_rows(area) if r.get("unit") == unit], self.statuses)
+
+    def kepatuhan_counts(self, units: Iterable[UnitFigure]) -> dict[str, int]:
+        """Units per KEPATUHAN_STATES."""
+        return count_by([{"k": u.kepatuhan} for u in units], "k", KEPATUHAN_STATES)
+
     def catatan_for(self, area: str | None = None) -> Catatan:
-        """The Catatan of the whole period, or of one area (its rows and its Pokja's units)."""
+        """The Catatan of the whole period, or of one area (its rows and its units: area_units)."""
         c = self.catatan or build_catatan(self)
         if area is None:
             return c
-        members = set(self.area(area).pokja)
+        members = {u.unit for u in self.area_units(area)}
         return Catatan([r for r in c.belum_dimulai if r.get("area_kode") == area],
                        [r for r in c.indikator_below if r.get("area_kode") == area],
                        [r for r in c.kegiatan_below if self.kegiatan_area.get(r.get("kode", "")) == area],
@@ -216,7 +231,8 @@ class PeriodFigures:
 
 
 def status_counts(rows: list[dict], statuses: list[str]) -> StatusCounts:
-    return StatusCounts(len(rows), count_by(rows, "status", statuses), mean(r.get("progres") for r in rows))
+    return StatusCounts(len(rows), count_by(rows, "status", statuses), mean(r.get("progres") for r in rows),
+                        sum(_is_number(r.get("progres")) for r in rows))
 
 
 def kepatuhan_of(putusan: str, disimpan: str, deadline: dt.date | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 import threading
 import time
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rbxl.core.errors import OutputError
+from rbxl.core.messages import OS_REASONS, message
 
 TEMP_PREFIX = ".~rbxl-"
 LOCK_NAME = ".rbxl.lock"  # the period folder's lock (rbxl/core/lock.py)
@@ -35,28 +37,9 @@ def os_error_in(err: BaseException) -> OSError | None:
     return None
 
 
-# The one place an operating-system error becomes Indonesian: (why, what to do next). The
-# system's own text (English, "Is a directory") never reaches the user.
-_OS_REASONS: dict[int, tuple[str, str]] = {
-    errno.ENOSPC: ("disk penuh", "Kosongkan ruang disk lalu jalankan ulang."),
-    errno.EACCES: ("tidak ada izin", "Pilih folder lain dengan --out atau minta izin akses ke folder itu."),
-    errno.EPERM: ("tidak ada izin", "Pilih folder lain dengan --out atau minta izin akses ke folder itu."),
-    errno.EROFS: ("disk atau folder hanya-baca", "Pilih folder hasil lain dengan --out."),
-    errno.EISDIR: ("di tempat itu ada folder dengan nama yang sama",
-                   "Pindahkan atau ganti nama folder itu, atau pilih folder hasil lain dengan --out."),
-    errno.ENOTDIR: ("salah satu bagian jalurnya adalah berkas, bukan folder",
-                    "Periksa jalurnya, atau pilih folder hasil lain dengan --out."),
-    errno.ENOENT: ("berkas atau folder tidak ditemukan", "Periksa ejaan jalurnya lalu jalankan ulang."),
-    errno.ENAMETOOLONG: ("jalur atau nama berkas terlalu panjang", "Pakai folder yang lebih dekat ke akar disk, "
-                         "misalnya --out C:\\rbxl atau --out /srv/rbxl."),
-    errno.EEXIST: ("sudah ada berkas dengan nama itu", "Pindahkan berkas itu lalu jalankan ulang."),
-    errno.EBUSY: ("berkas sedang dipakai program lain", "Tutup program itu (misalnya Excel) lalu jalankan ulang."),
-    errno.ETXTBSY: ("berkas sedang dipakai program lain", "Tutup program itu lalu jalankan ulang."),
-    errno.ELOOP: ("jalurnya memuat tautan simbolik yang berputar", "Periksa tautan di jalur itu."),
-    errno.EMFILE: ("terlalu banyak berkas terbuka", "Tutup program lain lalu jalankan ulang."),
-    errno.EIO: ("galat baca/tulis disk", "Periksa disk atau flashdisk itu, lalu coba folder lain."),
-    errno.EXDEV: ("berkas tidak dapat dipindah antar-disk", "Pakai --out di disk yang sama."),
-}
+# The one place an operating-system error becomes Indonesian: (why, what to do next), from the
+# run-message catalogue. The system's own text (English, "Is a directory") never reaches the user.
+_OS_REASONS = OS_REASONS
 _WINERROR = {112: errno.ENOSPC, 32: errno.EBUSY, 33: errno.EBUSY, 5: errno.EACCES, 206: errno.ENAMETOOLONG}
 
 
@@ -68,26 +51,26 @@ def os_reason(err: OSError) -> tuple[str, str]:
     if isinstance(err, PermissionError):
         return _OS_REASONS[errno.EACCES]
     name = errno.errorcode.get(code or 0, "")
-    return (f"galat sistem operasi{' ' + name if name else ''} (nomor {code})" if code else "galat sistem operasi",
-            "Periksa folder dan disknya, lalu jalankan ulang.")
+    why = (message("OS_ERROR_NAMED", name=name, code=code) if name else message("OS_ERROR_NUMBER", code=code)) \
+        if code else message("OS_ERROR")
+    return why, message("OS_ERROR_STEP")
 
 
 def explain_read(err: OSError, target: Path | str) -> str:
     """An Indonesian sentence for a failed read, naming the file and the next step."""
     why, step = os_reason(err)
-    return f"{target} tidak dapat dibaca: {why}. {step}"
+    return message("READ_FAILED", target=target, why=why, step=step)
 
 
 def explain(err: OSError, target: Path | str) -> str:
     """An Indonesian sentence for a failed write, naming the file."""
     code = _WINERROR.get(getattr(err, "winerror", None) or 0, err.errno)
     if code == errno.ENOSPC:
-        return f"Disk penuh: {target} tidak dapat ditulis. Kosongkan ruang disk lalu jalankan ulang."
+        return message("WRITE_DISK_FULL", target=target)
     if isinstance(err, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"Tidak ada izin menulis {target} (folder hanya-baca?). Pilih folder hasil lain dengan --out "
-                "atau perbaiki izinnya.")
+        return message("WRITE_NO_PERMISSION", target=target)
     why, step = os_reason(err)
-    return f"{target} tidak dapat ditulis: {why}. {step}"
+    return message("WRITE_FAILED", target=target, why=why, step=step)
 
 
 def file_mode() -> int:
@@ -142,7 +125,7 @@ def place(tmp: Path, target: Path) -> Path:
             os.replace(tmp, alt)
         except OSError:
             raise OutputError(explain(err, target)) from err
-        raise OutputError(f"{target} sedang terbuka/terkunci; hasil baru disimpan sebagai {alt}.") from err
+        raise OutputError(message("OUTPUT_LOCKED", target=target, alt=alt)) from err
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:
@@ -155,13 +138,23 @@ def write_text(target: str | Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def remove_stale(folder: str | Path, older_than: float = STALE_AFTER) -> list[Path]:
-    """Remove temporary files a killed run left under `folder`; returns what was removed."""
+# what mkstemp makes from TEMP_PREFIX (8 characters, then the target's suffix): rbxl's own temporary files
+_OWN_TEMP = re.compile(re.escape(TEMP_PREFIX) + r"[a-z0-9_]{8}(\.[A-Za-z0-9]{1,10})?")
+
+
+def remove_stale(folders: list[Path], older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove temporary files a killed run left directly in `folders` (rbxl's own output folders);
+    returns what was removed. Only names mkstemp gives rbxl's temporary files are removed, never in a
+    subfolder (rbxl.core.lock leaves out the folders that are the run's inputs)."""
     removed = []
     now = time.time()
-    for path in Path(folder).rglob(f"{TEMP_PREFIX}*") if Path(folder).is_dir() else []:
-        with contextlib.suppress(OSError):
-            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > older_than:
-                path.unlink()
-                removed.append(path)
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        for path in Path(folder).iterdir():
+            with contextlib.suppress(OSError):
+                if (_OWN_TEMP.fullmatch(path.name) and path.is_file() and not path.is_symlink()
+                        and now - path.stat().st_mtime > older_than):
+                    path.unlink()
+                    removed.append(path)
     return removed

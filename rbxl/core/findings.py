@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
 from rbxl.core.enums import Severity
+from rbxl.core.text import clip
 from rbxl.core.values import format_number
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -80,6 +81,10 @@ CATALOG: dict[str, Code] = {
     "FILE_UNREADABLE": Code(ERROR, "Berkas tidak dapat dibaca sebagai lembar kerja ({detail}). Simpan ulang dari Excel/LibreOffice sebagai .xlsx lalu kirim ulang.", rejects=True),
     "FILE_ENCRYPTED": Code(ERROR, "Berkas dilindungi kata sandi (terenkripsi) sehingga tidak dapat dibaca. Buka berkas, hapus kata sandi pembuka (File > Info > Protect Workbook), simpan, lalu kirim ulang.", rejects=True),
     "FILE_TOO_LARGE": Code(ERROR, "Berkas ditolak demi keamanan: {detail}. Kirim ulang template asli yang sudah diisi.", rejects=True),
+    "FILE_ZIP_AMBIGUOUS": Code(ERROR, "Berkas ditolak demi keamanan: susunan zip-nya dapat dibaca dengan dua cara ({detail}), sehingga program yang berbeda melihat isi yang berbeda dan rbxl tidak dapat memastikan isi yang diperiksa sama dengan yang dibaca. Buka berkas di Excel/LibreOffice, simpan ulang (untuk zip: buat ulang zip-nya), lalu kirim ulang.", rejects=True),
+    "FOLDER_UNREADABLE": Code(ERROR, "Folder masukan ini tidak dapat dibuka ({detail}), sehingga berkas di dalamnya (bila ada) tidak diperiksa. {step}"),
+    "FOLDER_TOO_DEEP": Code(ERROR, "Folder ini berada lebih dari {detail} tingkat di bawah folder masukan, sehingga isinya tidak diperiksa. Pindahkan berkas kiriman ke folder yang lebih dangkal lalu periksa ulang."),
+    "FILE_MACROS": Code(WARNING, "Berkas berisi makro{name}: {detail}. rbxl tidak pernah menjalankan makro; hanya nilai sel yang dibaca, dan nilai itu tetap dipakai. Template dari Bagian Organisasi tidak berisi makro, jadi makro ini ditambahkan sesudahnya. Jangan aktifkan makro ('Enable Content'/'Aktifkan Konten') bila membuka berkas ini atau salinannya di arsip/; minta unit menyimpan ulang sebagai Buku Kerja Excel (.xlsx) tanpa makro."),
     "FILE_UNSAFE_NAME": Code(WARNING, "Nama berkas di dalam arsip/e-mail tidak aman ('{value}'); disimpan dengan nama '{detail}'."),
     "FILE_NOT_TEMPLATE": Code(ERROR, "Berkas ini bukan template rbxl (sheet identitas tersembunyi tidak ditemukan). Gunakan template yang dikirim Bagian Organisasi.", rejects=True),
     "FILE_META_MISSING": Code(WARNING, "Identitas tersembunyi berkas hilang (sheet disalin ke buku kerja baru?); berkas dikenali dari sheet Identitas dan diperiksa sel demi sel terhadap master."),
@@ -138,7 +143,7 @@ CATALOG: dict[str, Code] = {
     "ROWS_EMPTY_SUPPORT": Code(INFO, "{detail} baris dukungan belum diisi: {value}."),
     # --- perbaikan files (what the marked-up workbook tells the unit) ---------------------
     "PERBAIKAN_ROW_RESTORED": Code(ERROR, "Baris '{value}' tidak ditemukan di berkas Anda (terhapus atau kodenya diubah). Baris ini dikembalikan dari master; isi kembali."),
-    "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}'. Isinya dikembalikan sesuai master di berkas ini; jangan diubah lagi."),
+    "PERBAIKAN_LOCKED_RESTORED": Code(ERROR, "Sel terkunci ini Anda ubah menjadi '{value}', sehingga berkas ditolak. Di berkas ini isinya sudah dikembalikan sesuai master; jangan diubah lagi.", rejects=True),
     "PERBAIKAN_ROWS_REORDERED": Code(ERROR, "Urutan baris di sheet '{sheet}' diubah (baris disisipkan, dihapus atau diurutkan ulang). Di berkas ini setiap isian dikembalikan ke barisnya menurut urutan master; jangan mengubah urutan baris."),
     # --- history: compared with the unit's earlier accepted periods (rbxl.checks.history) ------------
     "HISTORY_PROGRESS_DOWN": Code(WARNING, "Progres {kode} turun menjadi {value}% pada {now}, padahal {before}% pada {periode}. Progres diisi kumulatif sejak 1 Januari; periksa kembali.", asks=True),
@@ -191,7 +196,8 @@ def finding(code: str, *, file: str = "", unit: str = "", sheet: str = "", cell:
     shown = "" if value is None else str(value)
     if len(shown) > 120:
         shown = shown[:117] + "..."
-    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: _show(v) for k, v in params.items()}}
+    sheet = clip(sheet)  # unit-controlled text is echoed at most MAX_ECHO characters long (core.text)
+    fields = {"value": shown, "sheet": sheet, "cell": cell, **{k: clip(_show(v)) for k, v in params.items()}}
     try:
         message = template.format(**fields)
     except KeyError as err:  # a programming error: the catalogue and the call disagree

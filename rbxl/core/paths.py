@@ -122,3 +122,10 @@ def own_outputs(out: str | Path, tahun: int, periode: str) -> list[Path]:
                                              csv_dir, findings_path, monitoring_path, snapshot_path, laporan_path,
                                              pokja_dir, dasbor_path, stage_dir, verifikasi_dir)] + [
         store, store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm"), key_file(out)]
+
+
+def output_folders(out: str | Path, tahun: int, periode: str) -> list[Path]:
+    """The folders rbxl writes files into (atomically, through '.~rbxl-' temporary files) for a period:
+    the only places a killed run's temporary files are looked for (rbxl.core.atomic.remove_stale)."""
+    return [period_dir(out, tahun, periode)] + [f(out, tahun, periode) for f in (
+        templates_dir, email_dir, archive_dir, feedback_dir, perbaikan_dir, inbox_dir, csv_dir, pokja_dir)]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import TEMP_PREFIX, explain
 from rbxl.core.errors import OutputError, UsageError
+from rbxl.core.messages import message
 from rbxl.core.paths import key_file
 
 SIGNATURE = "tanda"  # the meta key holding the signature
@@ -93,13 +94,10 @@ def _read(path: Path) -> bytes:
     try:
         text = path.read_text(encoding="ascii", errors="replace")
     except OSError as err:
-        raise UsageError(f"Berkas kunci tanda keaslian {path} tidak dapat dibaca ({err.strerror or err}). "
-                         "Perbaiki izinnya atau pulihkan dari cadangan.") from err
+        raise UsageError(message("SIGNING_KEY_UNREADABLE", path=path, why=err.strerror or err)) from err
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if len(lines) != 1 or not re.fullmatch(r"[0-9a-f]{64}", lines[0]):
-        raise UsageError(f"Berkas kunci tanda keaslian {path} rusak (harus berisi 64 angka heksadesimal). "
-                         "Pulihkan dari cadangan; jangan membuat ulang, karena template yang sudah dikirim "
-                         "tidak akan dapat diperiksa lagi.")
+        raise UsageError(message("SIGNING_KEY_BROKEN", path=path))
     return bytes.fromhex(lines[0])
 
 

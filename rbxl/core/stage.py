@@ -16,12 +16,19 @@ consolidation of the period).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
-from rbxl.core.atomic import explain, place
+from rbxl.core.atomic import TEMP_PREFIX, explain, place
 from rbxl.core.errors import OutputError
 from rbxl.core.paths import monitoring_path, period_dir, stage_dir
+
+# What an earlier run wrote into a folder rbxl replaces, and this run no longer writes: removed with
+# the old folder (a unit that no longer needs feedback has no note). Anything else found there is
+# not rbxl's (a clerk's own notes or analysis) and is carried into the new folder, never deleted.
+STALE = {"umpan-balik": re.compile(r"^[A-Z0-9][A-Z0-9-]*\.txt$"),
+         "perbaikan": re.compile(r"_perbaikan\.xlsx$")}
 
 
 class Stage:
@@ -32,6 +39,8 @@ class Stage:
         self.root = stage_dir(out, tahun, periode)  # the `out` the writers get
         self.folder = period_dir(self.root, tahun, periode)
         self.notes: list[str] = []
+        self.kept: list[str] = []  # files not rbxl's found in a folder it replaced: carried over, said
+        self.aside: dict[str, Path] = {}  # file name -> where it went because its namesake was open
         self.monitoring = monitoring_path(out, tahun, periode).name
         self.discard()  # what an earlier, interrupted run left
         try:
@@ -42,6 +51,15 @@ class Stage:
     def final_path(self, staged: Path) -> Path:
         """Where a staged file will be once published."""
         return self.final / Path(staged).relative_to(self.folder)
+
+    def _keep_theirs(self, old: Path, new: Path) -> None:
+        stale = STALE.get(old.name)
+        for item in sorted(old.iterdir()):
+            if (new / item.name).exists() or item.name.startswith(TEMP_PREFIX) or (stale and stale.search(item.name)):
+                continue
+            os.replace(item, new / item.name)
+            self.kept.append(f"{item} bukan buatan rbxl; dibiarkan di tempatnya. Simpan berkas sendiri di luar "
+                             "folder hasil rbxl.")
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -61,6 +79,8 @@ class Stage:
     def _move(self, entry: Path, target: Path) -> None:
         if entry.is_dir():
             old = self.root / (entry.name + ".lama")
+            if target.is_dir():
+                self._keep_theirs(target, entry)
             if target.exists():
                 os.replace(target, old)
             os.replace(entry, target)
@@ -68,7 +88,10 @@ class Stage:
         try:
             place(entry, target)
         except OutputError as err:  # Windows: the old workbook is open in Excel
+            # place() saved the new file beside it as '... (baru).xlsx': the run's other outputs
+            # are still published, so they never disagree with each other; the note says which
             alt = target.with_name(f"{target.stem} (baru){target.suffix}")
-            if target.name != self.monitoring or not alt.exists():
+            if not alt.exists():
                 raise
+            self.aside[target.name] = alt
             self.notes.append(str(err))

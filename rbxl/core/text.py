@@ -59,6 +59,22 @@ def safe_filename(name: str, max_len: int = MAX_NAME, fallback: str = "berkas") 
         text = f"{stem[: max_len - len(ext) - 9].rstrip(' .')}~{tag}{ext}"
     return text
 
+# Characters of one unit-controlled text (a cell, a hidden identity value, a sheet or member name)
+# echoed back in a finding's message and parameters, the feedback note, --json, the findings workbook
+# and the perbaikan sheet: a 22 MB hidden value must not become a 30 MB note. What is cut keeps its
+# start and end and says how much was left out; the received file itself stays whole in arsip/.
+MAX_ECHO = 500
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """`text` cut to about `limit` characters (start and end kept, the cut counted), or as it is."""
+    if len(text) <= limit:
+        return text
+    tail = min(80, limit // 4)
+    head = limit - tail
+    return f"{text[:head]} …[{len(text) - head - tail} karakter dipotong]… {text[-tail:]}"
+
+
 def csv_safe(v: object) -> object:
     """OWASP CSV injection guard: text starting with = + - @ tab or CR gets a leading quote."""
     if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -170,3 +170,39 @@ BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustu
 def format_date(d: dt.date) -> str:
     """A date spelled out the Indonesian way, '4 Mei 2024': day and month can never be read swapped."""
     return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+THRESHOLDS = (100.0,)  # the value a capaian or a progress reaches only when it is met
+
+
+def format_floor(value: float | None, decimals: int = 1, thresholds: tuple[float, ...] = THRESHOLDS) -> str:
+    """format_number that never shows a threshold a value did not reach: where rounding would lift a
+    value below a threshold (100, or the period's expected progress) to it or past it, the value
+    is cut to `decimals` instead. 99.95 -> '99,9' (not '100,0'); 66.25 -> '66,3' as usual."""
+    if value is None:
+        return ""
+    shown = round(value, decimals)
+    if any(value < t <= shown for t in thresholds):
+        step = 10 ** decimals
+        shown = math.floor(value * step + 1e-9) / step
+        if shown >= min(t for t in thresholds if value < t):  # float noise at the boundary
+            shown -= 1 / step
+    return format_number(shown, decimals)
+
+
+def format_percent(value: float | None, decimals: int = 1, thresholds: tuple[float, ...] = THRESHOLDS) -> str:
+    """The one percent format of every rendering: '66,2%', with format_floor's rounding; '–' for none."""
+    return "–" if value is None else f"{format_floor(value, decimals, thresholds)}%"
+
+
+def format_change(value: float | None, decimals: int = 1) -> str:
+    """A change with its sign, '+10,6' / '−2,5' / '0,0'; a change too small to show at `decimals`
+    gets one more decimal, so a fall is never printed as no change."""
+    if value is None:
+        return "–"
+    if value != 0 and round(abs(value), decimals) == 0:
+        decimals += 1
+    text = format_number(abs(value), decimals)
+    if round(abs(value), decimals) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text

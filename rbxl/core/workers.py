@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rbxl.core.messages import message
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
@@ -278,7 +280,7 @@ class _Pool:
                 self.answer(w)
             elif not w.ready:
                 if time.monotonic() - w.started > BOOT_SECONDS:
-                    raise RuntimeError("proses pemeriksa tidak dapat dimulai")
+                    raise RuntimeError(message("WORKERS_CANNOT_START"))
             elif time.monotonic() - w.started > self.seconds:
                 self.drop(w, Failure("timeout", f"{self.seconds:g}"))
             elif not self.capped and (rss(w.proc.pid) or 0) > self.memory:
@@ -295,7 +297,7 @@ class _Pool:
                 self.boot_failures += 1
             self.drop(w, Failure("died") if w.ready else None)
             if self.boot_failures >= 3:
-                raise RuntimeError("proses pemeriksa tidak dapat dimulai") from None
+                raise RuntimeError(message("WORKERS_CANNOT_START")) from None
             return
         if idx is None:  # started up
             w.ready, self.boot_failures = True, 0

@@ -26,6 +26,7 @@ from pathlib import Path
 from rbxl.core.atomic import atomic_path, explain, write_text
 from rbxl.core.errors import OutputError
 from rbxl.core.findings import ERROR, WARNING
+from rbxl.core.messages import message
 from rbxl.core.paths import ARCHIVE_LOG, archive_dir
 from rbxl.core.text import clean_text
 
@@ -81,8 +82,7 @@ def read_receipts(out: Path, tahun: int, periode: str) -> Receipts:
         with open(log, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.DictReader(fh))
     except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise OutputError(f"{log} tidak dapat dibaca ({err}); hasil periode tidak dapat ditambah. "
-                          "Pulihkan berkas itu dari cadangan.") from err
+        raise OutputError(message("ARCHIVE_LOG_UNREADABLE", log=log, detail=err)) from err
     containers = [r.get("sumber") or "" for r in rows if r.get("putusan") == CONTAINER_VERDICT]
     firsts: dict[tuple[str, str], dict[str, str]] = {}
     for r in rows:
@@ -130,7 +130,7 @@ def write_archive(report, out: Path) -> Path:
             with open(log, encoding="utf-8", newline="") as fh:
                 existing = fh.read()
     except (OSError, UnicodeDecodeError) as err:
-        raise OutputError(f"{log} tidak dapat dibaca untuk ditambah: {err}") from err
+        raise OutputError(message("ARCHIVE_LOG_NOT_APPENDABLE", log=log, detail=err)) from err
     head, _, rest = existing.partition("\r\n") if "\r\n" in existing else existing.partition("\n")
     if not existing:
         w.writerow(LOG_FIELDS)

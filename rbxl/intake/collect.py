@@ -1,8 +1,9 @@
 """Collect returned files from folders, zips and e-mails, in a stable order, bytes in memory.
 
-Nothing here follows a symbolic link found inside an input, reads rbxl's own temporary or
-lock files back, or lets one broken input stop the others: each input ends as items or as
-findings. Every input unpacks against one Budget, and the run holds at most MAX_RUN_BYTES.
+Nothing here follows a symbolic link found inside an input (walk.py opens every file without
+following one), reads rbxl's own outputs back, or lets one broken input stop the others: each
+input ends as items or as findings. Every input unpacks against one Budget, and the run holds at
+most MAX_RUN_BYTES.
 """
 
 from __future__ import annotations
@@ -10,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
-import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from rbxl.core.atomic import LOCK_NAME, TEMP_PREFIX
+from rbxl.core.atomic import os_reason
 from rbxl.core.findings import Finding, finding
 from rbxl.core.text import safe_filename
 from rbxl.intake.guard import (
@@ -37,6 +36,8 @@ from rbxl.intake.guard import (
 )
 from rbxl.intake.mail import Mail, from_address, parse_isolated
 from rbxl.intake.model import Received, Rejected
+from rbxl.intake.walk import FILE, LINK, Entry, Tree, is_link_error
+from rbxl.intake.zipcheck import BROKEN, ambiguity
 
 JUNK_NAMES = {"desktop.ini", "thumbs.db", ".ds_store"}
 MAX_NAME = 200  # characters of a received file's name as kept (longer names are shortened, not lost)
@@ -75,35 +76,33 @@ class _Run:
                                     "pemeriksaan; periksa kiriman dalam beberapa bagian")
 
 
+def _under(path: Path, folders: list[Path]) -> bool:
+    """`path` is one of `folders` or inside one (each path resolved once, not once per folder)."""
+    return any(path.is_relative_to(x) for x in folders)
+
+
 def collect(paths: list[str | Path], exclude: list[Path] | None = None,
             already: Callable[[str, str], bool] | None = None) -> tuple[list[Received], list[Finding]]:
     """Every workbook under the given files, folders, zips and e-mails, in a stable order.
 
     Paths in `exclude` (rbxl's own outputs: archive, templates, reports) are never read back.
     A path named on the command line is read even if it is a link; links found inside a
-    folder are recorded as skipped and not followed. A file for which `already(source, sha256)`
-    is true was received earlier in the period (rbxl.intake.archive.Receipts) and is left out.
+    folder, or swapped in while the run reads, are recorded as skipped and not followed (walk.py).
+    A file for which `already(source, sha256)` is true was received earlier in the period
+    (rbxl.intake.archive.Receipts) and is left out.
     """
     run = _Run(already)
-    skip = [x.resolve() for x in exclude or []]
-    todo: list[tuple[Path, str]] = []  # (path, 'file' | why skipped | '' | 'missing'), in the order read
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            todo += [(sub, kind) for sub, kind in _walk(p)
-                     if not (skip and any(sub.resolve().is_relative_to(x) for x in skip))]
-        elif p.is_file():
-            todo.append((p, "file"))
-        else:
-            todo.append((p, "missing"))
-    run.mail = _parse_mails([path for path, kind in todo if kind == "file" and path.suffix.lower() == ".eml"])
-    for path, kind in todo:
-        if kind == "file":
-            _guarded(path, run)
-        elif kind == "missing":
-            run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail="berkas atau folder tidak ditemukan"))
-        elif kind:
-            run.findings.append(finding("FILE_SKIPPED", file=display(path), detail=kind))
+    with Tree([Path(p) for p in paths], exclude) as tree:
+        run.findings += tree.findings
+        run.mail = _parse_mails(tree, [e for e in tree.entries if e.kind == FILE and e.path.suffix.lower() == ".eml"])
+        for entry in tree.entries:
+            if entry.kind == FILE:
+                _guarded(tree, entry, run)
+            elif entry.kind == "missing":
+                run.findings.append(finding("FILE_UNREADABLE", file=display(entry.path),
+                                            detail="berkas atau folder tidak ditemukan"))
+            elif entry.kind:
+                run.findings.append(finding("FILE_SKIPPED", file=display(entry.path), detail=entry.kind))
     return run.items, run.findings
 
 
@@ -128,21 +127,21 @@ def collect_received(inputs: list[Received]) -> tuple[list[Received], list[Findi
 
 
 
-def _parse_mails(paths: list[Path]) -> dict[str, Mail]:
+def _parse_mails(tree: Tree, entries: list[Entry]) -> dict[str, Mail]:
     """The e-mails named or found in folders, parsed ahead in one pool of workers (by sha256).
 
     A message read again later with other bytes, or found inside a zip, is parsed on its own.
     """
     jobs, total = [], 0
-    for path in paths:
+    for entry in entries:
         try:
-            if path.stat().st_size > MAX_FILE_BYTES or total + path.stat().st_size > MAX_RUN_BYTES:
-                continue
-            data = path.read_bytes()
+            data = tree.read(entry, MAX_FILE_BYTES)[0]
         except OSError:
             continue  # reported when the file is read in turn
+        if len(data) > MAX_FILE_BYTES or total + len(data) > MAX_RUN_BYTES:
+            continue
         total += len(data)
-        jobs.append((data, display(path), MAX_UNCOMPRESSED))
+        jobs.append((data, display(entry.path), MAX_UNCOMPRESSED))
     if not jobs:
         return {}
     return {hashlib.sha256(data).hexdigest(): mail for (data, _, _), mail in
@@ -154,56 +153,23 @@ def display(path: Path | str) -> str:
     return re.sub("[\ud800-\udfff]", "\ufffd", str(path))
 
 
-def _walk(root: Path):
-    """(path, 'file' | why it is skipped | '') under root, sorted, never through a link."""
-    out = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        base = Path(folder)
-        for d in list(dirs):
-            if _is_link(base / d):
-                out.append((base / d, "tautan simbolik/junction ke folder, tidak diikuti"))
-                dirs.remove(d)
-        for f in files:
-            path = base / f
-            if f == LOCK_NAME or f.startswith(TEMP_PREFIX):
-                out.append((path, ""))  # rbxl's own lock and unfinished temporary files
-            elif _is_link(path):
-                out.append((path, "tautan simbolik, tidak diikuti dan tidak diarsipkan"))
-            else:
-                try:
-                    regular = stat.S_ISREG(path.lstat().st_mode)
-                except OSError:
-                    regular = False
-                out.append((path, "file" if regular else "bukan berkas biasa (perangkat/pipa), tidak dibaca"))
-    return sorted(out, key=lambda x: str(x[0]))
-
-
-def _is_link(path: Path) -> bool:
-    is_junction = getattr(path, "is_junction", None)  # Windows junctions (Python 3.12+)
-    return path.is_symlink() or bool(is_junction and is_junction())
-
-
-def _guarded(path: Path, run: _Run) -> None:
+def _guarded(tree: Tree, entry: Entry, run: _Run) -> None:
     """One input: a broken one becomes a finding, never the end of the run."""
     try:
-        _from_file(path, run)
+        _from_file(tree, entry, run)
     except Rejected as rej:
         run.findings.append(rej.finding)
     except OSError as err:  # the system's English text never reaches the unit
-        from rbxl.core.atomic import os_reason
-
-        run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail=os_reason(err)[0]))
+        run.findings.append(_os_finding(entry.path, err))
     except Exception as err:
-        run.findings.append(finding("FILE_UNREADABLE", file=display(path), detail=short(err)))
+        run.findings.append(finding("FILE_UNREADABLE", file=display(entry.path), detail=short(err)))
 
 
-def _looks_like_workbook(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        return False
-    return head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)
+def _os_finding(path: Path, err: OSError) -> Finding:
+    """A file that could not be read: a link swapped in since it was listed is skipped, never followed."""
+    if is_link_error(err):
+        return finding("FILE_SKIPPED", file=display(path), detail=LINK)
+    return finding("FILE_UNREADABLE", file=display(path), detail=os_reason(err)[0])
 
 
 def _skip_reason(name: str) -> str | None:
@@ -225,40 +191,40 @@ def _file_time(seconds: float) -> dt.datetime | None:
         return None
 
 
-def _read(path: Path, run: _Run) -> tuple[bytes, dt.datetime | None]:
-    st = path.stat()
-    if st.st_size > MAX_FILE_BYTES:
-        raise too_large(display(path), f"ukuran {st.st_size // 2**20} MB")
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_FILE_BYTES + 1)  # the file may grow after stat()
+def _read(tree: Tree, entry: Entry, run: _Run) -> tuple[bytes, dt.datetime | None]:
+    data, mtime = tree.read(entry, MAX_FILE_BYTES)  # at most one byte more: the file may grow while read
     if len(data) > MAX_FILE_BYTES:
-        raise too_large(display(path), f"ukuran lebih dari {MAX_FILE_BYTES // 2**20} MB")
-    run.hold(display(path), len(data))
-    return data, _file_time(st.st_mtime)
+        raise too_large(display(entry.path), f"ukuran lebih dari {MAX_FILE_BYTES // 2**20} MB")
+    run.hold(display(entry.path), len(data))
+    return data, _file_time(mtime)
 
 
-def _from_file(path: Path, run: _Run) -> None:
+def _from_file(tree: Tree, entry: Entry, run: _Run) -> None:
+    path = entry.path
     source, name = display(path), safe_filename(path.name, MAX_NAME)
     reason = _skip_reason(path.name)
-    if reason and not path.suffix and _looks_like_workbook(path):
+    if reason and not path.suffix and tree.head(entry).startswith((ZIP_MAGIC, OLE_MAGIC)):
         reason = None  # a workbook whose extension was lost on the way (some mail clients do this)
     if reason:
         if path.name.lower().startswith(("~$", ".~lock.")) or path.name.lower() in JUNK_NAMES:
             run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
             return  # editor and system clutter is not something a unit sent
         try:  # kept in the archive, e.g. a cover letter
-            data, mtime = _read(path, run)
+            data, mtime = _read(tree, entry, run)
             item = Received(source, name, data, mtime, note=reason)
             if not (run.already and run.already(source, item.sha256)):
                 run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
                 run.items.append(item)
-        except (OSError, Rejected):
+        except OSError as err:
+            run.findings.append(_os_finding(path, err) if is_link_error(err) else
+                                finding("FILE_SKIPPED", file=source, detail=reason))
+        except Rejected:
             run.findings.append(finding("FILE_SKIPPED", file=source, detail=reason))
         return
     try:
-        data, mtime = _read(path, run)
+        data, mtime = _read(tree, entry, run)
     except OSError as err:
-        run.findings.append(finding("FILE_UNREADABLE", file=source, detail=short(err)))
+        run.findings.append(_os_finding(path, err))
         return
     item = Received(source, name, data, mtime)
     if run.already and run.already(source, item.sha256):
@@ -327,16 +293,20 @@ def _charge_package(data: bytes, source: str, budget: Budget) -> None:
 
 
 def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
-    zf, infos = _open_container_zip(item, budget)
+    """Every member, each against the input's budget; once it is spent, every member left is named."""
+    zf, infos = _open_container_zip(item)
     with zf:
-        for info in infos:
-            if info.is_dir():
-                continue
+        files = [info for info in infos if not info.is_dir()]
+        for n, info in enumerate(files):
+            if budget.spent:
+                _not_checked(item, [i.filename for i in files[n:]], run)
+                return
             source = display(f"{item.source}!/{info.filename}")
-            if _skip_reason(safe_name(info.filename)[0]):
-                _nested(item, info.filename, b"", None, run, depth, budget)
-                continue
             try:
+                budget.take(source, 0)
+                if _skip_reason(safe_name(info.filename)[0]):
+                    _nested(item, info.filename, b"", None, run, depth, budget)
+                    continue
                 if info.flag_bits & 0x1:
                     raise Rejected(finding("FILE_ENCRYPTED", file=source))
                 if info.compress_type not in ZIP_METHODS:
@@ -345,26 +315,23 @@ def _from_zip(item: Received, run: _Run, depth: int, budget: Budget) -> None:
                 if info.file_size > MAX_FILE_BYTES:
                     raise too_large(source, f"ukuran {info.file_size // 2**20} MB setelah diekstrak")
                 data = read_member(zf, info, MAX_FILE_BYTES, source, budget)
+                _nested(item, info.filename, data, _zip_time(info), run, depth, budget)
             except Rejected as rej:
-                if budget.spent:
-                    raise  # the input's budget is spent: stop unpacking it
-                run.findings.append(rej.finding)
-                continue
-            _nested(item, info.filename, data, _zip_time(info), run, depth, budget)
+                run.findings.append(rej.finding)  # names this member (the one that spent the budget, if it is spent)
 
 
-def _open_container_zip(item: Received, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """A zip of returns: sizes and count are checked here, encryption and method per member."""
+def _open_container_zip(item: Received) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A zip of returns with one reading (zipcheck); sizes, encryption and method are checked per member."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(item.data))
         infos = zf.infolist()
     except Exception as err:
         raise Rejected(finding("FILE_UNREADABLE", file=item.source, detail=f"zip rusak ({short(err)})")) from err
-    try:
-        budget.take(item.source, 0, len(infos))
-    except Rejected:
+    ambiguous = ambiguity(item.data, zf, infos, package=False)
+    if ambiguous:
         zf.close()
-        raise
+        raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS",
+                               file=item.source, detail=ambiguous))
     return zf, infos
 
 
@@ -406,11 +373,18 @@ def _from_eml(item: Received, run: _Run, depth: int, budget: Budget) -> None:
     _not_checked(item, mail.not_checked, run)
 
 
+MAX_NOT_CHECKED_NAMED = 100  # files past the budget named one finding each; the rest are listed in one more
+
+
 def _not_checked(item: Received, names: list[str], run: _Run) -> None:
-    for name in names:
-        run.findings.append(finding("FILE_NOT_CHECKED", file=display(f"{item.source}!/{name}"),
-                                    detail=f"batas isi satu kiriman ({MAX_ZIP_MEMBERS} berkas di dalam arsip, "
-                                           f"{MAX_UNCOMPRESSED // 2**20} MB) sudah habis oleh lampiran sebelumnya"))
+    why = (f"batas isi satu kiriman ({MAX_ZIP_MEMBERS} berkas di dalam arsip, {MAX_UNCOMPRESSED // 2**20} MB) "
+           "sudah habis oleh berkas sebelumnya")
+    for name in names[:MAX_NOT_CHECKED_NAMED]:
+        run.findings.append(finding("FILE_NOT_CHECKED", file=display(f"{item.source}!/{name}"), detail=why))
+    rest = names[MAX_NOT_CHECKED_NAMED:]
+    if rest:  # the list is cut at core.text.MAX_ECHO characters, as every echoed text
+        run.findings.append(finding("FILE_NOT_CHECKED", file=item.source,
+                                    detail=f"{why}; juga {len(rest)} berkas lain di dalamnya: {', '.join(rest)}"))
 
 
 def _from_msg(item: Received, run: _Run, depth: int, budget: Budget) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rbxl.core.findings import finding
 from rbxl.intake.model import PERCENT_KEY, Received, Rejected
+from rbxl.intake.zipcheck import BROKEN, ambiguity
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 CONTAINER_EXT = {".zip", ".eml", ".msg"}
@@ -79,13 +80,17 @@ def short(err: BaseException) -> str:
 
 
 def open_zip(data: bytes, source: str, budget: Budget) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
-    """A zip whose central directory was checked: members, declared sizes, ratio, method, password."""
+    """A zip whose central directory was checked: one reading (zipcheck), members, declared sizes, ratio,
+    method, password."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except Exception as err:  # BadZipFile, ValueError (negative seek), UnicodeDecodeError (names), ...
-        raise unreadable(source, f"zip rusak ({short(err)})") from err
+        raise unreadable(source, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
     try:
+        ambiguous = ambiguity(data, zf, infos, package=True)
+        if ambiguous:
+            raise Rejected(finding("FILE_UNREADABLE" if ambiguous == BROKEN else "FILE_ZIP_AMBIGUOUS", file=source, detail=ambiguous))
         budget.take(source, 0, len(infos))
         if sum(i.file_size for i in infos) > budget.bytes_left:
             raise too_large(source, f"isi terurai {sum(i.file_size for i in infos) // 2**20} MB (bom zip)")
@@ -118,7 +123,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, source: 
     except Rejected:
         raise
     except Exception as err:  # zlib.error, BadZipFile (CRC), RuntimeError, EOFError, NotImplementedError, ...
-        raise unreadable(source or info.filename, f"zip rusak ({short(err)})") from err
+        raise unreadable(source or info.filename, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
     if budget:
         budget.take(source or info.filename, len(out), 0)
     return bytes(out)
@@ -181,8 +186,7 @@ def guard_package(item: Received) -> tuple[dt.datetime | None, str, dict[str, di
             if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
                 xml = read_member(zf, i, MAX_UNCOMPRESSED, item.source, budget)
                 _guard_sheet_xml(item, xml, i.filename)
-                cells = {m.group(1).decode(): _xml_text(m.group(2)) for m in _FORMULA_CELL.finditer(xml)
-                         } if b"<f" in xml else {}
+                cells = formula_cells(xml) if b"<f" in xml or b":f" in xml else {}
                 if cells and i.filename in parts:
                     formulas[parts[i.filename]] = cells
                 if pct_styles and i.filename in parts:
@@ -224,17 +228,18 @@ def _percent_styles(zf: zipfile.ZipFile, names: set[str], source: str, budget: B
     return {str(i) for i, tag in enumerate(_XF_TAG.findall(m.group(1))) if (_attr(tag, b"numFmtId") or "0") in percent_ids}
 
 
-_STYLED_CELL = re.compile(rb"<c\b[^>]*\bs=\"(\d+)\"[^>]*>")
+_S_VALUE = re.compile(rb"""(?:^|\s)s\s*=\s*(?:"(\d+)"|'(\d+)')""")
 
 
 def percent_cells(xml: bytes, styles: set[str]) -> set[str]:
-    """A1 names of the cells of a sheet whose style shows a percentage (any attribute order)."""
+    """A1 names of the cells of a sheet whose style shows a percentage (any attribute order or quote)."""
     out = set()
-    for m in _STYLED_CELL.finditer(xml):
-        if m.group(1).decode() in styles:
-            r = _R_ATTR.search(m.group(0))
-            if r:
-                out.add(r.group(1).decode() + r.group(2).decode())
+    for m in _CELL_TAG.finditer(xml):
+        s = _S_VALUE.search(m.group(1))
+        if s and (s.group(1) or s.group(2)).decode() in styles:
+            ref = cell_ref(m.group(1))
+            if ref:
+                out.add((ref[0] + ref[1]).decode())
     return out
 
 
@@ -243,22 +248,77 @@ def _head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
         with zf.open(info) as fh:
             return fh.read(8192)
     except Exception as err:
-        raise unreadable(source, f"zip rusak ({short(err)})") from err
+        raise unreadable(source, "zip rusak atau terpotong (misalnya unduhan atau lampiran yang belum lengkap)") from err
 
 
 # parts a parser reads besides the sheets (calamine also refuses DTDs; this gives a clear message)
 _PARSED_PARTS = {"xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "docProps/core.xml",
                  "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "content.xml", "styles.xml", "meta.xml"}
 
-# Excel, LibreOffice, WPS and xlsxwriter all write r first: <c r="H5" s="3"><f>...
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d+)"[^>]*>\s*<f(?:/>|\s[^>]*/>|(?:\s[^>]*)?>([^<]*)</f>)')
+# A start tag read as XML reads it: attributes in any order, either quote, spaces around '=', a '>'
+# inside a quoted value, a namespace prefix. Excel, LibreOffice, WPS and xlsxwriter write <c r="H5" s="3">,
+# but calamine (quick-xml) reads <c s='3' r='H5'> just the same, so the guard must too.
+_ATTRS = rb"""((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*"""
+_NS = rb"(?:[A-Za-z_][\w.-]{0,40}:)?"
+_CELL_START = re.compile(rb"<" + _NS + rb"c(?=[\s>])" + _ATTRS + rb">")
+_V_ELEM = re.compile(rb"<" + _NS + rb"v(?=[\s>])[^>]*>[^<]*</" + _NS + rb"v\s*>")
+_F_ELEM = re.compile(rb"<" + _NS + rb"f(?=[\s/>])" + _ATTRS + rb"(?:/>|>([^<]*)</" + _NS + rb"f\s*>)")
+_F_OPEN = re.compile(rb"<f[\s/>]")  # literal prefix: fast; prefixed <x:f> is looked for only when present
+_F_OPEN_NS = re.compile(rb"<[A-Za-z_][\w.-]{0,40}:f[\s/>]")
+_R_VALUE = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([A-Z]{1,3})(\d+)"|'([A-Z]{1,3})(\d+)')""")
+
+
+def cell_ref(attrs: bytes) -> tuple[bytes, bytes] | None:
+    """(column letters, row digits) of a cell's r attribute, however it is quoted or placed."""
+    m = _R_VALUE.search(attrs)
+    if not m:
+        return None
+    return (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+
+
+def formula_cells(xml: bytes) -> dict[str, str]:
+    """A1 name -> formula text ('' for a shared formula's copies) of every cell of a sheet holding a formula.
+
+    Each <f> is found first (formulas are few), then its cell's start tag just before it (a '<'
+    cannot stand inside an attribute value), optionally past the cell's cached <v>: the schema puts
+    <f> first, but a reader takes it in either order.
+    """
+    out = {}
+    opens = list(_F_OPEN.finditer(xml)) + (list(_F_OPEN_NS.finditer(xml)) if b":f" in xml else [])
+    for m in opens:
+        f = _F_ELEM.match(xml, m.start())
+        if not f:
+            continue
+        j = xml.rfind(b"<", 0, m.start())
+        if j >= 0 and xml[j + 1:j + 2] == b"/":  # </v>: the cached value came first
+            k = xml.rfind(b"<", 0, j)
+            v = _V_ELEM.match(xml, k) if k >= 0 else None
+            if not v or xml[v.end():m.start()].strip():
+                continue
+            j = xml.rfind(b"<", 0, k)
+            gap_end = k
+        else:
+            gap_end = m.start()
+        c = _CELL_START.match(xml, j) if j >= 0 else None
+        if not c or xml[c.end():gap_end].strip():
+            continue
+        ref = cell_ref(c.group(1))
+        if ref:
+            out[(ref[0] + ref[1]).decode()] = _xml_text(f.group(2))
+    return out
 
 
 def _xml_text(raw: bytes | None) -> str:
     """A formula as typed ('=1+1'); a shared formula's copies have no text of their own."""
-    from xml.sax.saxutils import unescape
+    return "=" + _unescape(raw.decode("utf-8", "replace")) if raw else ""
 
-    return "=" + unescape(raw.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if raw else ""
+
+def _unescape(text: str) -> str:
+    """XML's five named entities, in xml.sax.saxutils.unescape's order (&amp; last), without importing
+    it: saxutils imports urllib.request, http.client and ssl, 50 ms in every worker."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return text
 
 
 def _sheet_parts(zf: zipfile.ZipFile, names: set[str], source: str, budget: Budget) -> dict[str, str]:
@@ -292,10 +352,8 @@ _RID_ATTR = re.compile(rb'\b\w+:id="([^"]*)"')
 
 
 def _attr(tag: bytes, name: bytes) -> str | None:
-    from xml.sax.saxutils import unescape
-
     m = re.search(rb"\s" + name + rb'="([^"]*)"', tag)
-    return unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) if m else None
+    return _unescape(m.group(1).decode("utf-8", "replace")) if m else None
 
 
 def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
@@ -303,29 +361,32 @@ def _guard_sheet_xml(item: Received, xml: bytes, part: str) -> None:
         raise unreadable(item.source, "XML berisi deklarasi entitas (ditolak demi keamanan)")
     # Fast path: without a 3-letter column, a 5-digit row or a 2-letter column on a 4-digit row,
     # a sheet spans at most Z9999 or ZZ999: well under MAX_CELLS.
-    if not _WIDE_REF.search(xml) and not _DEEP_REF.search(xml) and not _BROAD_REF.search(xml):
+    if (not _WIDE_REF.search(xml) and not _DEEP_REF.search(xml) and not _BROAD_REF.search(xml)
+            and not _ODD_REF.search(xml)):
         return
     # Slow path, rare: positions of cells that hold something (a self-closing <c .../> is only a
     # style, e.g. a formatted column, and must not reject a legitimate file), any attribute order.
     max_row = max_col = 0
-    for tag in _OPEN_CELL.findall(xml):
-        m = _R_ATTR.search(tag)
-        if not m:
+    for m in _CELL_TAG.finditer(xml):
+        if m.group(2):
+            continue  # <c .../>
+        ref = cell_ref(m.group(1))
+        if not ref:
             continue
         col = 0
-        for ch in m.group(1):
+        for ch in ref[0]:
             col = col * 26 + ch - 64
         max_col = max(max_col, col)
-        max_row = max(max_row, int(m.group(2)))
+        max_row = max(max_row, int(ref[1]))
     if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > MAX_CELLS:
         raise too_large(item.source, f"dimensi lembar kerja tidak wajar (sel sampai baris {max_row}, kolom {max_col})")
 
 
-_OPEN_CELL = re.compile(rb"<c\b[^>]*[^/]>")
-_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_TAG = re.compile(rb"<" + _NS + rb"c(?=[\s>/])" + _ATTRS + rb"(/?)>")
 _WIDE_REF = re.compile(rb'r="[A-Z]{3}\d')  # literal prefix: scanned at memchr speed
 _DEEP_REF = re.compile(rb'r="[A-Z]{1,3}\d{5}')
 _BROAD_REF = re.compile(rb'r="[A-Z]{2}\d{4}')
+_ODD_REF = re.compile(rb"""r='|\sr\s+=|\sr=\s""")  # another quote or spacing: always the slow path
 
 
 def guard_ods_content(item: Received, xml: bytes) -> None:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from rbxl.core.findings import Finding, finding
+from rbxl.core.messages import message
 from rbxl.intake.guard import MAX_UNCOMPRESSED, OLE_MAGIC, ZIP_MAGIC, short
 
 MAX_MAIL_PARTS = 1000  # MIME parts of one message, forwarded ones included
@@ -202,7 +203,7 @@ class _Walker:
 
             tnef = TNEF(data, do_checksum=False)
             if not tnef.objects:
-                raise ValueError("tidak berisi satu atribut pun")
+                raise ValueError(message("TNEF_EMPTY"))
             found = [(_tnef_name(a), a.data) for a in tnef.attachments]
         except MemoryError:
             raise

@@ -50,6 +50,7 @@ class RawWorkbook:
     format: str = ""
     formulas: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> {cell: formula text}
     percent: dict[str, set[str]] = field(default_factory=dict)  # sheet -> cells shown as a percentage
+    macros: str = ""  # the parts that hold macros (read.macro_parts), '' when none: never run, only named
 
 
 class Rejected(Exception):

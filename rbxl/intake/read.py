@@ -57,7 +57,35 @@ def read_workbook(item: Received) -> RawWorkbook:
     for ref in formulas.pop(PERCENT_KEY, {}):
         name, _, cell = ref.rpartition("!")
         percent.setdefault(name, set()).add(cell)
-    return RawWorkbook(sheets, visibility, saved_at, fmt, formulas, percent)
+    return RawWorkbook(sheets, visibility, saved_at, fmt, formulas, percent, macros=macro_parts(item.data if kind == "zip" else data, kind))
+
+
+def macro_parts(data: bytes, kind: str) -> str:
+    """What in the file holds macros ('' when nothing does), whatever its name says: a VBA project
+    (xlsm, xlsb, or an xlsx that carries one all the same), Excel 4 macro sheets, LibreOffice Basic or
+    scripts in an ods, the VBA storage of an xls. Only names are read; nothing is ever run."""
+    found: list[str] = []
+    try:
+        if kind == "zip":
+            import zipfile
+
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = zf.namelist()
+            low = [n.lower() for n in names]
+            found += [n for n, lo in zip(names, low, strict=True) if lo.endswith("vbaproject.bin")]
+            if any(lo.startswith("xl/macrosheets/") for lo in low):
+                found.append("xl/macrosheets/ (makro Excel 4)")
+            if any(lo.startswith(("basic/", "scripts/")) and not lo.endswith("/") for lo in low):
+                found.append("Basic/Scripts (makro LibreOffice)")
+        elif kind == "ole":
+            import olefile
+
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                streams = ["/".join(e) for e in ole.listdir(streams=True, storages=True)]
+            found += sorted({s.split("/")[0] for s in streams if s.split("/")[0].lower() in ("_vba_project_cur", "macros")})
+    except Exception:  # names unreadable here: the package was already read; no claim either way
+        return ""
+    return ", ".join(found[:5])
 
 
 def _other_apps(data: bytes, fmt: str, formulas: dict[str, dict[str, str]]):

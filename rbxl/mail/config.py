@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rbxl.core.address import is_address
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 
 CONFIG_NAME = "rbxl.toml"
 SECURITY = ("starttls", "ssl", "none")
@@ -28,33 +29,8 @@ ENV_PASSWORD = "RBXL_SMTP_PASSWORD"
 IMAP_ENV = {key: f"RBXL_IMAP_{key.upper()}" for key in IMAP_KEYS}
 IMAP_ENV_PASSWORD = "RBXL_IMAP_PASSWORD"
 
-# The CLI prints errors as rich markup, where a bare [smtp] would vanish: hence the backslash.
-SETTINGS_HELP = (
-    "Pengaturan SMTP belum lengkap: alamat server (host) belum diisi. Tulis di rbxl.toml (folder kerja) "
-    "atau berkas lain yang ditunjuk dengan --config:\n"
-    "  \\[smtp]\n"
-    '  host = "mail.contoh.go.id"\n'
-    "  port = 587\n"
-    '  security = "starttls"   # starttls | ssl | none\n'
-    '  user = "organisasi@contoh.go.id"\n'
-    '  from = "organisasi@contoh.go.id"\n'
-    '  from_name = "Bagian Organisasi"\n'
-    "atau pakai variabel lingkungan RBXL_SMTP_HOST, RBXL_SMTP_PORT, RBXL_SMTP_SECURITY, RBXL_SMTP_USER, "
-    "RBXL_SMTP_FROM. Kata sandi hanya dari RBXL_SMTP_PASSWORD atau diketik saat diminta. "
-    "Untuk mencoba tanpa mengirim, pakai --dry-run."
-)
-IMAP_HELP = (
-    "Pengaturan IMAP belum lengkap: alamat server (host) belum diisi. Tulis di rbxl.toml (folder kerja) "
-    "atau berkas lain yang ditunjuk dengan --config:\n"
-    "  \\[imap]\n"
-    '  host = "mail.contoh.go.id"\n'
-    "  port = 993\n"
-    '  security = "ssl"        # ssl | starttls | none\n'
-    '  user = "organisasi@contoh.go.id"\n'
-    '  folder = "INBOX"\n'
-    "atau pakai variabel lingkungan RBXL_IMAP_HOST, RBXL_IMAP_PORT, RBXL_IMAP_SECURITY, RBXL_IMAP_USER, "
-    "RBXL_IMAP_FOLDER. Kata sandi hanya dari RBXL_IMAP_PASSWORD atau diketik saat diminta."
-)
+SETTINGS_HELP = message("SMTP_SETTINGS_MISSING")
+IMAP_HELP = message("IMAP_SETTINGS_MISSING")
 
 
 @dataclass
@@ -106,7 +82,7 @@ def load_smtp_settings(config: str | Path | None = None, env: Mapping[str, str] 
                             source=source)
     for label, value in (("from", settings.from_addr), ("reply_to", settings.reply_to)):
         if value and not is_address(value):
-            raise UsageError(f"Alamat {label} '{value}' {where} bukan alamat e-mail yang sah.")
+            raise UsageError(message("SETTINGS_BAD_ADDRESS", label=label, value=value, where=where))
     return settings
 
 
@@ -117,7 +93,7 @@ def load_imap_settings(config: str | Path | None = None, env: Mapping[str, str] 
     data, source, where = _section("imap", IMAP_KEYS, IMAP_ENV_PASSWORD, IMAP_ENV, config, env, cwd)
     cafile = _text(data.get("cafile"))
     if cafile and not Path(cafile).is_file():
-        raise UsageError(f"Berkas sertifikat cafile '{cafile}' {where} tidak ditemukan.")
+        raise UsageError(message("SETTINGS_CAFILE_MISSING", cafile=cafile, where=where))
     return ImapSettings(host=_text(data.get("host")), port=_port(data, where, "IMAP"),
                         security=_security(data, "ssl", where), user=_text(data.get("user")),
                         password=env.get(IMAP_ENV_PASSWORD) or "", folder=_text(data.get("folder")) or "INBOX",
@@ -137,14 +113,14 @@ def _section(name: str, keys: tuple[str, ...], env_password: str, env_vars: Mapp
         value = (env.get(var) or "").strip()
         if value:
             data[key] = value
-    where = f"di {source} atau variabel lingkungan" if source else "di variabel lingkungan"
+    where = message("SETTINGS_WHERE_FILE", source=source) if source else message("SETTINGS_WHERE_ENV")
     return data, source, where
 
 
 def _security(data: Mapping[str, object], default: str, where: str) -> str:
     security = _text(data.get("security")).lower() or default
     if security not in SECURITY:
-        raise UsageError(f"Nilai security '{security}' {where} tidak dikenal. Pilih: starttls, ssl atau none.")
+        raise UsageError(message("SETTINGS_BAD_SECURITY", security=security, where=where))
     return security
 
 
@@ -156,7 +132,7 @@ def _port(data: Mapping[str, object], where: str, kind: str) -> int | None:
     except ValueError:
         port = -1
     if not 0 < port < 65536:
-        raise UsageError(f"Nomor port {kind} '{data['port']}' {where} tidak sah (1-65535).")
+        raise UsageError(message("SETTINGS_BAD_PORT", kind=kind, port=data["port"], where=where))
     return port
 
 
@@ -168,37 +144,36 @@ def _positive(data: Mapping[str, object], key: str, default: float, where: str) 
     except ValueError:
         value = -1
     if value <= 0:
-        raise UsageError(f"Nilai {key} '{data[key]}' {where} harus angka lebih dari 0.")
+        raise UsageError(message("SETTINGS_NOT_POSITIVE", key=key, value=data[key], where=where))
     return value
 
 
 def _read_config(path: Path, name: str, keys: tuple[str, ...], env_password: str) -> dict[str, object]:
     if not path.is_file():
-        raise UsageError(f"Berkas pengaturan {path} tidak ditemukan.")
+        raise UsageError(message("SETTINGS_FILE_MISSING", path=path))
     try:
         with open(path, "rb") as fh:
             doc = tomllib.load(fh)
     except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"Berkas pengaturan {path} bukan TOML yang sah: {err}") from None
+        raise UsageError(message("SETTINGS_NOT_TOML", path=path, detail=err)) from None
     except OSError as err:
         from rbxl.core.atomic import explain_read
 
-        raise UsageError(f"Berkas pengaturan {explain_read(err, path)}") from None
+        raise UsageError(message("SETTINGS_UNREADABLE", reason=explain_read(err, path))) from None
     section = doc.get(name, {})
     if not isinstance(section, dict):
-        raise UsageError(f"Di {path}, '{name}' harus berupa bagian (tabel) {name}.")
+        raise UsageError(message("SETTINGS_NOT_TABLE", path=path, name=name))
     secret = sorted(k for k in section if k.lower() in PASSWORD_KEYS)
     if secret:
-        raise UsageError(f"Kata sandi {name.upper()} tidak boleh disimpan di berkas {path} (kunci "
-                         f"{', '.join(secret)}). Hapus baris itu; isi variabel lingkungan {env_password} atau "
-                         "ketik kata sandi saat diminta.")
+        raise UsageError(message("SETTINGS_PASSWORD_IN_FILE", kind=name.upper(), path=path, keys=", ".join(secret),
+                                 env=env_password))
     unknown = sorted(k for k in section if k not in keys)
     if unknown:
-        raise UsageError(f"Kunci tidak dikenal di bagian {name} {path}: {', '.join(unknown)}. "
-                         f"Kunci yang dikenal: {', '.join(keys)}.")
+        raise UsageError(message("SETTINGS_UNKNOWN_KEYS", name=name, path=path, unknown=", ".join(unknown),
+                                 keys=", ".join(keys)))
     for key, value in section.items():
         if isinstance(value, dict | list):
-            raise UsageError(f"Di {path}, {name}.{key} harus berupa teks atau angka.")
+            raise UsageError(message("SETTINGS_NOT_SCALAR", path=path, name=name, key=key))
     return dict(section)
 
 

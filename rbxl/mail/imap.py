@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from rbxl.core.errors import MailError, UsageError
+from rbxl.core.messages import message
 from rbxl.mail.config import ImapSettings
 
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -285,12 +286,11 @@ class Mailbox:
 
             raise UsageError(IMAP_HELP)
         if not s.user:
-            raise UsageError("Nama pengguna IMAP (user) belum diisi di bagian imap rbxl.toml atau RBXL_IMAP_USER.")
+            raise UsageError(message("IMAP_USER_MISSING"))
         if not s.password:
             s.password = self.prompt(s.user) if self.prompt else ""
             if not s.password:
-                raise UsageError(f"Kata sandi IMAP untuk {s.user} belum ada. Isi variabel lingkungan "
-                                 "RBXL_IMAP_PASSWORD, atau jalankan perintah di terminal agar kata sandi diminta.")
+                raise UsageError(message("IMAP_PASSWORD_MISSING", user=s.user))
         context = ssl.create_default_context(cafile=s.cafile or None)
         try:
             if s.security == "ssl":
@@ -301,27 +301,25 @@ class Mailbox:
                     self.conn.starttls(ssl_context=context)
         except (OSError, imaplib.IMAP4.error) as err:
             self.close()
-            raise MailError(self.describe(err, "menghubungi")) from err
+            raise MailError(self.describe(err, message("IMAP_DOING_CONNECT"))) from err
         try:
             self.conn.login(s.user, s.password)
         except imaplib.IMAP4.error as err:
             self.close()
             # one attempt only: retrying a wrong password can lock the office's account
-            raise MailError(f"Login IMAP sebagai {s.user} ke {self.where} ditolak server ({_short(err)}). "
-                            "Periksa nama pengguna dan kata sandi (RBXL_IMAP_PASSWORD). rbxl tidak mencoba lagi "
-                            "agar akun tidak terkunci.") from err
+            raise MailError(message("IMAP_LOGIN_REFUSED", user=s.user, server=self.where, detail=_short(err))) from err
         except OSError as err:
             self.close()
-            raise MailError(self.describe(err, "login ke")) from err
+            raise MailError(self.describe(err, message("IMAP_DOING_LOGIN"))) from err
         try:
             typ, data = self.conn.select(_quote(s.folder), readonly=not writable)
         except (OSError, imaplib.IMAP4.error) as err:
             self.close()
-            raise MailError(self.describe(err, "membuka folder di")) from err
+            raise MailError(self.describe(err, message("IMAP_DOING_SELECT"))) from err
         if typ != "OK":
             self.close()
-            raise UsageError(f"Folder '{s.folder}' tidak ada di kotak surat {s.user} ({_text(data[0] if data else '')}). "
-                             "Periksa 'folder' di bagian imap rbxl.toml, RBXL_IMAP_FOLDER atau --folder.")
+            raise UsageError(message("IMAP_FOLDER_MISSING", folder=s.folder, user=s.user,
+                                     detail=_text(data[0] if data else "")))
         self.writable = writable
         return self
 
@@ -345,7 +343,7 @@ class Mailbox:
             raw = item.get("BODY[]")
             if isinstance(raw, bytes):
                 return raw
-        raise MailError(f"Pesan UID {uid} tidak dapat diambil dari {self.where} (mungkin sudah dihapus).")
+        raise MailError(message("IMAP_MESSAGE_GONE", uid=uid, server=self.where))
 
     def flag(self, uid: int) -> None:
         typ, _ = self._call("uid", "STORE", str(uid), f"+FLAGS ({FLAG})")
@@ -358,26 +356,25 @@ class Mailbox:
             return getattr(self.conn, name)(*[a for a in args if a is not None])
         except (OSError, imaplib.IMAP4.error) as err:  # abort (dropped) is an IMAP4.error too
             self.close()
-            raise MailError(self.describe(err, "membaca dari")) from err
+            raise MailError(self.describe(err, message("IMAP_DOING_READ"))) from err
 
     def describe(self, err: BaseException, doing: str) -> str:
         s = self.s
         if isinstance(err, ConnectionRefusedError):
-            why = "sambungan ditolak (server mati atau port salah)"
+            why = message("IMAP_WHY_REFUSED")
         elif isinstance(err, socket.gaierror):
-            why = f"nama server {s.host} tidak dikenal"
+            why = message("IMAP_WHY_UNKNOWN_HOST", host=s.host)
         elif isinstance(err, TimeoutError):
-            why = f"waktu tunggu {s.timeout:g} detik habis"
+            why = message("IMAP_WHY_TIMEOUT", seconds=f"{s.timeout:g}")
         elif isinstance(err, ssl.SSLCertVerificationError):
-            why = (f"sertifikat server tidak dipercaya ({err.verify_message}); bila server memakai sertifikat "
-                   "sendiri, tunjuk berkasnya dengan 'cafile' di bagian imap")
+            why = message("IMAP_WHY_CERTIFICATE", detail=err.verify_message)
         elif isinstance(err, ssl.SSLError):
-            why = f"TLS gagal ({_short(err)}); periksa 'security' dan 'port'"
+            why = message("IMAP_WHY_TLS", detail=_short(err))
         elif isinstance(err, imaplib.IMAP4.abort | ConnectionError | EOFError):
-            why = f"sambungan terputus ({_short(err)})"
+            why = message("IMAP_WHY_DROPPED", detail=_short(err))
         else:
             why = _short(err)
-        return f"Gagal {doing} server IMAP {self.where}: {why}."
+        return message("IMAP_FAILED", doing=doing, server=self.where, why=why)
 
     def close(self) -> None:
         conn, self.conn = self.conn, None

@@ -25,6 +25,7 @@ from rbxl.core.address import is_address, parse_addresses
 from rbxl.core.atomic import write_bytes
 from rbxl.core.enums import Verdict
 from rbxl.core.errors import NothingToSend, UsageError
+from rbxl.core.messages import message
 from rbxl.core.paths import (
     PERBAIKAN_LIST,
     archive_log,
@@ -34,6 +35,7 @@ from rbxl.core.paths import (
     templates_dir,
 )
 from rbxl.core.text import safe_filename
+from rbxl.core.values import format_date
 from rbxl.mail.config import (
     CONFIG_KEYS,
     CONFIG_NAME,
@@ -118,8 +120,7 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
         if not smtp.host:
             raise UsageError(SETTINGS_HELP)
         if smtp.user and not smtp.password and password is None:
-            raise UsageError(f"Kata sandi SMTP untuk {smtp.user} belum ada. Isi variabel lingkungan "
-                             f"{ENV_PASSWORD}, atau jalankan perintah di terminal agar kata sandi diminta.")
+            raise UsageError(message("SMTP_PASSWORD_MISSING", user=smtp.user, env=ENV_PASSWORD))
     today = today or dt.date.today()
     if jenis == UMPAN_BALIK:
         jobs = _feedback_jobs(roadmap, tahun, periode, out)
@@ -155,8 +156,7 @@ def kirim(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, units: li
 
 
 NO_SENDER = "pengirim@contoh.invalid"  # only ever in a --dry-run draft, and said so
-SENDER_HELP = ("Isi 'from' di bagian [smtp] rbxl.toml, variabel lingkungan RBXL_SMTP_FROM, atau kontak_email di "
-               "sheet Pengaturan master.")
+SENDER_HELP = message("SENDER_HELP")
 
 
 def reachable(unit) -> bool:
@@ -170,14 +170,11 @@ def _refuse_when_no_one_reachable(jobs: list[_Job], roadmap: Roadmap, smtp: Smtp
     if not jobs or any(reachable(roadmap.units.get(j.row["unit"].strip())) for j in jobs):
         return
     codes = [j.row["unit"].strip() for j in jobs]
-    shown = ", ".join(codes[:10]) + (f" dan {len(codes) - 10} lainnya" if len(codes) > 10 else "")
-    why = [f"tidak satu pun dari {len(codes)} unit yang dituju punya alamat e-mail yang sah di master (sheet Unit, "
-           f"kolom E-mail): {shown}."]
+    shown = ", ".join(codes[:10]) + (message("AND_MORE", count=len(codes) - 10) if len(codes) > 10 else "")
     kontak = (roadmap.settings.get("kontak_email") or "").strip()
-    if not (smtp.from_addr or is_address(smtp.user) or is_address(kontak)):
-        why.append("Alamat pengirim juga belum diatur. " + SENDER_HELP)
-    raise NothingToSend("Tidak ada e-mail yang dapat dikirim: " + " ".join(why) + " Isi alamatnya, periksa dengan "
-                        "'rbxl master check', lalu jalankan ulang.")
+    sender = "" if smtp.from_addr or is_address(smtp.user) or is_address(kontak) else \
+        message("NOTHING_TO_SEND_SENDER", help=SENDER_HELP)
+    raise NothingToSend(message("NOTHING_TO_SEND", count=len(codes), units=shown, sender=sender))
 
 
 def sending_problems(roadmap: Roadmap, smtp: SmtpSettings | None, file: str = "") -> list:
@@ -224,28 +221,38 @@ def cut_texts(roadmap: Roadmap, file: str = "") -> list:
 
 def _manifest_rows(manifest: Path, tahun: int, periode: str) -> list[dict[str, str]]:
     if not manifest.is_file():
-        raise UsageError(f"Manifest {manifest} tidak ada. Buat template dulu: "
-                         f"rbxl template --tahun {tahun} --periode {periode}")
+        raise UsageError(message("MANIFEST_MISSING", manifest=manifest, tahun=tahun, periode=periode))
     return [r for r in read_manifest(manifest) if (r.get("unit") or "").strip()]
+
+
+def _request(putusan: str) -> str:
+    """What the feedback asks: a fix, or (the file's values are used) a look at the notes."""
+    if putusan in (Verdict.ACCEPTED, Verdict.ACCEPTED_NOTES):
+        return "Isiannya sudah kami pakai; mohon periksa catatan berikut."
+    return "Mohon diperbaiki sebagai berikut."
 
 
 def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) -> list[_Job]:
     listing = perbaikan_dir(out, tahun, periode) / PERBAIKAN_LIST
     if not listing.is_file():
-        raise UsageError(f"Daftar perbaikan {listing} belum ada. Periksa berkas yang kembali dulu: "
-                         f"rbxl periksa <folder> --tahun {tahun} --periode {periode}")
+        raise UsageError(message("PERBAIKAN_LIST_MISSING", listing=listing, tahun=tahun, periode=periode))
     with open(listing, newline="", encoding="utf-8-sig") as fh:
         rows = [dict(r) for r in csv.DictReader(fh) if (r.get("unit") or "").strip()]
     jobs = []
+    missing = [r["unit"].strip() for r in rows if not (feedback_dir(out, tahun, periode) / f"{r['unit'].strip()}.txt").is_file()]
+    if missing:  # the list and the notes disagree (a run stopped between them): never send an empty note
+        raise UsageError(message("FEEDBACK_NOTE_MISSING", units=", ".join(missing[:10]),
+                                 folder=feedback_dir(out, tahun, periode), listing=listing.name, tahun=tahun,
+                                 periode=periode))
     for r in rows:
         note = feedback_dir(out, tahun, periode) / f"{r['unit'].strip()}.txt"
-        text = note.read_text(encoding="utf-8") if note.is_file() else ""
+        text = note.read_text(encoding="utf-8")
         # the same file and the same note count as 'already sent'; a new validate run that
         # finds something else makes a new message
         key = hashlib.sha256((r.get("sha256", "") + "\n" + text).encode()).hexdigest()
         r["file"] = r.get("berkas", "")  # '' when the returned file could not be read: text only
         deadline = roadmap.jadwal.get((tahun, periode))
-        by = f" paling lambat {deadline:%d/%m/%Y}" if deadline else ""
+        by = f" paling lambat {format_date(deadline)}" if deadline else ""
         lampiran = (f"Terlampir berkas {r['file']}: template yang sama dengan isian Bapak/Ibu, sel yang perlu "
                     "diperbaiki diwarnai merah dengan catatan, dan sheet pertama \"Perbaikan\" berisi daftar temuan "
                     "dengan tautan ke setiap sel. Cukup perbaiki sel yang ditandai, simpan, lalu kirim kembali "
@@ -259,6 +266,7 @@ def _feedback_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path) 
                     f"salinan atau template periode lain), lalu kirim kembali{by}.")
         jobs.append(_Job(r, perbaikan_dir(out, tahun, periode), {"umpan_balik": text.strip() or "-",
                                                                  "putusan": r.get("putusan", "") or "-",
+                                                                 "permintaan": _request(r.get("putusan", "")),
                                                                  "lampiran": lampiran}, key))
     return jobs
 
@@ -272,11 +280,11 @@ def _reminder_jobs(roadmap: Roadmap, tahun: int, periode: str, out: str | Path, 
     if deadline is None:
         batas = "belum ditetapkan di master (sheet Jadwal)"
     elif deadline > today:
-        batas = f"{deadline:%d/%m/%Y} ({(deadline - today).days} hari lagi)"
+        batas = f"{format_date(deadline)} ({(deadline - today).days} hari lagi)"
     elif deadline == today:
-        batas = f"{deadline:%d/%m/%Y} (hari ini)"
+        batas = f"{format_date(deadline)} (hari ini)"
     else:
-        batas = f"{deadline:%d/%m/%Y} (sudah lewat {(today - deadline).days} hari)"
+        batas = f"{format_date(deadline)} (sudah lewat {(today - deadline).days} hari)"
     # at most one reminder per unit per day unless --ulang
     return [_Job(r, templates_dir(out, tahun, periode),
                  {"keterangan_batas": batas, "catatan_riwayat": notes.get(r["unit"].strip(), "")},
@@ -326,13 +334,11 @@ def _select(jobs: list[_Job], roadmap: Roadmap, tahun: int, periode: str, units:
     missing = [c for c in wanted if c not in listed]
     if missing and jenis == TEMPLATE:
         manifest = templates_dir(out, tahun, periode) / MANIFEST
-        raise UsageError(f"Unit {', '.join(missing)} tidak ada di manifest {manifest}. Buat templatenya dulu: "
-                         f"rbxl template --tahun {tahun} --periode {periode} "
-                         + " ".join(f"--unit {c}" for c in missing))
+        raise UsageError(message("UNITS_NOT_IN_MANIFEST", units=", ".join(missing), manifest=manifest, tahun=tahun,
+                                 periode=periode, unit_options=" ".join(f"--unit {c}" for c in missing)))
     if missing:
-        why = "tidak perlu perbaikan menurut pemeriksaan terakhir" if jenis == UMPAN_BALIK else \
-            "sudah mengirim berkas (ada di arsip) atau tidak ada di manifest"
-        raise UsageError(f"Unit {', '.join(missing)} {why}.")
+        raise UsageError(message("UNITS_NEED_NO_FEEDBACK", units=", ".join(missing)) if jenis == UMPAN_BALIK
+                         else message("UNITS_NEED_NO_REMINDER", units=", ".join(missing)))
     return [j for j in jobs if j.row["unit"].strip() in wanted]
 
 
@@ -343,7 +349,7 @@ def _sender(smtp: SmtpSettings, roadmap: Roadmap, dry_run: bool) -> tuple[str, s
         sender = kontak
     if not sender:
         if not dry_run:
-            raise UsageError("Alamat pengirim belum diatur. " + SENDER_HELP)
+            raise UsageError(message("SENDER_MISSING", help=SENDER_HELP))
         sender = NO_SENDER
     name = smtp.from_name or (roadmap.settings.get("pengelola") or "").strip()
     reply_to = smtp.reply_to or (kontak if is_address(kontak) and kontak.lower() != sender.lower() else "")

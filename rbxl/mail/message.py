@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
+from rbxl.core.values import format_date
 from rbxl.form.spec import PERIODE_LABEL
 from rbxl.master.model import Roadmap, Unit
 
@@ -29,7 +31,7 @@ TEMPLATE_FILES = {TEMPLATE: "kirim_template.txt", UMPAN_BALIK: "umpan_balik_temp
 
 PLACEHOLDERS = ("unit_nama", "unit_kode", "periode_label", "tahun", "batas_waktu", "kontak_nama",
                 "kontak_telepon", "kontak_email", "cara_pengembalian", "pengelola", "nama_pemda",
-                "nama_berkas", "umpan_balik", "putusan", "keterangan_batas", "lampiran", "catatan_riwayat")
+                "nama_berkas", "umpan_balik", "putusan", "permintaan", "keterangan_batas", "lampiran", "catatan_riwayat")
 
 _MIME = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          ".xls": "application/vnd.ms-excel", ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
@@ -47,7 +49,7 @@ class MailTemplate:
             body = "\n".join(line.format_map(context) for line in self.body.split("\n")
                              if not _empty_contact_line(line, context))
         except (ValueError, KeyError, IndexError, AttributeError) as err:
-            raise UsageError(f"Templat e-mail {self.source} tidak dapat diisi: {err}") from None
+            raise UsageError(message("MAIL_TEMPLATE_NOT_FILLED", source=self.source, detail=err)) from None
         return " ".join(subject.split()), body
 
 
@@ -71,23 +73,22 @@ def load_template(path: str | Path | None = None, kind: str = TEMPLATE) -> MailT
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise UsageError(f"Templat e-mail {path} tidak ditemukan.") from None
+            raise UsageError(message("MAIL_TEMPLATE_MISSING", path=path)) from None
         except UnicodeDecodeError:
-            raise UsageError(f"Templat e-mail {path} harus disimpan sebagai teks UTF-8.") from None
+            raise UsageError(message("MAIL_TEMPLATE_NOT_UTF8", path=path)) from None
         except OSError as err:
             from rbxl.core.atomic import explain_read
 
-            raise UsageError(f"Templat e-mail {explain_read(err, path)}") from None
+            raise UsageError(message("MAIL_TEMPLATE_UNREADABLE", reason=explain_read(err, path))) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     m = re.match(r"\s*(?:subjek|subject)\s*:(.*)$", lines[0] if lines else "", re.IGNORECASE)
     if not m or not m.group(1).strip():
-        raise UsageError(f"Baris pertama templat e-mail {source} harus 'Subjek: ...' (berisi judul e-mail), "
-                         "diikuti satu baris kosong lalu isi e-mail.")
+        raise UsageError(message("MAIL_TEMPLATE_NO_SUBJECT", source=source))
     body = "\n".join(lines[1:]).strip("\n")
     if not body.strip():
-        raise UsageError(f"Templat e-mail {source} tidak berisi isi e-mail setelah baris Subjek.")
+        raise UsageError(message("MAIL_TEMPLATE_NO_BODY", source=source))
     tpl = MailTemplate(m.group(1).strip(), body + "\n", source)
     _check_placeholders(tpl)
     return tpl
@@ -109,12 +110,11 @@ def _check_placeholders(tpl: MailTemplate) -> None:
         walk(tpl.subject)
         walk(tpl.body)
     except ValueError as err:
-        raise UsageError(f"Templat e-mail {tpl.source} salah tulis ({err}). Tanda kurung kurawal biasa "
-                         "ditulis ganda: {{ dan }}.") from None
+        raise UsageError(message("MAIL_TEMPLATE_BAD_BRACES", source=tpl.source, detail=err)) from None
     if unknown:
         known = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-        raise UsageError(f"Templat e-mail {tpl.source} memakai isian yang tidak dikenal: {', '.join(unknown)}. "
-                         f"Isian yang tersedia: {known}.")
+        raise UsageError(message("MAIL_TEMPLATE_UNKNOWN_FIELDS", source=tpl.source, unknown=", ".join(unknown),
+                                 known=known))
     tpl.render({p: "x" for p in PLACEHOLDERS})  # format specs that cannot apply fail now, not midway
 
 
@@ -135,11 +135,11 @@ def template_context(roadmap: Roadmap, unit: Unit, tahun: int, periode: str, nam
 
     deadline = roadmap.jadwal.get((tahun, periode))
     context = {"unit_nama": unit.nama, "unit_kode": unit.kode, "periode_label": PERIODE_LABEL[periode],
-               "tahun": str(tahun), "batas_waktu": f"{deadline:%d/%m/%Y}" if deadline else "-",
+               "tahun": str(tahun), "batas_waktu": format_date(deadline) if deadline else "-",
                "kontak_nama": setting("kontak_nama"), "kontak_telepon": setting("kontak_telepon"),
                "kontak_email": setting("kontak_email"), "cara_pengembalian": return_instruction(s),
                "pengelola": setting("pengelola"), "nama_pemda": setting("nama_pemda"),
-               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "keterangan_batas": "-", "lampiran": "-",
+               "nama_berkas": nama_berkas, "umpan_balik": "-", "putusan": "-", "permintaan": "", "keterangan_batas": "-", "lampiran": "-",
                "catatan_riwayat": ""}
     return context | extra
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import write_text
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.mail.message import TEMPLATE
 
 LOG_NAME = "kirim-log.csv"
@@ -93,8 +94,7 @@ class SendLog:
                 with open(path, newline="", encoding="utf-8-sig") as fh:
                     self.rows = [dict(r) for r in csv.DictReader(fh)]
             except (UnicodeDecodeError, csv.Error) as err:
-                raise UsageError(f"Log pengiriman {path} tidak dapat dibaca ({err}). Simpan kembali sebagai "
-                                 "CSV UTF-8 atau pindahkan berkas itu.") from None
+                raise UsageError(message("SENDLOG_UNREADABLE", path=path, detail=err)) from None
 
     def _sent(self, unit: str | None = None, jenis: str = TEMPLATE) -> list[dict[str, str]]:
         # rows written before the 'jenis' column existed are template e-mails

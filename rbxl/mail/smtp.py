@@ -9,6 +9,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.mail.config import SmtpSettings
 
 
@@ -36,7 +37,7 @@ class Transport:
         if s.user and not s.password:
             s.password = self.prompt(s.user) if self.prompt else ""
             if not s.password:
-                raise UsageError(f"Kata sandi SMTP untuk {s.user} kosong.")
+                raise UsageError(message("SMTP_PASSWORD_EMPTY", user=s.user))
         context = ssl.create_default_context()
         if s.security == "ssl":
             conn: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout, context=context)
@@ -51,12 +52,13 @@ class Transport:
                 conn.login(s.user, s.password)
         except smtplib.SMTPAuthenticationError as err:
             _close(conn)
-            raise Fatal(f"login SMTP sebagai {s.user} ditolak server ({describe(err, s)})") from err
+            raise Fatal(message("SMTP_LOGIN_REFUSED", user=s.user, detail=describe(err, s))) from err
         except smtplib.SMTPNotSupportedError as err:
             _close(conn)
-            what = "STARTTLS" if s.security == "starttls" and "STARTTLS" in str(err).upper() else "fitur ini"
-            raise Fatal(f"server {s.host}:{s.effective_port} tidak mendukung {what} ({err}); periksa "
-                        "security/port di pengaturan SMTP") from err
+            what = "STARTTLS" if s.security == "starttls" and "STARTTLS" in str(err).upper() else \
+                message("SMTP_THIS_FEATURE")
+            raise Fatal(message("SMTP_NOT_SUPPORTED", server=f"{s.host}:{s.effective_port}", what=what,
+                                detail=err)) from err
         except BaseException:
             _close(conn)
             raise

@@ -19,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rbxl.core.atomic import write_bytes, write_text
+from rbxl.core.atomic import remove_stale, write_bytes, write_text
 from rbxl.core.errors import MailError
+from rbxl.core.messages import message
 from rbxl.core.paths import email_dir, inbox_dir
+from rbxl.core.values import format_date
 from rbxl.mail.config import ImapSettings
 from rbxl.mail.imap import Envelope, Mailbox
 from rbxl.mail.sendlog import LOG_NAME, SendLog
@@ -89,13 +91,14 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
     dropped, and everything saved before that stays saved.
     """
     folder = inbox_dir(out, tahun, periode)
+    remove_stale([folder])  # a killed tarik's half-written messages: masuk/ is tarik's own, every name rbxl's
     note = ""
     if since is None:
         since = default_since(out, tahun, periode)
-        note = f"sejak {since:%d/%m/%Y} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
+        note = f"sejak {format_date(since)} (sehari sebelum template pertama dikirim, menurut log pengiriman)" \
             if since else "semua pesan di folder (log pengiriman periode ini belum ada; pakai --sejak untuk membatasi)"
     else:
-        note = f"sejak {since:%d/%m/%Y}"
+        note = f"sejak {format_date(since)}"
     result = TarikResult(folder, f"{settings.user}@{settings.host}/{settings.folder}", since, since_note=note)
     limit = int(settings.max_mb * 2**20)
     log = _Log(email_dir(out, tahun, periode) / LOG)  # not in masuk/: validate reads every file there
@@ -120,8 +123,7 @@ def tarik(settings: ImapSettings, tahun: int, periode: str, out: str | Path, *, 
                 if progress:
                     progress(f)
     except MailError as err:
-        raise MailError(f"{err} {len(result.saved)} pesan baru sudah tersimpan di {folder}. Jalankan perintah yang "
-                        "sama lagi untuk melanjutkan: yang sudah tersimpan tidak diambil ulang.") from err
+        raise MailError(message("TARIK_STOPPED", reason=err, count=len(result.saved), folder=folder)) from err
     finally:
         log.save()
     return result
@@ -152,9 +154,9 @@ def _one(box: Mailbox, env: Envelope, target: Path, limit: int, tandai: bool) ->
 
 def _guard(v: str) -> str:
     """The unit-written fields (sender, subject, names) through the guard arsip/log.csv uses."""
-    from rbxl.core.text import csv_safe
+    from rbxl.core.text import clean_text, csv_safe
 
-    return str(csv_safe(v))
+    return str(csv_safe(clean_text(v)))
 
 
 class _Log:

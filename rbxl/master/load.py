@@ -17,6 +17,7 @@ from rbxl.core.address import parse_addresses
 from rbxl.core.enums import StatusRole
 from rbxl.core.errors import MasterError
 from rbxl.core.findings import Finding, finding, has_errors
+from rbxl.core.messages import message
 from rbxl.core.values import (
     as_text,
     parse_date,
@@ -54,7 +55,9 @@ def load_master(path: str | Path) -> tuple[Roadmap | None, list[Finding]]:
     path = Path(path)
     file = path.name
     if not path.exists():
-        raise MasterError(f"Master tidak ditemukan: {path}. Gunakan --master untuk menunjuk berkasnya.")
+        raise MasterError(message("MASTER_NOT_FOUND", path=path))
+    if path.is_dir():
+        raise MasterError(message("MASTER_IS_FOLDER", path=path, example=path / MASTER_NAME))
     try:
         from python_calamine import CalamineWorkbook
 
@@ -62,7 +65,8 @@ def load_master(path: str | Path) -> tuple[Roadmap | None, list[Finding]]:
         names = wb.sheet_names
         grids = {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in names}
     except Exception as err:  # calamine raises several unrelated types
-        raise MasterError(f"Master {path} tidak dapat dibuka sebagai lembar kerja: {err}") from err
+        # calamine's reason is English ('Cannot detect file format'): not shown; the step is
+        raise MasterError(message("MASTER_UNREADABLE", path=path)) from err
     return build_roadmap(grids, file=file, source=str(path))
 
 
@@ -256,9 +260,8 @@ def read_master(path: str | Path) -> tuple[Roadmap, list[Finding]]:
     if roadmap is None or has_errors(findings):
         errors = [f for f in findings if f.severity == "error"]
         lines = "\n".join(f"  - {f.sheet} {f.cell}: {f.message}" for f in errors[:20])
-        more = f"\n  ... dan {len(errors) - 20} lagi" if len(errors) > 20 else ""
-        raise MasterError(f"Master {path} mengandung {len(errors)} kesalahan; jalankan "
-                          f"'rbxl master periksa' untuk daftar lengkap.\n{lines}{more}")
+        more = message("MASTER_MORE_ERRORS", count=len(errors) - 20) if len(errors) > 20 else ""
+        raise MasterError(message("MASTER_HAS_ERRORS", path=path, count=len(errors), lines=lines, more=more))
     return roadmap, findings
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rbxl.core.enums import STATUS_ORDER, StatusRole
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.core.values import NO_VALUE, parse_graded, parse_number
 from rbxl.master.schema import LIST_STATUS_AKSI, PERIODS
 
@@ -262,13 +263,13 @@ class Roadmap:
         try:
             return self.units[kode]
         except KeyError:
-            raise UsageError(f"Kode unit '{kode}' tidak ada di master. Lihat sheet Unit.") from None
+            raise UsageError(message("UNIT_UNKNOWN", kode=kode)) from None
 
     def check_period(self, tahun: int, periode: str) -> None:
         if tahun not in self.years:
-            raise UsageError(f"Tahun {tahun} di luar road map ({self.years[0]}-{self.years[-1]}).")
+            raise UsageError(message("YEAR_OUTSIDE", tahun=tahun, first=self.years[0], last=self.years[-1]))
         if periode not in PERIODS:
-            raise UsageError(f"Periode '{periode}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}.")
+            raise UsageError(message("PERIOD_UNKNOWN", periode=periode, choices=", ".join(PERIODS)))
 
     def choices(self, name: str) -> list[str]:
         return self.pilihan.get(name, [])

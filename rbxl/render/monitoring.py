@@ -25,11 +25,22 @@ from rbxl.consolidation.columns import (
     UNIT_COLS,
     Col,
 )
+from rbxl.consolidation.executive import Executive, executive
 from rbxl.consolidation.figures import PeriodFigures, UnitFigure
 from rbxl.consolidation.figures import figures as compute_figures
 from rbxl.consolidation.tables import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from rbxl.core.atomic import atomic_path, write_text
-from rbxl.core.enums import NO, STATUS_ORDER, YES, Collection, Role, StatusRole, Verdict, yes_no
+from rbxl.core.enums import (
+    NO,
+    STATUS_ORDER,
+    YES,
+    Collection,
+    Period,
+    Role,
+    StatusRole,
+    Verdict,
+    yes_no,
+)
 from rbxl.core.findings import ERROR, WARNING
 from rbxl.core.formulas import capaian_formula, capaian_value
 from rbxl.core.text import csv_safe
@@ -38,6 +49,16 @@ from rbxl.form.spec import PERIODE_LABEL, list_name
 from rbxl.master.model import UNIT_GROUPS, Roadmap
 from rbxl.master.schema import STATUS_LISTS
 from rbxl.render.instrumen_sheet import write_instrument_sheets
+from rbxl.render.ringkasan import (
+    area_comparison,
+    capaian_chart,
+    chart_text,
+    comparison_line,
+    percent_labels,
+    status_chart,
+    wrapped,
+)
+from rbxl.riwayat.trend import earlier_from
 from rbxl.template.write import WB_OPTIONS, fit_height, write_list_sheet
 
 # Status names are the master's; their meaning (and so their colour and count column) is fixed.
@@ -99,7 +120,8 @@ def write_monitoring(tables: Tables, roadmap: Roadmap, path: Path, trend=None) -
         temuan = _Data("Temuan", TEMUAN_COLS, len(tables.temuan))
         _table_sheet(wb, F, temuan, tables.temuan)
         write_list_sheet(wb, dict(sorted(tables.lists.items())))
-        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, unit_order, fig)
+        earlier = earlier_from(trend, tables.periode) if trend is not None and trend.periods else None
+        _summary(wb, summary, F, tables, roadmap, ind, ra, unit_data, unit_order, fig, keg, executive(fig, earlier))
         summary.activate()
         wb.close()
     return path
@@ -298,12 +320,9 @@ def _cached(v: float | None) -> float | str:
 
 # Ringkasan is printed (A4 portrait, one page wide): charts are stacked under the tables at the
 # tables' width, so printing scales nothing down, and a chart starts a new page when it would not fit.
-CHART_WIDTH = 700  # px: columns A-E of the Ringkasan
-PAGE_HEIGHT = 940  # px of sheet per printed A4 portrait page at that width (margins and footer off)
+CHART_WIDTH = 1010  # px: columns A-H of the Ringkasan (the area table with its comparison columns)
+PAGE_HEIGHT = 1340  # px of sheet per printed A4 portrait page at that width (margins and footer off)
 ROW_PX = 20  # default row height
-STATUS_COLORS = {"n_selesai": "#548235", "n_berjalan": "#FFC000", "n_belum": "#E06666", "n_tidak": "#7F7F7F",
-                 "n_kosong": "#D9D9D9"}
-
 
 class _Stack:
     """Places charts one under another from a sheet row, with page breaks between printed pages."""
@@ -328,15 +347,18 @@ class _Stack:
 
 
 def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data, units: _Data,
-             unit_rows: list[dict], fig: PeriodFigures) -> None:
+             unit_rows: list[dict], fig: PeriodFigures, keg: _Data, ex: Executive) -> None:
     ws.set_column(0, 0, 42)
     ws.set_column(1, 4, 14)
     ws.write_string(0, 0, f"MONITORING ROAD MAP REFORMASI BIROKRASI - {PERIODE_LABEL[tables.periode].upper()} "
                           f"{tables.tahun}", F["title"])
-    ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}")
+    ws.write_string(1, 0, f"{roadmap.settings.get('nama_pemda', '')} - {roadmap.settings.get('dasar_hukum', '')}"
+                          f" · keadaan sampai {Period(tables.periode).end} {tables.tahun}")
+    wrapped(ws, F, 2, comparison_line(ex), 28)
     ws.write_string(3, 0, "Uraian", F["head"])
     ws.write_string(3, 1, "Jumlah", F["head"])
-    ind_rows = tables.indikator  # (the charts' row count)
+    order = {i.kode: n for n, i in enumerate(roadmap.indikator)}  # the Indikator sheet's order: the chart's
+    ind_rows = sorted(tables.indikator, key=lambda r: order.get(r["kode"], len(order)))
     # the cached values are the figures view's (rbxl.consolidation.figures): one computation, every rendering
     h, ra_fig = fig.headline, fig.headline.rencana_aksi
     statuses = list(ra_fig.by_status)
@@ -363,6 +385,9 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
     rows.append(("indikator", "Indikator (baris)", lambda at: f"=COUNTA({ind.rng('kode')})", h.indikator))
     rows += [(f"capaian:{s}", f"   - {s}", lambda at, s=s: f'=COUNTIF({ind.rng("status_capaian")},"{s}")', n)
              for s, n in h.indikator_by_state.items()]
+    rows.append(("kegiatan", "Kegiatan prioritas (baris)", lambda at: f"=COUNTA({keg.rng('kode')})", h.kegiatan))
+    rows += [(f"keg:{s}", f"   - {s} (kegiatan)", lambda at, s=s: f'=COUNTIF({keg.rng("status_capaian")},"{s}")', n)
+             for s, n in h.kegiatan_by_state.items()]
     at = {key: first + i + 1 for i, (key, *_) in enumerate(rows)}  # Excel (1-based) row of each figure
     for i, (key, label, formula, cached) in enumerate(rows):
         ws.write_string(first + i, 0, label)
@@ -387,87 +412,32 @@ def _summary(wb, ws, F, tables: Tables, roadmap: Roadmap, ind: _Data, ra: _Data,
         ws.write_formula(r, 4, f'=COUNTIFS({ra.rng("area_kode")},{a},{ra.rng("peran")},"{LEAD}",'
                                f'{ra.rng("status")},"{done}")', F["int"], area.rencana_aksi.by_status[done])
     last_area = top + len(areas)
+    area_comparison(ws, F, top, ex)
 
     stack = _Stack(ws, last_area + 2, (last_area + 2) * ROW_PX + 20)
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({"name": "Rata-rata progres (%)", "categories": ["Ringkasan", top + 1, 0, last_area, 0],
                       "values": ["Ringkasan", top + 1, 2, last_area, 2], "fill": {"color": "#2E75B6"},
-                      "gap": 60, "data_labels": {"value": True, "num_format": "0", "position": "outside_end",
-                                                 "font": {"size": 9}}})
-    _chart_text(chart, "Progres rencana aksi per area (PD utama, %)")
+                      "gap": 60, "data_labels": {"value": True, "position": "outside_end", "font": {"size": 9},
+                                                 "custom": percent_labels([a.rencana_aksi.mean_progress
+                                                                           for a in areas])}})
+    chart_text(chart, "Progres rencana aksi per area (PD utama, %)")
     chart.set_x_axis({"min": 0, "max": 110, "major_unit": 20, "num_font": {"size": 9},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_y_axis({"reverse": True, "num_font": {"size": 9}, "interval_unit": 1})
     chart.set_legend({"none": True})
     stack.add(chart, 300)
     if ind_rows:
-        stack.add(_capaian_chart(wb, ind, ind_rows, tables.tahun), 110 + 26 * len(ind_rows))
+        stack.add(capaian_chart(wb, ind, ind_rows, tables.tahun), 110 + 26 * len(ind_rows))
     for kelompok in UNIT_GROUPS:
         block = [i for i, r in enumerate(unit_rows) if r.get("kelompok") == kelompok]
         if block:
-            stack.add(_status_chart(wb, units, unit_rows, block, kelompok), max(200, 120 + 22 * len(block)))
+            stack.add(status_chart(wb, units, unit_rows, block, kelompok), max(200, 120 + 22 * len(block)))
     stack.close()
     ws.set_paper(A4)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&LRingkasan&RHalaman &P dari &N")
-
-
-def _chart_text(chart, title: str) -> None:
-    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
-    chart.set_chartarea({"border": {"none": True}})
-
-
-def capaian_axis_max(values: list) -> int:
-    """Room for the longest bar and its label: 20% over the largest capaian, at least 125, in steps
-    of 25; capped at 300 so one runaway value does not flatten every other bar."""
-    top = max([v for v in values if _is_number(v)] + [100])
-    return int(min(300, max(125, -(-(top * 1.2) // 25) * 25)))
-
-
-def _capaian_chart(wb, ind: _Data, rows: list[dict], tahun: int):
-    """Capaian per indicator, labelled with its short name; the red line at 100 is the target."""
-    n = len(rows)
-    c, names = ind.index["capaian"], ind.index["nama_singkat"]
-    chart = wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "Capaian (%)", "categories": ["Indikator", 1, names, n, names],
-                      "values": ["Indikator", 1, c, n, c], "fill": {"color": "#5B9BD5"}, "gap": 50,
-                      "data_labels": {"value": True, "num_format": '0"%"', "position": "outside_end",
-                                      "font": {"size": 9}}})
-    _chart_text(chart, f"Capaian indikator terhadap target {tahun} (garis merah = target 100%)")
-    # major unit 100 puts the only strong gridline at the target; minor lines every 25 help reading
-    chart.set_x_axis({"min": 0, "max": capaian_axis_max([r.get("capaian") for r in rows]), "major_unit": 100,
-                      "minor_unit": 25, "num_format": '0"%"', "num_font": {"size": 9},
-                      "major_gridlines": {"visible": True, "line": {"color": "#C00000", "width": 2}},
-                      "minor_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}}})
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
-    chart.set_legend({"none": True})
-    return chart
-
-
-def _status_chart(wb, units: _Data, rows: list[dict], block: list[int], kelompok: str):
-    """Lead-row status per unit for one kind of unit, labelled with the unit's short name."""
-    first, last = block[0] + 1, block[-1] + 1
-    names = units.index["singkatan"]
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for key in STATUS_COLORS:
-        c = units.index[key]
-        label = units.cols[c].header  # the meaning's label (enums.StatusRole.label) or 'Belum Dilaporkan'
-        chart.add_series({"name": label, "categories": ["Per Unit", first, names, last, names],
-                          "values": ["Per Unit", first, c, last, c], "gap": 50,
-                          "fill": {"color": STATUS_COLORS[key]}, "border": {"color": "#FFFFFF"}})
-    most = max((rows[i].get("n_utama") or 0 for i in block), default=0)
-    _chart_text(chart, f"Status rencana aksi PD utama: {kelompok} ({len(block)} unit)")
-    axis = {"min": 0, "major_unit": 1 if most <= 10 else 5, "num_font": {"size": 9},
-            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
-    if 0 < most <= 10:
-        axis["max"] = most  # e.g. one lead row per kecamatan: full-width bars, not half-empty ones
-    chart.set_x_axis(axis)
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
-    chart.set_legend({"position": "bottom", "font": {"size": 9}})
-    return chart
-
-
 
 
 def _cell_text(v: object) -> object:

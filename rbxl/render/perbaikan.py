@@ -35,7 +35,8 @@ from rbxl.core.atomic import write_text
 from rbxl.core.findings import ASKING, ERROR, INFO, SEVERITY_ID, WARNING, Finding, finding
 from rbxl.core.paths import PERBAIKAN_LIST, archive_dir, perbaikan_dir
 from rbxl.core.signing import load_signing
-from rbxl.core.values import as_text
+from rbxl.core.text import clean_text, clip, csv_safe
+from rbxl.core.values import as_text, format_date
 from rbxl.core.workers import map_isolated
 from rbxl.core.xlsx import A4, cell_name
 from rbxl.form.spec import (
@@ -273,7 +274,7 @@ def build(sub: Submission, roadmap: Roadmap, tahun: int, periode: str, data: byt
                     # a cut text is put back whole: the unit shortens it, nothing is lost
                     p.answers[key] = typed if "VALUE_TOO_LONG" in codes else recheck.values[key]
                 elif typed not in (None, ""):
-                    typed_out[(sheet.name, cell_name(r, c))] = as_text(typed)
+                    typed_out[(sheet.name, cell_name(r, c))] = clip(as_text(typed))  # core.text.MAX_ECHO
     for f in [*recheck.findings, *dates_read(spec, recheck.values)]:  # dates echoed spelled out
         if f.code in ("FILE_META_MISSING", "FILE_OLD_MASTER"):
             continue
@@ -428,7 +429,7 @@ def _listing_sheet(wb, p: Perbaikan, spec: FormSpec, name: str, verdict: str) ->
     ws.write_string(0, 0, f"Perbaikan berkas monitoring RB {spec.unit_nama} ({spec.unit_kode}) - "
                           f"{spec.periode_label}", wb.add_format({"bold": True, "font_size": 13}))
     ws.write_string(1, 0, f"Berkas yang Anda kirim: {name}; putusan: {verdict}; diperiksa "
-                          f"{dt.date.today():%d/%m/%Y}.")
+                          f"{format_date(dt.date.today())}.")
     guide = ("Berkas ini adalah template Anda dengan isian Anda. Sel yang harus diperbaiki berwarna merah dan "
              "berisi catatan. Klik alamat di kolom Sel untuk menuju sel itu, perbaiki isinya, lalu simpan dan "
              "kirim kembali berkas ini. Isian yang tidak dapat disimpan di selnya (bukan angka, tidak ada di "
@@ -478,10 +479,15 @@ def _write_listing(path: Path, done: list[Perbaikan], roadmap: Roadmap, asking: 
         key = hashlib.sha256("\n".join(f"{e.code}|{e.sheet}|{e.cell}|{e.typed}" for e in p.entries)
                              .encode()).hexdigest() if p.path else ""
         w.writerow({"unit": p.unit, "nama": roadmap.units[p.unit].nama, "putusan": p.putusan,
-                    "berkas": p.path.name if p.path else "", "sumber": p.source, "sha256": key})
+                    "berkas": p.path.name if p.path else "", "sumber": _cell(p.source), "sha256": key})
     for sub in asking or []:  # no file to send back: the note asks the unit to confirm
         key = hashlib.sha256("\n".join(f"{f.code}|{f.sheet}|{f.cell}|{f.value}" for f in sub.findings
                                        if f.code in ASKING).encode()).hexdigest()
         w.writerow({"unit": sub.unit, "nama": roadmap.units[sub.unit].nama, "putusan": sub.verdict, "berkas": "",
-                    "sumber": sub.item.source, "sha256": key})
+                    "sumber": _cell(sub.item.source), "sha256": key})
     write_text(path, buf.getvalue())
+
+
+def _cell(text: str) -> object:
+    """A unit-named source (file, zip member, attachment name) as daftar.csv holds it: the guard log.csv has."""
+    return csv_safe(clean_text(text))

@@ -16,6 +16,7 @@ from rbxl.consolidation.tables import Tables
 from rbxl.core.atomic import write_text
 from rbxl.core.enums import YES
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.core.paths import snapshot_path
 
 FORMAT = 1
@@ -38,13 +39,12 @@ def load_tables(out: str | Path, tahun: int, periode: str) -> Tables:
     """The tables of a consolidated period; a clear message when it was never consolidated."""
     path = snapshot_path(out, tahun, periode)
     if not path.is_file():
-        raise UsageError(f"Periode {periode} {tahun} belum direkap di folder '{out}' ({path} tidak ada). "
-                         f"Jalankan dulu: rbxl rekap <folder kiriman> --tahun {tahun} --periode {periode}"
-                         + (f" --out {out}" if str(out) != "output" else ""))
+        raise UsageError(message("SNAPSHOT_MISSING", periode=periode, tahun=tahun, out=out, path=path,
+                                 out_option=f" --out {out}" if str(out) != "output" else ""))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.pop("format", None) != FORMAT:
-            raise ValueError("format tidak dikenal")
+            raise ValueError(message("SNAPSHOT_FORMAT_UNKNOWN"))
         tables = Tables(**data)
         for u in tables.unit:  # snapshots before 0.2 wrote the yes/no facts as words
             for key in ("dikumpulkan", "data_dipakai"):
@@ -52,4 +52,4 @@ def load_tables(out: str | Path, tahun: int, periode: str) -> Tables:
                     u[key] = u[key] == YES
         return tables
     except (ValueError, TypeError) as err:
-        raise UsageError(f"Rekap {path} rusak atau dibuat versi rbxl lain ({err}); jalankan rbxl rekap lagi.") from err
+        raise UsageError(message("SNAPSHOT_BROKEN", path=path, detail=err)) from err

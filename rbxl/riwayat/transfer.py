@@ -18,6 +18,7 @@ from pathlib import Path
 from rbxl.core.atomic import write_text
 from rbxl.core.enums import Period
 from rbxl.core.errors import UsageError
+from rbxl.core.messages import message
 from rbxl.core.paths import ARCHIVE_LOG
 from rbxl.master.model import Roadmap
 from rbxl.store import open_store
@@ -40,14 +41,14 @@ def period_folders(path: Path) -> list[tuple[int, str, Path]]:
     """Period folders at `path` (itself one, or an output folder holding several), oldest first."""
     path = Path(path)
     if not path.is_dir():
-        raise UsageError(f"Folder '{path}' tidak ditemukan.")
+        raise UsageError(message("IMPORT_FOLDER_MISSING", path=path))
     found = []
     for p in [path, *sorted(x for x in path.iterdir() if x.is_dir())]:
         m = PERIOD_DIR.match(p.name)
         if m and (p / "arsip" / ARCHIVE_LOG).is_file():
             found.append((int(m.group(1)), m.group(2), p))
     if not found:
-        raise UsageError(f"Tidak ada folder periode (misal 2023-TW1/) dengan arsip/log.csv di '{path}'.")
+        raise UsageError(message("IMPORT_NO_PERIODS", path=path))
     return sorted(found, key=lambda t: (t[0], Period(t[1]).rank))
 
 

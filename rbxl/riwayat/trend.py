@@ -247,3 +247,20 @@ def _indicators(store: Store, roadmap: Roadmap, tahun: int, limit: int) -> list[
 
 def _or_none(v: float | str) -> float | None:
     return None if v == "" else float(v)
+
+
+def earlier_from(h: History, periode: str):
+    """The period just before `periode` in the year, from the trend view, as the executive view
+    compares with it (rbxl.consolidation.executive.Earlier); None when it was not consolidated."""
+    from rbxl.consolidation.executive import Earlier
+    from rbxl.consolidation.figures import NO_DATA_STATES, previous_in_year
+
+    codes = h.labels
+    before = previous_in_year(periode, [c for c in codes if Period(c).rank < Period(periode).rank]
+                              if periode != Period.TAHUNAN else [c for c in codes if c != periode])
+    if before is None:
+        return None
+    i = codes.index(before)
+    return Earlier(before, h.mean_progress[i], {a.kode: a.progres[i] for a in h.areas},
+                   frozenset(u.unit for u in h.units if u.ketepatan[i] in NO_DATA_STATES),
+                   {(r.unit, r.kode): (r.progres[i], r.status[i]) for r in h.rows})

@@ -9,185 +9,42 @@ that came from a unit's file is escaped; bukti dukung becomes a link only for ht
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import html
-import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from string import Template
 
-from rbxl.consolidation.figures import (
-    KEPATUHAN_STATES,
-    LATE,
-    ON_TIME,
-    TIME_UNKNOWN,
-    PeriodFigures,
-    StatusCounts,
-    figures,
-)
-from rbxl.consolidation.tables import (
-    NO_DATA,
-    NOT_RETURNED,
-    REJECTED_FILE,
-    TARGET_MET,
-    TARGET_NOT_MET,
-    Tables,
-)
+from rbxl.consolidation.executive import AreaStatus, Executive, executive
+from rbxl.consolidation.figures import KEPATUHAN_STATES, PeriodFigures, StatusCounts, figures
+from rbxl.consolidation.tables import NO_DATA, TARGET_MET, TARGET_NOT_MET, Tables
 from rbxl.core.atomic import write_text
-from rbxl.core.enums import NOT_REPORTED, Collection, StatusRole, Verdict
+from rbxl.core.enums import Collection
 from rbxl.core.paths import dasbor_path
-from rbxl.core.text import clean_text as _clean_line
-from rbxl.core.values import format_number
+from rbxl.core.values import format_change, format_floor
 from rbxl.form.spec import periode_label
 from rbxl.master.model import Roadmap
 from rbxl.render.dasbor.instrumen import section_instrumen
+from rbxl.render.dasbor.kit import (
+    PALETTE,
+    TONE,
+    UNREPORTED,
+    badge,
+    bar_chart,
+    clean_text,
+    csp_hash,
+    esc,
+    grouped_chart,
+    json_for_script,
+    linkify,
+    num,
+    pct,
+    tones,
+)
 from rbxl.riwayat.snapshot import load_tables
-from rbxl.riwayat.trend import History, load_history
+from rbxl.riwayat.trend import History, earlier_from, load_history
 from rbxl.store import store_path
-
-# Text colour / background pairs: every pair is held to a contrast of at least 4.5:1 by a test.
-PALETTE = {
-    "text": ("#1b1f24", "#ffffff"),
-    "muted": ("#4a5360", "#ffffff"),
-    "head": ("#ffffff", "#1d4f91"),
-    "link": ("#1d4f91", "#ffffff"),
-    "ok": ("#0d5c2a", "#e3f3e8"),
-    "warn": ("#6b4a00", "#fdf1d6"),
-    "bad": ("#8f1d1d", "#fbe7e7"),
-    "none": ("#3d4550", "#eceff3"),
-    "card": ("#1b1f24", "#f3f6fa"),
-}
-BAR = {"ok": "#2e7d4f", "warn": "#b7791f", "bad": "#c0392b", "none": "#8a94a3", "main": "#1d4f91"}
-
-# How a state is shown: a tone (colour) AND a symbol and its words, never colour alone.
-# Status names are the master's; their tone follows the meaning the master gives them.
-ROLE_TONE = {StatusRole.DONE: ("ok", "✔"), StatusRole.IN_PROGRESS: ("warn", "◐"),
-             StatusRole.NOT_STARTED: ("none", "○"), StatusRole.CANNOT: ("bad", "✖")}
-TONE: dict[str, tuple[str, str]] = {TARGET_MET: ("ok", "✔"), TARGET_NOT_MET: ("bad", "✖"), NO_DATA: ("none", "–"),
-        Verdict.ACCEPTED: ("ok", "✔"), Verdict.ACCEPTED_NOTES: ("ok", "✔"), Verdict.NEEDS_FIX: ("warn", "!"),
-        Verdict.REJECTED: ("bad", "✖"), NOT_RETURNED: ("bad", "○"), REJECTED_FILE: ("bad", "✖"),
-        ON_TIME: ("ok", "✔"), LATE: ("warn", "!"), TIME_UNKNOWN: ("none", "?")}
-UNREPORTED = NOT_REPORTED
-
-
-def clean_text(s: object) -> str:
-    """Unit text without control characters or bidi overrides (rbxl.core.text), line breaks kept."""
-    return _clean_line(s, keep_newlines=True)
-
-
-_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-
-
-def esc(s: object) -> str:
-    return html.escape(clean_text(s), quote=True)
-
-
-def linkify(s: object) -> str:
-    """Escaped text whose http(s) URLs become links; javascript:, data: and the rest stay text."""
-    text, out, pos = clean_text(s), [], 0
-    for m in _URL.finditer(text):
-        url = m.group(0).rstrip(".,;:)")
-        out.append(html.escape(text[pos:m.start()]))
-        out.append(f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer" target="_blank">'
-                   f"{html.escape(url)}</a>")
-        pos = m.start() + len(url)
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def num(v: object, digits: int = 1) -> str:
-    """A number the Indonesian way (decimal comma); '–' for blank."""
-    if isinstance(v, bool) or v in (None, ""):
-        return "–"
-    if isinstance(v, (int, float)):
-        return format_number(float(v), 0 if float(v).is_integer() else digits)
-    return esc(v)
-
-
-def pct(v: object) -> str:
-    return "–" if v in (None, "") else f"{num(v)}%"
-
-
-def tones(fig: PeriodFigures) -> dict[str, tuple[str, str]]:
-    """TONE plus the master's status names, each with the tone of its meaning."""
-    return {**TONE, **{name: ROLE_TONE[role] for name, role in fig.status_role.items()}}
-
-
-def badge(state: str, tone_of: dict[str, tuple[str, str]] = TONE) -> str:
-    """A state as symbol + words on a tinted background."""
-    state = clean_text(state) or UNREPORTED
-    tone, mark = tone_of.get(state, ("none", "–"))
-    return f'<span class="b {tone}"><span aria-hidden="true">{mark}</span> {html.escape(state)}</span>'
-
-
-def json_for_script(data: object) -> str:
-    """JSON that cannot end its <script> element: <, >, & and U+2028/2029 become \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for ch in "<>&\u2028\u2029":
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return text
-
-
-def csp_hash(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def bar_chart(ident: str, title: str, items: Sequence[tuple[str, float | None, str, str]], scale: float,
-              target: float | None = None) -> str:
-    """Horizontal bars as inline SVG, a label above each bar; items are (label, value, value text, tone).
-
-    The chart is an image with a title; its numbers are in the table that follows it.
-    """
-    return grouped_chart(ident, title, [(label, [("", value, text, tone)]) for label, value, text, tone in items],
-                         scale, target)
-
-
-Bar = tuple[str, float | None, str, str]  # (label left of the bar, value, value text, tone)
-
-
-def grouped_chart(ident: str, title: str, groups: Sequence[tuple[str, Sequence[Bar]]], scale: float,
-                  target: float | None = None, sub_w: int = 0) -> str:
-    """Groups of horizontal bars as inline SVG: each group's label above its bars, each bar's own
-    short label (a period, a year) in the first `sub_w` pixels; a dashed mark at `target`."""
-    w, bar_x, row_h = 420, sub_w, 22
-    bar_w = 300 - bar_x
-    h = sum(row_h * (len(bars) + 1) for _, bars in groups) + (22 if target is not None else 6)
-    tx = None if target is None else bar_x + target / scale * bar_w
-    parts = [f'<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-             f'aria-labelledby="{ident}-t" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{ident}-t">{esc(title)}</title>']
-    y = 0
-    for label, bars in groups:
-        parts.append(f'<text x="0" y="{y + 15}" class="lbl">{esc(_short(label, 48))}</text>')
-        for k, (sub, value, text, tone) in enumerate(bars):
-            by = y + 21 + k * row_h
-            if sub:
-                parts.append(f'<text x="0" y="{by + 14}" class="val">{esc(sub)}</text>')
-            parts.append(f'<rect x="{bar_x}" y="{by}" width="{bar_w}" height="16" fill="#eceff3"/>')
-            if value is not None:
-                bw = max(0.0, min(value, scale)) / scale * bar_w
-                parts.append(f'<rect x="{bar_x}" y="{by}" width="{bw:.1f}" height="16" fill="{BAR[tone]}"/>')
-            parts.append(f'<text x="306" y="{by + 14}" class="val">{esc(text)}</text>')
-            if tx is not None:  # a dashed mark at the target on every bar, clear of the labels
-                parts.append(f'<line x1="{tx:.1f}" y1="{by - 3}" x2="{tx:.1f}" y2="{by + 19}" '
-                             'stroke="#1b1f24" stroke-width="1.5" stroke-dasharray="3 2"/>')
-        y += row_h * (len(bars) + 1)
-    if tx is not None:
-        parts.append(f'<text x="{tx:.1f}" y="{h - 3}" text-anchor="middle" class="val">target {num(target)}%</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _short(text: str, n: int) -> str:
-    text = clean_text(text).replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
 
 # --------------------------------------------------------------------------- sections
 
@@ -197,15 +54,66 @@ def table(caption: str, head: list[str], rows: list[list[str]], attrs: list[str]
     """A table in its own horizontally scrolling box (cells are already escaped HTML)."""
     numeric = numeric or set()
     th = "".join(f'<th scope="col"{" class=n" if i in numeric else ""}>{h}</th>' for i, h in enumerate(head))
+    labels = [html.escape(re.sub(r"<[^>]+>", "", html.unescape(h)), quote=True) for h in head]
     body = []
-    for r, row in enumerate(rows):
+    for r, row in enumerate(rows):  # data-label: the column's name, shown beside the value on a phone
         cells = "".join((f"<th scope=row>{c}</th>" if i == 0 else
-                         f'<td{" class=n" if i in numeric else ""}>{c}</td>') for i, c in enumerate(row))
+                         f'<td data-label="{labels[i]}"{" class=n" if i in numeric else ""}>{c}</td>')
+                        for i, c in enumerate(row))
         body.append(f"<tr{attrs[r] if attrs else ''}>{cells}</tr>")
     idattr = f' id="{ident}"' if ident else ""
     return (f'<div class="scroll" role="region" aria-label="{esc(caption)}" tabindex="0"><table{idattr}>'
             f"<caption>{esc(caption)}</caption><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody>"
             "</table></div>")
+
+
+def _mean_text(a: AreaStatus, ex: Executive) -> str:
+    if a.mean is None:
+        return f"belum ada data (0 dari {num(a.total)} baris)"
+    return f"{format_floor(a.mean, 1, (100.0, ex.expected))}% ({num(a.covered)} dari {num(a.total)} baris)"
+
+
+def _change(a: AreaStatus, previous: str) -> str:
+    if a.change is None:
+        return ""
+    arrow = "▲" if a.change > 0 else "▼" if a.change < 0 else "＝"
+    return (f'<span class="chg{" turun" if a.change < 0 else ""}"><span aria-hidden="true">{arrow}</span> '
+            f"{format_change(a.change)} poin dari {esc(previous)}</span>")
+
+
+def section_sekilas(fig: PeriodFigures, ex: Executive) -> str:
+    """The first screen: where things stand (status by the stated rule), which way they move, who is late."""
+    prev = periode_label(fig.tahun, ex.previous).split(" ")[0:2] if ex.previous else []
+    previous = " ".join(prev)
+    o = ex.overall
+    missing = ex.not_returned
+    head = (f'<p class="lead">{badge(o.status)} Rata-rata progres <strong data-fig="sekilas-progres">'
+            f"{_mean_text(o, ex)}</strong>; harapan {esc(periode_label(fig.tahun, fig.periode))}: "
+            f"{num(ex.expected)}%. {_change(o, previous)}</p>"
+            f'<p class="lead">Data dari <strong>{num(ex.units_returned)} dari {num(ex.units_expected)}</strong> unit '
+            f"dipakai" + (f"; <strong>{num(len(missing))} unit belum ada data</strong>." if missing else
+                         "; semua unit mengumpulkan berkas yang dapat dipakai.") + "</p>")
+    areas = "".join(
+        f'<li data-area="{esc(a.kode)}" data-status="{esc(a.status)}"><span class="nm">{esc(a.nama)}</span>'
+        f'{badge(a.status)}<span class="sub">{_mean_text(a, ex)}</span>{_change(a, previous)}</li>'
+        for a in ex.areas)
+    people = "".join(
+        f'<li data-unit="{esc(a.unit)}"><span class="nm">{esc(a.nama)}</span><span class="sub">'
+        f'{esc("; ".join(a.reasons(ex.not_started_word, previous or "periode sebelumnya")))}</span></li>'
+        for a in ex.attention)
+    fell = ex.fell
+    fell_text = ("Turun dari " + esc(previous) + ": " + "; ".join(
+        f"{esc(a.nama)} {format_floor(a.before or 0, 1)}% → {format_floor(a.mean or 0, 1)}%" for a in fell) + "."
+        if fell else (f"Tidak ada area yang turun dari {esc(previous)}." if previous else
+                      "Belum ada periode sebelumnya tahun ini untuk dibandingkan."))
+    return ('<h2 id="h-sekilas">Sekilas</h2>' + head
+            + f'<h3>Perlu perhatian ({num(len(ex.attention))} unit)</h3>'
+            + (f'<ul class="stack" id="perlu-perhatian">{people}</ul>' if people else "<p>Tidak ada.</p>")
+            + f'<h3>Keadaan area</h3><p id="area-turun">{fell_text}</p><ul class="stack" id="keadaan-area">{areas}</ul>'
+            + f"<details><summary>Aturan keadaan dan perhatian</summary><p>{esc(ex.rule)}</p><p>Unit perlu "
+              "perhatian bila datanya tidak ada, dua periode berturut-turut tanpa data, progres suatu baris turun, "
+              f"baris selesai dibuka kembali, atau baris masih {esc(ex.not_started_word)} pada semester kedua.</p>"
+              "</details>")
 
 
 def _progress_line(c: StatusCounts, done: str) -> str:
@@ -418,7 +326,7 @@ def section_tren(trend: History) -> str:
 
     changed = any(mark)
     return (f'<h2 id="h-tren">Tren {trend.tahun}: antarperiode dan antartahun</h2>'
-            f"<p>Dari berkas riwayat (rbxl.sqlite): setiap periode {trend.tahun} yang sudah direkap, sampai "
+            f"<p>Dari riwayat monitoring: setiap periode {trend.tahun} yang sudah direkap, sampai "
             "periode ini."
             + (" * = direkap dengan versi master yang berbeda dari periode sebelumnya." if changed else "") + "</p>"
             + _chart_and_table(
@@ -459,18 +367,30 @@ STYLE = Template((_HERE / "dasbor.css").read_text(encoding="utf-8")).substitute(
 SCRIPT = (_HERE / "dasbor.js").read_text(encoding="utf-8")
 
 
+# Sections whose detail waits behind a disclosure (<details>): the heading stays, the rest opens on a tap.
+FOLDED = {"indikator", "tren", "unit", "rincian", "per-unit"}
+
+
+def _fold(ident: str, html_text: str) -> str:
+    if ident not in FOLDED:
+        return html_text
+    head, _, rest = html_text.partition("</h2>")
+    return f'{head}</h2><details class="more" id="d-{ident}"><summary>Tampilkan rincian</summary>{rest}</details>'
+
+
 def render(fig: PeriodFigures, generated: dt.datetime | None = None, trend: History | None = None) -> str:
     """The whole page as one HTML string; with the year's `trend` (rbxl.riwayat.trend), its section too."""
     generated = generated or dt.datetime.now()
     label = periode_label(fig.tahun, fig.periode)
-    sections = list(SECTIONS)
+    ex = executive(fig, earlier_from(trend, fig.periode) if trend is not None and trend.periods else None)
+    sections = [("sekilas", "Sekilas", lambda _: section_sekilas(fig, ex)), *SECTIONS]
     if trend is not None and trend.periods:
         at = next(i for i, (ident, _, _) in enumerate(sections) if ident == "indikator") + 1
         sections.insert(at, ("tren", "Tren", lambda _: section_tren(trend)))
     if fig.instrumen:  # issue 21: instruments answered this period
         sections.append(("instrumen", "Instrumen", lambda f: section_instrumen(f, table, esc, num)))
     nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in sections)
-    body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{render_(fig)}</section>'
+    body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{_fold(ident, render_(fig))}</section>'
                    for ident, _, render_ in sections)
     csp = (f"default-src 'none'; style-src {csp_hash(STYLE)}; script-src {csp_hash(SCRIPT)}; img-src data:; "
            "base-uri 'none'; form-action 'none'")

@@ -85,4 +85,25 @@
     }
   });
   show();
+
+  // Detail waits behind <details>: a link or an address (#...) to something inside opens it first.
+  function reveal(node) {
+    for (var d = node && node.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      d.open = true;
+    }
+  }
+  function revealHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (target) { reveal(target); if (target.tagName === "SECTION") { reveal(target.querySelector("details")); } }
+  }
+  window.addEventListener("hashchange", revealHash);
+  revealHash();
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[href^='#']");
+    if (a) {
+      var t = document.getElementById(a.getAttribute("href").slice(1));
+      if (t) { reveal(t); if (t.tagName === "SECTION") { reveal(t.querySelector("details")); } }
+    }
+  });
 }());

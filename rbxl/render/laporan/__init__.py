@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rbxl.consolidation.executive import executive
 from rbxl.consolidation.figures import figures
 from rbxl.core.errors import OutputError, UsageError
 from rbxl.core.paths import laporan_path, monitoring_path, pokja_dir
@@ -66,10 +67,10 @@ def write_laporan(roadmap: Roadmap, out: str | Path, tahun: int, periode: str, p
     common = {"fig": fig, "roadmap": roadmap, "tanggal": tanggal or dt.date.today(), "trend": trend,
               "out_label": monitoring_path(out, tahun, periode).name}
     if per_pokja:
-        jobs = [(pokja_path(out, tahun, periode, a.kode, a.nama), Context(area=a.kode, **common))
-                for a in fig.areas]
+        jobs = [(pokja_path(out, tahun, periode, a.kode, a.nama),
+                 Context(area=a.kode, executive=executive(fig, trend.compare, a.kode), **common)) for a in fig.areas]
     else:
-        jobs = [(laporan_path(out, tahun, periode), Context(**common))]
+        jobs = [(laporan_path(out, tahun, periode), Context(executive=executive(fig, trend.compare), **common))]
     for target, ctx in jobs:
         result.documents.append(_save(build(ctx), target, result))
     if pdf:

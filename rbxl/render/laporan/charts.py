@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from rbxl.core.values import format_number
+from rbxl.core.values import format_floor, format_number
 
 DPI = 200  # print resolution at the 16 cm the charts are placed at
 WIDTH_IN = 6.3  # 16 cm
@@ -40,11 +40,13 @@ def _png(fig) -> bytes:
 
 
 def _pct(v: float | None) -> str:
-    return "belum ada data" if v is None else f"{format_number(v, 1)}%"
+    return "belum ada data" if v is None else f"{format_floor(v, 1)}%"
 
 
-def progress_per_area(labels: list[str], means: list[float | None], totals: list[int]) -> bytes:
-    """Mean progress of the PD utama rows per area, 0-100%, with the value and row count written."""
+def progress_per_area(labels: list[str], means: list[float | None], totals: list[int],
+                      expected: float | None = None) -> bytes:
+    """Mean progress of the rows per area, 0-100%, with the value and the rows it covers written,
+    and a dashed line at the period's expected progress."""
     plt = _plt()
     fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.42 * len(labels) + 0.9))
     y = list(range(len(labels)))[::-1]
@@ -54,9 +56,20 @@ def progress_per_area(labels: list[str], means: list[float | None], totals: list
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 125)
     ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100"])
-    ax.set_xlabel("Rata-rata progres baris PD utama (%)")
+    if expected is not None:
+        ax.axvline(expected, color="#333333", linestyle="--", linewidth=1)
+        ax.text(expected, len(labels) - 0.45, f"harapan {format_number(expected, 0)}%", ha="center", fontsize=7)
+    ax.set_xlabel("Rata-rata progres baris rencana aksi (%)")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     return _png(fig)
+
+
+def _integer_axis(axis) -> None:
+    """A count axis: whole numbers only, written the Indonesian way (no '0.5', no point decimals)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0)))
 
 
 def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
@@ -73,6 +86,7 @@ def counts(labels: list[str], values: list[int], xlabel: str) -> bytes:
         ax.text(v + top * 0.015, yi, format_number(v), va="center", fontsize=8)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, top * 1.15)
+    _integer_axis(ax.xaxis)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     return _png(fig)
@@ -91,31 +105,53 @@ def grouped_states(groups: list[str], states: list[str], values: list[list[int]]
         for x, v in zip(xs, vals, strict=True):
             ax.text(x, v, format_number(v), ha="center", va="bottom", fontsize=7.5)
     ax.set_xticks(range(len(groups)), groups)
+    _integer_axis(ax.yaxis)
     ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=7.5, ncols=len(states), loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     return _png(fig)
 
 
+LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)), (0, (8, 2, 1, 2))]
+
+
+def spread(values: list[float], gap: float) -> list[float]:
+    """Label positions near `values` that keep at least `gap` apart (in the values' order), so end
+    labels of lines that finish close together do not print over each other."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    last = None
+    for i in order:
+        y = values[i] if last is None else max(values[i], last + gap)
+        placed[i], last = y, y
+    shift = max(0.0, (last or 0) - 104)  # keep the top label inside the axes
+    return [y - shift for y in placed]
+
+
 def trend(periods: list[str], series: dict[str, list[float | None]]) -> bytes:
-    """Mean progress per area across the periods of the year (one line per area, values written)."""
+    """Mean progress per area across the periods of the year: one line per area, each with its own
+    marker and dash (a grey print tells them apart), and its name and last value written at its end,
+    spread so that no two labels overlap."""
     plt = _plt()
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 3.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 3.6))
     markers = "osD^v<>p"
+    ends: list[tuple[int, float, str]] = []
     for i, (label, values) in enumerate(series.items()):
         pts = [(x, v) for x, v in enumerate(values) if v is not None]
         if not pts:
             continue
         # a period without data is a gap in the line (NaN), not a straight line across it
         ax.plot(range(len(values)), [float("nan") if v is None else v for v in values],
-                marker=markers[i % len(markers)], color=COLOURS[i % len(COLOURS)], label=label, linewidth=1.2,
-                markersize=4)
+                marker=markers[i % len(markers)], color=COLOURS[i % len(COLOURS)], linestyle=LINESTYLES[i % 8],
+                linewidth=1.3, markersize=5, markeredgecolor="#222222", markeredgewidth=0.5)
         x, v = pts[-1]
-        ax.annotate(format_number(v, 1), (x, v), textcoords="offset points", xytext=(5, 0), fontsize=6.5,
-                    va="center")
+        ends.append((x, v, f"{label}: {format_floor(v, 1)}%"))
+    for (x, v, text), y in zip(ends, spread([v for _, v, _ in ends], 5.0), strict=True):
+        ax.annotate(text, (x, v), xytext=(x + 0.08, y), fontsize=6.5, va="center",
+                    arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.5})
     ax.set_xticks(range(len(periods)), periods)
+    ax.set_xlim(-0.2, len(periods) - 1 + 1.6)
     ax.set_ylim(0, 105)
     ax.set_ylabel("Rata-rata progres (%)")
-    ax.legend(frameon=False, fontsize=6.5, loc="center left", bbox_to_anchor=(1.02, 0.5))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     return _png(fig)

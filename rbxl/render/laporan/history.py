@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rbxl.consolidation.executive import Earlier, earlier_of
 from rbxl.consolidation.figures import (
     NO_DATA_STATES,
     PeriodFigures,
@@ -23,6 +24,7 @@ from rbxl.core.enums import RHYTHMS, Period
 from rbxl.core.paths import snapshot_path
 from rbxl.master.model import Roadmap
 from rbxl.riwayat.snapshot import load_tables
+from rbxl.riwayat.trend import earlier_from
 
 # The year's report compares with the quarters, or with the semesters where the Pemda
 # monitors half-yearly (Bab IV 4.2 allows either).
@@ -40,6 +42,7 @@ class YearTrend:
     previous: str | None  # the period just before this one in the year, when it was consolidated
     twice: frozenset[str]  # units without usable data in `previous` and in this period
     store: Path | None = None  # the riwayat store it was read from; None: the period snapshots
+    compare: Earlier | None = None  # the previous period as the executive view compares with it
 
     @property
     def earlier(self) -> list[str]:
@@ -73,7 +76,8 @@ def from_history(h, periode: str, store: Path | None = None) -> YearTrend:
         i, now = codes.index(previous), len(codes) - 1
         twice = frozenset(u.unit for u in h.units
                           if u.ketepatan[i] in NO_DATA_STATES and u.ketepatan[now] in NO_DATA_STATES)
-    return YearTrend(h.tahun, codes, {a.kode: a.progres for a in h.areas}, h.mean_progress, previous, twice, store)
+    return YearTrend(h.tahun, codes, {a.kode: a.progres for a in h.areas}, h.mean_progress, previous, twice, store,
+                     earlier_from(h, periode))
 
 
 def from_snapshots(out: str | Path, tahun: int, periode: str, roadmap: Roadmap, fig: PeriodFigures) -> YearTrend:
@@ -84,7 +88,8 @@ def from_snapshots(out: str | Path, tahun: int, periode: str, roadmap: Roadmap, 
     return YearTrend(tahun, [f.periode for f in periods],
                      {a.kode: [f.area(a.kode).rencana_aksi.mean_progress for f in periods] for a in fig.areas},
                      [f.headline.rencana_aksi.mean_progress for f in periods], prev,
-                     frozenset(u.unit for u in not_returned_twice(fig, before)))
+                     frozenset(u.unit for u in not_returned_twice(fig, before)), None,
+                     earlier_of(before) if before is not None else None)
 
 
 def earlier_figures(out: str | Path, tahun: int, periode: str, roadmap: Roadmap) -> list[PeriodFigures]:

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from rbxl.consolidation.executive import Executive
 from rbxl.consolidation.figures import (
     AreaFigure,
     PeriodFigures,
@@ -20,7 +21,7 @@ from rbxl.consolidation.figures import (
 )
 from rbxl.consolidation.tables import NO_DATA, NOT_RETURNED, TARGET_MET, TARGET_NOT_MET
 from rbxl.core.enums import NOT_REPORTED
-from rbxl.core.values import format_number
+from rbxl.core.values import format_floor, format_number
 from rbxl.form.spec import PERIODE_LABEL
 from rbxl.master.model import Roadmap
 from rbxl.render.laporan.docx_kit import (
@@ -41,8 +42,22 @@ MARKS = {TARGET_MET: ("✓ Tercapai", "E2EFDA"), TARGET_NOT_MET: ("✗ Belum ter
          NO_DATA: ("– Belum ada data", "EDEDED")}
 
 UNREPORTED = NOT_REPORTED
+LEAD = "PD penanggung jawab"  # the Perbup's 'PD utama', in the report's formal words
 
 PORTRAIT_W, LANDSCAPE_W = 17.0, 25.7  # usable width in cm (A4, 2 cm margins)
+
+# Pengaturan keys the report reads, with what it prints when the master leaves them blank.
+SETTING_DEFAULTS = {
+    "nama_pemda": "Pemerintah Kabupaten Blora",
+    "dasar_hukum": "Peraturan Bupati Blora Nomor 4 Tahun 2022",
+    "pengelola": "Bagian Organisasi Sekretariat Daerah Kabupaten Blora",
+    "laporan_kepada": "Bupati Blora",
+    "laporan_tempat": "Blora",
+    "penandatangan_jabatan": "Kepala Bagian Organisasi Sekretariat Daerah Kabupaten Blora",
+    "penandatangan_nama": "",
+    "penandatangan_pangkat": "",
+    "penandatangan_nip": "",
+}
 
 @dataclass
 class Context:
@@ -52,6 +67,16 @@ class Context:
     area: str | None = None  # None: the report to the Bupati; an area code: that Pokja's packet
     trend: YearTrend | None = None  # the year's trend and "two periods in a row" (laporan.history)
     out_label: str = ""  # the monitoring workbook's file name, cited as the source
+    executive: Executive | None = None  # the executive view of the report (or of the packet's area)
+
+    def setting(self, key: str) -> str:
+        """A Pengaturan value of the master, or its default (SETTING_DEFAULTS) when blank or missing."""
+        return clean_text(self.roadmap.settings.get(key)) or SETTING_DEFAULTS.get(key, "")
+
+    def unit_name(self, code: object) -> str:
+        """A unit by its name (codes are for the appendix)."""
+        u = self.roadmap.units.get(str(code or ""))
+        return clean_text(u.nama) if u is not None else clean_text(code)
 
     @property
     def label(self) -> str:
@@ -62,7 +87,8 @@ class Context:
         return self.fig.area(self.area) if self.area else None
 
     def units(self) -> list[UnitFigure]:
-        return self.fig.pokja_units(self.area) if self.area else self.fig.units
+        """The report's units; a packet's are its area's (Pokja members and the units leading its rows)."""
+        return self.fig.area_units(self.area) if self.area else self.fig.units
 
 def tanggal_id(d: dt.date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
@@ -77,10 +103,11 @@ def num(v: object, decimals: int | None = None) -> str:
     return text or "–"
 
 def pct(v: float | None) -> str:
-    return "–" if v is None else format_number(v, 1)
+    """A percentage with one decimal that never shows 100,0 for a value under 100 (format_floor)."""
+    return "–" if v is None else format_floor(v, 1)
 
 def capaian_text(v: object) -> str:
-    return format_number(float(v), 1) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
+    return format_floor(float(v), 1) if isinstance(v, (int, float)) and not isinstance(v, bool) else "–"
 
 def status_text(row: dict) -> str:
     if row.get("status"):
@@ -125,9 +152,51 @@ def para(doc, text: str = "", style: str | None = None, bold: bool = False, size
         p.alignment = align
     return p
 
+# Advance widths (1/1000 em) of ASCII 32-126 in Arial, regular and bold (Liberation Sans has the same metrics).
+_W_REGULAR = [278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278,
+              584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667,
+              778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556,
+              278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500,
+              334, 260, 334, 584]
+_W_BOLD = [278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 333, 333, 584,
+           584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722,
+           667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611,
+           278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584]
+CELL_PT = 8.0
+CELL_MARGIN_CM = 0.45  # the cell's left and right margins with a little slack
+
+
+def _word_cm(word: str, bold: bool) -> float:
+    """The printed width of one word at the cells' 8 pt Arial, from the font's advance widths."""
+    table = _W_BOLD if bold else _W_REGULAR
+    em = sum(table[ord(ch) - 32] if 32 <= ord(ch) < 127 else 700 for ch in word) / 1000
+    return em * CELL_PT / 72 * 2.54 + CELL_MARGIN_CM
+
+
+def fit_widths(headers: list[str], widths: list[float], rows: list[list[str]]) -> list[float]:
+    """Column widths widened so that no header word and no short body word (a status, a unit name)
+    breaks in the middle, taken from the columns with room to spare; the table's width stays."""
+    need = []
+    for i, h in enumerate(headers):
+        words = [(w, True) for w in h.split()] + [(w, False) for r in rows for w in str(r[i]).split() if len(w) <= 16]
+        need.append(min(max((_word_cm(w, b) for w, b in words), default=0.0), 4.0))
+    out = list(widths)
+    for _ in range(3):
+        short = sum(max(0.0, n - w) for n, w in zip(need, out, strict=True))
+        if short <= 0.01:
+            break
+        spare = [max(0.0, w - n) for n, w in zip(need, out, strict=True)]
+        room = sum(spare)
+        if room <= 0:
+            break
+        take = min(short, room)
+        out = [max(w, n) if n > w else w - take * sp / room for n, w, sp in zip(need, out, spare, strict=True)]
+    return out
+
+
 def table(doc, headers: list[str], widths: list[float], rows: list[list[str]], right: set[int] = frozenset(),
            fills: list[dict[int, str]] | None = None) -> Table:
-    t = Table(doc, headers, widths, doc.styles[CELL_STYLE].style_id)
+    t = Table(doc, headers, fit_widths(headers, widths, rows), doc.styles[CELL_STYLE].style_id)
     for i, values in enumerate(rows):
         t.row(values, right, fills[i] if fills else None)
     doc.add_paragraph()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rbxl.core.atomic import atomic_path
 from rbxl.core.errors import OutputError, RbxlError
+from rbxl.core.messages import message
 from rbxl.core.values import format_number
 
 TIMEOUT = 180  # seconds per soffice step; a first start with a fresh profile takes a few
@@ -70,8 +71,7 @@ def _run(cmd: list[str], env: dict[str, str], timeout: float) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise PdfFailed(f"LibreOffice tidak selesai dalam {format_number(timeout)} detik; PDF tidak dibuat, dokumen Word "
-                        "tetap ditulis.") from None
+        raise PdfFailed(message("PDF_TIMEOUT", seconds=format_number(timeout))) from None
     except BaseException:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -87,9 +87,7 @@ def to_pdf(pairs: list[tuple[Path, Path]], timeout: float = TIMEOUT) -> list[Pat
     """
     exe = soffice()
     if exe is None:
-        raise PdfUnavailable("LibreOffice (soffice) tidak terpasang, jadi PDF tidak dibuat; dokumen Word tetap "
-                             "ditulis. Pasang LibreOffice Writer (Debian: apt-get install libreoffice-writer-nogui) "
-                             "atau simpan sebagai PDF dari Word.")
+        raise PdfUnavailable(message("PDF_NO_LIBREOFFICE"))
     done = []
     with tempfile.TemporaryDirectory(prefix="rbxl-pdf-") as tmp:
         work = Path(tmp)
@@ -114,8 +112,7 @@ def to_pdf(pairs: list[tuple[Path, Path]], timeout: float = TIMEOUT) -> list[Pat
             if not pdf.is_file() or pdf.stat().st_size == 0:  # no macro: convert, the TOC stays a placeholder
                 _run([*base, "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(job), str(src)], env, timeout)
             if not pdf.is_file() or pdf.stat().st_size == 0:
-                raise PdfFailed(f"LibreOffice tidak menghasilkan PDF dari {docx.name}; dokumen Word tetap "
-                                "ditulis.")
+                raise PdfFailed(message("PDF_NOT_MADE", name=docx.name))
             try:
                 with atomic_path(target) as out:
                     shutil.copyfile(pdf, out)

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docx.shared import Cm, Pt
-
-from rbxl.consolidation.figures import (
-    KEPATUHAN_STATES,
-)
+from rbxl.consolidation.figures import KEPATUHAN_STATES, status_counts
+from rbxl.consolidation.tables import NO_DATA
 from rbxl.core.enums import STATUS_ORDER, StatusRole
 from rbxl.core.values import format_number
 from rbxl.form.spec import PERIODE_LABEL
 from rbxl.master.model import Roadmap
 from rbxl.render.laporan.docx_kit import (
     new_section,
-    shade,
 )
 from rbxl.render.laporan.parts import (
     LANDSCAPE_W,
-    PORTRAIT_W,
+    LEAD,
     UNREPORTED,
     Context,
     capaian_mark,
@@ -36,13 +32,27 @@ from rbxl.render.laporan.parts import (
 from rbxl.render.laporan.text import clean_text, unit_text
 
 
-def indicator_table(doc, rows: list[dict], baseline: bool) -> None:
+def _is_blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def row_mark(r: dict) -> tuple[str, str]:
+    """The capaian mark of a row; without data it says which is missing: the target or the realisation."""
+    state = r.get("status_capaian", "")
+    if state == NO_DATA and _is_blank(r.get("target")):
+        return "– Target belum ditetapkan", capaian_mark(state)[1]
+    if state == NO_DATA and _is_blank(r.get("realisasi")):
+        return "– Realisasi belum dilaporkan", capaian_mark(state)[1]
+    return capaian_mark(state)
+
+
+def indicator_table(doc, rows: list[dict], baseline: bool, names=clean_text) -> None:
     """Indicators with their capaian mark: with baseline and satuan in an area's section, compact in II."""
     if not rows:
         para(doc, "Tidak ada indikator kinerja untuk periode ini.")
         return
     if baseline:
-        head = ["Kode", "Indikator", "Satuan", "Baseline 2021", "Target", "Realisasi", "Capaian (%)",
+        head = ["Kode", "Indikator", "Satuan", "Nilai awal 2021", "Target", "Realisasi", "Capaian (%)",
                 "Keterangan", "Unit"]
         widths = [1.9, 2.8, 1.5, 1.6, 1.3, 1.7, 1.6, 2.2, 2.4]
     else:
@@ -51,10 +61,10 @@ def indicator_table(doc, rows: list[dict], baseline: bool) -> None:
     mark_col = head.index("Keterangan")
     body, fills = [], []
     for r in rows:
-        shown, fill = capaian_mark(r.get("status_capaian", ""))
+        shown, fill = row_mark(r)
         lead = ([unit_text(r.get("satuan"), 50), num(r.get("baseline"))] if baseline
-                else [clean_text(r.get("unit"))])
-        tail = [clean_text(r.get("unit"))] if baseline else []
+                else [names(r.get("unit"))])
+        tail = [names(r.get("unit"))] if baseline else []
         body.append([clean_text(r.get("kode")), unit_text(r.get("indikator"), 300), *lead, num(r.get("target")),
                      num(r.get("realisasi")), capaian_text(r.get("capaian")), shown, *tail])
         fills.append({mark_col: fill})
@@ -63,19 +73,19 @@ def indicator_table(doc, rows: list[dict], baseline: bool) -> None:
 
 # --------------------------------------------------------------------------- III per area
 
-def kegiatan_table(doc, rows: list[dict]) -> None:
+def kegiatan_table(doc, rows: list[dict], names=clean_text) -> None:
     if not rows:
         para(doc, "Tidak ada kegiatan prioritas area ini untuk tahun ini.")
         return
-    head = ["Kode", "Kegiatan prioritas", "Satuan", "Baseline 2021", "Target", "Realisasi", "Capaian (%)",
+    head = ["Kode", "Kegiatan prioritas", "Satuan", "Nilai awal 2021", "Target", "Realisasi", "Capaian (%)",
             "Keterangan", "Pengampu"]
     widths = [1.9, 2.8, 1.5, 1.6, 1.3, 1.7, 1.6, 2.2, 2.4]
     body, fills = [], []
     for r in rows:
-        shown, fill = capaian_mark(r.get("status_capaian", ""))
+        shown, fill = row_mark(r)
         body.append([clean_text(r.get("kode")), unit_text(r.get("kegiatan"), 300), unit_text(r.get("satuan"), 50),
                      num(r.get("baseline")), num(r.get("target")), num(r.get("realisasi")),
-                     capaian_text(r.get("capaian")), shown, clean_text(r.get("unit"))])
+                     capaian_text(r.get("capaian")), shown, names(r.get("unit"))])
         fills.append({7: fill})
     table(doc, head, widths, body, right={3, 4, 5, 6}, fills=fills)
 
@@ -84,40 +94,39 @@ def in_master_order(rows: list[dict], roadmap: Roadmap) -> list[dict]:
     order = {ra.kode: i for i, ra in enumerate(roadmap.rencana_aksi)}
     return sorted(rows, key=lambda r: order.get(r.get("kode"), len(order)))
 
-def rencana_aksi_table(doc, rows: list[dict]) -> None:
+COLLAPSE = 5  # a row code led by more units than this is one line with counts, not one line per unit
+
+
+def rencana_aksi_table(doc, rows: list[dict], names=clean_text, statuses: list[str] | None = None) -> None:
+    """Rows in the Perbup's order, one line per unit; an action many units lead (1.b.4 by 43 units)
+    is one line: how many units, how many in each status, their mean progress."""
     if not rows:
         para(doc, "Tidak ada rencana aksi area ini untuk tahun ini.")
         return
-    head = ["Kode", "Rencana aksi", "PD utama", "Status", "Progres (%)", "Output"]
+    head = ["Kode", "Rencana aksi", LEAD, "Status", "Progres (%)", "Keluaran"]
     widths = [1.2, 5.4, 3.0, 2.6, 1.6, 3.2]
-    body, last = [], None
+    by_code: dict[str, list[dict]] = {}
     for r in rows:
-        # the action text once per row code: a row led by 43 units is not printed 43 times
-        aksi = unit_text(r.get("aksi"), 600) if r.get("kode") != last else "〃"
-        last = r.get("kode")
-        body.append([clean_text(r.get("kode")), aksi, clean_text(r.get("nama_unit")), status_text(r),
-                     num(r.get("progres"), 1) if r.get("progres") != "" else "–", unit_text(r.get("output"), 400)])
+        by_code.setdefault(r.get("kode", ""), []).append(r)
+    body = []
+    for kode, group in by_code.items():
+        aksi = unit_text(group[0].get("aksi"), 600)
+        if len(group) > COLLAPSE:
+            counts: dict[str, int] = {}
+            for r in group:
+                counts[status_text(r)] = counts.get(status_text(r), 0) + 1
+            order = [*(statuses or []), UNREPORTED]
+            shown = sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+            c = status_counts(group, statuses or [])
+            body.append([clean_text(kode), aksi, f"{format_number(len(group))} unit",
+                         "\n".join(f"{format_number(n)} {s}" for s, n in shown),
+                         f"{pct(c.mean_progress)} (rata-rata {format_number(c.covered)} baris)",
+                         "Rincian per unit: Lampiran L.3"])
+            continue
+        for k, r in enumerate(group):
+            body.append([clean_text(kode), aksi if k == 0 else "〃", names(r.get("unit")), status_text(r),
+                         num(r.get("progres"), 1) if r.get("progres") != "" else "–", unit_text(r.get("output"), 400)])
     table(doc, head, widths, body, right={4})
-
-def quotes(doc, rows: list[dict]) -> None:
-    quoted = [r for r in rows if clean_text(r.get("kendala")) or clean_text(r.get("tindak_lanjut"))]
-    if not quoted:
-        para(doc, "Tidak ada kendala atau tindak lanjut yang ditulis unit untuk area ini.")
-        return
-    for r in quoted:
-        p = doc.add_paragraph()
-        p.paragraph_format.space_before = Pt(4)
-        p.paragraph_format.keep_with_next = True
-        p.add_run(f"{clean_text(r.get('nama_unit'))}").bold = True
-        p.add_run(f" (rencana aksi {clean_text(r.get('kode'))}, status: {status_text(r)})")
-        for label, key in (("Kendala", "kendala"), ("Tindak lanjut", "tindak_lanjut")):
-            text = unit_text(r.get(key))
-            if text:
-                q = doc.add_paragraph()
-                q.paragraph_format.left_indent = Cm(0.8)
-                q.paragraph_format.space_after = Pt(2)
-                q.add_run(f"{label}: ").bold = True
-                q.add_run(f"“{text}”").italic = True
 
 
 # --------------------------------------------------------------------------- IV Kepatuhan
@@ -126,19 +135,21 @@ def kepatuhan(doc, ctx: Context) -> None:
     fig = ctx.fig
     doc.add_page_break()
     doc.add_heading("IV. KEPATUHAN PELAPORAN", 1)
-    who = "unit anggota Pokja" if ctx.area else "unit pelapor"
-    deadline = tanggal_id(fig.batas_waktu) if fig.batas_waktu else "tidak tercantum di sheet Jadwal master"
+    who = ("unit anggota Pokja dan unit yang bertanggung jawab atas rencana aksi area ini, dengan baris area ini "
+           "saja") if ctx.area else "unit pelapor"
+    deadline = tanggal_id(fig.batas_waktu) if fig.batas_waktu else "belum ditetapkan dalam jadwal pengumpulan"
     para(doc, f"Batas waktu pengumpulan {ctx.label}: {deadline}. Ketepatan waktu dinilai dari waktu simpan yang "
-            "tercatat di dalam berkas yang dipakai, dibandingkan dengan batas waktu di sheet Jadwal master. "
+            "tercatat di dalam berkas yang dipakai, dibandingkan dengan batas waktu pada jadwal pengumpulan. "
             f"Tabel berikut mencakup setiap {who}.")
-    counts = ctx.area_fig.pokja_kepatuhan if ctx.area_fig else fig.headline.kepatuhan
+    counts = fig.kepatuhan_counts(ctx.units()) if ctx.area_fig else fig.headline.kepatuhan
     table(doc, ["Keadaan", "Jumlah unit"], [9.0, 3.0],
            [[s, format_number(counts.get(s, 0))] for s in KEPATUHAN_STATES], right={1})
-    head = ["No", "Unit", "Putusan berkas", "Waktu simpan", "Ketepatan", "Baris PD utama", "Rata-rata progres (%)",
+    head = ["No", "Unit", "Putusan berkas", "Waktu simpan", "Ketepatan", f"Baris {LEAD}", "Rata-rata progres (%)",
             "Kesalahan", "Peringatan"]
     widths = [0.7, 3.6, 2.3, 2.0, 2.3, 1.2, 1.3, 1.8, 1.8]
+    led = {u.unit: fig.unit_counts(u.unit, ctx.area) if ctx.area else u.utama for u in ctx.units()}
     rows = [[format_number(i), clean_text(u.nama), clean_text(u.putusan), _when(u.disimpan), u.kepatuhan,
-             format_number(u.utama.total), pct(u.utama.mean_progress), format_number(u.n_kesalahan),
+             format_number(led[u.unit].total), pct(led[u.unit].mean_progress), format_number(u.n_kesalahan),
              format_number(u.n_peringatan)] for i, u in enumerate(ctx.units(), 1)]
     table(doc, head, widths, rows, right={0, 5, 6, 7, 8})
 
@@ -163,12 +174,14 @@ def catatan(doc, ctx: Context) -> None:
     not_started, cannot = (fig.statuses[STATUS_ORDER.index(r)] for r in (StatusRole.NOT_STARTED, StatusRole.CANNOT))
     doc.add_heading(f"a. Rencana aksi yang masih {not_started} pada semester kedua", 3)
     if not c.second_half:
-        para(doc, f"Tidak dinilai: {ctx.label} berakhir pada semester pertama.")
+        n = sum(r.get("status") == not_started for r in fig.utama_rows(ctx.area))
+        para(doc, f"Belum dinilai sebagai keterlambatan: {ctx.label} berakhir pada semester pertama. Saat ini "
+                  + (f"{format_number(n)} baris masih {not_started}." if n else f"tidak ada baris {not_started}."))
     elif not c.belum_dimulai:
         para(doc, "Tidak ada: setiap baris sudah dimulai atau berstatus lain.")
     else:
         para(doc, f"{format_number(len(c.belum_dimulai))} baris masih {not_started}:")
-        table(doc, ["Kode", "Rencana aksi", "PD utama"], [1.5, 11.0, 4.5],
+        table(doc, ["Kode", "Rencana aksi", LEAD], [1.5, 11.0, 4.5],
                [[clean_text(r.get("kode")), unit_text(r.get("aksi"), 400), clean_text(r.get("nama_unit"))]
                 for r in c.belum_dimulai])
 
@@ -182,12 +195,12 @@ def catatan(doc, ctx: Context) -> None:
                 f"{format_number(len(c.kegiatan_below))} baris kegiatan prioritas belum mencapai target {fig.tahun}:")
         table(doc, ["Kode", "Uraian", "Unit", "Target", "Realisasi", "Capaian (%)"],
                [2.2, 7.2, 2.6, 1.6, 1.7, 1.7],
-               [[clean_text(r.get("kode")), name, clean_text(r.get("unit")), num(r.get("target")),
+               [[clean_text(r.get("kode")), name, ctx.unit_name(r.get("unit")), num(r.get("target")),
                  num(r.get("realisasi")), capaian_text(r.get("capaian"))] for r, name in below], right={3, 4, 5})
 
     doc.add_heading("c. Unit yang tidak mengumpulkan", 3)
     if not c.not_returned:
-        para(doc, "Semua unit mengumpulkan berkas yang dapat dipakai.")
+        para(doc, ("Semua unit area ini" if ctx.area else "Semua unit") + " mengumpulkan berkas yang dapat dipakai.")
     else:
         para(doc, f"{format_number(len(c.not_returned))} unit tanpa data yang dapat dipakai: "
                 + "; ".join(f"{clean_text(u.nama)} ({clean_text(u.putusan)})" for u in c.not_returned) + ".")
@@ -207,21 +220,11 @@ def catatan(doc, ctx: Context) -> None:
     else:
         para(doc, f"{format_number(len(c.tidak_dapat))} baris dinyatakan {cannot}, dengan alasan "
                 "yang ditulis unit:")
-        table(doc, ["Kode", "Rencana aksi", "PD utama", "Alasan (kendala) dan tindak lanjut dari unit"],
+        table(doc, ["Kode", "Rencana aksi", LEAD, "Alasan (kendala) dan tindak lanjut dari unit"],
                [1.3, 5.7, 3.0, 7.0],
                [[clean_text(r.get("kode")), unit_text(r.get("aksi"), 300), clean_text(r.get("nama_unit")),
                  _reason(r)] for r in c.tidak_dapat])
 
-    doc.add_heading("5.2 Rekomendasi (diisi Bagian Organisasi)", 2)
-    box = doc.add_table(rows=1, cols=1)
-    box.style = "Table Grid"
-    cell = box.rows[0].cells[0]
-    cell.width = Cm(PORTRAIT_W)
-    shade(cell, "FFF2CC")
-    cell.paragraphs[0].add_run("[DIISI ADMINISTRATOR] Tuliskan rekomendasi dan arahan untuk pimpinan di sini. "
-                               "Bagian ini tidak diisi oleh rbxl.").italic = True
-    for _ in range(6):
-        cell.add_paragraph()
 
 def _reason(r: dict) -> str:
     kendala, lanjut = unit_text(r.get("kendala")), unit_text(r.get("tindak_lanjut"))
@@ -238,10 +241,10 @@ def lampiran(doc, ctx: Context) -> None:
     new_section(doc, landscape=True).different_first_page_header_footer = False  # the cover's setting is copied
     doc.add_heading("LAMPIRAN", 1)
     para(doc, "Tabel lengkap periode ini. Teks yang ditulis unit dikutip apa adanya (karakter kendali dibuang, "
-            "teks sangat panjang dipotong dengan tanda). Baris dukungan (PD pendukung) ada di workbook "
-            "monitoring, sheet Rencana Aksi.")
+            "teks sangat panjang dipotong dengan tanda). Baris dukungan (PD pendukung) ada pada berkas rekap "
+            "monitoring periode ini (Excel), lembar Rencana Aksi.")
     doc.add_heading("L.1 Indikator Kinerja", 2)
-    head = ["Kode", "Tabel", "Area", "Indikator", "Satuan", "Arah", "Baseline 2021", "Target", "Realisasi",
+    head = ["Kode", "Tabel", "Area", "Indikator", "Satuan", "Arah", "Nilai awal 2021", "Target", "Realisasi",
             "Capaian (%)", "Keterangan", "Unit", "Pengumpulan", "Sumber data"]
     widths = [2.0, 1.4, 1.0, 4.6, 1.5, 1.1, 1.6, 1.4, 1.6, 1.6, 2.2, 2.3, 2.4, 1.8]
     rows = fig.indikator_rows(ctx.area)
@@ -249,35 +252,40 @@ def lampiran(doc, ctx: Context) -> None:
                                 unit_text(r.get("indikator"), 300), unit_text(r.get("satuan"), 50),
                                 clean_text(r.get("arah")), num(r.get("baseline")), num(r.get("target")),
                                 num(r.get("realisasi")), capaian_text(r.get("capaian")),
-                                capaian_mark(r.get("status_capaian", ""))[0], clean_text(r.get("unit")),
+                                row_mark(r)[0], clean_text(r.get("unit")),
                                 clean_text(r.get("pengumpulan")), unit_text(r.get("sumber_data"), 300)]
                                for r in rows], right={6, 7, 8, 9})
     doc.add_heading("L.2 Kegiatan Prioritas", 2)
-    head = ["Kode", "Area", "Kegiatan prioritas", "Satuan", "Baseline 2021", "Target", "Realisasi", "Capaian (%)",
+    head = ["Kode", "Area", "Kegiatan prioritas", "Satuan", "Nilai awal 2021", "Target", "Realisasi", "Capaian (%)",
             "Keterangan", "Pengampu", "Pengumpulan", "Keterangan unit"]
     widths = [2.0, 2.4, 4.6, 1.4, 1.6, 1.4, 1.6, 1.6, 2.2, 2.3, 2.4, 2.2]
     table(doc, head, widths, [[clean_text(r.get("kode")), clean_text(r.get("area")), unit_text(r.get("kegiatan"), 300),
                                 unit_text(r.get("satuan"), 50), num(r.get("baseline")), num(r.get("target")),
                                 num(r.get("realisasi")), capaian_text(r.get("capaian")),
-                                capaian_mark(r.get("status_capaian", ""))[0], clean_text(r.get("unit")),
+                                row_mark(r)[0], clean_text(r.get("unit")),
                                 clean_text(r.get("pengumpulan")), unit_text(r.get("keterangan"), 400)]
                                for r in fig.kegiatan_rows(ctx.area)], right={4, 5, 6, 7})
-    doc.add_heading("L.3 Rencana Aksi (baris PD utama)", 2)
-    head = ["Kode", "Area", "Rencana aksi", "PD utama", "Status", "Progres (%)", "Output", "Bukti dukung", "Kendala",
+    doc.add_heading(f"L.3 Rencana Aksi (baris {LEAD})", 2)
+    head = ["Kode", "Area", "Rencana aksi", LEAD, "Status", "Progres (%)", "Keluaran", "Bukti dukung", "Kendala",
             "Tindak lanjut"]
     widths = [1.2, 1.0, 5.2, 2.6, 2.6, 1.6, 3.0, 2.7, 3.0, 2.9]
-    table(doc, head, widths, [[clean_text(r.get("kode")), clean_text(r.get("area_kode")), unit_text(r.get("aksi"), 600),
+    ra_rows = in_master_order(fig.utama_rows(ctx.area), ctx.roadmap)
+    # the action's text once per code: the rows after it say 〃 (ditto), as a clerk's table does
+    table(doc, head, widths, [[clean_text(r.get("kode")), clean_text(r.get("area_kode")),
+                                unit_text(r.get("aksi"), 600) if i == 0 or ra_rows[i - 1].get("kode") != r.get("kode")
+                                else "〃",
                                 clean_text(r.get("nama_unit")), status_text(r),
                                 num(r.get("progres"), 1) if r.get("progres") != "" else "–",
                                 unit_text(r.get("output"), 600), unit_text(r.get("bukti"), 400),
                                 unit_text(r.get("kendala"), 600), unit_text(r.get("tindak_lanjut"), 600)]
-                               for r in in_master_order(fig.utama_rows(ctx.area), ctx.roadmap)], right={5})
+                               for i, r in enumerate(ra_rows)], right={5})
     doc.add_heading("L.4 Rekap per Unit", 2)
-    head = ["Unit", "Nama unit", "Putusan", "Baris PD utama", *fig.statuses, UNREPORTED,
+    head = ["Kode unit", "Nama unit", "Putusan", f"Baris {LEAD}", *fig.statuses, UNREPORTED,
             "Rata-rata progres (%)", "Baris pendukung", "Kesalahan", "Peringatan"]
     widths = [2.4, 4.0, 2.0, 1.2] + [1.9] * len(fig.statuses) + [1.9, 1.6, 1.6, 1.8, 1.8]
     widths[1] = LANDSCAPE_W - sum(widths) + widths[1]
     table(doc, head, widths, [[clean_text(u.unit), clean_text(u.nama), clean_text(u.putusan),
-                                *status_row(u.utama, fig.statuses), format_number(u.n_pendukung),
+                                *status_row(fig.unit_counts(u.unit, ctx.area) if ctx.area else u.utama, fig.statuses),
+                                format_number(u.n_pendukung),
                                 format_number(u.n_kesalahan), format_number(u.n_peringatan)]
                                for u in ctx.units()], right=set(range(3, len(head))))

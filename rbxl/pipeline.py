@@ -273,10 +273,11 @@ def run_verifikasi_buat(roadmap: Roadmap, tahun: int, periode: str, instrumen: s
 def run_verifikasi_baca(file: str | Path, roadmap: Roadmap, tahun: int, periode: str, instrumen: str,
                         out: str | Path, db: str | Path | None = None) -> VerifikasiRead:
     """Read a verifier's workbook: its answers go into the store beside the units' own, and the
-    period's monitoring workbook, CSV and rekap are rewritten with nilai verifikasi. A workbook with
+    period's monitoring workbook, CSV, rekap and dasbor are rewritten with nilai verifikasi. A workbook with
     errors (a verified answer outside its scale...) changes nothing: its findings are returned."""
     from rbxl.consolidation.instrumen import apply_verification
     from rbxl.core.findings import has_errors
+    from rbxl.render.dasbor import write_period_dasbor
     from rbxl.render.monitoring import write_csv_tables, write_monitoring
     from rbxl.riwayat.snapshot import load_tables, save_tables
     from rbxl.riwayat.trend import history
@@ -300,6 +301,7 @@ def run_verifikasi_baca(file: str | Path, roadmap: Roadmap, tahun: int, periode:
             write_monitoring(tables, roadmap, monitoring_path(stage.root, tahun, periode), trend=trend)
             write_csv_tables(tables, csv_dir(stage.root, tahun, periode))
             save_tables(tables, stage.root)
+            write_period_dasbor(tables, roadmap, stage.root, trend)
             stage.publish()
         finally:
             stage.discard()

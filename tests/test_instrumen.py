@@ -313,6 +313,17 @@ def test_the_verified_scores_stand_beside_the_units_own(cycle, verified):
     assert cached.cell(total, head.index("Nilai Verifikasi") + 1).value == pytest.approx(71.5 - 25)
 
 
+def test_the_dasbor_shows_both_scores(cycle, verified):
+    from rbxl.core.paths import dasbor_path
+
+    page = dasbor_path(cycle["out"], TAHUN, PERIODE).read_text(encoding="utf-8")
+    table = page[page.index('id="tabel-instrumen-UJI"'):]
+    table = table[:table.index("</table>")]
+    row = table[table.index('data-unit="BKD"'):]
+    row = row[:row.index("</tr>")]
+    assert "71,5" in row and "46,5" in row  # nilai mandiri, nilai verifikasi (Q1 not accepted: -25)
+
+
 def test_a_new_consolidation_keeps_the_verified_answers(cycle, verified):
     outputs = run_consolidation([cycle["tmp"] / "masuk"], cycle["roadmap"], TAHUN, PERIODE, cycle["out"])
     assert _score_rows(outputs.tables.instrumen_nilai, "BKD")[""]["nilai_verifikasi"] == pytest.approx(71.5 - 25)

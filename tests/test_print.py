@@ -93,7 +93,7 @@ def _sheet_pages(pages: list[str], first_line: str) -> str:
     return "\n".join(p for p in pages if p.lstrip().startswith(first_line))
 
 
-@pytest.mark.parametrize("unit", ["INSPEKTORAT", "KEC-RANDUBLATUNG"])
+@pytest.mark.parametrize("unit", ["INSPEKTORAT", "KEC-RANDUBLATUNG", "DINKES"])  # DINKES: an instrument sheet
 def test_template_prints_every_locked_text_whole(roadmap, tmp_path, unit):
     """A wrapped cell in a row too low is cut at its last line: every locked text must print whole."""
     from rbxl.form.sample import answers_for

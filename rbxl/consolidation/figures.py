@@ -162,6 +162,7 @@ class PeriodFigures:
     kegiatan_area: dict[str, str] = field(default_factory=dict)  # kegiatan kode -> area kode
     catatan: Catatan | None = None
     status_role: dict[str, StatusRole] = field(default_factory=dict)  # every STATUS_* name -> its meaning
+    instrumen: list[dict] = field(default_factory=list)  # instrument score rows (rbxl.consolidation.instrumen)
 
     @property
     def done_status(self) -> str:
@@ -330,6 +331,7 @@ def figures(tables: Tables, roadmap: Roadmap) -> PeriodFigures:
                         indikator=list(tables.indikator), kegiatan=list(tables.kegiatan),
                         rencana_aksi=list(tables.rencana_aksi), batas_waktu=deadline, kegiatan_area=kegiatan_area,
                         status_role={name: role for roles in roadmap.status_roles.values()
-                                     for name, role in roles.items()})
+                                     for name, role in roles.items()},
+                        instrumen=list(tables.instrumen_nilai))
     fig.catatan = build_catatan(fig)
     return fig

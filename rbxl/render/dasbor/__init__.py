@@ -25,6 +25,7 @@ from rbxl.core.paths import dasbor_path
 from rbxl.core.values import format_change, format_floor
 from rbxl.form.spec import periode_label
 from rbxl.master.model import Roadmap
+from rbxl.render.dasbor.instrumen import section_instrumen
 from rbxl.render.dasbor.kit import (
     PALETTE,
     TONE,
@@ -386,6 +387,8 @@ def render(fig: PeriodFigures, generated: dt.datetime | None = None, trend: Hist
     if trend is not None and trend.periods:
         at = next(i for i, (ident, _, _) in enumerate(sections) if ident == "indikator") + 1
         sections.insert(at, ("tren", "Tren", lambda _: section_tren(trend)))
+    if fig.instrumen:  # issue 21: instruments answered this period
+        sections.append(("instrumen", "Instrumen", lambda f: section_instrumen(f, table, esc, num)))
     nav = "".join(f'<li><a href="#{ident}">{title}</a></li>' for ident, title, _ in sections)
     body = "".join(f'<section id="{ident}" aria-labelledby="h-{ident}">{_fold(ident, render_(fig))}</section>'
                    for ident, _, render_ in sections)

@@ -206,6 +206,8 @@ def build_wheelhouse(work: Path) -> Path:
 
 def write_config(build: Path, house: Path, py_version: str, ver: str) -> Path:
     master = ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx"
+    prompt = build / "rbxl-prompt.bat"  # with CRLF line ends, as cmd.exe expects
+    prompt.write_bytes((HERE / "rbxl-prompt.bat").read_text(encoding="utf-8").replace("\n", "\r\n").encode("ascii"))
     cfg = f"""[Application]
 name=rbxl
 version={ver}
@@ -218,8 +220,8 @@ target=$INSTDIR\\bin\\rbxl.exe
 parameters=konsol
 
 [Shortcut rbxl (Command Prompt)]
-target=%COMSPEC%
-parameters=/k "set PATH=$INSTDIR\\bin;%PATH% && rbxl --version && echo Ketik: rbxl --help"
+target=$WINDIR\\System32\\cmd.exe
+parameters=/k "$INSTDIR\\rbxl-prompt.bat"
 
 [Command rbxl]
 entry_point=rbxl.cli:main
@@ -232,6 +234,7 @@ include_msvcrt=false
 [Include]
 local_wheels={house}/*.whl
 files={master} > $INSTDIR\\pkgs\\master
+    {prompt}
 exclude={chr(10).join('    ' + e for e in EXCLUDE).lstrip()}
 
 [Build]

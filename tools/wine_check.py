@@ -103,7 +103,7 @@ def tail(text: str, n: int = 25) -> str:
 def unpack(setup: Path, work: Path) -> tuple[Path, str]:
     app = work / "app"
     subprocess.run(["7z", "x", "-y", f"-o{app}", str(setup)], check=True, stdout=subprocess.DEVNULL)
-    for rel in ("Python/python.exe", "bin/rbxl.exe", "pkgs/rbxl/__init__.py", "uninstall.exe",
+    for rel in ("Python/python.exe", "bin/rbxl.exe", "pkgs/rbxl/__init__.py", "uninstall.exe", "rbxl-prompt.bat",
                 "pkgs/master/roadmap-rb-blora-2022-2026.xlsx"):
         if not (app / rel).is_file():
             raise Failed(f"the installer has no {rel}")
@@ -134,7 +134,11 @@ def version(wine: Wine) -> str:
     code, out = wine.run([wine.rbxl(), "--version"], timeout=120)
     if code != 0 or out.strip() != want:
         raise Failed(f"bin\\rbxl.exe --version gave {code}: {out.strip()!r}, wanted {want!r}")
-    return f"bin\\rbxl.exe --version: {want}"
+    # what the "rbxl (Command Prompt)" entry runs (cmd.exe /k rbxl-prompt.bat), with no rbxl on PATH before
+    code, out = wine.run(["cmd", "/c", winpath(wine.app / "rbxl-prompt.bat")], timeout=120)
+    if code != 0 or want not in out:
+        raise Failed(f"rbxl-prompt.bat gave {code}: {out.strip()!r}")
+    return f"bin\\rbxl.exe --version: {want}; rbxl-prompt.bat (the Command Prompt entry) finds rbxl"
 
 
 def user_path(wine: Wine) -> str:

@@ -125,6 +125,12 @@ def pinned_root(pe: Path, work: Path) -> Path:
     raise BuildError(f"{pe.name}: its signature does not chain to the pinned signing root; refusing to build")
 
 
+def _digests_differ(report: str) -> bool:
+    cur = re.search(r"Current message digest\s*:\s*(\S+)", report)
+    calc = re.search(r"Calculated message digest\s*:\s*(\S+)", report)
+    return not cur or not calc or cur.group(1) != calc.group(1)
+
+
 def verify_signed(pe: Path, work: Path) -> dict[str, str]:
     """Authenticode check of one PE file: digest, chain to the pinned root, PSF as signer, timestamp.
 
@@ -133,10 +139,12 @@ def verify_signed(pe: Path, work: Path) -> dict[str, str]:
     does. No CRL is fetched (no network here)."""
     root = pinned_root(pe, work)
     first = subprocess.run(["osslsigncode", "verify", "-CAfile", str(root), "-TSA-CAfile", str(root), "-ignore-crl",
-                            "-in", str(pe)], capture_output=True, text=True).stdout
-    m = re.search(r"Timestamp time: (.+? GMT)", first)
-    if not m:
-        raise BuildError(f"{pe.name}: no timestamp in its signature; refusing to build")
+                            "-in", str(pe)], capture_output=True, text=True)
+    m = re.search(r"Timestamp time: (.+? GMT)", first.stdout)
+    if not m or "Calculated message digest" in first.stdout and _digests_differ(first.stdout):
+        tail = "\n".join((first.stdout + first.stderr).strip().splitlines()[-6:])
+        raise BuildError(f"{pe.name}: its signature does not verify (altered file, or no timestamp); refusing to "
+                         f"build.\n{tail}")
     when = time.strptime(m.group(1), "%b %d %H:%M:%S %Y %Z")
     unix = str(int(time.mktime(when) - time.timezone))
     res = subprocess.run(["osslsigncode", "verify", "-CAfile", str(root), "-TSA-CAfile", str(root), "-ignore-crl",
@@ -198,6 +206,8 @@ def build_wheelhouse(work: Path) -> Path:
 
 def write_config(build: Path, house: Path, py_version: str, ver: str) -> Path:
     master = ROOT / "master" / "roadmap-rb-blora-2022-2026.xlsx"
+    prompt = build / "rbxl-prompt.bat"  # with CRLF line ends, as cmd.exe expects
+    prompt.write_bytes((HERE / "rbxl-prompt.bat").read_text(encoding="utf-8").replace("\n", "\r\n").encode("ascii"))
     cfg = f"""[Application]
 name=rbxl
 version={ver}
@@ -210,8 +220,8 @@ target=$INSTDIR\\bin\\rbxl.exe
 parameters=konsol
 
 [Shortcut rbxl (Command Prompt)]
-target=%COMSPEC%
-parameters=/k "set PATH=$INSTDIR\\bin;%PATH% && rbxl --version && echo Ketik: rbxl --help"
+target=$WINDIR\\System32\\cmd.exe
+parameters=/k "$INSTDIR\\rbxl-prompt.bat"
 
 [Command rbxl]
 entry_point=rbxl.cli:main
@@ -224,6 +234,7 @@ include_msvcrt=false
 [Include]
 local_wheels={house}/*.whl
 files={master} > $INSTDIR\\pkgs\\master
+    {prompt}
 exclude={chr(10).join('    ' + e for e in EXCLUDE).lstrip()}
 
 [Build]

@@ -11,7 +11,9 @@ What it does, each step with its own time limit (the whole check fits in 10 minu
    bcryptprimitives.dll (Rust's ProcessPrng, which Windows 10 has and Wine 8.0 lacks; built with
    mingw-w64 from tools/windows/bcryptprimitives.c) and tools/windows/wine_sitecustomize.py
    (three Wine 8.0 gaps CPython 3.12 hits; see that file);
-3. `rbxl --version` through bin\\rbxl.exe, the launcher the Start menu and PATH use;
+3. `rbxl --version` through bin\\rbxl.exe, the launcher the Start menu and PATH use; the
+   installer's own PATH step (pynsist's _system_path.py add_user, as rbxl.nsi runs it), a new
+   cmd.exe finding `rbxl`, and the uninstaller's remove_user;
 4. tools/windows/wine_probe.py: the spawn worker pool, the per-file deadline, the period lock
    between two processes, atomic replace while the target is held open, Windows file names;
 5. `rbxl demo` under Wine and on Linux side by side; the csv/ tables of both periods must be
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import http.cookiejar
 import os
 import re
 import shutil
@@ -100,7 +103,7 @@ def tail(text: str, n: int = 25) -> str:
 def unpack(setup: Path, work: Path) -> tuple[Path, str]:
     app = work / "app"
     subprocess.run(["7z", "x", "-y", f"-o{app}", str(setup)], check=True, stdout=subprocess.DEVNULL)
-    for rel in ("Python/python.exe", "bin/rbxl.exe", "pkgs/rbxl/__init__.py", "uninstall.exe",
+    for rel in ("Python/python.exe", "bin/rbxl.exe", "pkgs/rbxl/__init__.py", "uninstall.exe", "rbxl-prompt.bat",
                 "pkgs/master/roadmap-rb-blora-2022-2026.xlsx"):
         if not (app / rel).is_file():
             raise Failed(f"the installer has no {rel}")
@@ -131,7 +134,28 @@ def version(wine: Wine) -> str:
     code, out = wine.run([wine.rbxl(), "--version"], timeout=120)
     if code != 0 or out.strip() != want:
         raise Failed(f"bin\\rbxl.exe --version gave {code}: {out.strip()!r}, wanted {want!r}")
-    return f"bin\\rbxl.exe --version: {want}"
+    # what the "rbxl (Command Prompt)" entry runs (cmd.exe /k rbxl-prompt.bat), with no rbxl on PATH before
+    code, out = wine.run(["cmd", "/c", winpath(wine.app / "rbxl-prompt.bat")], timeout=120)
+    if code != 0 or want not in out:
+        raise Failed(f"rbxl-prompt.bat gave {code}: {out.strip()!r}")
+    return f"bin\\rbxl.exe --version: {want}; rbxl-prompt.bat (the Command Prompt entry) finds rbxl"
+
+
+def user_path(wine: Wine) -> str:
+    """The installer's PATH step (the same command rbxl.nsi runs) and its undoing by the uninstaller."""
+    script, bin_dir = winpath(wine.app / "_system_path.py"), winpath(wine.app / "bin")
+    code, out = wine.run([wine.python(), "-Es", script, "add_user", bin_dir], timeout=120)
+    if code != 0:
+        raise Failed(f"_system_path.py add_user failed ({code}):\n{tail(out)}")
+    _, reg = wine.run(["reg", "query", "HKCU\\Environment", "/v", "PATH"], timeout=60)
+    _, found = wine.run(["cmd", "/c", "rbxl --version"], timeout=120)  # a new process, as a new Command Prompt
+    code, out = wine.run([wine.python(), "-Es", script, "remove_user", bin_dir], timeout=120)
+    _, after = wine.run(["reg", "query", "HKCU\\Environment", "/v", "PATH"], timeout=60)
+    want = f"rbxl {build_windows.version()}"
+    if bin_dir not in reg or found.strip() != want or code != 0 or bin_dir in after:
+        raise Failed(f"user PATH: added {bin_dir in reg}, `rbxl --version` in a new cmd gave {found.strip()!r}, "
+                     f"removed {code == 0 and bin_dir not in after}")
+    return "bin\\ added to the user's PATH, `rbxl --version` found by a new cmd.exe, removed again"
 
 
 def probe(wine: Wine, work: Path) -> str:
@@ -205,7 +229,9 @@ def konsol(wine: Wine, work: Path) -> str:
             time.sleep(0.5)
         if url is None:
             raise Failed(f"rbxl konsol printed no local address within 120 s:\n{tail(''.join(seen))}")
-        with urllib.request.urlopen(url, timeout=60) as resp:
+        # as a browser: the token address answers with a session cookie and a redirect to the page
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(url, timeout=60) as resp:
             body = resp.read()
             if resp.status != 200 or b"<" not in body:
                 raise Failed(f"{url} answered {resp.status}")
@@ -253,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("setup", nargs="?", help="the installer (default: dist/rbxl-<version>-setup.exe)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (printed at the end)")
     ap.add_argument("--only", nargs="*", default=None, help="run only these steps (after unpack and prefix): "
-                    "version probe demo konsol tests")
+                    "version path probe demo konsol tests")
     args = ap.parse_args(argv)
     setup = Path(args.setup) if args.setup else ROOT / "dist" / f"rbxl-{build_windows.version()}-setup.exe"
     missing = [t for t in (WINE, shutil.which("7z"), shutil.which("x86_64-w64-mingw32-gcc")) if not t or
@@ -271,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(("unpack", msg, time.monotonic() - t, True))
         wine = Wine(work, app)
         for name, step in [("prefix", lambda: prefix(wine, work)), ("version", lambda: version(wine)),
+                           ("path", lambda: user_path(wine)),
                            ("probe", lambda: probe(wine, work)), ("demo", lambda: demo(wine, work)),
                            ("konsol", lambda: konsol(wine, work)), ("tests", lambda: windows_tests(wine, work))]:
             if args.only is not None and name != "prefix" and name not in args.only:

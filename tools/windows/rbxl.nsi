@@ -18,9 +18,9 @@ RequestExecutionLevel user
 !define MUI_ABORTWARNING
 !define MUI_ICON "[[icon]]"
 !define MUI_UNICON "[[icon]]"
-!define MUI_FINISHPAGE_RUN "$INSTDIR\bin\rbxl.exe"
-!define MUI_FINISHPAGE_RUN_PARAMETERS "konsol"
+!define MUI_FINISHPAGE_RUN
 !define MUI_FINISHPAGE_RUN_TEXT "Buka rbxl Konsol sekarang"
+!define MUI_FINISHPAGE_RUN_FUNCTION LaunchKonsol
 !define MUI_FINISHPAGE_RUN_NOTCHECKED
 
 !insertmacro MUI_PAGE_WELCOME
@@ -43,6 +43,11 @@ VIAddVersionKey /LANG=${LANG_INDONESIAN} "ProductVersion" "${PRODUCT_VERSION}"
 VIAddVersionKey /LANG=${LANG_INDONESIAN} "FileVersion" "${PRODUCT_VERSION}"
 VIAddVersionKey /LANG=${LANG_INDONESIAN} "FileDescription" "Pemasang ${PRODUCT_NAME} ${PRODUCT_VERSION}"
 VIAddVersionKey /LANG=${LANG_INDONESIAN} "LegalCopyright" "MIT"
+
+; through the shortcut, so the console starts in Documents\rbxl as it does from the Start menu
+Function LaunchKonsol
+  ExecShell "" "$SMPROGRAMS\${PRODUCT_NAME}\rbxl Konsol.lnk"
+FunctionEnd
 
 Function .onInit
   SetShellVarContext current

@@ -104,7 +104,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: the kernel kills us with the parent
-    if os.getppid() != parent_pid and os.name == "posix":
+    if os.name == "posix" and os.getppid() != parent_pid:  # (Wine 8.0 lacks what getppid needs on Windows)
         os._exit(1)  # the parent died before the line above
     import multiprocessing
 

@@ -78,7 +78,7 @@ def period(tmp_path_factory, roadmap, demo) -> Period:
     assert result.documents == [laporan_path(out, TAHUN, PERIODE)] and not result.locked
     folder = csv_dir(out, TAHUN, PERIODE)
     data = {n: list(csv.DictReader((folder / f"{n}.csv").open(encoding="utf-8")))
-            for n in ("indikator", "kegiatan_prioritas", "rencana_aksi", "unit")}
+            for n in ("indikator", "kegiatan_prioritas", "rencana_aksi", "unit", "instrumen_nilai")}
     return Period(roadmap, out, figures(load_tables(out, TAHUN, PERIODE), roadmap), result.documents[0], data,
                   hostile, "BAG-HUKUM")
 
@@ -321,6 +321,16 @@ def test_every_table_number_equals_the_csv_or_the_figures(period):
                 n = len(fig.statuses)
                 assert r_doc[3] == shown(c["n_utama"]) and r_doc[3 + n + 2] == shown(c["progres"], 1)
                 assert r_doc[-3:] == [shown(c["n_pendukung"]), shown(c["n_err"]), shown(c["n_warn"])]
+                rows_checked += 1
+        elif head[:3] == ["Instrumen", "Unit", "Komponen"]:  # L.5: the instruments' scores (issue 21)
+            scores = {(r["instrumen"], r["unit"], r["komponen"]): r for r in data["instrumen_nilai"]}
+            shown_rows = [r for r in data["instrumen_nilai"] if r["tingkat"] in ("0", "1")]
+            assert len(body) == len(shown_rows) > 0
+            for kode, unit, komponen, _bobot, mandiri, verifikasi in body:
+                r = scores[(kode, code[unit], komponen)]
+                # the CSV holds machine numbers ('44.765'): read as such, then written the Indonesian way
+                assert [mandiri, verifikasi] == [format_number(float(r[k]), 2) if r[k] else "–"
+                                                 for k in ("nilai_mandiri", "nilai_verifikasi")]
                 rows_checked += 1
         elif len(head) == 1 and head[0].startswith("RANCANGAN"):  # the Rekomendasi draft's note
             continue

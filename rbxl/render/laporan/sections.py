@@ -308,3 +308,26 @@ def lampiran(doc, ctx: Context) -> None:
                                 format_number(u.n_pendukung),
                                 format_number(u.n_kesalahan), format_number(u.n_peringatan)]
                                for u in ctx.units()], right=set(range(3, len(head))))
+    instrumen_lampiran(doc, ctx)
+
+
+def instrumen_lampiran(doc, ctx: Context) -> None:
+    """L.5: per instrument (issue 21), each unit's nilai mandiri and nilai verifikasi, for the whole
+    instrument and its first-level components, as the monitoring workbook's Nilai sheet computes them."""
+    units = {u.unit for u in ctx.units()}
+    rows = [r for r in ctx.fig.instrumen if r["unit"] in units and r["tingkat"] in (0, 1)]
+    if not rows:
+        return
+    doc.add_heading("L.5 Nilai Instrumen", 2)
+    para(doc, "Nilai 0 sampai 100 per unit: nilai mandiri dihitung dari jawaban unit, nilai verifikasi dari "
+              "jawaban yang diperiksa verifikator (kosong bila belum diverifikasi). Baris pertama setiap unit "
+              "adalah nilai seluruh instrumen, baris berikutnya komponennya dengan bobotnya.")
+    head = ["Instrumen", "Unit", "Komponen", "Bobot", "Nilai mandiri", "Nilai verifikasi"]
+    widths = [3.0, 5.0, 9.1, 2.0, 3.3, 3.3]
+
+    def score(v: object) -> str:
+        return "–" if v in ("", None) else num(v, 2)
+
+    table(doc, head, widths, [[clean_text(r["instrumen"]), clean_text(r["nama_unit"] or r["unit"]),
+                                unit_text(r["komponen"], 200), num(r["bobot"]), score(r["nilai_mandiri"]),
+                                score(r["nilai_verifikasi"])] for r in rows], right={3, 4, 5})

@@ -422,3 +422,20 @@ def test_a_master_that_is_not_a_workbook_is_said_in_indonesian(tmp_path, kind):
     text = str(err.value)
     assert "Cannot" not in text and "--master" in text
     assert ("adalah folder" in text) if kind == "folder" else ("tidak dapat dibuka" in text)
+
+
+def test_a_target_against_the_indicators_direction_is_warned_at_its_cell(grids):
+    from rbxl.core.xlsx import cell_name
+
+    # issue 22: the laporan printed a target below the 2021 value of an indicator meant to rise, without a word
+    g = grids["Indikator"]
+    _, before = build_roadmap(grids)
+    known = {f.cell for f in before if f.code == "MASTER_TARGET_AGAINST_DIRECTION"}
+    known_rows = {int("".join(ch for ch in c if ch.isdigit())) - 1 for c in known}
+    row = next(i for i, r in enumerate(g) if i and i not in known_rows and r[_col(g, "Arah")] in ("naik", "", None)
+               and isinstance(r[_col(g, "Baseline 2021")], (int, float)) and r[_col(g, "Baseline 2021")] > 1)
+    g[row][_col(g, "Target 2024")] = g[row][_col(g, "Baseline 2021")] - 1
+    _, findings = build_roadmap(grids)
+    f = [f for f in findings if f.code == "MASTER_TARGET_AGAINST_DIRECTION" and f.cell not in known]
+    assert [(x.severity, x.sheet, x.cell) for x in f] == [(WARNING, "Indikator", cell_name(row, _col(g, "Target 2024")))]
+    assert "berlawanan" in f[0].message and "2024" in f[0].message

@@ -45,6 +45,7 @@ CATALOG: dict[str, Code] = {
     "MASTER_LINK_DIFFERS": Code(WARNING, "'{label}' juga ada sebagai {other} ({other_table}) dengan nilai berbeda: {detail}."),
     "MASTER_NO_ACTION": Code(WARNING, "Rencana aksi '{label}' tidak punya aksi di tahun mana pun; tidak akan masuk template."),
     "MASTER_BAD_EMAIL": Code(WARNING, "Alamat e-mail '{value}' tidak tampak valid; unit ini akan dilewati oleh 'rbxl kirim' sampai diperbaiki."),
+    "MASTER_TARGET_AGAINST_DIRECTION": Code(WARNING, "Target {tahun} '{label}' adalah {value}, sedangkan nilai awal 2021 {detail} dan arah indikator '{arah}': targetnya bergerak berlawanan dengan arahnya. Periksa lagi dengan Perbup; bila memang demikian, beri catatan di kolom Catatan."),
     "MASTER_TEXT_CUT": Code(WARNING, "Teks {label} rencana aksi {value} berakhir dengan '{detail}' sehingga tampak terpotong: '...{text}'. Template mencetaknya apa adanya; lengkapi dari Perbup di sheet Rencana Aksi."),
     "MASTER_NO_EMAIL": Code(WARNING, "{detail} dari {total} unit belum punya alamat e-mail di sheet Unit (kolom E-mail): {value}. 'rbxl kirim' tidak dapat mengirim template, umpan balik atau pengingat kepada unit itu sampai alamatnya diisi."),
     "MASTER_NO_CONTACT": Code(WARNING, "Pengaturan '{value}' kosong (sheet Pengaturan): template dan e-mail tidak dapat menyebut {detail}. Isi agar unit tahu ke mana bertanya dan mengirim berkas."),

@@ -594,3 +594,26 @@ def test_tarik_removes_only_its_own_stale_temporary_files_in_masuk(tmp_path):
     with pytest.raises(RbxlError):  # nothing listens on port 1: the connection fails after the clean-up
         tarik(settings, TAHUN, PERIODE, tmp_path / "out", password=lambda _: "p")
     assert not stale.exists() and kept.exists()
+
+
+def test_without_file_identities_inputs_are_found_and_outputs_still_skipped(tmp_path, monkeypatch):
+    """Wine's stat (and Windows' scandir) give no file identity (st_ino 0). Seen under Wine: every
+    entry had the identity (0, 0), as did the excluded output folders, so every file was skipped
+    and `rbxl demo` received nothing. Without identities the outputs are recognised by path."""
+    import rbxl.intake.walk as walk
+
+    inbox = tmp_path / "kiriman"
+    (inbox / "hasil").mkdir(parents=True)
+    (inbox / "a.xlsx").write_bytes(b"PK")
+    (inbox / "hasil" / "b.xlsx").write_bytes(b"PK")
+    real = os.stat
+
+    def no_identity(path, *a, **k):
+        st = real(path, *a, **k)
+        return os.stat_result((st.st_mode, 0, 0, *tuple(st)[3:]))
+
+    monkeypatch.setattr(walk, "_AT", False)
+    monkeypatch.setattr(os, "stat", no_identity)
+    with walk.Tree([inbox], exclude=[inbox / "hasil"]) as tree:
+        found = sorted(e.path.name for e in tree.entries if e.kind == walk.FILE)
+    assert found == ["a.xlsx"]

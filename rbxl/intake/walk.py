@@ -65,6 +65,9 @@ class Tree:
         self.findings: list[Finding] = []
         self.roots: list[int | Path] = []  # an open descriptor (or, without descriptor support, the path)
         self._skip = _identities(exclude or [])
+        # Windows' scandir gives no file identity (st_ino 0), and Wine's stat may give none at all:
+        # there rbxl's own output folders are also recognised by their resolved path
+        self._skip_paths = {_key(p) for p in exclude or [] if os.path.lexists(p)}
         for p in paths:
             self._add_named(Path(p))
 
@@ -89,7 +92,7 @@ class Tree:
         except OSError:
             self.entries.append(Entry(p, "missing"))
             return
-        if (st.st_dev, st.st_ino) in self._skip:
+        if self._skipped((st.st_dev, st.st_ino), p):
             return  # one of rbxl's own outputs, named as an input
         if stat.S_ISDIR(st.st_mode):
             try:
@@ -118,7 +121,7 @@ class Tree:
                 continue
             for name, kind, ident in listing:
                 below = (*names, name)
-                if ident in self._skip:
+                if self._skipped(ident, top.joinpath(*below)):
                     continue  # rbxl's own outputs: never read back
                 if kind == "dir":
                     if len(below) > MAX_DEPTH:
@@ -129,6 +132,13 @@ class Tree:
                 elif kind:
                     found.append(Entry(top.joinpath(*below), kind, index, below, ident))
         self.entries += sorted(found, key=lambda e: str(e.path))
+
+    def _skipped(self, ident: tuple[int, int], path: Path) -> bool:
+        if ident != (0, 0) and ident in self._skip:
+            return True
+        if ident == (0, 0) or len(self._skip) < len(self._skip_paths):  # some identity missing: by path
+            return _key(path) in self._skip_paths
+        return False
 
     def _list(self, index: int, names: tuple[str, ...]) -> list[tuple[str, str, tuple[int, int]]]:
         """(name, 'dir' | FILE | why skipped | '' (silent), identity) of one folder's entries."""
@@ -145,6 +155,8 @@ class Tree:
                 for e in it:
                     try:
                         st = e.stat(follow_symlinks=False)
+                        if st.st_ino == 0 and fd is None:  # Windows: scandir's entries carry no identity
+                            st = os.stat(e.path, follow_symlinks=False)
                     except OSError:
                         continue  # gone since listed
                     ident = (st.st_dev, st.st_ino)
@@ -238,8 +250,16 @@ def _identities(paths: list[Path]) -> set[tuple[int, int]]:
     for p in paths:
         with contextlib.suppress(OSError):
             st = os.stat(p)
-            out.add((st.st_dev, st.st_ino))
+            if (st.st_dev, st.st_ino) != (0, 0):  # no identity (Wine): never one that matches everything
+                out.add((st.st_dev, st.st_ino))
     return out
+
+
+def _key(path: Path | str) -> str:
+    """A path as the file system compares it (resolved; case-folded on Windows)."""
+    with contextlib.suppress(OSError, ValueError):
+        return os.path.normcase(os.path.realpath(path))
+    return os.path.normcase(os.path.abspath(path))
 
 
 def _unreadable_folder(folder: Path, err: OSError) -> Finding:

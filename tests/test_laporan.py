@@ -349,6 +349,12 @@ def test_catatan_and_kepatuhan_state_the_computed_facts(period):
     assert f"{len(c.not_returned)} unit tanpa data yang dapat dipakai" in text
     assert f"{len(c.tidak_dapat)} baris dinyatakan Tidak Dapat Dilaksanakan" in text
     assert "Riwayat periode sebelumnya belum tersedia" in text
+    # a target against its indicator's direction is said beside the facts (the shipped master's IND-3.5-01:
+    # 2021 value 3, target 2023 2, meant to rise), by the rule master periksa warns by
+    against = [i.kode for i in period.roadmap.indikator if i.against_direction(TAHUN) is not None]
+    assert "IND-3.5-01" in against
+    line = next(p for p in text.splitlines() if "bergerak berlawanan dengan arahnya" in p)
+    assert all(k in line for k in against) and "nilai awal 2021 3, target 2, arah naik" in line
     assert period.fig.unit(LATE_UNIT).kepatuhan == LATE and period.fig.headline.kepatuhan[LATE] == 1
     assert "RANCANGAN untuk disunting" in "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
 

@@ -79,6 +79,16 @@ class Indikator:
         """The short name for charts, else the Perbup's full name."""
         return self.nama_singkat or self.nama
 
+    def against_direction(self, tahun: int) -> float | None:
+        """The year's target when it moves against the indicator's direction (below its 2021 value
+        for one meant to rise, above it for one meant to fall), else None: the one rule `master
+        periksa` warns by and the laporan repeats."""
+        base, target = parse_number(self.baseline), parse_number(self.targets.get(tahun))
+        arah = (self.arah or "naik").lower()
+        if base is None or target is None or arah not in ("naik", "turun"):
+            return None
+        return target if (target < base if arah == "naik" else target > base) else None
+
     @property
     def is_kategori(self) -> bool:
         return self.jenis_nilai == "kategori"

@@ -118,21 +118,6 @@ class Checker:
                          detail=f"Catatan master: {note}" if note else "Isi target atau beri catatan.")
         return out
 
-    def _against_direction(self, sheet: S.Sheet, rec, cells, label: str, targets: dict[int, object]) -> None:
-        """A target that moves against the indicator's direction (below its 2021 value for one meant
-        to rise, above for one meant to fall): a typing slip, or a target the Perbup set that way;
-        said once, with its cell, so the laporan's reader is not the first to see it."""
-        arah = as_text(rec.get("arah")).lower() or "naik"
-        base = parse_number(rec.get("baseline"))
-        if base is None or arah not in ("naik", "turun"):
-            return
-        for y, t in targets.items():
-            n = parse_number(t)
-            if n is not None and (n < base if arah == "naik" else n > base):
-                self.add("MASTER_TARGET_AGAINST_DIRECTION", sheet.name, cells.get(f"target_{y}", ""), label=label,
-                         tahun=y, value=format_number(n), detail=format_number(base), arah=arah)
-                return
-
     def indikator(self, rec: dict, cells: dict, years) -> Indikator:
         sheet = S.INDIKATOR
         jenis = as_text(rec.get("jenis_nilai"))
@@ -144,8 +129,7 @@ class Checker:
         label = f"{as_text(rec.get('kode'))} {as_text(rec.get('indikator'))}"
         self.value(sheet.name, rec, cells, "baseline", "Baseline", jenis, kategori)
         targets = self._targets(sheet, rec, cells, years, label, jenis, kategori)
-        self._against_direction(sheet, rec, cells, label, targets)
-        return Indikator(
+        ind = Indikator(
             kode=as_text(rec.get("kode")), tabel=as_text(rec.get("tabel")), area_kode=as_text(rec.get("area_kode")),
             sasaran=as_text(rec.get("sasaran")), nama=as_text(rec.get("indikator")), satuan=as_text(rec.get("satuan")),
             jenis_nilai=jenis, daftar_kategori=daftar, arah=as_text(rec.get("arah")) or "naik",
@@ -156,6 +140,13 @@ class Checker:
             sama_dengan=as_text(rec.get("sama_dengan")), sumber=as_text(rec.get("sumber")),
             catatan=as_text(rec.get("catatan")), nama_singkat=as_text(rec.get("nama_singkat")),
             dasar_batas=as_text(rec.get("dasar_batas")))
+        for y in years:  # a target that moves against the direction: said once, at its cell
+            if (t := ind.against_direction(y)) is not None:
+                self.add("MASTER_TARGET_AGAINST_DIRECTION", sheet.name, cells.get(f"target_{y}", ""), label=label,
+                         tahun=y, value=format_number(t), detail=format_number(parse_number(ind.baseline)),
+                         arah=ind.arah)
+                break
+        return ind
 
     def kegiatan(self, rec: dict, cells: dict, years) -> Kegiatan:
         sheet = S.KEGIATAN

@@ -217,6 +217,14 @@ def catatan(doc, ctx: Context) -> None:
                [[clean_text(r.get("kode")), name, ctx.unit_name(r.get("unit")), num(r.get("target")),
                  num(r.get("realisasi")), capaian_text(r.get("capaian"))] for r, name in below], right={3, 4, 5})
 
+    against = [(i, t) for i in ctx.roadmap.indikator if (not ctx.area or i.area_kode == ctx.area)
+               and (t := i.against_direction(fig.tahun)) is not None]
+    if against:  # a target the Perbup set below the 2021 value of an indicator meant to rise, or the reverse
+        para(doc, f"Target {fig.tahun} indikator berikut bergerak berlawanan dengan arahnya; periksa kembali dengan "
+                  "Perbup sebelum menilai capaiannya: " + "; ".join(
+                      f"{clean_text(i.kode)} {unit_text(i.label, 120)} (nilai awal 2021 {num(i.baseline)}, target "
+                      f"{num(t)}, arah {clean_text(i.arah or 'naik')})" for i, t in against) + ".")
+
     doc.add_heading("c. Unit yang tidak mengumpulkan", 3)
     if not c.not_returned:
         para(doc, ("Semua unit area ini" if ctx.area else "Semua unit") + " mengumpulkan berkas yang dapat dipakai.")

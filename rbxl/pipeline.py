@@ -108,8 +108,7 @@ def run_validation(paths: list[str | Path], roadmap: Roadmap, tahun: int, period
         try:
             checked.notes = stage.publish()
             checked.kept = stage.kept
-            target = findings_path(out, tahun, periode)
-            checked.report.findings_file = stage.aside.get(target.name, target)
+            checked.report.findings_file = stage.landed(findings_path(out, tahun, periode))
         finally:
             stage.discard()
         return checked
@@ -226,12 +225,10 @@ def _run(paths: list[str | Path], roadmap: Roadmap, tahun: int, periode: str, ou
         save_tables(tables, staged)
         write_period_dasbor(tables, roadmap, staged, trend)
         notes = stage.publish()
-        report.findings_file = stage.aside.get(findings_path(out, tahun, periode).name,
-                                               findings_path(out, tahun, periode))
+        report.findings_file = stage.landed(findings_path(out, tahun, periode))
     finally:
         stage.discard()
-    target = monitoring_path(out, tahun, periode)
-    monitoring = stage.aside.get(target.name, target)
+    monitoring = stage.landed(monitoring_path(out, tahun, periode))
     return Outputs(report, tables, monitoring, csv_dir(out, tahun, periode), notes, checked.perbaikan,
                    store.path if store else None, trend, kept=stage.kept)
 

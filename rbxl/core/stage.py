@@ -61,6 +61,10 @@ class Stage:
             self.kept.append(f"{item} bukan buatan rbxl; dibiarkan di tempatnya. Simpan berkas sendiri di luar "
                              "folder hasil rbxl.")
 
+    def landed(self, target: Path) -> Path:
+        """Where a published output is: at `target`, or beside it as '(baru)' when its namesake was open."""
+        return self.aside.get(target.name, target)
+
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
